@@ -1,0 +1,285 @@
+/*
+ * arch.h: x86_64 mechanisms, no policy.  Used by platform/ and ghcb/ only.
+ *
+ * Port I/O, MSR and CPUID access all go through the functions here (never
+ * inline asm elsewhere), so that under SEV-ES/SNP ghcb/ can route them
+ * through the GHCB instead of taking a #VC for each.
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Segments (arch/gdt.c).  Layout fixed by SYSCALL/SYSRET. ---- */
+#define GDT_KCODE	0x08
+#define GDT_KDATA	0x10
+#define GDT_UCODE32	0x18	/* not present: no compatibility mode */
+#define GDT_UDATA	0x20
+#define GDT_UCODE	0x28
+#define GDT_TSS		0x30
+#define SEL_USER	3
+
+/* IST slots (arch/gdt.c gives each its own stack with a guard page). */
+#define IST_DOUBLE_FAULT	1
+#define IST_NMI			2
+#define IST_MACHINE_CHECK	3
+#define IST_VC			4	/* SEV-ES #VC */
+
+/* Exception vectors. */
+#define VEC_DE		0
+#define VEC_DB		1
+#define VEC_NMI		2
+#define VEC_BP		3
+#define VEC_OF		4
+#define VEC_BR		5
+#define VEC_UD		6
+#define VEC_NM		7
+#define VEC_DF		8
+#define VEC_TS		10
+#define VEC_NP		11
+#define VEC_SS		12
+#define VEC_GP		13
+#define VEC_PF		14
+#define VEC_MF		16
+#define VEC_AC		17
+#define VEC_MC		18
+#define VEC_XM		19
+#define VEC_VE		20
+#define VEC_CP		21
+#define VEC_VC		29
+#define VEC_IRQ_BASE	32
+#define VEC_SPURIOUS	255
+#define VEC_SYSCALL	0x100	/* pseudo-vector in frames built by syscall */
+
+/* Page-fault error code bits. */
+#define PF_ERR_PRESENT	(1u << 0)
+#define PF_ERR_WRITE	(1u << 1)
+#define PF_ERR_USER	(1u << 2)
+#define PF_ERR_RSVD	(1u << 3)
+#define PF_ERR_FETCH	(1u << 4)
+
+/*
+ * The register frame every entry path (exception, interrupt, syscall)
+ * builds on the kernel stack; arch/entry.asm depends on this layout.
+ */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector;
+	uint64_t error;
+	/* Pushed by the CPU (or by syscall entry in the same shape). */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame layout");
+
+static inline bool
+trap_from_user(const struct trap_frame *f)
+{
+	return (f->cs & 3) == SEL_USER;
+}
+
+/* ---- Port I/O, MSRs, CPUID, control registers (arch/io.c) ---- */
+
+uint8_t arch_inb(uint16_t port);
+uint16_t arch_inw(uint16_t port);
+uint32_t arch_inl(uint16_t port);
+void arch_outb(uint16_t port, uint8_t v);
+void arch_outw(uint16_t port, uint16_t v);
+void arch_outl(uint16_t port, uint32_t v);
+uint64_t arch_rdmsr(uint32_t msr);
+void arch_wrmsr(uint32_t msr, uint64_t v);
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+void arch_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
+
+uint64_t arch_read_cr0(void);
+uint64_t arch_read_cr2(void);
+uint64_t arch_read_cr3(void);
+uint64_t arch_read_cr4(void);
+void arch_write_cr0(uint64_t v);
+void arch_write_cr3(uint64_t v);
+void arch_write_cr4(uint64_t v);
+uint64_t arch_rdtsc(void);
+void arch_invlpg(uint64_t va);
+void arch_halt(void);			/* hlt once, interrupts as they are */
+void arch_halt_forever(void) __attribute__((noreturn));
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irq_enabled(void);
+/* rdrand/rdseed: true and *v set on success (CF=1). */
+bool arch_rdrand64(uint64_t *v);
+bool arch_rdseed64(uint64_t *v);
+
+/* Hooks ghcb/ installs under SEV-ES/SNP to route I/O through the GHCB. */
+struct arch_io_ops {
+	uint32_t (*in)(uint16_t port, int size);
+	void (*out)(uint16_t port, uint32_t v, int size);
+	uint64_t (*rdmsr)(uint32_t msr);
+	void (*wrmsr)(uint32_t msr, uint64_t v);
+	void (*cpuid)(uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
+};
+void arch_set_io_ops(const struct arch_io_ops *ops);
+
+/* MSRs. */
+#define MSR_EFER		0xC0000080
+#define MSR_STAR		0xC0000081
+#define MSR_LSTAR		0xC0000082
+#define MSR_CSTAR		0xC0000083
+#define MSR_SFMASK		0xC0000084
+#define MSR_FS_BASE		0xC0000100
+#define MSR_GS_BASE		0xC0000101
+#define MSR_KERNEL_GS_BASE	0xC0000102
+#define MSR_TSC_AUX		0xC0000103
+#define MSR_SEV_STATUS		0xC0010131
+#define MSR_GHCB		0xC0010130
+#define EFER_SCE		(1ull << 0)
+#define EFER_LME		(1ull << 8)
+#define EFER_NXE		(1ull << 11)
+
+/* CR0/CR4 bits. */
+#define CR0_MP		(1ull << 1)
+#define CR0_EM		(1ull << 2)
+#define CR0_TS		(1ull << 3)
+#define CR0_NE		(1ull << 5)
+#define CR0_WP		(1ull << 16)
+#define CR4_PGE		(1ull << 7)
+#define CR4_OSFXSR	(1ull << 9)
+#define CR4_OSXMMEXCPT	(1ull << 10)
+#define CR4_UMIP	(1ull << 11)
+#define CR4_FSGSBASE	(1ull << 16)
+#define CR4_OSXSAVE	(1ull << 18)
+#define CR4_SMEP	(1ull << 20)
+#define CR4_SMAP	(1ull << 21)
+
+/* ---- CPU features (arch/cpu.c) ---- */
+
+struct cpu_features {
+	char vendor[13];
+	char brand[49];
+	bool nx, smep, smap, umip, pge, fsgsbase, xsave, avx, rdrand, rdseed;
+	bool invariant_tsc, x2apic, tsc_deadline, hypervisor, pdpe1gb;
+	bool sev, sev_es, sev_snp;
+	uint32_t phys_addr_bits, virt_addr_bits;
+	uint32_t xsave_size;		/* bytes for the enabled XCR0 state */
+	uint64_t xcr0;
+	uint32_t hwcap;			/* CPUID 1 EDX, Linux's AT_HWCAP */
+	uint32_t hwcap2;
+};
+extern struct cpu_features cpu;
+
+/* Detect features and turn on NX, WP, SMEP, SMAP, UMIP, SSE, XSAVE. */
+void arch_cpu_init(void);
+
+/* SMAP: open/close a window for deliberate kernel access to user pages. */
+void arch_user_access_begin(void);
+void arch_user_access_end(void);
+
+/* FPU/SSE/AVX state: buffers must be 64-byte aligned, cpu.xsave_size. */
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+void arch_fpu_init_state(void *area);	/* a fresh, Linux-default state */
+
+/* ---- Descriptor tables and traps (arch/gdt.c, arch/idt.c) ---- */
+
+/*
+ * arch_gdt_init: GDT with a TSS whose IST slots point at the given stack
+ * tops (index = IST_*; 0 entries unused).
+ */
+void arch_gdt_init(const uint64_t ist_top[8]);
+/* The kernel stack the CPU switches to on a ring 3 -> 0 interrupt. */
+void arch_set_kernel_stack(uint64_t rsp0);
+void arch_idt_init(void);
+
+typedef void (*arch_trap_fn)(struct trap_frame *f);
+/* Route one vector to fn; unset vectors go to the default handler. */
+void arch_set_trap_handler(unsigned vector, arch_trap_fn fn);
+void arch_set_default_trap_handler(arch_trap_fn fn);
+
+/*
+ * Fault recovery for user copies: a faulting access at an address listed
+ * in the exception table (.extable: pairs of fault RIP, fixup RIP)
+ * resumes at the fixup.  Returns true if the frame was redirected.
+ */
+bool arch_fixup_exception(struct trap_frame *f);
+
+/*
+ * Copy to/from user memory with fault recovery (arch/usercopy.asm).
+ * Return the number of bytes NOT copied (0 on success).  The caller has
+ * already checked the range lies in user space.
+ */
+size_t arch_copy_from_user(void *dst, const void *usrc, size_t n);
+size_t arch_copy_to_user(void *udst, const void *src, size_t n);
+size_t arch_clear_user(void *udst, size_t n);
+/* Length of a user string up to max, or -1 on fault; max+1 if longer. */
+long arch_strnlen_user(const char *us, size_t max);
+
+/* ---- Syscall entry (arch/syscall.c + entry.asm) ---- */
+
+/* Program STAR/LSTAR/SFMASK; every syscall calls handler(frame). */
+void arch_syscall_init(arch_trap_fn handler);
+
+/*
+ * Leave the kernel for user mode with the register state in f (iretq,
+ * or sysret when f came from syscall and it is safe).  Never returns.
+ */
+void arch_enter_user(struct trap_frame *f) __attribute__((noreturn));
+
+/* Per-CPU block reached through GS in the kernel. */
+struct arch_percpu {
+	struct arch_percpu *self;	/* %gs:0 */
+	uint64_t kernel_rsp;		/* %gs:8: syscall entry stack top */
+	uint64_t user_rsp;		/* %gs:16: scratch during entry */
+	void *current;			/* %gs:24: platform's current thread */
+	uint32_t cpu_id;
+};
+void arch_percpu_init(struct arch_percpu *p);
+
+/* ---- Page tables (arch/paging.c) ---- */
+
+#define PTE_P		(1ull << 0)
+#define PTE_W		(1ull << 1)
+#define PTE_U		(1ull << 2)
+#define PTE_PWT		(1ull << 3)
+#define PTE_PCD		(1ull << 4)
+#define PTE_A		(1ull << 5)
+#define PTE_D		(1ull << 6)
+#define PTE_PS		(1ull << 7)
+#define PTE_G		(1ull << 8)
+#define PTE_NX		(1ull << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000ull
+/* A pt_map flag, never written: map shared (without enc_mask). */
+#define PT_MAP_SHARED	(1ull << 52)
+
+/*
+ * Page-table context: how to get a zeroed page for a table and how to
+ * reach a table's memory.  enc_mask is OR-ed into every private mapping
+ * and every table pointer (0 today; the C-bit under SEV-SNP).
+ */
+struct pt_ctx {
+	uint64_t root;				/* physical address of PML4 */
+	uint64_t enc_mask;
+	uint64_t (*alloc_table)(void *arg);	/* phys of zeroed page, 0 = none */
+	void *(*phys_to_virt)(uint64_t phys, void *arg);
+	void *arg;
+};
+
+/*
+ * pt_map: map [va, va+size) to [pa, ...) with flags (PTE_* without P),
+ * using 2 MiB/1 GiB pages where alignment allows and big is true.
+ * Returns 0 or -ENOMEM (tables allocated so far stay).  Existing
+ * mappings are replaced.
+ */
+int pt_map(struct pt_ctx *c, uint64_t va, uint64_t pa, uint64_t size,
+    uint64_t flags, bool big);
+/* Remove mappings in [va, va+size), 4K granularity (splits big pages). */
+int pt_unmap(struct pt_ctx *c, uint64_t va, uint64_t size);
+/* Look up va: returns the PTE (0 if unmapped) and the page size. */
+uint64_t pt_lookup(struct pt_ctx *c, uint64_t va, uint64_t *page_size);
+/* Pointer to the 4K leaf PTE for va, creating tables if create. */
+uint64_t *pt_leaf(struct pt_ctx *c, uint64_t va, bool create);
+
+#endif

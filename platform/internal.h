@@ -1,0 +1,147 @@
+/*
+ * platform/internal.h: what platform/ files share among themselves.
+ * Never included from another folder (tests/unit excepted).
+ */
+#ifndef PLATFORM_INTERNAL_H
+#define PLATFORM_INTERNAL_H
+
+#include "platform/platform.h"
+#include "boot/boot_info.h"
+
+/* Half-open physical range [start, end). */
+struct mem_range {
+	uint64_t start;
+	uint64_t end;
+};
+
+#define MEMMAP_MAX_RANGES	256
+#define PHYS_ADDR_MAX		(1ull << 52)	/* architectural limit */
+
+/* What memmap_usable() had to repair, for the boot log and for tests. */
+struct memmap_report {
+	uint32_t clamped_count;		/* mmap_count above BOOT_MMAP_MAX */
+	uint32_t zero_length;		/* entries with len == 0 */
+	uint32_t wrapped;		/* base + len overflowed or past 2^52 */
+	uint32_t unaligned;		/* usable entries trimmed to pages */
+	uint32_t overlaps;		/* usable overlapped by non-usable */
+	uint32_t dropped;		/* ranges lost because out[] was full */
+	uint64_t usable_bytes;		/* total of the result */
+};
+
+/*
+ * memmap_usable: turn a firmware memory map (possibly unsorted,
+ * overlapping, unaligned, zero-length or wrapping) into sorted, disjoint,
+ * page-aligned ranges of RAM that are safe to hand out.  A byte is usable
+ * only if some entry says BOOT_MEM_USABLE and no entry of another type
+ * covers it, and it lies in none of the exclude[] ranges (kernel image,
+ * boot modules, the first 1 MiB...).  Returns the number of ranges written
+ * to out (at most max); never fails.  rep may be NULL.
+ */
+int memmap_usable(const struct boot_mem_region *map, uint32_t count,
+    const struct mem_range *exclude, int nexclude,
+    struct mem_range *out, int max, struct memmap_report *rep);
+
+/*
+ * Buddy page allocator over physical memory (platform/pmm.c).
+ *
+ * pmm_init takes the usable ranges and the offset at which physical memory
+ * is mapped (virtual = phys + dmap_offset); it carves its own metadata out
+ * of the ranges.  Blocks are 2^order pages (order <= PMM_MAX_ORDER),
+ * naturally aligned, coalesced on free.  pmm_alloc returns the physical
+ * address or PMM_NONE.  pmm_free panics on a double free or a block that
+ * was never handed out (a kernel invariant).
+ */
+#define PMM_MAX_ORDER	18		/* 1 GiB blocks */
+#define PMM_NONE	(~0ull)
+
+int pmm_init(const struct mem_range *ranges, int n, uint64_t dmap_offset);
+uint64_t pmm_alloc(unsigned order);
+void pmm_free(uint64_t phys, unsigned order);
+uint64_t pmm_free_pages(void);
+uint64_t pmm_total_pages(void);
+
+/* ---- Virtual memory layout ---- */
+
+#define KERNEL_VBASE	0xffffffff80000000ull	/* image: phys + this */
+#define DMAP_BASE	0xffff800000000000ull	/* all RAM: phys + this */
+#define KSTACK_BASE	0xffffc00000000000ull	/* kernel stacks + guards */
+#define KSTACK_SLOT	(64 * 1024ull)		/* per stack, incl. guard */
+#define KSTACK_SIZE	(16 * 1024ull)
+#define MMIO_BASE	0xffffd00000000000ull	/* device windows */
+
+static inline void *
+phys_to_virt(uint64_t pa)
+{
+	return (void *)(pa + DMAP_BASE);
+}
+
+static inline uint64_t
+virt_to_phys(const void *va)
+{
+	uint64_t v = (uint64_t)va;
+
+	return v >= KERNEL_VBASE ? v - KERNEL_VBASE : v - DMAP_BASE;
+}
+
+/* ---- platform/vmm.c ---- */
+
+/* Static stacks in the image: [0] boot, [1..4] IST; guard page below each. */
+struct static_stack {
+	uint8_t guard[PAGE_SIZE];
+	uint8_t stack[KSTACK_SIZE];
+} __attribute__((aligned(4096)));
+extern struct static_stack boot_stacks[5];
+
+
+/*
+ * Build the kernel's own page tables (image with per-section permissions,
+ * direct map of RAM, guard pages) and switch to them.  ranges are the
+ * usable RAM ranges; pages for the tables are taken from their low end
+ * (the ranges are updated).  enc_mask is the C-bit (0 when not SEV).
+ */
+void vmm_init(const struct boot_info *bi, struct mem_range *ranges, int n,
+    uint64_t enc_mask);
+/* Map an MMIO window uncached; returns its kernel address or NULL. */
+void *vmm_map_mmio(uint64_t phys, uint64_t size);
+/* Map firmware tables (ACPI) read-only and private; NULL if not possible. */
+void *vmm_map_firmware(uint64_t phys, uint64_t size);
+/* A kernel stack with an unmapped guard page below it: returns its top. */
+uint64_t vmm_stack_alloc(void);
+void vmm_stack_free(uint64_t top);
+/* The page-table context of the (single) address space. */
+struct pt_ctx;
+struct pt_ctx *vmm_ctx(void);
+void vmm_flush(uint64_t va);
+/* Is va a kernel guard page?  (for fault reports) */
+bool vmm_is_guard(uint64_t va);
+/* Switch table allocation from the boot bump allocator to pmm. */
+void vmm_use_pmm(void);
+/* Is [pa, pa+len) inside the direct map? */
+bool dmap_covers(uint64_t pa, uint64_t len);
+
+/* ---- Early facilities ---- */
+
+void uart_init(void);
+void uart_write(const char *s, size_t len);
+void time_init(uint64_t boot_tsc);
+const char *time_source(void);
+void traps_init(void);
+void percpu_set_kernel_stack(uint64_t top);
+void crng_init(void);
+const char *crng_source(void);
+void cpu_log_features(void);
+/* klog that ignores the log level: exit line and panics. */
+void klog_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Dump a trap frame, a backtrace, and exit with PLAT_EXIT_PANIC. */
+struct trap_frame;
+void panic_frame(const char *why, const struct trap_frame *f)
+	__attribute__((noreturn));
+/* Symbolize a kernel address: name and offset, or NULL. */
+const char *ksym_lookup(uint64_t addr, uint64_t *offset);
+
+/* ACPI: find the S5 sleep type and PM1 control ports (platform/acpi.c). */
+void acpi_init(uint64_t rsdp_hint);
+void acpi_poweroff(void);
+
+#endif

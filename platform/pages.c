@@ -1,0 +1,40 @@
+/*
+ * plat_pages_*: the kernel's view of the buddy allocator, through the
+ * direct map, zeroed.
+ */
+#include "platform/internal.h"
+
+void *
+plat_pages_alloc(unsigned order)
+{
+	uint64_t pa;
+	void *p;
+
+	if (order > PMM_MAX_ORDER)
+		return NULL;
+	pa = pmm_alloc(order);
+	if (pa == PMM_NONE)
+		return NULL;
+	p = phys_to_virt(pa);
+	memset(p, 0, PAGE_SIZE << order);
+	return p;
+}
+
+void
+plat_pages_free(void *p, unsigned order)
+{
+	if (p != NULL)
+		pmm_free(virt_to_phys(p), order);
+}
+
+uint64_t
+plat_pages_free_count(void)
+{
+	return pmm_free_pages();
+}
+
+uint64_t
+plat_pages_total_count(void)
+{
+	return pmm_total_pages();
+}

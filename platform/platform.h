@@ -1,0 +1,297 @@
+/*
+ * platform.h: the South interface.
+ *
+ * Everything kernel/, shim/ and net/ need from the machine comes through
+ * this header and nothing else (LiteBox's providers, in C).  One
+ * implementation is linked: the bare-metal one in platform/ for the image,
+ * the mock in tests/unit/ for host tests.
+ *
+ * Conventions: functions return 0 or a negative errno (musl style) unless
+ * the contract says otherwise.  "Any context" means it may be called from
+ * a syscall, a kernel thread or an interrupt handler; "thread context"
+ * means it may block.
+ */
+#ifndef PLATFORM_PLATFORM_H
+#define PLATFORM_PLATFORM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SIZE	4096ull
+#define PAGE_SHIFT	12
+#define PAGE_ALIGN_UP(x)	(((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define PAGE_ALIGN_DOWN(x)	((x) & ~(PAGE_SIZE - 1))
+
+/* Linux errno values: every layer returns -E* and the shim passes them on. */
+#define EPERM		1
+#define ENOENT		2
+#define ESRCH		3
+#define EINTR		4
+#define EIO		5
+#define ENXIO		6
+#define E2BIG		7
+#define ENOEXEC		8
+#define EBADF		9
+#define ECHILD		10
+#define EAGAIN		11
+#define ENOMEM		12
+#define EACCES		13
+#define EFAULT		14
+#define EBUSY		16
+#define EEXIST		17
+#define ENODEV		19
+#define ENOTDIR		20
+#define EISDIR		21
+#define EINVAL		22
+#define ENFILE		23
+#define EMFILE		24
+#define ENOTTY		25
+#define EFBIG		27
+#define ENOSPC		28
+#define ESPIPE		29
+#define EROFS		30
+#define EMLINK		31
+#define EPIPE		32
+#define EDOM		33
+#define ERANGE		34
+#define EDEADLK		35
+#define ENAMETOOLONG	36
+#define ENOSYS		38
+#define ENOTEMPTY	39
+#define ELOOP		40
+#define ENOTSUP		95
+#define EOPNOTSUPP	95
+#define ETIMEDOUT	110
+
+/* ---- Freestanding runtime (platform/string.c, platform/fmt.c) ---- */
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+
+/*
+ * kvsnprintf: printf-style formatting into buf (always NUL-terminated when
+ * size > 0).  Supports %d %i %u %x %X %o %p %s %c %% with flags '-', '0',
+ * '+', ' ', '#', width and precision (also '*'), and length modifiers
+ * hh h l ll z t j.  Returns the length the full output would have had.
+ * Any context.
+ */
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- DebugLogProvider ---- */
+
+/*
+ * plat_log: write len bytes to the kernel log channel (QEMU debugcon, never
+ * the guest console).  klog formats one message, prefixes every line with
+ * a "[    s.uuuuuu] " timestamp, and adds a newline if missing.  Any
+ * context; never blocks; output past 1 KiB per message is truncated.
+ */
+void plat_log(const char *s, size_t len);
+void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvlog(const char *fmt, va_list ap);
+
+/*
+ * panic: a broken kernel invariant.  Logs the message, a backtrace and
+ * exits with PLAT_EXIT_PANIC.  Never for guest- or host-supplied input.
+ */
+void panic(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
+/* ---- Exit ---- */
+
+/*
+ * Exit statuses the host sees (scripts/run documents them).  A guest's own
+ * status is 0-255; the kernel uses these when it ends the run itself.
+ */
+#define PLAT_EXIT_PANIC		250	/* kernel invariant broken, fault */
+#define PLAT_EXIT_BADELF	251	/* guest ELF refused by the loader */
+#define PLAT_EXIT_NOMEM		252	/* not enough memory to start */
+#define PLAT_EXIT_BOOT		253	/* boot environment unusable */
+
+/*
+ * plat_exit: end the VM with status (0-255).  Logs the machine-readable
+ * line "cloister: exit status=N", then signals QEMU's isa-debug-exit, then
+ * falls back to ACPI S5 power-off, then halts.  Any context; never returns.
+ */
+void plat_exit(int status) __attribute__((noreturn));
+
+/* ---- TimeProvider ---- */
+
+/* Monotonic nanoseconds since boot (TSC based).  Any context, cheap. */
+uint64_t plat_now_ns(void);
+/* Wall clock, nanoseconds since the Unix epoch (RTC at boot + TSC). */
+uint64_t plat_wallclock_ns(void);
+/* TSC ticks per second, as measured or reported at boot. */
+uint64_t plat_tsc_hz(void);
+
+/* ---- Physical pages (PageManagementProvider, kernel side) ---- */
+
+/*
+ * plat_pages_alloc: 2^order physically contiguous, naturally aligned,
+ * zeroed pages, returned as a kernel (direct-map) pointer, or NULL when
+ * memory is exhausted.  plat_pages_free takes the same pointer and order.
+ * Any context.
+ */
+void *plat_pages_alloc(unsigned order);
+void plat_pages_free(void *p, unsigned order);
+/* Free and total pages of RAM the allocator manages. */
+uint64_t plat_pages_free_count(void);
+uint64_t plat_pages_total_count(void);
+
+/* ---- The guest's registers ---- */
+
+/*
+ * The user register state saved on every entry to the kernel.  rax holds
+ * the syscall number on entry and the result on return; orig_rax keeps
+ * the number.  Changing rip/rsp redirects the guest (exec, signals).
+ */
+struct plat_regs {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t entry;		/* platform's: how the kernel was entered */
+	uint64_t orig_rax;	/* syscall number (or fault error code) */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* ---- Upcalls: how the platform enters the kernel ---- */
+
+enum plat_fault_kind {
+	PLAT_FAULT_PAGE = 1,	/* SIGSEGV (or SIGBUS) */
+	PLAT_FAULT_GP,		/* #GP, privileged instruction: SIGSEGV */
+	PLAT_FAULT_UD,		/* invalid opcode: SIGILL */
+	PLAT_FAULT_DE,		/* divide error: SIGFPE */
+	PLAT_FAULT_FP,		/* x87 / SIMD exception: SIGFPE */
+	PLAT_FAULT_BP,		/* int3, single step: SIGTRAP */
+	PLAT_FAULT_AC,		/* alignment check: SIGBUS */
+	PLAT_FAULT_OTHER,	/* anything else from ring 3: SIGSEGV */
+};
+
+struct plat_fault {
+	enum plat_fault_kind kind;
+	uint32_t vector;	/* the CPU's exception vector */
+	uint64_t error;		/* the CPU's error code */
+	uint64_t addr;		/* faulting address (page faults) */
+	bool write, exec;	/* page fault access type */
+};
+
+struct plat_upcalls {
+	/*
+	 * A syscall from the guest: r->rax is the number, arguments in rdi,
+	 * rsi, rdx, r10, r8, r9.  Store the result in r->rax.  Runs with
+	 * interrupts enabled, in the calling thread's context (may block).
+	 */
+	void (*syscall)(struct plat_regs *r);
+	/*
+	 * Resolve a page fault on a user address, from ring 3 or from a
+	 * kernel access to user memory: return 0 after mapping the page
+	 * (the access is retried), -EFAULT if the address is not valid for
+	 * that access.  Runs in the faulting thread's context.
+	 */
+	int (*demand_fault)(uint64_t addr, bool write, bool exec);
+	/*
+	 * A fault in ring 3 that demand_fault did not resolve.  Deliver a
+	 * signal (by editing r) or end the guest; returning resumes at r.
+	 */
+	void (*user_fault)(struct plat_regs *r, const struct plat_fault *f);
+};
+
+/* Register the kernel's upcalls.  Called once, before plat_user_enter. */
+void plat_set_upcalls(const struct plat_upcalls *u);
+
+/* ---- User address space (PageManagementProvider) ---- */
+
+/*
+ * The guest's address space is [PLAT_USER_MIN, PLAT_USER_END).  Pages
+ * mapped here belong to it: unmapping frees them.  prot is PROT_* bits
+ * (1 read, 2 write, 4 exec); a page is never writable and executable at
+ * once (-EACCES).  All calls are thread context, return 0 or -errno.
+ */
+#define PLAT_USER_MIN	0x1000ull
+#define PLAT_USER_END	0x00007ffffffff000ull
+
+/* Map a fresh zeroed page at va (page-aligned).  -ENOMEM, -EEXIST. */
+int plat_user_map_zero(uint64_t va, unsigned prot);
+/* Map the kernel page kpage (from plat_pages_alloc(0)) at va; on
+ * success the page now belongs to the user mapping. */
+int plat_user_map_page(uint64_t va, void *kpage, unsigned prot);
+/* Unmap and free every page in [va, va+len). */
+int plat_user_unmap(uint64_t va, uint64_t len);
+/* Change the protection of every mapped page in [va, va+len). */
+int plat_user_protect(uint64_t va, uint64_t len, unsigned prot);
+/* Move the mapped pages of [from, from+len) to to (no copy). */
+int plat_user_move(uint64_t from, uint64_t to, uint64_t len);
+/* The kernel pointer for user page va if mapped, else NULL. */
+void *plat_user_page(uint64_t va);
+
+/* ---- User memory access (RawPointerProvider) ---- */
+
+/*
+ * Copy between kernel memory and user addresses.  The whole range must
+ * lie in the user address space (no wrap, no kernel address), and every
+ * page must be accessible (demand faults are resolved); otherwise -EFAULT
+ * and the kernel keeps running.  A failed copy may have copied a prefix.
+ */
+int plat_copy_from_user(void *dst, uint64_t usrc, size_t n);
+int plat_copy_to_user(uint64_t udst, const void *src, size_t n);
+int plat_clear_user(uint64_t udst, size_t n);
+/*
+ * Copy a NUL-terminated user string of at most max-1 bytes into dst
+ * (size max).  Returns its length, -EFAULT, or -ENAMETOOLONG.
+ */
+long plat_strncpy_from_user(char *dst, uint64_t usrc, size_t max);
+
+/* ---- Running the guest ---- */
+
+/*
+ * Enter ring 3 with registers r (rip, rsp, rflags and the general
+ * registers; segment selectors are the platform's).  The FPU state is a
+ * fresh Linux default.  Never returns: the guest comes back only through
+ * upcalls.
+ */
+void plat_user_enter(const struct plat_regs *r) __attribute__((noreturn));
+
+/* ---- CPU facts the ABI exposes ---- */
+
+struct plat_cpu_info {
+	uint64_t hwcap;		/* AT_HWCAP: CPUID 1 EDX */
+	uint64_t hwcap2;	/* AT_HWCAP2 */
+	uint64_t minsigstksz;	/* AT_MINSIGSTKSZ: signal frame + xsave */
+	uint64_t fpu_state_size;
+	char vendor[13];
+	char brand[49];
+	uint32_t family, model, stepping;
+	uint64_t tsc_hz;
+	bool sev_snp;
+};
+void plat_cpu_info(struct plat_cpu_info *out);
+
+/* ---- CrngProvider ---- */
+
+/*
+ * Fill buf with len cryptographically strong random bytes.  Any context.
+ * Returns 0, or -EIO if no entropy source passed its health check at boot
+ * (then the kernel refuses to start a guest that needs randomness).
+ */
+int plat_crng_fill(void *buf, size_t len);
+
+/* ---- Boot facts ---- */
+
+/* The kernel command line (NUL-terminated, from the boot loader). */
+const char *plat_cmdline(void);
+/* TSC value at the first kernel instruction, and plat_now_ns then. */
+uint64_t plat_boot_ns(void);
+/* Set the log level: 0 quiet (only the exit line), 1 normal, 2 debug. */
+void plat_set_loglevel(int level);
+int plat_loglevel(void);
+
+#endif

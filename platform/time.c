@@ -1,0 +1,174 @@
+/*
+ * Time: a monotonic nanosecond clock from the TSC, and the wall clock
+ * from the CMOS RTC read once at boot.
+ *
+ * The TSC frequency comes from CPUID when the CPU or hypervisor states it
+ * (leaf 0x15 crystal ratio, hypervisor leaf 0x40000010, leaf 0x16 base
+ * MHz), otherwise from a short calibration against PIT channel 2.
+ */
+#include "platform/internal.h"
+#include "arch/arch.h"
+
+#define PIT_HZ		1193182ull
+#define PIT_CH2		0x42
+#define PIT_CMD		0x43
+#define PIT_GATE	0x61	/* bit 0 gate, bit 1 speaker, bit 5 OUT2 */
+#define PIT_CALIB_MS	2
+#define CMOS_ADDR	0x70
+#define CMOS_DATA	0x71
+#define NS_PER_S	1000000000ull
+
+static uint64_t boot_tsc;
+static uint64_t tsc_hz;
+static uint64_t ns_per_tick_q32;	/* nanoseconds per tick, 32.32 */
+static uint64_t wall_at_boot_ns;
+static const char *tsc_source = "none";
+
+uint64_t
+plat_now_ns(void)
+{
+	uint64_t d = arch_rdtsc() - boot_tsc;
+
+	return (uint64_t)(((unsigned __int128)d * ns_per_tick_q32) >> 32);
+}
+
+uint64_t
+plat_tsc_hz(void)
+{
+	return tsc_hz;
+}
+
+uint64_t
+plat_wallclock_ns(void)
+{
+	return wall_at_boot_ns + plat_now_ns();
+}
+
+uint64_t
+plat_boot_ns(void)
+{
+	return 0;
+}
+
+static uint64_t
+tsc_from_cpuid(void)
+{
+	struct cpuid_regs r;
+
+	arch_cpuid(0, 0, &r);
+	if (r.eax >= 0x15) {
+		arch_cpuid(0x15, 0, &r);
+		if (r.eax != 0 && r.ebx != 0 && r.ecx != 0) {
+			tsc_source = "CPUID 0x15";
+			return (uint64_t)r.ecx * r.ebx / r.eax;
+		}
+	}
+	arch_cpuid(0x40000000, 0, &r);
+	if (r.eax >= 0x40000010 && r.eax < 0x40000100) {
+		arch_cpuid(0x40000010, 0, &r);
+		if (r.eax != 0) {
+			tsc_source = "hypervisor leaf 0x40000010";
+			return (uint64_t)r.eax * 1000;
+		}
+	}
+	return 0;
+}
+
+/* Count TSC ticks while PIT channel 2 counts down PIT_CALIB_MS. */
+static uint64_t
+tsc_from_pit(void)
+{
+	uint32_t count = PIT_HZ * PIT_CALIB_MS / 1000;
+	uint64_t t0, t1;
+	uint8_t gate;
+
+	gate = arch_inb(PIT_GATE);
+	arch_outb(PIT_GATE, (gate & ~0x02) | 0x01);	/* gate on, no beep */
+	arch_outb(PIT_CMD, 0xb0);	/* channel 2, lo/hi, mode 0, binary */
+	arch_outb(PIT_CH2, count & 0xff);
+	arch_outb(PIT_CH2, count >> 8);
+	t0 = arch_rdtsc();
+	for (uint64_t spins = 0; !(arch_inb(PIT_GATE) & 0x20); spins++) {
+		if (spins > 100000000ull)
+			return 0;	/* PIT absent or stuck */
+	}
+	t1 = arch_rdtsc();
+	arch_outb(PIT_GATE, gate);
+	tsc_source = "PIT calibration";
+	return (t1 - t0) * 1000 / PIT_CALIB_MS;
+}
+
+static uint8_t
+cmos_read(uint8_t reg)
+{
+	arch_outb(CMOS_ADDR, reg);
+	return arch_inb(CMOS_DATA);
+}
+
+static unsigned
+bcd(uint8_t v, bool binary)
+{
+	return binary ? v : (v >> 4) * 10 + (v & 0xf);
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static uint64_t
+days_from_civil(unsigned y, unsigned m, unsigned d)
+{
+	unsigned era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (uint64_t)era * 146097 + doe - 719468;
+}
+
+static uint64_t
+rtc_read_epoch(void)
+{
+	unsigned sec, min, hour, day, mon, year;
+	uint8_t b;
+	bool binary;
+
+	for (int i = 0; i < 1000000 && (cmos_read(0x0a) & 0x80); i++)
+		;	/* wait while an update is in progress */
+	b = cmos_read(0x0b);
+	binary = b & 0x04;
+	sec = bcd(cmos_read(0x00), binary);
+	min = bcd(cmos_read(0x02), binary);
+	hour = bcd(cmos_read(0x04) & 0x7f, binary);
+	if (!(b & 0x02) && (cmos_read(0x04) & 0x80))
+		hour = (hour % 12) + 12;	/* 12-hour clock, PM */
+	day = bcd(cmos_read(0x07), binary);
+	mon = bcd(cmos_read(0x08), binary);
+	year = bcd(cmos_read(0x09), binary) + 2000;
+	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 ||
+	    min > 59 || sec > 60)
+		return 0;	/* garbage from the RTC: say 1970 */
+	return days_from_civil(year, mon, day) * 86400 + hour * 3600 +
+	    min * 60 + sec;
+}
+
+void
+time_init(uint64_t tsc0)
+{
+	boot_tsc = tsc0 != 0 ? tsc0 : arch_rdtsc();
+	tsc_hz = tsc_from_cpuid();
+	if (tsc_hz == 0)
+		tsc_hz = tsc_from_pit();
+	if (tsc_hz == 0) {
+		tsc_hz = 1000000000ull;
+		tsc_source = "assumed 1 GHz (no PIT)";
+	}
+	ns_per_tick_q32 = (uint64_t)(((unsigned __int128)NS_PER_S << 32) /
+	    tsc_hz);
+	wall_at_boot_ns = rtc_read_epoch() * NS_PER_S - plat_now_ns();
+}
+
+const char *
+time_source(void)
+{
+	return tsc_source;
+}

@@ -1,0 +1,139 @@
+/*
+ * What happens on an exception or interrupt: user faults go to the
+ * kernel's upcalls (demand paging, then signals); kernel faults on user
+ * memory are resolved or recovered through the exception table; any
+ * other kernel fault is a panic with a full dump.
+ */
+#include "platform/internal.h"
+#include "arch/arch.h"
+
+_Static_assert(sizeof(struct plat_regs) == sizeof(struct trap_frame),
+    "plat_regs must mirror trap_frame");
+_Static_assert(__builtin_offsetof(struct plat_regs, rip) ==
+    __builtin_offsetof(struct trap_frame, rip), "plat_regs rip");
+_Static_assert(__builtin_offsetof(struct plat_regs, rax) ==
+    __builtin_offsetof(struct trap_frame, rax), "plat_regs rax");
+
+static struct plat_upcalls upcalls;
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range", "invalid opcode", "device not available",
+	"double fault", "coprocessor overrun", "invalid TSS",
+	"segment not present", "stack fault", "general protection",
+	"page fault", "reserved", "x87 FPU error", "alignment check",
+	"machine check", "SIMD exception", "virtualization",
+	"control protection", "reserved", "reserved", "reserved",
+	"reserved", "reserved", "reserved", "hypervisor injection",
+	"VMM communication (#VC)", "security", "reserved",
+};
+
+void
+plat_set_upcalls(const struct plat_upcalls *u)
+{
+	upcalls = *u;
+}
+
+static enum plat_fault_kind
+fault_kind(uint64_t vector)
+{
+	switch (vector) {
+	case VEC_PF: return PLAT_FAULT_PAGE;
+	case VEC_GP: case VEC_SS: case VEC_NP: return PLAT_FAULT_GP;
+	case VEC_UD: return PLAT_FAULT_UD;
+	case VEC_DE: return PLAT_FAULT_DE;
+	case VEC_MF: case VEC_XM: return PLAT_FAULT_FP;
+	case VEC_BP: case VEC_DB: return PLAT_FAULT_BP;
+	case VEC_AC: return PLAT_FAULT_AC;
+	default: return PLAT_FAULT_OTHER;
+	}
+}
+
+static bool
+user_addr(uint64_t a)
+{
+	return a >= PLAT_USER_MIN && a < PLAT_USER_END;
+}
+
+/* Try demand paging for a page fault on a user address. */
+static bool
+resolve_user_pf(const struct trap_frame *f, uint64_t addr)
+{
+	if (!user_addr(addr) || upcalls.demand_fault == NULL ||
+	    (f->error & PF_ERR_RSVD))
+		return false;
+	return upcalls.demand_fault(addr, f->error & PF_ERR_WRITE,
+	    f->error & PF_ERR_FETCH) == 0;
+}
+
+static void
+user_trap(struct trap_frame *f)
+{
+	struct plat_fault pf = { 0 };
+	uint64_t cr2 = f->vector == VEC_PF ? arch_read_cr2() : 0;
+
+	if (f->vector == VEC_PF && resolve_user_pf(f, cr2))
+		return;
+	pf.kind = fault_kind(f->vector);
+	pf.vector = (uint32_t)f->vector;
+	pf.error = f->error;
+	pf.addr = cr2;
+	pf.write = f->error & PF_ERR_WRITE;
+	pf.exec = f->error & PF_ERR_FETCH;
+	if (upcalls.user_fault == NULL)
+		panic("user fault before the kernel registered upcalls");
+	upcalls.user_fault((struct plat_regs *)f, &pf);
+}
+
+static void
+kernel_trap(struct trap_frame *f)
+{
+	char why[96];
+
+	if (f->vector == VEC_PF) {
+		uint64_t cr2 = arch_read_cr2();
+
+		if (resolve_user_pf(f, cr2) || arch_fixup_exception(f))
+			return;
+		if (vmm_is_guard(cr2)) {
+			panic_frame("kernel stack overflow (guard page hit)",
+			    f);
+		}
+	} else if (f->vector == VEC_GP && arch_fixup_exception(f)) {
+		return;
+	} else if (f->vector == VEC_NMI) {
+		klog_always("cloister: NMI received, ignored");
+		return;
+	}
+	ksnprintf(why, sizeof(why), "%s in kernel mode",
+	    f->vector < 32 ? exception_names[f->vector] : "interrupt");
+	panic_frame(why, f);
+}
+
+static void
+default_trap(struct trap_frame *f)
+{
+	if (f->vector >= VEC_IRQ_BASE) {
+		klog("cloister: unexpected interrupt %llu ignored",
+		    (unsigned long long)f->vector);
+		return;
+	}
+	if (trap_from_user(f) && f->vector != VEC_DF && f->vector != VEC_MC)
+		user_trap(f);
+	else
+		kernel_trap(f);
+}
+
+static void
+syscall_trap(struct trap_frame *f)
+{
+	upcalls.syscall((struct plat_regs *)f);
+}
+
+void
+traps_init(void)
+{
+	arch_idt_init();
+	arch_set_default_trap_handler(default_trap);
+	arch_syscall_init(syscall_trap);
+}

@@ -1,0 +1,184 @@
+/*
+ * The guest's address space (PageManagementProvider) and the way into
+ * ring 3.  There is one address space: the lower half of the kernel's own
+ * tables.  Every user page is owned by its mapping (no sharing, no fork),
+ * so unmapping frees it.
+ */
+#include "platform/internal.h"
+#include "arch/arch.h"
+
+#define PROT_R	1u
+#define PROT_W	2u
+#define PROT_X	4u
+
+static uint8_t fpu_area[4096] __attribute__((aligned(64)));
+
+static bool
+page_ok(uint64_t va)
+{
+	return (va & (PAGE_SIZE - 1)) == 0 && va >= PLAT_USER_MIN &&
+	    va < PLAT_USER_END;
+}
+
+static bool
+range_ok(uint64_t va, uint64_t len)
+{
+	return page_ok(va) && (len & (PAGE_SIZE - 1)) == 0 &&
+	    len <= PLAT_USER_END - va;
+}
+
+/* PTE flags for prot; PROT_NONE pages are not mapped at all. */
+static int
+prot_flags(unsigned prot, uint64_t *flags)
+{
+	if ((prot & PROT_W) && (prot & PROT_X))
+		return -EACCES;
+	*flags = PTE_U;
+	if (prot & PROT_W)
+		*flags |= PTE_W;
+	if (!(prot & PROT_X) && cpu.nx)
+		*flags |= PTE_NX;
+	return prot & (PROT_R | PROT_W | PROT_X) ? 0 : -EINVAL;
+}
+
+static uint64_t
+pte_phys(uint64_t pte)
+{
+	return pte & PTE_ADDR_MASK & ~vmm_ctx()->enc_mask;
+}
+
+int
+plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
+{
+	uint64_t flags, *e;
+	int rc;
+
+	if (!page_ok(va))
+		return -EINVAL;
+	rc = prot_flags(prot, &flags);
+	if (rc != 0)
+		return rc;
+	e = pt_leaf(vmm_ctx(), va, true);
+	if (e == NULL)
+		return -ENOMEM;
+	if (*e & PTE_P)
+		return -EEXIST;
+	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags | PTE_P;
+	return 0;
+}
+
+int
+plat_user_map_zero(uint64_t va, unsigned prot)
+{
+	void *p = plat_pages_alloc(0);
+	int rc;
+
+	if (p == NULL)
+		return -ENOMEM;
+	rc = plat_user_map_page(va, p, prot);
+	if (rc != 0)
+		plat_pages_free(p, 0);
+	return rc;
+}
+
+int
+plat_user_unmap(uint64_t va, uint64_t len)
+{
+	if (!range_ok(va, len))
+		return -EINVAL;
+	for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
+		uint64_t *e = pt_leaf(vmm_ctx(), a, false);
+
+		if (e == NULL || !(*e & PTE_P))
+			continue;
+		pmm_free(pte_phys(*e), 0);
+		*e = 0;
+		vmm_flush(a);
+	}
+	return 0;
+}
+
+int
+plat_user_protect(uint64_t va, uint64_t len, unsigned prot)
+{
+	uint64_t flags;
+	int rc;
+
+	if (!range_ok(va, len))
+		return -EINVAL;
+	rc = prot_flags(prot, &flags);
+	if (rc == -EINVAL)		/* PROT_NONE: drop the pages */
+		return plat_user_unmap(va, len);
+	if (rc != 0)
+		return rc;
+	for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
+		uint64_t *e = pt_leaf(vmm_ctx(), a, false);
+
+		if (e == NULL || !(*e & PTE_P))
+			continue;
+		*e = (*e & PTE_ADDR_MASK) | flags | PTE_P;
+		vmm_flush(a);
+	}
+	return 0;
+}
+
+int
+plat_user_move(uint64_t from, uint64_t to, uint64_t len)
+{
+	if (!range_ok(from, len) || !range_ok(to, len))
+		return -EINVAL;
+	/* Walk in the direction that never overwrites unmoved pages. */
+	for (uint64_t i = 0; i < len; i += PAGE_SIZE) {
+		uint64_t off = to > from ? len - PAGE_SIZE - i : i;
+		uint64_t *src = pt_leaf(vmm_ctx(), from + off, false), *dst;
+		uint64_t pte;
+
+		if (src == NULL || !(*src & PTE_P))
+			continue;
+		pte = *src;
+		dst = pt_leaf(vmm_ctx(), to + off, true);
+		if (dst == NULL)
+			return -ENOMEM;
+		src = pt_leaf(vmm_ctx(), from + off, false);
+		*src = 0;
+		vmm_flush(from + off);
+		if (*dst & PTE_P)
+			pmm_free(pte_phys(*dst), 0);
+		*dst = pte;
+		vmm_flush(to + off);
+	}
+	return 0;
+}
+
+void *
+plat_user_page(uint64_t va)
+{
+	uint64_t pte;
+
+	if (!page_ok(PAGE_ALIGN_DOWN(va)))
+		return NULL;
+	pte = pt_lookup(vmm_ctx(), va, NULL);
+	if (!(pte & PTE_P) || !(pte & PTE_U))
+		return NULL;
+	return phys_to_virt(pte_phys(pte));
+}
+
+void
+plat_user_enter(const struct plat_regs *r)
+{
+	struct trap_frame *f;
+	uint64_t top = vmm_stack_alloc();
+
+	if (top == 0)
+		panic("no memory for the first thread's kernel stack");
+	if (cpu.xsave_size > sizeof(fpu_area))
+		panic("XSAVE area of %u bytes too large", cpu.xsave_size);
+	arch_fpu_init_state(fpu_area);
+	arch_fpu_restore(fpu_area);
+	f = (struct trap_frame *)(top - sizeof(*f));
+	memcpy(f, r, sizeof(*f));
+	f->vector = 0;
+	arch_set_kernel_stack(top);
+	percpu_set_kernel_stack(top);
+	arch_enter_user(f);
+}
