@@ -83,6 +83,7 @@ $(BUILD)/cloister.bin: $(BUILD)/kernel.a $(GUEST) scripts/link-image linker.ld
 -include $(KOBJS:.o=.d)
 -include tests/guests/guests.mk
 -include tests/fuzz/fuzz.mk
+-include boot/uefi/uefi.mk
 include tests/unit/unit.mk
 
 run: deps
