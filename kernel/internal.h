@@ -6,18 +6,6 @@
 
 #include "kernel/kernel.h"
 
-/* User address space limits (47-bit canonical lower half). */
-#define USER_MIN	0x10000ull		/* like vm.mmap_min_addr */
-#define USER_MAX	0x00007ffffffff000ull	/* exclusive */
-#define USER_STACK_TOP	0x00007ffffffde000ull	/* below a guard gap */
-#define ET_DYN_BASE	0x0000555555554000ull	/* + random page offset */
-
-/* Protection bits, Linux's values. */
-#define PROT_NONE	0x0
-#define PROT_READ	0x1
-#define PROT_WRITE	0x2
-#define PROT_EXEC	0x4
-
 /* ---- ELF parsing (kernel/elf.c) ---- */
 
 #define ELF_MAX_SEGMENTS	32
@@ -73,23 +61,6 @@ int elf_parse(const void *file, size_t len, struct elf_image *img,
 
 /* ---- The initial user stack (kernel/exec_stack.c) ---- */
 
-struct exec_stack_args {
-	int argc;
-	const char *const *argv;
-	int envc;
-	const char *const *envp;
-	const char *execfn;		/* AT_EXECFN string */
-	const char *platform;		/* AT_PLATFORM string, "x86_64" */
-	uint8_t random[16];		/* AT_RANDOM bytes */
-	uint64_t phdr, phent, phnum;	/* biased AT_PHDR etc. */
-	uint64_t entry;			/* biased AT_ENTRY */
-	uint64_t base;			/* AT_BASE: 0 for static binaries */
-	uint64_t hwcap, hwcap2;
-	uint64_t minsigstksz;
-	uint64_t uid, gid;		/* AT_UID/EUID, AT_GID/EGID */
-	uint64_t clktck;		/* AT_CLKTCK, 100 */
-	uint64_t secure;		/* AT_SECURE, 0 */
-};
 
 /*
  * exec_stack_build: lay out the initial process stack exactly as Linux's
@@ -105,43 +76,5 @@ struct exec_stack_args {
  */
 int exec_stack_build(uint8_t *buf, size_t size, uint64_t top,
     const struct exec_stack_args *a, uint64_t *sp);
-
-/* ---- Kernel command line (kernel/cmdline.c) ---- */
-
-#define CMDLINE_MAX_ARGS	256
-#define CMDLINE_MAX_ENV		256
-
-/*
- * The command line is "[kernel options] -- guest-argv...".  Words are
- * separated by spaces; a word may be quoted with "..." and any character
- * escaped with a backslash (scripts/run quotes every guest word).  Kernel
- * options: "strace" (trace syscalls), "quiet" (no kernel log),
- * "env=NAME=VALUE" (repeatable: the guest's environment), "loglevel=N".
- * Unknown options (and a malformed env= or loglevel=) are reported in
- * unknown[] (the first 16) and ignored.  Without "--", every word is a
- * kernel option and argv is empty; after it every word, "--" included,
- * is guest argv.  Words are separated by spaces, tabs or newlines; an
- * unterminated quote runs to the end of the line.  loglevel is -1 when
- * not given.  envp[i] points at "NAME=VALUE".
- */
-struct kcmdline {
-	bool strace;
-	bool quiet;
-	int loglevel;
-	int argc;
-	char *argv[CMDLINE_MAX_ARGS + 1];	/* NULL-terminated */
-	int envc;
-	char *envp[CMDLINE_MAX_ENV + 1];	/* NULL-terminated */
-	int nunknown;
-	char *unknown[16];
-	char buf[4096 + 16];			/* storage for the words */
-};
-
-/*
- * Returns 0, or -E2BIG when argv, envp or buf overflow: the words parsed
- * so far are kept, the rest of the line is ignored, argv and envp stay
- * NULL-terminated.  line may be NULL (empty).
- */
-int cmdline_parse(const char *line, struct kcmdline *out);
 
 #endif

@@ -130,8 +130,6 @@ void percpu_set_kernel_stack(uint64_t top);
 void crng_init(void);
 const char *crng_source(void);
 void cpu_log_features(void);
-/* klog that ignores the log level: exit line and panics. */
-void klog_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Dump a trap frame, a backtrace, and exit with PLAT_EXIT_PANIC. */
 struct trap_frame;

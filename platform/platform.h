@@ -99,6 +99,9 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 void plat_log(const char *s, size_t len);
 void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvlog(const char *fmt, va_list ap);
+/* klog even when quiet: for what the user must see (refusals, the exit
+ * line, panics). */
+void klog_always(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * panic: a broken kernel invariant.  Logs the message, a backtrace and
@@ -259,6 +262,29 @@ long plat_strncpy_from_user(char *dst, uint64_t usrc, size_t max);
  * upcalls.
  */
 void plat_user_enter(const struct plat_regs *r) __attribute__((noreturn));
+
+/* ---- Thread-local storage bases (through the punchthrough table) ---- */
+
+#define PLAT_TLS_FS	0
+#define PLAT_TLS_GS	1
+
+/*
+ * Set or read the current guest thread's FS or GS base.  Only user-space
+ * canonical addresses are accepted (-EPERM otherwise, as Linux's
+ * arch_prctl).  Thread context.
+ */
+int plat_tls_set(int which, uint64_t base);
+uint64_t plat_tls_get(int which);
+
+/* ---- The guest console (UART) ---- */
+
+/* Write len bytes to the console; blocks until the UART took them. */
+void plat_console_write(const void *buf, size_t len);
+/*
+ * Read up to len bytes that have arrived on the console.  Returns the
+ * count (> 0), or -EAGAIN when nothing is there yet.  Never blocks.
+ */
+long plat_console_read(void *buf, size_t len);
 
 /* ---- CPU facts the ABI exposes ---- */
 

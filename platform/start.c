@@ -9,7 +9,8 @@
 
 #define LOW_RESERVED_END	0x100000ull	/* BIOS, IVT, EBDA */
 
-extern void kernel_main(void);
+/* The top of the stack (shim/main.c): the one upward call, at the end. */
+extern void cloister_main(void) __attribute__((noreturn));
 
 uint64_t __stack_chk_guard;
 
@@ -146,6 +147,8 @@ platform_start(struct boot_info *bi)
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
 	stack_guard_init();
-	kernel_main();
-	plat_exit(0);
+	klog("cloister: platform up at %llu us, %llu MiB free",
+	    (unsigned long long)(plat_now_ns() / 1000),
+	    (unsigned long long)(plat_pages_free_count() >> 8));
+	cloister_main();
 }

@@ -55,3 +55,24 @@ uart_write(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++)
 		uart_putc(s[i]);
 }
+
+#define LSR_DATA_READY	0x01
+
+void
+plat_console_write(const void *buf, size_t len)
+{
+	uart_write(buf, len);
+}
+
+long
+plat_console_read(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t n = 0;
+
+	if (!uart_present)
+		return -EAGAIN;
+	while (n < len && (arch_inb(COM1 + UART_LSR) & LSR_DATA_READY))
+		p[n++] = arch_inb(COM1 + UART_THR);
+	return n > 0 ? (long)n : -EAGAIN;
+}

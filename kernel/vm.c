@@ -1,0 +1,474 @@
+/*
+ * The guest's address space: a sorted array of regions (like Linux's
+ * VMAs) over the platform's page mappings.  Anonymous memory is demand
+ * paged: a region only says what may be mapped; pages appear zero-filled
+ * on first touch (vm_demand_fault).
+ *
+ * Policy: a region is never writable and executable at once (W^X):
+ * such requests fail with EACCES.  Memory is overcommitted like Linux's
+ * heuristic mode: one request larger than all RAM fails with ENOMEM; a
+ * page that cannot be had at fault time ends the guest (vm_oom).
+ */
+#include "kernel/internal.h"
+
+#define VM_MAX_REGIONS	65530		/* Linux's default max_map_count */
+#define VM_INITIAL_CAP	64
+
+static struct vm_region *regions;
+static int nregions, capacity;
+static uint64_t mmap_base;		/* top-down allocations start here */
+static uint64_t brk_start, brk_cur;
+
+static bool
+aligned(uint64_t v)
+{
+	return (v & (PAGE_SIZE - 1)) == 0;
+}
+
+void
+vm_reset(void)
+{
+	kfree(regions);
+	regions = NULL;
+	nregions = capacity = 0;
+	mmap_base = USER_STACK_TOP - VM_STACK_GAP;
+	brk_start = brk_cur = 0;
+}
+
+int
+vm_region_count(void)
+{
+	return nregions;
+}
+
+const struct vm_region *
+vm_region_at(int i)
+{
+	return i >= 0 && i < nregions ? &regions[i] : NULL;
+}
+
+/* Index of the first region whose end is above addr (nregions if none). */
+static int
+vm_search(uint64_t addr)
+{
+	int lo = 0, hi = nregions;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (regions[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct vm_region *
+vm_find(uint64_t addr)
+{
+	int i = vm_search(addr);
+
+	return i < nregions && regions[i].start <= addr ? &regions[i] : NULL;
+}
+
+static int
+vm_reserve(int extra)
+{
+	struct vm_region *n;
+	int cap;
+
+	if (nregions + extra <= capacity)
+		return 0;
+	if (nregions + extra > VM_MAX_REGIONS)
+		return -ENOMEM;
+	cap = capacity ? capacity * 2 : VM_INITIAL_CAP;
+	while (cap < nregions + extra)
+		cap *= 2;
+	n = kmalloc((size_t)cap * sizeof(*n));
+	if (n == NULL)
+		return -ENOMEM;
+	if (nregions)
+		memcpy(n, regions, (size_t)nregions * sizeof(*n));
+	kfree(regions);
+	regions = n;
+	capacity = cap;
+	return 0;
+}
+
+static void
+vm_insert_at(int i, const struct vm_region *r)
+{
+	memmove(&regions[i + 1], &regions[i],
+	    (size_t)(nregions - i) * sizeof(*r));
+	regions[i] = *r;
+	nregions++;
+}
+
+static void
+vm_delete_at(int i)
+{
+	memmove(&regions[i], &regions[i + 1],
+	    (size_t)(nregions - i - 1) * sizeof(regions[0]));
+	nregions--;
+}
+
+/* Is [start, end) free of regions? */
+static bool
+vm_free_range(uint64_t start, uint64_t end)
+{
+	int i = vm_search(start);
+
+	return i >= nregions || regions[i].start >= end;
+}
+
+/*
+ * Remove [start, end) from the region list, splitting regions that
+ * straddle it, and release the pages.  Needs room for one more region.
+ */
+static int
+vm_carve(uint64_t start, uint64_t end)
+{
+	int i, rc = vm_reserve(1);
+
+	if (rc != 0)
+		return rc;
+	i = vm_search(start);
+	while (i < nregions && regions[i].start < end) {
+		struct vm_region *r = &regions[i];
+
+		if (r->start < start && r->end > end) {
+			struct vm_region tail = *r;
+
+			tail.start = end;
+			r->end = start;
+			vm_insert_at(i + 1, &tail);
+			break;
+		}
+		if (r->start < start) {
+			r->end = start;
+			i++;
+		} else if (r->end > end) {
+			r->start = end;
+			break;
+		} else {
+			vm_delete_at(i);
+		}
+	}
+	return plat_user_unmap(start, end - start);
+}
+
+/* Merge regions[i] with equal neighbours. */
+static void
+vm_merge(int i)
+{
+	if (i + 1 < nregions && regions[i].end == regions[i + 1].start &&
+	    regions[i].prot == regions[i + 1].prot &&
+	    regions[i].kind == regions[i + 1].kind) {
+		regions[i].end = regions[i + 1].end;
+		vm_delete_at(i + 1);
+	}
+	if (i > 0 && regions[i - 1].end == regions[i].start &&
+	    regions[i - 1].prot == regions[i].prot &&
+	    regions[i - 1].kind == regions[i].kind) {
+		regions[i - 1].end = regions[i].end;
+		vm_delete_at(i);
+	}
+}
+
+/* Add a region over [start, end), which the caller made free. */
+int
+vm_add(uint64_t start, uint64_t end, unsigned prot, unsigned kind)
+{
+	struct vm_region r = { start, end, prot, kind };
+	int i, rc;
+
+	if (!aligned(start) || !aligned(end) || start >= end ||
+	    start < USER_MIN || end > USER_MAX)
+		return -EINVAL;
+	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+		return -EACCES;
+	if (!vm_free_range(start, end))
+		return -EEXIST;
+	rc = vm_reserve(1);
+	if (rc != 0)
+		return rc;
+	i = vm_search(start);
+	vm_insert_at(i, &r);
+	vm_merge(i);
+	return 0;
+}
+
+/* Highest free gap of len bytes below top, or 0. */
+static uint64_t
+vm_find_gap(uint64_t len, uint64_t top)
+{
+	uint64_t hi = top;
+	int i = vm_search(hi);
+
+	if (i < nregions && regions[i].start < hi)
+		hi = regions[i].start;
+	for (i--; i >= 0; i--) {
+		if (hi - regions[i].end >= len)
+			return hi - len;
+		hi = regions[i].start;
+	}
+	return hi >= USER_MIN && hi - USER_MIN >= len ? hi - len : 0;
+}
+
+long
+vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags)
+{
+	uint64_t total = plat_pages_total_count() * PAGE_SIZE;
+	int rc;
+
+	if (len == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (len > USER_MAX)
+		return -ENOMEM;
+	len = PAGE_ALIGN_UP(len);
+	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+		return -EACCES;
+	if (prot != PROT_NONE && len > total)
+		return -ENOMEM;		/* can never be backed */
+	if (flags & (VM_FIXED | VM_FIXED_NOREPLACE)) {
+		if (!aligned(addr))
+			return -EINVAL;
+		if (addr + len > USER_MAX || addr + len < addr)
+			return -ENOMEM;
+		if (addr < USER_MIN)
+			return -EPERM;
+		if (!vm_free_range(addr, addr + len)) {
+			if (flags & VM_FIXED_NOREPLACE)
+				return -EEXIST;
+			rc = vm_carve(addr, addr + len);
+			if (rc != 0)
+				return rc;
+		}
+	} else {
+		addr = PAGE_ALIGN_DOWN(addr);
+		if (addr < USER_MIN || addr + len > USER_MAX ||
+		    !vm_free_range(addr, addr + len))
+			addr = vm_find_gap(len, mmap_base);
+		if (addr == 0)
+			return -ENOMEM;
+	}
+	rc = vm_add(addr, addr + len, prot, VMR_ANON);
+	return rc != 0 ? rc : (long)addr;
+}
+
+int
+vm_munmap(uint64_t addr, uint64_t len)
+{
+	if (!aligned(addr) || len == 0 || addr < USER_MIN ||
+	    len > USER_MAX || addr > USER_MAX - PAGE_ALIGN_UP(len))
+		return -EINVAL;
+	return vm_carve(addr, addr + PAGE_ALIGN_UP(len));
+}
+
+/* Is [start, end) completely covered by regions? */
+static bool
+vm_covered(uint64_t start, uint64_t end)
+{
+	int i = vm_search(start);
+
+	for (; start < end; i++) {
+		if (i >= nregions || regions[i].start > start)
+			return false;
+		start = regions[i].end;
+	}
+	return true;
+}
+
+int
+vm_mprotect(uint64_t addr, uint64_t len, unsigned prot)
+{
+	uint64_t end;
+	int i, rc;
+
+	if (!aligned(addr) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	end = addr + PAGE_ALIGN_UP(len);
+	if (end < addr || end > USER_MAX || addr < USER_MIN)
+		return -ENOMEM;
+	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+		return -EACCES;
+	if (!vm_covered(addr, end))
+		return -ENOMEM;
+	rc = vm_reserve(2);
+	if (rc != 0)
+		return rc;
+	/* Split at both ends, then retag everything inside. */
+	for (i = vm_search(addr); i < nregions && regions[i].start < end; i++) {
+		struct vm_region *r = &regions[i];
+
+		if (r->start < addr) {
+			struct vm_region tail = *r;
+
+			tail.start = addr;
+			r->end = addr;
+			vm_insert_at(i + 1, &tail);
+			continue;
+		}
+		if (r->end > end) {
+			struct vm_region tail = *r;
+
+			tail.start = end;
+			r->end = end;
+			vm_insert_at(i + 1, &tail);
+		}
+		regions[i].prot = prot;
+	}
+	rc = plat_user_protect(addr, end - addr, prot);
+	for (i = vm_search(addr); i < nregions && regions[i].start <= end; i++)
+		vm_merge(i);
+	return rc;
+}
+
+int
+vm_madvise_dontneed(uint64_t addr, uint64_t len)
+{
+	uint64_t end;
+
+	if (!aligned(addr))
+		return -EINVAL;
+	end = addr + PAGE_ALIGN_UP(len);
+	if (end < addr || end > USER_MAX)
+		return -EINVAL;
+	if (!vm_covered(addr, end))
+		return -ENOMEM;
+	return plat_user_unmap(addr, end - addr);
+}
+
+int
+vm_demand_fault(uint64_t addr, bool write, bool exec)
+{
+	const struct vm_region *r = vm_find(addr);
+	int rc;
+
+	if (r == NULL || r->prot == PROT_NONE)
+		return -EFAULT;
+	if ((write && !(r->prot & PROT_WRITE)) ||
+	    (exec && !(r->prot & PROT_EXEC)))
+		return -EFAULT;
+	if (plat_user_page(addr) != NULL)
+		return -EFAULT;		/* present: a protection fault */
+	rc = plat_user_map_zero(PAGE_ALIGN_DOWN(addr), r->prot);
+	if (rc == -ENOMEM)
+		vm_oom(addr);
+	return rc;
+}
+
+void
+vm_set_layout(uint64_t brk_base, uint64_t mmap_top)
+{
+	brk_start = brk_cur = brk_base;
+	mmap_base = mmap_top;
+}
+
+long
+vm_brk(uint64_t want)
+{
+	uint64_t oldend = PAGE_ALIGN_UP(brk_cur), newend;
+
+	if (want < brk_start || want > USER_MAX)
+		return (long)brk_cur;
+	newend = PAGE_ALIGN_UP(want);
+	if (newend > oldend) {
+		if (newend - brk_start > plat_pages_total_count() * PAGE_SIZE ||
+		    vm_add(oldend, newend, PROT_READ | PROT_WRITE,
+		    VMR_HEAP) != 0)
+			return (long)brk_cur;
+	} else if (newend < oldend && vm_carve(newend, oldend) != 0) {
+		return (long)brk_cur;
+	}
+	brk_cur = want;
+	return (long)brk_cur;
+}
+
+/* Move [old, old+oldlen) to dest (newlen >= oldlen bytes, free). */
+static long
+vm_move(uint64_t old, uint64_t oldlen, uint64_t dest, uint64_t newlen,
+    bool keep_old)
+{
+	const struct vm_region *r = vm_find(old);
+	unsigned prot = r->prot, kind = r->kind;
+	int rc;
+
+	rc = vm_add(dest, dest + newlen, prot, kind);
+	if (rc != 0)
+		return rc;
+	rc = plat_user_move(old, dest, oldlen);
+	if (rc != 0) {
+		vm_carve(dest, dest + newlen);
+		return rc;
+	}
+	if (!keep_old)
+		vm_carve(old, old + oldlen);
+	return (long)dest;
+}
+
+long
+vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, unsigned flags,
+    uint64_t newaddr)
+{
+	const struct vm_region *r;
+	bool fixed = flags & VM_MREMAP_FIXED;
+	bool dontunmap = flags & VM_MREMAP_DONTUNMAP;
+	uint64_t dest;
+
+	if (!aligned(old) || (flags & ~(VM_MREMAP_MAYMOVE | VM_MREMAP_FIXED |
+	    VM_MREMAP_DONTUNMAP)))
+		return -EINVAL;
+	if ((fixed || dontunmap) && !(flags & VM_MREMAP_MAYMOVE))
+		return -EINVAL;
+	if (oldlen > USER_MAX || newlen > USER_MAX)
+		return -EINVAL;
+	oldlen = PAGE_ALIGN_UP(oldlen);
+	newlen = PAGE_ALIGN_UP(newlen);
+	if (newlen == 0 || oldlen == 0 || (dontunmap && oldlen != newlen))
+		return -EINVAL;
+	r = vm_find(old);
+	if (r == NULL || old + oldlen > r->end)
+		return -EFAULT;
+	if (fixed) {
+		if (!aligned(newaddr) || newaddr < USER_MIN ||
+		    newaddr + newlen > USER_MAX)
+			return -EINVAL;
+		if (newaddr < old + oldlen && old < newaddr + newlen)
+			return -EINVAL;
+		if (vm_carve(newaddr, newaddr + newlen) != 0)
+			return -ENOMEM;
+		if (newlen < oldlen) {
+			vm_carve(old + newlen, old + oldlen);
+			oldlen = newlen;
+		}
+		return vm_move(old, oldlen, newaddr, newlen, dontunmap);
+	}
+	if (!dontunmap && newlen <= oldlen) {
+		vm_carve(old + newlen, old + oldlen);
+		return (long)old;
+	}
+	if (!dontunmap && old + newlen <= USER_MAX &&
+	    vm_free_range(old + oldlen, old + newlen)) {
+		int rc = vm_add(old + oldlen, old + newlen, r->prot, r->kind);
+
+		return rc != 0 ? rc : (long)old;
+	}
+	if (!(flags & VM_MREMAP_MAYMOVE))
+		return -ENOMEM;
+	dest = vm_find_gap(newlen, mmap_base);
+	if (dest == 0)
+		return -ENOMEM;
+	return vm_move(old, oldlen, dest, newlen, dontunmap);
+}
+
+void
+vm_oom(uint64_t addr)
+{
+	klog_always("guest: out of memory: no page for %#llx; killed "
+	    "(SIGKILL)", (unsigned long long)addr);
+	plat_exit(128 + 9);
+}

@@ -1,0 +1,134 @@
+/*
+ * Memory syscalls: flag decoding and Linux's argument rules; the address
+ * space logic itself is kernel/vm.c.  Only anonymous memory exists until
+ * the filesystem arrives: a file mapping gets EBADF (no such descriptor)
+ * or ENODEV (the console cannot be mapped).
+ */
+#include "shim/internal.h"
+
+#define MAP_SHARED		0x01
+#define MAP_PRIVATE		0x02
+#define MAP_SHARED_VALIDATE	0x03
+#define MAP_TYPE		0x0f
+#define MAP_FIXED		0x10
+#define MAP_ANONYMOUS		0x20
+#define MAP_GROWSDOWN		0x100
+#define MAP_DENYWRITE		0x800
+#define MAP_EXECUTABLE		0x1000
+#define MAP_LOCKED		0x2000
+#define MAP_NORESERVE		0x4000
+#define MAP_POPULATE		0x8000
+#define MAP_NONBLOCK		0x10000
+#define MAP_STACK		0x20000
+#define MAP_HUGETLB		0x40000
+#define MAP_SYNC		0x80000
+#define MAP_FIXED_NOREPLACE	0x100000
+#define MAP_UNINITIALIZED	0x4000000
+/* Flags MAP_SHARED_VALIDATE checks for (Linux's LEGACY_MAP_MASK + ours). */
+#define MAP_KNOWN	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | \
+	MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | \
+	MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | \
+	MAP_HUGETLB | MAP_FIXED_NOREPLACE | MAP_UNINITIALIZED)
+#define PROT_GROWSDOWN		0x01000000
+#define PROT_GROWSUP		0x02000000
+
+long
+sys_mmap(SYSCALL_ARGS)
+{
+	uint64_t addr = a0, len = a1, flags = a3, fd = a4, off = a5;
+	unsigned prot = (unsigned)a2, vmflags = 0;
+
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED:
+	case MAP_PRIVATE:
+		break;
+	case MAP_SHARED_VALIDATE:
+		if (flags & ~MAP_KNOWN)
+			return -EOPNOTSUPP;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!(flags & MAP_ANONYMOUS))
+		return (int64_t)fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;
+	if (flags & MAP_HUGETLB)
+		return -ENOMEM;		/* no huge page pool */
+	if (flags & MAP_FIXED)
+		vmflags |= VM_FIXED;
+	if (flags & MAP_FIXED_NOREPLACE)
+		vmflags |= VM_FIXED_NOREPLACE;
+	/* Anonymous shared memory: one process, so private suffices. */
+	return vm_mmap(addr, len, prot, vmflags);
+}
+
+long
+sys_munmap(SYSCALL_ARGS)
+{
+	return vm_munmap(a0, a1);
+}
+
+long
+sys_mprotect(SYSCALL_ARGS)
+{
+	unsigned prot = (unsigned)a2;
+
+	if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
+		return -EINVAL;
+	return vm_mprotect(a0, a1, prot & ~(PROT_GROWSDOWN | PROT_GROWSUP));
+}
+
+long
+sys_mremap(SYSCALL_ARGS)
+{
+	return vm_mremap(a0, a1, a2, (unsigned)a3, a4);
+}
+
+long
+sys_brk(SYSCALL_ARGS)
+{
+	return vm_brk(a0);
+}
+
+#define MADV_NORMAL		0
+#define MADV_DONTNEED		4
+#define MADV_FREE		8
+#define MADV_REMOVE		9
+#define MADV_HWPOISON		100
+
+/* Advice we accept as a no-op: 0-3, 10-25 except the destructive ones. */
+static bool
+advice_known(uint64_t advice)
+{
+	return advice <= 3 || (advice >= 10 && advice <= 25);
+}
+
+long
+sys_madvise(SYSCALL_ARGS)
+{
+	uint64_t start = a0, len = a1, advice = a2, end;
+
+	if (start & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (advice != MADV_DONTNEED && advice != MADV_FREE &&
+	    advice != MADV_REMOVE && !advice_known(advice))
+		return -EINVAL;
+	end = start + ((len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (advice == MADV_REMOVE)
+		return -EINVAL;		/* private mappings only */
+	if (advice == MADV_DONTNEED || advice == MADV_FREE)
+		return vm_madvise_dontneed(start, end - start);
+	for (uint64_t a = start; a < end; ) {
+		const struct vm_region *r = vm_find(a);
+
+		if (r == NULL)
+			return -ENOMEM;
+		a = r->end;
+	}
+	return 0;
+}

@@ -1,0 +1,118 @@
+/*
+ * The syscall table and dispatch.  One row per implemented syscall,
+ * designated by number; everything else returns -ENOSYS and is logged
+ * once with its name, so the guest's libc can fall back.
+ */
+#include "shim/internal.h"
+
+#define X32_SYSCALL_BIT	0x40000000u
+
+static const sys_fn sys_table[SYS_MAX] = {
+	[SYS_read] = sys_read,
+	[SYS_write] = sys_write,
+	[SYS_readv] = sys_readv,
+	[SYS_writev] = sys_writev,
+	[SYS_pread64] = sys_pread64,
+	[SYS_pwrite64] = sys_pwrite64,
+	[SYS_mmap] = sys_mmap,
+	[SYS_munmap] = sys_munmap,
+	[SYS_mprotect] = sys_mprotect,
+	[SYS_mremap] = sys_mremap,
+	[SYS_brk] = sys_brk,
+	[SYS_madvise] = sys_madvise,
+	[SYS_exit] = sys_exit,
+	[SYS_exit_group] = sys_exit_group,
+	[SYS_getpid] = sys_getpid,
+	[SYS_getppid] = sys_getppid,
+	[SYS_gettid] = sys_gettid,
+	[SYS_getuid] = sys_getuid,
+	[SYS_geteuid] = sys_geteuid,
+	[SYS_getgid] = sys_getgid,
+	[SYS_getegid] = sys_getegid,
+	[SYS_getresuid] = sys_getresuid,
+	[SYS_getresgid] = sys_getresgid,
+	[SYS_setuid] = sys_setuid,
+	[SYS_setgid] = sys_setgid,
+	[SYS_setreuid] = sys_setreuid,
+	[SYS_setregid] = sys_setregid,
+	[SYS_setresuid] = sys_setresuid,
+	[SYS_setresgid] = sys_setresgid,
+	[SYS_getgroups] = sys_getgroups,
+	[SYS_setgroups] = sys_setgroups,
+	[SYS_getpgrp] = sys_getpgrp,
+	[SYS_getpgid] = sys_getpgid,
+	[SYS_setpgid] = sys_setpgid,
+	[SYS_getsid] = sys_getsid,
+	[SYS_setsid] = sys_setsid,
+	[SYS_umask] = sys_umask,
+	[SYS_set_tid_address] = sys_set_tid_address,
+	[SYS_set_robust_list] = sys_set_robust_list,
+	[SYS_get_robust_list] = sys_get_robust_list,
+	[SYS_prlimit64] = sys_prlimit64,
+	[SYS_getrlimit] = sys_getrlimit,
+	[SYS_setrlimit] = sys_setrlimit,
+	[SYS_getrusage] = sys_getrusage,
+	[SYS_arch_prctl] = sys_arch_prctl,
+	[SYS_prctl] = sys_prctl,
+	[SYS_sched_yield] = sys_sched_yield,
+	[SYS_sched_getaffinity] = sys_sched_getaffinity,
+	[SYS_sched_setaffinity] = sys_sched_setaffinity,
+	[SYS_uname] = sys_uname,
+	[SYS_sysinfo] = sys_sysinfo,
+	[SYS_getrandom] = sys_getrandom,
+	[SYS_clock_gettime] = sys_clock_gettime,
+	[SYS_clock_getres] = sys_clock_getres,
+	[SYS_gettimeofday] = sys_gettimeofday,
+	[SYS_time] = sys_time,
+	[SYS_nanosleep] = sys_nanosleep,
+	[SYS_clock_nanosleep] = sys_clock_nanosleep,
+	[SYS_times] = sys_times,
+};
+
+static uint8_t enosys_logged[(SYS_MAX + 7) / 8];
+static bool enosys_logged_out_of_range;
+static struct plat_regs *current_regs;
+
+struct plat_regs *
+shim_regs(void)
+{
+	return current_regs;
+}
+
+/* -ENOSYS, with one log line per syscall number. */
+static long
+sys_unimplemented(uint64_t nr)
+{
+	if (nr < SYS_MAX) {
+		if (!(enosys_logged[nr / 8] & (1u << (nr % 8)))) {
+			enosys_logged[nr / 8] |= 1u << (nr % 8);
+			klog("shim: unimplemented syscall %s (%llu): ENOSYS",
+			    sys_names[nr] != NULL ? sys_names[nr] : "?",
+			    (unsigned long long)nr);
+		}
+	} else if (!enosys_logged_out_of_range) {
+		enosys_logged_out_of_range = true;
+		klog("shim: syscall number %#llx out of range: ENOSYS "
+		    "(logged once)", (unsigned long long)nr);
+	}
+	return -ENOSYS;
+}
+
+void
+shim_syscall(struct plat_regs *r)
+{
+	uint64_t nr = r->orig_rax;
+	long ret;
+
+	current_regs = r;
+	if (strace_on)
+		strace_enter((long)nr, r);
+	if (nr < SYS_MAX && !(nr & X32_SYSCALL_BIT) && sys_table[nr] != NULL)
+		ret = sys_table[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8,
+		    r->r9);
+	else
+		ret = sys_unimplemented(nr);
+	r->rax = (uint64_t)ret;
+	if (strace_on)
+		strace_exit((long)nr, ret);
+}

@@ -1,0 +1,225 @@
+/*
+ * A host model of the guest address space behind platform.h's
+ * PageManagementProvider and RawPointerProvider: user pages are host
+ * pages kept in a table by virtual address, with their protection.
+ * Copies walk that table like the MMU would, call the registered
+ * demand_fault upcall for missing pages, and fail with -EFAULT where the
+ * hardware would fault.  W+X pages are refused like the real platform.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/platform.h"
+#include "tests/unit/mock_user.h"
+
+#define MOCK_USER_PAGES	65536
+
+struct mock_upage {
+	uint64_t va;
+	void *page;
+	unsigned prot;
+};
+
+static struct mock_upage upages[MOCK_USER_PAGES];
+static int nupages;
+static struct plat_upcalls mock_upcalls;
+uint64_t mock_user_faults;
+
+void
+plat_set_upcalls(const struct plat_upcalls *u)
+{
+	mock_upcalls = *u;
+}
+
+static struct mock_upage *
+find(uint64_t va)
+{
+	for (int i = 0; i < nupages; i++)
+		if (upages[i].va == va)
+			return &upages[i];
+	return NULL;
+}
+
+int
+mock_user_mapped(uint64_t va, unsigned *prot)
+{
+	struct mock_upage *p = find(va & ~0xfffull);
+
+	if (p != NULL && prot != NULL)
+		*prot = p->prot;
+	return p != NULL;
+}
+
+int
+mock_user_count(void)
+{
+	return nupages;
+}
+
+void
+mock_user_reset(void)
+{
+	for (int i = 0; i < nupages; i++)
+		plat_pages_free(upages[i].page, 0);
+	nupages = 0;
+}
+
+static bool
+page_ok(uint64_t va)
+{
+	return (va & 0xfff) == 0 && va >= PLAT_USER_MIN && va < PLAT_USER_END;
+}
+
+int
+plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
+{
+	if (!page_ok(va))
+		return -EINVAL;
+	if ((prot & 2) && (prot & 4))
+		return -EACCES;
+	if (find(va) != NULL)
+		return -EEXIST;
+	if (nupages == MOCK_USER_PAGES)
+		return -ENOMEM;
+	upages[nupages++] = (struct mock_upage){ va, kpage, prot };
+	return 0;
+}
+
+int
+plat_user_map_zero(uint64_t va, unsigned prot)
+{
+	void *p = plat_pages_alloc(0);
+	int rc;
+
+	if (p == NULL)
+		return -ENOMEM;
+	rc = plat_user_map_page(va, p, prot);
+	if (rc != 0)
+		plat_pages_free(p, 0);
+	return rc;
+}
+
+int
+plat_user_unmap(uint64_t va, uint64_t len)
+{
+	for (int i = 0; i < nupages; ) {
+		if (upages[i].va >= va && upages[i].va - va < len) {
+			plat_pages_free(upages[i].page, 0);
+			upages[i] = upages[--nupages];
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+int
+plat_user_protect(uint64_t va, uint64_t len, unsigned prot)
+{
+	if ((prot & 2) && (prot & 4))
+		return -EACCES;
+	if ((prot & 7) == 0)
+		return plat_user_unmap(va, len);
+	for (int i = 0; i < nupages; i++)
+		if (upages[i].va >= va && upages[i].va - va < len)
+			upages[i].prot = prot;
+	return 0;
+}
+
+int
+plat_user_move(uint64_t from, uint64_t to, uint64_t len)
+{
+	plat_user_unmap(to, len);
+	for (int i = 0; i < nupages; i++)
+		if (upages[i].va >= from && upages[i].va - from < len)
+			upages[i].va = upages[i].va - from + to;
+	return 0;
+}
+
+void *
+plat_user_page(uint64_t va)
+{
+	struct mock_upage *p = find(va & ~0xfffull);
+
+	return p != NULL ? p->page : NULL;
+}
+
+/* The byte at va for an access, resolving demand faults; NULL = fault. */
+static uint8_t *
+access_byte(uint64_t va, bool write)
+{
+	struct mock_upage *p = find(va & ~0xfffull);
+
+	if (p == NULL) {
+		mock_user_faults++;
+		if (mock_upcalls.demand_fault == NULL ||
+		    mock_upcalls.demand_fault(va, write, false) != 0)
+			return NULL;
+		p = find(va & ~0xfffull);
+		if (p == NULL)
+			return NULL;
+	}
+	if (write && !(p->prot & 2))
+		return NULL;
+	return (uint8_t *)p->page + (va & 0xfff);
+}
+
+static bool
+range_ok(uint64_t a, size_t n)
+{
+	return n == 0 || (a >= PLAT_USER_MIN && a < PLAT_USER_END &&
+	    n <= PLAT_USER_END - a);
+}
+
+int
+plat_copy_from_user(void *dst, uint64_t usrc, size_t n)
+{
+	if (!range_ok(usrc, n))
+		return -EFAULT;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *b = access_byte(usrc + i, false);
+
+		if (b == NULL)
+			return -EFAULT;
+		((uint8_t *)dst)[i] = *b;
+	}
+	return 0;
+}
+
+int
+plat_copy_to_user(uint64_t udst, const void *src, size_t n)
+{
+	if (!range_ok(udst, n))
+		return -EFAULT;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *b = access_byte(udst + i, true);
+
+		if (b == NULL)
+			return -EFAULT;
+		*b = ((const uint8_t *)src)[i];
+	}
+	return 0;
+}
+
+int
+plat_clear_user(uint64_t udst, size_t n)
+{
+	static const uint8_t zero[1];
+
+	for (size_t i = 0; i < n; i++)
+		if (plat_copy_to_user(udst + i, zero, 1) != 0)
+			return -EFAULT;
+	return 0;
+}
+
+long
+plat_strncpy_from_user(char *dst, uint64_t usrc, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (plat_copy_from_user(&dst[i], usrc + i, 1) != 0)
+			return -EFAULT;
+		if (dst[i] == '\0')
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}

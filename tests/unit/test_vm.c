@@ -1,0 +1,245 @@
+/*
+ * kernel/vm.c against the host model of the address space: Linux's
+ * argument rules, splitting and merging, demand paging, mremap, brk, and
+ * a randomized comparison with a page-by-page reference model.
+ */
+#include <stdlib.h>
+
+#include "kernel/kernel.h"
+#include "tests/unit/harness.h"
+#include "tests/unit/mock_platform.h"
+#include "tests/unit/mock_user.h"
+
+#define RW	(PROT_READ | PROT_WRITE)
+#define BASE	0x100000000ull
+
+static void
+fresh(void)
+{
+	static const struct plat_upcalls up = {
+		.demand_fault = vm_demand_fault,
+	};
+
+	mock_user_reset();
+	vm_reset();
+	vm_set_layout(0x600000, 0x7f0000000000ull);
+	plat_set_upcalls(&up);
+}
+
+static void
+test_mmap_args(void)
+{
+	fresh();
+	CHECK(vm_mmap(0, 0, RW, 0) == -EINVAL);
+	CHECK(vm_mmap(0, 4096, 8, 0) == -EINVAL);
+	CHECK(vm_mmap(0, 4096, PROT_WRITE | PROT_EXEC, 0) == -EACCES);
+	CHECK(vm_mmap(BASE + 1, 4096, RW, VM_FIXED) == -EINVAL);
+	CHECK(vm_mmap(0x1000, 4096, RW, VM_FIXED) == -EPERM);
+	CHECK(vm_mmap(USER_MAX, 4096, RW, VM_FIXED) == -ENOMEM);
+	CHECK(vm_mmap(0, 1ull << 46, RW, 0) == -ENOMEM);	/* > RAM */
+	CHECK(vm_mmap(0, ~0ull, RW, 0) == -ENOMEM);
+	CHECK(vm_region_count() == 0);
+}
+
+static void
+test_mmap_topdown_and_hint(void)
+{
+	long a, b, h;
+
+	fresh();
+	a = vm_mmap(0, 8192, RW, 0);
+	b = vm_mmap(0, 4096, RW, 0);
+	CHECK(a > 0 && b > 0);
+	CHECK((uint64_t)a + 8192 <= 0x7f0000000000ull);
+	CHECK(b + 4096 == a);			/* top-down, adjacent */
+	CHECK(vm_region_count() == 1);		/* merged */
+	h = vm_mmap(BASE, 4096, RW, 0);
+	CHECK(h == (long)BASE);			/* free hint is taken */
+	h = vm_mmap(BASE, 4096, RW, 0);
+	CHECK(h > 0 && h != (long)BASE);	/* busy hint is not */
+}
+
+static void
+test_fixed_and_noreplace(void)
+{
+	unsigned prot;
+
+	fresh();
+	CHECK(vm_mmap(BASE, 4 * 4096, RW, VM_FIXED) == (long)BASE);
+	CHECK(vm_demand_fault(BASE + 4096, true, false) == 0);
+	CHECK(mock_user_mapped(BASE + 4096, &prot) && prot == RW);
+	CHECK(vm_mmap(BASE + 4096, 4096, PROT_READ, VM_FIXED_NOREPLACE) ==
+	    -EEXIST);
+	CHECK(vm_mmap(BASE + 4096, 4096, PROT_READ, VM_FIXED) ==
+	    (long)(BASE + 4096));
+	CHECK(!mock_user_mapped(BASE + 4096, NULL));	/* old page gone */
+	CHECK(vm_region_count() == 3);
+	CHECK(vm_find(BASE + 4096)->prot == PROT_READ);
+}
+
+static void
+test_munmap_split(void)
+{
+	fresh();
+	CHECK(vm_mmap(BASE, 3 * 4096, RW, VM_FIXED) == (long)BASE);
+	CHECK(vm_munmap(BASE + 1, 4096) == -EINVAL);
+	CHECK(vm_munmap(BASE, 0) == -EINVAL);
+	CHECK(vm_munmap(USER_MAX, 4096) == -EINVAL);
+	CHECK(vm_munmap(BASE + 4096, 4096) == 0);
+	CHECK(vm_region_count() == 2);
+	CHECK(vm_find(BASE + 4096) == NULL);
+	CHECK(vm_munmap(BASE + 100 * 4096, 4096) == 0);	/* nothing there */
+}
+
+static void
+test_mprotect(void)
+{
+	fresh();
+	CHECK(vm_mmap(BASE, 4 * 4096, RW, VM_FIXED) == (long)BASE);
+	CHECK(vm_mprotect(BASE + 1, 4096, PROT_READ) == -EINVAL);
+	CHECK(vm_mprotect(BASE, 0, PROT_READ) == 0);
+	CHECK(vm_mprotect(BASE, 5 * 4096, PROT_READ) == -ENOMEM);
+	CHECK(vm_mprotect(BASE, 4096, PROT_WRITE | PROT_EXEC) == -EACCES);
+	CHECK(vm_demand_fault(BASE + 4096, true, false) == 0);
+	CHECK(vm_mprotect(BASE + 4096, 2 * 4096, PROT_READ) == 0);
+	CHECK(vm_region_count() == 3);
+	CHECK(vm_demand_fault(BASE + 8192, true, false) == -EFAULT);
+	CHECK(vm_demand_fault(BASE + 8192, false, false) == 0);
+	CHECK(vm_mprotect(BASE + 4096, 2 * 4096, RW) == 0);
+	CHECK(vm_region_count() == 1);			/* merged back */
+	CHECK(vm_mprotect(BASE, 4096, PROT_NONE) == 0);
+	CHECK(vm_demand_fault(BASE, false, false) == -EFAULT);
+}
+
+static void
+test_demand_zero_and_dontneed(void)
+{
+	uint8_t b = 0x5a, r = 1;
+
+	fresh();
+	CHECK(vm_mmap(BASE, 2 * 4096, RW, VM_FIXED) == (long)BASE);
+	CHECK(plat_copy_from_user(&r, BASE + 10, 1) == 0 && r == 0);
+	CHECK(plat_copy_to_user(BASE + 10, &b, 1) == 0);
+	CHECK(plat_copy_from_user(&r, BASE + 10, 1) == 0 && r == 0x5a);
+	CHECK(vm_madvise_dontneed(BASE, 4096) == 0);
+	CHECK(plat_copy_from_user(&r, BASE + 10, 1) == 0 && r == 0);
+	CHECK(vm_madvise_dontneed(BASE + 8 * 4096, 4096) == -ENOMEM);
+	CHECK(plat_copy_from_user(&r, BASE + 2 * 4096, 1) == -EFAULT);
+	CHECK(vm_demand_fault(BASE, false, true) == -EFAULT);	/* no X */
+}
+
+static void
+test_mremap(void)
+{
+	uint8_t b = 7, r = 0;
+	long n;
+
+	fresh();
+	CHECK(vm_mmap(BASE, 2 * 4096, RW, VM_FIXED) == (long)BASE);
+	CHECK(plat_copy_to_user(BASE + 4096, &b, 1) == 0);
+	CHECK(vm_mremap(BASE + 1, 4096, 8192, 0, 0) == -EINVAL);
+	CHECK(vm_mremap(BASE, 4096, 8192, 8, 0) == -EINVAL);
+	CHECK(vm_mremap(BASE + 0x100000, 4096, 8192, 0, 0) == -EFAULT);
+	CHECK(vm_mremap(BASE, 2 * 4096, 4 * 4096, 0, 0) == (long)BASE);
+	CHECK(vm_find(BASE + 3 * 4096) != NULL);		/* grown in place */
+	CHECK(vm_mmap(BASE + 4 * 4096, 4096, RW, VM_FIXED) > 0);
+	CHECK(vm_mremap(BASE, 4 * 4096, 8 * 4096, 0, 0) == -ENOMEM);
+	n = vm_mremap(BASE, 4 * 4096, 8 * 4096, VM_MREMAP_MAYMOVE, 0);
+	CHECK(n > 0 && n != (long)BASE);
+	CHECK(plat_copy_from_user(&r, (uint64_t)n + 4096, 1) == 0 && r == 7);
+	CHECK(vm_find(BASE) == NULL);
+	CHECK(vm_mremap((uint64_t)n, 8 * 4096, 4096, 0, 0) == n);
+	CHECK(vm_find((uint64_t)n + 4096) == NULL);		/* shrunk */
+	CHECK(vm_mremap((uint64_t)n, 4096, 4096,
+	    VM_MREMAP_MAYMOVE | VM_MREMAP_FIXED, BASE + 64 * 4096) ==
+	    (long)(BASE + 64 * 4096));
+	CHECK(vm_mremap(BASE + 64 * 4096, 4096, 4096, VM_MREMAP_FIXED,
+	    BASE) == -EINVAL);
+}
+
+static void
+test_brk(void)
+{
+	uint8_t b = 1;
+
+	fresh();
+	CHECK(vm_brk(0) == 0x600000);
+	CHECK(vm_brk(0x500000) == 0x600000);		/* below start */
+	CHECK(vm_brk(0x600000 + 10000) == 0x600000 + 10000);
+	CHECK(plat_copy_to_user(0x600000 + 9000, &b, 1) == 0);
+	CHECK(vm_brk(0x600000 + 100) == 0x600000 + 100);
+	CHECK(plat_copy_to_user(0x600000 + 9000, &b, 1) == -EFAULT);
+	CHECK(vm_mmap(0x700000, 4096, RW, VM_FIXED) > 0);
+	CHECK(vm_brk(0x800000) == 0x600000 + 100);	/* blocked */
+}
+
+/* Random operations against a reference: prot per page, -1 = none. */
+static void
+test_random_model(void)
+{
+	enum { PAGES = 64 };
+	int ref[PAGES];
+
+	fresh();
+	srand(42);
+	for (int i = 0; i < PAGES; i++)
+		ref[i] = -1;
+	for (int step = 0; step < 20000; step++) {
+		int p = rand() % PAGES, n = 1 + rand() % 8, op = rand() % 3;
+		unsigned prot = (unsigned)(rand() % 4);	/* none, R, W, RW */
+		uint64_t a = BASE + (uint64_t)p * 4096;
+
+		if (p + n > PAGES)
+			n = PAGES - p;
+		if (op == 0 && vm_mmap(a, (uint64_t)n * 4096, prot, VM_FIXED)
+		    == (long)a)
+			for (int i = p; i < p + n; i++)
+				ref[i] = (int)prot;
+		if (op == 1 && vm_munmap(a, (uint64_t)n * 4096) == 0)
+			for (int i = p; i < p + n; i++)
+				ref[i] = -1;
+		if (op == 2) {
+			int hole = 0;
+
+			for (int i = p; i < p + n; i++)
+				hole |= ref[i] < 0;
+			CHECK(vm_mprotect(a, (uint64_t)n * 4096, prot) ==
+			    (hole ? -ENOMEM : 0));
+			if (!hole)
+				for (int i = p; i < p + n; i++)
+					ref[i] = (int)prot;
+		}
+		for (int i = 0; i < PAGES; i++) {
+			const struct vm_region *r = vm_find(BASE + i * 4096ull);
+
+			CHECK((r == NULL) == (ref[i] < 0));
+			CHECK(r == NULL || r->prot == (unsigned)ref[i]);
+		}
+	}
+	for (int i = 1; i < vm_region_count(); i++) {
+		const struct vm_region *a = vm_region_at(i - 1);
+		const struct vm_region *b = vm_region_at(i);
+
+		CHECK(a->end <= b->start);
+		CHECK(a->end != b->start || a->prot != b->prot ||
+		    a->kind != b->kind);		/* fully merged */
+	}
+}
+
+int
+main(void)
+{
+	harness_begin("vm");
+	RUN(test_mmap_args);
+	RUN(test_mmap_topdown_and_hint);
+	RUN(test_fixed_and_noreplace);
+	RUN(test_munmap_split);
+	RUN(test_mprotect);
+	RUN(test_demand_zero_and_dontneed);
+	RUN(test_mremap);
+	RUN(test_brk);
+	RUN(test_random_model);
+	mock_user_reset();
+	vm_reset();
+	return harness_done();
+}
