@@ -1,0 +1,332 @@
+/*
+ * bench: the guest of `make bench`.  One static binary, run unchanged as
+ * Cloister's embedded guest and as /init of the Linux microVM, so both
+ * systems are measured by the same code.
+ *
+ *	bench MODE [MODE...]
+ *
+ * Modes: hello [tsc], null, clock, mmap, pipe, file[=PATH], tschz.  Each
+ * mode prints one machine-readable line, for example
+ *
+ *	BENCH null ns_per_op=412.7 iters=20000 batches=5
+ *	BENCH pipe error=ENOSYS what=pthread_create
+ *
+ * Times come from clock_gettime(CLOCK_MONOTONIC) inside the guest.  A
+ * microbenchmark runs BATCHES batches after one warm-up batch and reports
+ * the median batch.  Under `qemu -icount shift=0` every guest instruction
+ * advances the virtual clock by 1 ns, so ns_per_op there reads as
+ * instructions per operation.
+ *
+ * When it runs as PID 1 (Linux's /init) it powers the machine off at the
+ * end, since init may not exit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCHES		5
+#define FILE_DEFAULT	"/bench.dat"
+#define FILE_CHUNK	(64 * 1024)
+#define MMAP_LEN	(64 * 1024)
+#define PAGE		4096
+
+static uint64_t
+now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* The symbolic name of an errno value, for the result line. */
+static const char *
+errname(int e)
+{
+	switch (e) {
+	case ENOSYS:	return "ENOSYS";
+	case ENOENT:	return "ENOENT";
+	case ENOMEM:	return "ENOMEM";
+	case EAGAIN:	return "EAGAIN";
+	case EINVAL:	return "EINVAL";
+	case EFAULT:	return "EFAULT";
+	case EBADF:	return "EBADF";
+	case EPERM:	return "EPERM";
+	case EIO:	return "EIO";
+	default:	return "other";
+	}
+}
+
+static int
+fail(const char *mode, const char *what, int e)
+{
+	printf("BENCH %s error=%s errno=%d what=%s\n", mode, errname(e), e,
+	    what);
+	fflush(stdout);
+	return 1;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Run op() iters times per batch, one warm-up batch then BATCHES timed
+ * ones, and print the median and the fastest batch in ns per operation.
+ * op returns 0 or an errno; the first error ends the benchmark.
+ */
+static int
+run_batches(const char *mode, int (*op)(void), long iters)
+{
+	double per[BATCHES];
+	int b, e;
+	long i;
+
+	for (b = -1; b < BATCHES; b++) {
+		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+
+		for (i = 0; i < iters; i++)
+			if ((e = op()) != 0)
+				return fail(mode, "op", e);
+		if (b >= 0)
+			per[b] = (double)(now_ns(CLOCK_MONOTONIC) - t0) / iters;
+	}
+	qsort(per, BATCHES, sizeof(per[0]), cmp_double);
+	printf("BENCH %s ns_per_op=%.1f min_ns_per_op=%.1f iters=%ld "
+	    "batches=%d\n", mode, per[BATCHES / 2], per[0], iters, BATCHES);
+	fflush(stdout);
+	return 0;
+}
+
+static int
+op_null(void)
+{
+	/* The raw syscall: no libc caching between the loop and the kernel. */
+	long r = syscall(SYS_getppid);
+
+	return r < 0 ? errno : 0;
+}
+
+static int
+op_clock(void)
+{
+	struct timespec ts;
+
+	return clock_gettime(CLOCK_MONOTONIC, &ts) != 0 ? errno : 0;
+}
+
+static int
+op_mmap(void)
+{
+	volatile char *p;
+	size_t off;
+
+	p = mmap(NULL, MMAP_LEN, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return errno;
+	for (off = 0; off < MMAP_LEN; off += PAGE)
+		p[off] = 1;
+	if (munmap((void *)p, MMAP_LEN) != 0)
+		return errno;
+	return 0;
+}
+
+/* ---- pipe ping-pong between two threads ---- */
+
+static int ping[2], pong[2];
+
+static void *
+ponger(void *arg)
+{
+	long n = (long)arg;
+	char c;
+
+	while (n-- > 0) {
+		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
+			break;
+	}
+	return NULL;
+}
+
+static int
+op_pingpong(void)
+{
+	char c = 'x';
+
+	if (write(ping[1], &c, 1) != 1)
+		return errno ? errno : EIO;
+	if (read(pong[0], &c, 1) != 1)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+static int
+bench_pipe(long iters)
+{
+	pthread_t t;
+	int e;
+
+	if (pipe(ping) != 0 || pipe(pong) != 0)
+		return fail("pipe", "pipe", errno);
+	/* The ponger answers the warm-up batch and every timed batch. */
+	e = pthread_create(&t, NULL, ponger, (void *)(iters * (BATCHES + 1)));
+	if (e != 0)
+		return fail("pipe", "pthread_create", e);
+	if (run_batches("pipe", op_pingpong, iters) != 0)
+		return 1;
+	if ((e = pthread_join(t, NULL)) != 0)
+		return fail("pipe", "pthread_join", e);
+	return 0;
+}
+
+/* ---- sequential read of a file from the root filesystem ---- */
+
+static char chunk[FILE_CHUNK];
+
+static int
+read_whole(const char *path, long *bytes)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return errno;
+	*bytes = 0;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		*bytes += n;
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return e;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+bench_file(const char *path)
+{
+	double ms[BATCHES];
+	long bytes = 0;
+	int b, e;
+
+	for (b = -1; b < BATCHES; b++) {
+		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+
+		if ((e = read_whole(path, &bytes)) != 0)
+			return fail("file", "open/read", e);
+		if (b >= 0)
+			ms[b] = (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e6;
+	}
+	if (bytes == 0)
+		return fail("file", "empty", EIO);
+	qsort(ms, BATCHES, sizeof(ms[0]), cmp_double);
+	printf("BENCH file ms=%.3f min_ms=%.3f bytes=%ld mib_per_s=%.1f "
+	    "batches=%d\n", ms[BATCHES / 2], ms[0], bytes,
+	    bytes / 1048576.0 / (ms[BATCHES / 2] / 1e3), BATCHES);
+	fflush(stdout);
+	return 0;
+}
+
+/*
+ * TSC ticks per second, against CLOCK_MONOTONIC over 200 ms.  Run on the
+ * host: under TCG the guest's TSC counts host TSC ticks from VM start.
+ */
+static int
+bench_tschz(void)
+{
+	uint64_t t0, c0, t1, c1;
+
+	t0 = now_ns(CLOCK_MONOTONIC);
+	c0 = rdtsc();
+	do
+		t1 = now_ns(CLOCK_MONOTONIC);
+	while (t1 - t0 < 200000000ull);
+	c1 = rdtsc();
+	printf("BENCH tschz hz=%.0f\n", (double)(c1 - c0) * 1e9 / (t1 - t0));
+	return 0;
+}
+
+static int
+run_mode(const char *m)
+{
+	if (strcmp(m, "null") == 0)
+		return run_batches("null", op_null, 20000);
+	if (strcmp(m, "clock") == 0)
+		return run_batches("clock", op_clock, 20000);
+	if (strcmp(m, "mmap") == 0)
+		return run_batches("mmap", op_mmap, 1000);
+	if (strcmp(m, "pipe") == 0)
+		return bench_pipe(2000);
+	if (strcmp(m, "file") == 0)
+		return bench_file(FILE_DEFAULT);
+	if (strncmp(m, "file=", 5) == 0)
+		return bench_file(m + 5);
+	if (strcmp(m, "tschz") == 0)
+		return bench_tschz();
+	printf("BENCH %s error=usage\n", m);
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	/*
+	 * First thing in main: how long since the kernel started.  "hello
+	 * tsc" also reads the TSC, which under TCG counts from VM start.
+	 */
+	uint64_t mono = now_ns(CLOCK_MONOTONIC);
+	uint64_t tsc = 0;
+	int i, status = 0;
+
+	if (argc > 2 && strcmp(argv[2], "tsc") == 0)
+		tsc = rdtsc();
+	if (argc > 1 && strcmp(argv[1], "hello") == 0) {
+		printf("hello, world\n");
+		printf("BENCH hello main_mono_ns=%llu main_tsc=%llu\n",
+		    (unsigned long long)mono, (unsigned long long)tsc);
+		fflush(stdout);
+	} else if (argc < 2) {
+		printf("usage: bench hello [tsc] | null|clock|mmap|pipe"
+		    "|file[=PATH]|tschz...\n");
+		status = 2;
+	}
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "hello") != 0 &&
+		    !(i == 2 && strcmp(argv[i], "tsc") == 0) &&
+		    run_mode(argv[i]) != 0)
+			status = 1;
+	printf("BENCH done status=%d\n", status);
+	fflush(stdout);
+	if (getpid() == 1) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	return status;
+}
