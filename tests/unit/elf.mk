@@ -1,0 +1,2 @@
+UNIT_TESTS += elf
+UNIT_SRCS_elf := kernel/elf.c
