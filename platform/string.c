@@ -1,0 +1,132 @@
+/*
+ * string.c: the mem* and str* functions of the freestanding kernel.
+ *
+ * The kernel is built without SSE, so bulk copies and fills use the
+ * string instructions, which modern CPUs run fast (ERMSB).  Writing them
+ * in asm also keeps GCC from recognising a copy or fill loop and compiling
+ * it into a call to the very function it is in (-ffreestanding does not
+ * stop that); the compare and search loops below are not rewritten so.
+ *
+ * Host unit tests link the C library's versions instead of this file.
+ */
+#include "platform/platform.h"
+
+void *
+memcpy(void *dst, const void *src, size_t n)
+{
+	void *d = dst;
+
+	__asm__ volatile("rep movsb"
+	    : "+D"(d), "+S"(src), "+c"(n)
+	    :
+	    : "memory");
+	return dst;
+}
+
+/*
+ * memmove: copy forward when that cannot clobber unread source bytes,
+ * otherwise backward with the direction flag set for the one instruction
+ * (the ABI requires it clear everywhere else).
+ */
+void *
+memmove(void *dst, const void *src, size_t n)
+{
+	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
+
+	if (d <= s || d - s >= n)
+		return memcpy(dst, src, n);
+	d += n - 1;
+	s += n - 1;
+	__asm__ volatile("std\n\trep movsb\n\tcld"
+	    : "+D"(d), "+S"(s), "+c"(n)
+	    :
+	    : "memory", "cc");
+	return dst;
+}
+
+void *
+memset(void *dst, int c, size_t n)
+{
+	void *d = dst;
+
+	__asm__ volatile("rep stosb"
+	    : "+D"(d), "+c"(n)
+	    : "a"(c)
+	    : "memory");
+	return dst;
+}
+
+int
+memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != q[i])
+			return p[i] - q[i];
+	}
+	return 0;
+}
+
+size_t
+strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p != '\0')
+		p++;
+	return p - s;
+}
+
+size_t
+strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] != '\0')
+		n++;
+	return n;
+}
+
+int
+strcmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const unsigned char *q = (const unsigned char *)b;
+
+	while (*p != '\0' && *p == *q) {
+		p++;
+		q++;
+	}
+	return *p - *q;
+}
+
+int
+strncmp(const char *a, const char *b, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const unsigned char *q = (const unsigned char *)b;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != q[i])
+			return p[i] - q[i];
+		if (p[i] == '\0')
+			break;
+	}
+	return 0;
+}
+
+char *
+strchr(const char *s, int c)
+{
+	char ch = (char)c;
+
+	for (;; s++) {
+		if (*s == ch)
+			return (char *)s;
+		if (*s == '\0')
+			return NULL;
+	}
+}

@@ -1,0 +1,88 @@
+/*
+ * mock_platform.h: test-side controls of the host mock of platform.h
+ * (tests/unit/mock_platform.c).
+ *
+ * panic(), plat_exit() and plat_user_enter() normally abort or exit the
+ * test program.  A test that expects one wraps the statement:
+ *
+ *	CHECK(EXPECT_PANIC(pmm_free(p, 0)));
+ *	CHECK(strstr(mock_panic_msg, "double free") != NULL);
+ *	CHECK(EXPECT_EXIT(plat_exit(3)) == 3);
+ *	CHECK(EXPECT_EXIT(plat_user_enter(&r)) == MOCK_EXIT_USER_ENTER);
+ *
+ * EXPECT_PANIC evaluates to 1 if the statement panicked (control comes
+ * back through longjmp, so state the statement was changing may be half
+ * updated), 0 if it completed.  EXPECT_EXIT evaluates to the exit status,
+ * or -1 if the statement returned.
+ *
+ * The variables below are the mock's state; tests may read and set them.
+ * The guest address space has its own mock and header, mock_user.[ch].
+ */
+#ifndef TESTS_UNIT_MOCK_PLATFORM_H
+#define TESTS_UNIT_MOCK_PLATFORM_H
+
+#include <setjmp.h>
+#include <stdint.h>
+
+#include "platform/platform.h"
+
+extern jmp_buf *mock_panic_jmp;		/* armed by EXPECT_PANIC */
+extern char mock_panic_msg[1024];	/* the last panic's message */
+extern int mock_panic_count;
+
+extern jmp_buf *mock_exit_jmp;		/* armed by EXPECT_EXIT */
+extern int mock_exit_status;
+
+/* plat_user_enter "exits" with this status, after saving the registers. */
+#define MOCK_EXIT_USER_ENTER	1000
+extern struct plat_regs mock_user_regs;
+extern int mock_user_entered;		/* calls of plat_user_enter */
+
+/*
+ * Page budget of plat_pages_alloc (in pages; it returns NULL beyond it)
+ * and the pages currently allocated.
+ */
+extern uint64_t mock_pages_limit;
+extern uint64_t mock_pages_in_use;
+
+/* Everything written to the console, NUL-terminated; input to read. */
+extern char *mock_console_out;
+extern size_t mock_console_len;
+void mock_console_feed(const void *buf, size_t len);
+void mock_console_reset(void);
+
+extern const char *mock_cmdline;	/* plat_cmdline(), "" */
+extern uint64_t mock_boot_ns;		/* plat_boot_ns(), 0 */
+extern int mock_loglevel;		/* plat_loglevel(), 1 */
+extern uint64_t mock_tls[2];		/* PLAT_TLS_FS, PLAT_TLS_GS */
+extern struct plat_cpu_info mock_cpu_info;
+extern int mock_crng_error;		/* nonzero: plat_crng_fill -EIO */
+extern uint64_t mock_crng_state;	/* seed of its repeatable stream */
+
+#define EXPECT_PANIC(stmt) __extension__ ({				\
+	jmp_buf mock_jb_;						\
+	volatile int mock_r_ = 0;					\
+	mock_panic_jmp = &mock_jb_;					\
+	if (setjmp(mock_jb_) == 0) {					\
+		stmt;							\
+	} else {							\
+		mock_r_ = 1;						\
+	}								\
+	mock_panic_jmp = NULL;						\
+	mock_r_;							\
+})
+
+#define EXPECT_EXIT(stmt) __extension__ ({				\
+	jmp_buf mock_jb_;						\
+	volatile int mock_r_ = -1;					\
+	mock_exit_jmp = &mock_jb_;					\
+	if (setjmp(mock_jb_) == 0) {					\
+		stmt;							\
+	} else {							\
+		mock_r_ = mock_exit_status;				\
+	}								\
+	mock_exit_jmp = NULL;						\
+	mock_r_;							\
+})
+
+#endif
