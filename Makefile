@@ -31,7 +31,8 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) -I. \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-pic -fno-pie \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-	-fstack-protector-strong -fno-strict-aliasing -fno-common \
+	-fstack-protector-strong -mstack-protector-guard=global \
+	-fno-strict-aliasing -fno-common \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
 	-DHEAP_DEBUG=1 $(EXTRA_KCFLAGS)
 # Code that runs before the stack canary is set or paging is ours.

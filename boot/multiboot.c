@@ -95,6 +95,10 @@ copy_mmap(const struct mb_info *mb)
 	}
 }
 
+/*
+ * The multiboot command line starts with the kernel's own path (QEMU
+ * puts the -kernel file name there): drop that first word.
+ */
 static void
 copy_cmdline(uint32_t phys)
 {
@@ -103,6 +107,14 @@ copy_cmdline(uint32_t phys)
 
 	if (s == NULL)
 		return;
+	while (early_ptr(phys, 1) != NULL && *s != '\0' && *s != ' ') {
+		s++;
+		phys++;
+	}
+	while (early_ptr(phys, 1) != NULL && *s == ' ') {
+		s++;
+		phys++;
+	}
 	while (i + 1 < BOOT_CMDLINE_MAX && early_ptr(phys + i, 1) != NULL &&
 	    s[i] != '\0') {
 		bi.cmdline[i] = s[i];

@@ -126,6 +126,10 @@ void uart_write(const char *s, size_t len);
 void time_init(uint64_t boot_tsc);
 const char *time_source(void);
 void traps_init(void);
+/* Legacy PICs: remapped to VEC_IRQ_BASE, all masked (platform/pic.c). */
+void pic_init(void);
+void pic_unmask(unsigned irq);
+void pic_eoi(unsigned irq);
 void percpu_set_kernel_stack(uint64_t top);
 void crng_init(void);
 const char *crng_source(void);
@@ -141,5 +145,8 @@ const char *ksym_lookup(uint64_t addr, uint64_t *offset);
 /* ACPI: find the S5 sleep type and PM1 control ports (platform/acpi.c). */
 void acpi_init(uint64_t rsdp_hint);
 void acpi_poweroff(void);
+
+/* Deliberate faults for the tests (platform/selftest.c). */
+void selftest_run(const char *cmdline);
 
 #endif

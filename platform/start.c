@@ -70,6 +70,7 @@ early_cpu(void)
 	arch_cpu_init();
 	arch_gdt_init(ist);
 	arch_percpu_init(&percpu0);
+	pic_init();
 	traps_init();
 }
 
@@ -147,6 +148,7 @@ platform_start(struct boot_info *bi)
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
 	stack_guard_init();
+	selftest_run(boot.cmdline);
 	klog("cloister: platform up at %llu us, %llu MiB free",
 	    (unsigned long long)(plat_now_ns() / 1000),
 	    (unsigned long long)(plat_pages_free_count() >> 8));

@@ -101,6 +101,10 @@ kernel_trap(struct trap_frame *f)
 		}
 	} else if (f->vector == VEC_GP && arch_fixup_exception(f)) {
 		return;
+	} else if (f->vector == VEC_DF && (vmm_is_guard(f->rsp) ||
+	    vmm_is_guard(f->rsp - 8))) {
+		panic_frame("kernel stack overflow (double fault on the "
+		    "guard page)", f);
 	} else if (f->vector == VEC_NMI) {
 		klog_always("cloister: NMI received, ignored");
 		return;
