@@ -18,6 +18,7 @@ FRAME_CS	equ 18 * 8		; offsetof(struct trap_frame, cs)
 FRAME_SIZE	equ 22 * 8
 
 extern arch_trap
+extern cpu_smap_enabled
 global arch_isr_table
 global arch_syscall_entry
 global arch_syscall_handler
@@ -83,13 +84,19 @@ section .text
 %assign v v + 1
 %endrep
 
-; Entry for ordinary exceptions and interrupts.
+; Entry for ordinary exceptions and interrupts.  Delivery does not clear
+; RFLAGS.AC: a fault inside a user copy would run its handler with SMAP
+; open, so close it (the saved RFLAGS restores it on return).
 trap_common:
 	cld
 	test qword [rsp + 24], 3	; CS of the interrupted context
 	jz .kernel
 	swapgs
 .kernel:
+	cmp byte [rel cpu_smap_enabled], 0
+	je .no_smap
+	clac
+.no_smap:
 	PUSH_GPRS
 	xor ebp, ebp
 	mov rdi, rsp
