@@ -157,4 +157,129 @@ struct kcmdline {
  */
 int cmdline_parse(const char *line, struct kcmdline *out);
 
+/* ---- Open files and the descriptor table (kernel/file.c, kernel/fd.c) ---- */
+
+/* open(2) flags, Linux's values. */
+#define O_ACCMODE	0003
+#define O_RDONLY	00
+#define O_WRONLY	01
+#define O_RDWR		02
+#define O_CREAT		0100
+#define O_EXCL		0200
+#define O_NOCTTY	0400
+#define O_TRUNC		01000
+#define O_APPEND	02000
+#define O_NONBLOCK	04000
+#define O_DSYNC		010000
+#define O_DIRECT	040000
+#define O_LARGEFILE	0100000
+#define O_DIRECTORY	0200000
+#define O_NOFOLLOW	0400000
+#define O_NOATIME	01000000
+#define O_CLOEXEC	02000000
+#define O_PATH		010000000
+#define O_TMPFILE	(020000000 | O_DIRECTORY)
+
+/* poll(2) events, Linux's values. */
+#define POLLIN		0x001
+#define POLLPRI		0x002
+#define POLLOUT		0x004
+#define POLLERR		0x008
+#define POLLHUP		0x010
+#define POLLNVAL	0x020
+#define POLLRDNORM	0x040
+#define POLLRDBAND	0x080
+#define POLLWRNORM	0x100
+#define POLLWRBAND	0x200
+#define POLLRDHUP	0x2000
+
+/* File types in st_mode, Linux's values. */
+#define S_IFMT		0170000
+#define S_IFSOCK	0140000
+#define S_IFLNK		0120000
+#define S_IFREG		0100000
+#define S_IFBLK		0060000
+#define S_IFDIR		0040000
+#define S_IFCHR		0020000
+#define S_IFIFO		0010000
+
+/* What fstat and friends report; the shim converts to struct stat/statx. */
+struct kstat {
+	uint64_t dev, ino, rdev;
+	uint32_t mode, nlink, uid, gid;
+	uint64_t size, blksize, blocks;
+	uint64_t atime_ns, mtime_ns, ctime_ns;
+};
+
+struct file;
+
+/*
+ * What a kind of open file can do.  Buffers are kernel memory (the shim
+ * copies to and from the guest).  A NULL operation means the file cannot
+ * do it: the callers in kernel/file.c turn that into Linux's error
+ * (read/write EINVAL, pread/pwrite/lseek ESPIPE, ioctl ENOTTY, getdents
+ * ENOTDIR).  read/write return bytes, 0 at end of file, or -errno; a
+ * file that has nothing to give returns -EAGAIN and the caller blocks
+ * (unless O_NONBLOCK) until file_notify() says something changed.
+ */
+struct file_ops {
+	long (*read)(struct file *f, void *buf, size_t len);
+	long (*write)(struct file *f, const void *buf, size_t len);
+	long (*pread)(struct file *f, void *buf, size_t len, uint64_t off);
+	long (*pwrite)(struct file *f, const void *buf, size_t len,
+	    uint64_t off);
+	long (*lseek)(struct file *f, int64_t off, int whence);
+	/* Current readiness: POLLIN | POLLOUT | POLLHUP | POLLERR... */
+	unsigned (*poll)(struct file *f);
+	/* arg is the raw user argument (often a user pointer). */
+	long (*ioctl)(struct file *f, unsigned long cmd, uint64_t arg);
+	int (*stat)(struct file *f, struct kstat *st);
+	/* Linux dirent64 records into buf; 0 at the end. */
+	long (*getdents)(struct file *f, void *buf, size_t len);
+	int (*truncate)(struct file *f, uint64_t len);
+	/* Last reference gone. */
+	void (*release)(struct file *f);
+};
+
+struct file {
+	const struct file_ops *ops;
+	uint32_t flags;		/* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+	uint32_t refs;
+	uint64_t pos;		/* for seekable files */
+	void *priv;		/* the kind's own state */
+};
+
+/* A new file with one reference, or NULL (ENOMEM). */
+struct file *file_alloc(const struct file_ops *ops, uint32_t flags,
+    void *priv);
+struct file *file_get(struct file *f);	/* +1 reference */
+void file_put(struct file *f);		/* -1; release at 0 */
+
+/*
+ * Readiness changes.  Anything that may make some file readable or
+ * writable (data arrived, space freed, a peer closed) calls file_notify();
+ * a thread waiting for any readiness change calls file_wait() with the
+ * epoch it read (file_epoch()) before checking.  Any context for notify;
+ * file_wait blocks (thread context) and returns 0, -ETIMEDOUT (absolute
+ * monotonic deadline in ns, 0 = none) or -EINTR.
+ */
+uint32_t file_epoch(void);
+void file_notify(void);
+int file_wait(uint32_t seen, uint64_t deadline_ns);
+
+/*
+ * The descriptor table (one process).  fd_install puts f at the lowest
+ * free descriptor >= minfd (taking over the caller's reference) and
+ * returns it, or -EMFILE.  fd_get returns the file with a new reference
+ * (the caller file_put()s it) or NULL.  fd_close returns 0 or -EBADF.
+ */
+#define FD_LIMIT	1024	/* RLIMIT_NOFILE soft limit */
+int fd_install(struct file *f, int minfd, bool cloexec);
+struct file *fd_get(int fd);
+int fd_close(int fd);
+/* dup2/dup3 semantics: newfd replaced atomically; -EBADF, -EINVAL. */
+int fd_dup_to(int oldfd, int newfd, bool cloexec);
+int fd_get_cloexec(int fd);		/* 0/1 or -EBADF */
+int fd_set_cloexec(int fd, bool on);
+
 #endif

@@ -263,6 +263,20 @@ long plat_strncpy_from_user(char *dst, uint64_t usrc, size_t max);
  */
 void plat_user_enter(const struct plat_regs *r) __attribute__((noreturn));
 
+/* ---- Blocking (RawMutexProvider) ---- */
+
+/*
+ * plat_block: futex semantics.  If *word still equals expected, sleep
+ * until plat_wake(word), the absolute monotonic deadline (ns; 0 = none)
+ * passes, or the thread is interrupted (a signal).  Returns 0 when woken
+ * (spurious wake-ups allowed: callers re-check their condition),
+ * -EAGAIN if *word != expected at the call, -ETIMEDOUT, or -EINTR.
+ * Thread context only.
+ */
+int plat_block(const uint32_t *word, uint32_t expected, uint64_t deadline_ns);
+/* Wake up to n threads blocked on word; returns how many.  Any context. */
+int plat_wake(const uint32_t *word, int n);
+
 /* ---- Thread-local storage bases (through the punchthrough table) ---- */
 
 #define PLAT_TLS_FS	0
