@@ -42,6 +42,9 @@ cpu_log_features(void)
 	    cpu.xsave ? " XSAVE" : " FXSAVE", cpu.avx ? " AVX" : "",
 	    cpu.rdseed ? " RDSEED" : cpu.rdrand ? " RDRAND" : "",
 	    cpu.phys_addr_bits);
+	klog("cpu: APIC%s%s%s", cpu.x2apic ? " x2APIC" : " xAPIC",
+	    cpu.tsc_deadline ? ", TSC-deadline timer" : "",
+	    cpu.invariant_tsc ? ", invariant TSC" : "");
 	klog("cpu: TSC %llu.%03llu MHz (%s), FPU state %u bytes",
 	    (unsigned long long)(plat_tsc_hz() / 1000000),
 	    (unsigned long long)(plat_tsc_hz() / 1000 % 1000), time_source(),

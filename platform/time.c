@@ -74,28 +74,78 @@ tsc_from_cpuid(void)
 	return 0;
 }
 
-/* Count TSC ticks while PIT channel 2 counts down PIT_CALIB_MS. */
+/*
+ * One sample: PIT channel 2's count bracketed by two TSC reads.  The
+ * window (tsc_b - tsc_a) bounds the error; a host that preempts QEMU
+ * between the reads shows up as a wide window and the sample is retaken.
+ */
+struct pit_sample {
+	uint64_t tsc;		/* midpoint of the window */
+	uint64_t window;
+	uint16_t count;
+};
+
+static void
+pit_sample(struct pit_sample *s)
+{
+	uint64_t a, b;
+	uint8_t lo, hi;
+
+	a = arch_rdtsc();
+	arch_outb(PIT_CMD, 0x80);	/* latch channel 2 */
+	lo = arch_inb(PIT_CH2);
+	hi = arch_inb(PIT_CH2);
+	b = arch_rdtsc();
+	s->tsc = a + (b - a) / 2;
+	s->window = b - a;
+	s->count = (uint16_t)(lo | hi << 8);
+}
+
+/* The narrowest of a few samples. */
+static void
+pit_best_sample(struct pit_sample *best)
+{
+	struct pit_sample s;
+
+	pit_sample(best);
+	for (int i = 0; i < 8; i++) {
+		pit_sample(&s);
+		if (s.window < best->window)
+			*best = s;
+	}
+}
+
+/*
+ * TSC ticks per second from two narrow samples of the free-running PIT
+ * counter about PIT_CALIB_MS apart (the method of Linux's
+ * quick_pit_calibrate): independent of how long the guest takes to
+ * notice time passing.
+ */
 static uint64_t
 tsc_from_pit(void)
 {
-	uint32_t count = PIT_HZ * PIT_CALIB_MS / 1000;
-	uint64_t t0, t1;
+	uint32_t span = PIT_HZ * PIT_CALIB_MS / 1000;
+	struct pit_sample s0, s1;
+	uint64_t spins = 0;
 	uint8_t gate;
 
 	gate = arch_inb(PIT_GATE);
 	arch_outb(PIT_GATE, (gate & ~0x02) | 0x01);	/* gate on, no beep */
 	arch_outb(PIT_CMD, 0xb0);	/* channel 2, lo/hi, mode 0, binary */
-	arch_outb(PIT_CH2, count & 0xff);
-	arch_outb(PIT_CH2, count >> 8);
-	t0 = arch_rdtsc();
-	for (uint64_t spins = 0; !(arch_inb(PIT_GATE) & 0x20); spins++) {
-		if (spins > 100000000ull)
-			return 0;	/* PIT absent or stuck */
-	}
-	t1 = arch_rdtsc();
+	arch_outb(PIT_CH2, 0xff);
+	arch_outb(PIT_CH2, 0xff);
+	pit_best_sample(&s0);
+	do {
+		pit_sample(&s1);
+		if (++spins > 10000000ull || s1.count > s0.count)
+			return 0;	/* PIT absent, stuck or wrapped */
+	} while ((uint32_t)(s0.count - s1.count) < span);
+	pit_best_sample(&s1);
 	arch_outb(PIT_GATE, gate);
+	if (s1.count >= s0.count)
+		return 0;
 	tsc_source = "PIT calibration";
-	return (t1 - t0) * 1000 / PIT_CALIB_MS;
+	return (s1.tsc - s0.tsc) * PIT_HZ / (s0.count - s1.count);
 }
 
 static uint8_t
