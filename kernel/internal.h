@@ -77,4 +77,79 @@ int elf_parse(const void *file, size_t len, struct elf_image *img,
 int exec_stack_build(uint8_t *buf, size_t size, uint64_t top,
     const struct exec_stack_args *a, uint64_t *sp);
 
+/* ---- Open files (kernel/file.c) ---- */
+
+/*
+ * Called for every file whose last reference is gone, before its release
+ * operation: epoll uses it to drop its (reference-less) interest in the
+ * file, as Linux's eventpoll_release.  One hook; NULL for none.
+ */
+void file_set_release_hook(void (*fn)(struct file *f));
+
+/* ---- Tar archives: the root filesystem's format (kernel/tar.c) ---- */
+
+#define TAR_PATH_MAX	4096	/* with the NUL, like PATH_MAX */
+#define TAR_NAME_MAX	255	/* one component */
+
+/* Entry types, the ustar typeflag values. */
+#define TAR_REG		'0'
+#define TAR_HARDLINK	'1'
+#define TAR_SYMLINK	'2'
+#define TAR_CHR		'3'
+#define TAR_BLK		'4'
+#define TAR_DIR		'5'
+#define TAR_FIFO	'6'
+
+struct tar_entry {
+	const char *name;	/* clean relative path ("" is the root) */
+	const char *linkname;	/* symlink target, or clean hard link path */
+	char type;		/* TAR_* */
+	uint32_t mode;		/* permission bits, 07777 */
+	uint32_t uid, gid;
+	uint64_t mtime_ns;
+	uint32_t devmajor, devminor;
+	const uint8_t *data;	/* TAR_REG: size bytes inside the archive */
+	uint64_t size;
+};
+
+/* Iteration state; large (the name buffers), so not for the stack. */
+struct tar_iter {
+	const uint8_t *base;
+	size_t len, off;
+	bool done;
+	const char *why;	/* reason for -EINVAL or TAR_REFUSED */
+	/* Overrides for the next entry (pax 'x', GNU 'L'/'K' headers). */
+	bool has_path, has_link, has_size, has_uid, has_gid, has_mtime;
+	bool bad_path, bad_link;	/* an override was too long */
+	uint64_t size, mtime_ns;
+	uint32_t uid, gid;
+	char path[TAR_PATH_MAX], link[TAR_PATH_MAX];
+	char name[TAR_PATH_MAX], linkname[TAR_PATH_MAX];
+};
+
+/*
+ * tar_next: the next entry of the archive [it->base, it->base + it->len)
+ * (tar_begin sets it up).  ustar, pax (path, linkpath, size, uid, gid,
+ * mtime) and GNU (base-256 numbers, 'L' long names, 'K' long link names)
+ * are understood.  Returns TAR_ENTRY with *e filled (pointers into *it
+ * and the archive, valid until the next call), TAR_REFUSED for an entry
+ * that is skipped (e->name holds its raw name, it->why the reason: a
+ * ".." component, a name too long, an unsupported type), 0 at the end
+ * (two zero blocks, or the end of the data), or -EINVAL for a damaged
+ * archive (bad checksum or number, data past the end, bad pax record;
+ * it->why says which), after which it keeps returning -EINVAL.  Never
+ * reads outside the archive; safe on any input (fuzzed).
+ */
+#define TAR_ENTRY	1
+#define TAR_REFUSED	2
+void tar_begin(struct tar_iter *it, const void *archive, size_t len);
+int tar_next(struct tar_iter *it, struct tar_entry *e);
+/*
+ * tar_clean_path: the canonical form of an archive member name: leading
+ * '/', "." and empty components dropped ("./a//b/" -> "a/b", "./" ->
+ * "").  -EINVAL for a ".." component, -ENAMETOOLONG for a component of
+ * more than TAR_NAME_MAX bytes or a result that does not fit in out.
+ */
+int tar_clean_path(const char *in, size_t inlen, char *out, size_t outsz);
+
 #endif

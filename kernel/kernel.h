@@ -282,4 +282,45 @@ int fd_dup_to(int oldfd, int newfd, bool cloexec);
 int fd_get_cloexec(int fd);		/* 0/1 or -EBADF */
 int fd_set_cloexec(int fd, bool on);
 
+/* ---- Using open files (kernel/file.c) and more of the table (kernel/fd.c) ---- */
+
+/*
+ * The generic callers of struct file_ops.  Each checks the access mode
+ * (-EBADF: reading a write-only file, writing a read-only one, anything
+ * but stat on an O_PATH file) and maps a missing operation to Linux's
+ * error.  file_read returns what the operation gave, sleeping on -EAGAIN
+ * until a readiness change unless the file is O_NONBLOCK or ioflags has
+ * FILE_IO_NOWAIT.  file_write writes all of buf, sleeping when the
+ * operation is short or says -EAGAIN, unless non-blocking: then it
+ * returns the partial count (or -EAGAIN if none).  Both return -EINTR
+ * (nothing transferred) or the partial count when a wait is interrupted.
+ * file_poll of a file without a poll operation is always ready
+ * (POLLIN | POLLOUT); file_stat of one without stat is an anonymous
+ * inode (mode 0600).  Buffers are kernel memory.  Thread context.
+ */
+#define FILE_IO_NOWAIT	0x1	/* never sleep, as if O_NONBLOCK */
+long file_read(struct file *f, void *buf, size_t len, int ioflags);
+long file_write(struct file *f, const void *buf, size_t len, int ioflags);
+long file_pread(struct file *f, void *buf, size_t len, uint64_t off);
+long file_pwrite(struct file *f, const void *buf, size_t len, uint64_t off);
+long file_lseek(struct file *f, int64_t off, int whence);
+unsigned file_poll(struct file *f);
+long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
+int file_stat(struct file *f, struct kstat *st);
+long file_getdents(struct file *f, void *buf, size_t len);
+int file_truncate(struct file *f, uint64_t len);
+
+/*
+ * More of the descriptor table.  When fd_install fails the caller still
+ * owns its reference.  fd_close_range closes [lo, hi] (hi is clamped to
+ * the table), or only marks them close-on-exec: 0 or -EINVAL (lo > hi).
+ * fd_close_on_exec closes every close-on-exec descriptor (execve).
+ * fd_next returns the lowest open descriptor >= from, or -1.  fd_reset
+ * closes everything (tests).
+ */
+int fd_close_range(unsigned lo, unsigned hi, bool cloexec_only);
+void fd_close_on_exec(void);
+int fd_next(int from);
+void fd_reset(void);
+
 #endif

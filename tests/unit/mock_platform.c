@@ -259,6 +259,46 @@ mock_console_reset(void)
 	mock_console_in_len = mock_console_in_pos = 0;
 }
 
+/* ---- Blocking ---- */
+
+void (*mock_block_hook)(const uint32_t *word);
+int mock_block_calls;
+int mock_block_intr;
+
+/*
+ * One host thread: nothing can change the word while we sleep, so a
+ * sleep is simulated.  The hook (if set) stands for whatever would have
+ * happened meanwhile (an interrupt, another thread) and counts as a
+ * wake-up; otherwise a deadline times out at once and no deadline is a
+ * hang, reported as a panic so the test can see it.
+ */
+int
+plat_block(const uint32_t *word, uint32_t expected, uint64_t deadline_ns)
+{
+	if (*(const volatile uint32_t *)word != expected)
+		return -EAGAIN;
+	mock_block_calls++;
+	if (mock_block_intr) {
+		mock_block_intr--;
+		return -EINTR;
+	}
+	if (mock_block_hook != NULL) {
+		mock_block_hook(word);
+		return 0;
+	}
+	if (deadline_ns != 0)
+		return -ETIMEDOUT;
+	panic("plat_block: would sleep forever");
+}
+
+int
+plat_wake(const uint32_t *word, int n)
+{
+	(void)word;
+	(void)n;
+	return 0;
+}
+
 /* ---- Thread-local storage, entering the guest ---- */
 
 int

@@ -59,6 +59,18 @@ extern struct plat_cpu_info mock_cpu_info;
 extern int mock_crng_error;		/* nonzero: plat_crng_fill -EIO */
 extern uint64_t mock_crng_state;	/* seed of its repeatable stream */
 
+/*
+ * plat_block never sleeps on the host.  If the word still holds the
+ * expected value it counts the call (mock_block_calls), returns -EINTR
+ * while mock_block_intr > 0 (decrementing it), else calls
+ * mock_block_hook (standing for an interrupt or another thread) and
+ * returns 0; without a hook a deadline gives -ETIMEDOUT at once, and no
+ * deadline panics with "would sleep forever" (test with EXPECT_PANIC).
+ */
+extern void (*mock_block_hook)(const uint32_t *word);
+extern int mock_block_calls;
+extern int mock_block_intr;
+
 #define EXPECT_PANIC(stmt) __extension__ ({				\
 	jmp_buf mock_jb_;						\
 	volatile int mock_r_ = 0;					\

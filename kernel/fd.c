@@ -1,0 +1,133 @@
+/*
+ * The descriptor table of the one process: FD_LIMIT slots, each an open
+ * file (holding one reference) and the close-on-exec flag.  Slots are
+ * updated before any reference is dropped, so a release operation that
+ * looks at the table sees it consistent.
+ */
+#include "kernel/internal.h"
+
+struct fd_slot {
+	struct file *file;
+	bool cloexec;
+};
+
+static struct fd_slot fds[FD_LIMIT];
+
+static bool
+fd_valid(int fd)
+{
+	return fd >= 0 && fd < FD_LIMIT && fds[fd].file != NULL;
+}
+
+int
+fd_install(struct file *f, int minfd, bool cloexec)
+{
+	if (minfd < 0)
+		minfd = 0;
+	for (int fd = minfd; fd < FD_LIMIT; fd++) {
+		if (fds[fd].file == NULL) {
+			fds[fd].file = f;
+			fds[fd].cloexec = cloexec;
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+struct file *
+fd_get(int fd)
+{
+	if (!fd_valid(fd))
+		return NULL;
+	return file_get(fds[fd].file);
+}
+
+int
+fd_close(int fd)
+{
+	struct file *f;
+
+	if (!fd_valid(fd))
+		return -EBADF;
+	f = fds[fd].file;
+	fds[fd].file = NULL;
+	fds[fd].cloexec = false;
+	file_put(f);
+	return 0;
+}
+
+int
+fd_dup_to(int oldfd, int newfd, bool cloexec)
+{
+	struct file *old;
+
+	if (!fd_valid(oldfd) || newfd < 0 || newfd >= FD_LIMIT)
+		return -EBADF;
+	if (oldfd == newfd)
+		return -EINVAL;
+	old = fds[newfd].file;
+	fds[newfd].file = file_get(fds[oldfd].file);
+	fds[newfd].cloexec = cloexec;
+	file_put(old);
+	return newfd;
+}
+
+int
+fd_get_cloexec(int fd)
+{
+	if (!fd_valid(fd))
+		return -EBADF;
+	return fds[fd].cloexec ? 1 : 0;
+}
+
+int
+fd_set_cloexec(int fd, bool on)
+{
+	if (!fd_valid(fd))
+		return -EBADF;
+	fds[fd].cloexec = on;
+	return 0;
+}
+
+int
+fd_close_range(unsigned lo, unsigned hi, bool cloexec_only)
+{
+	if (lo > hi)
+		return -EINVAL;
+	if (hi >= FD_LIMIT)
+		hi = FD_LIMIT - 1;
+	for (unsigned fd = lo; fd <= hi && fd < FD_LIMIT; fd++) {
+		if (fds[fd].file == NULL)
+			continue;
+		if (cloexec_only)
+			fds[fd].cloexec = true;
+		else
+			fd_close((int)fd);
+	}
+	return 0;
+}
+
+void
+fd_close_on_exec(void)
+{
+	for (int fd = 0; fd < FD_LIMIT; fd++) {
+		if (fds[fd].file != NULL && fds[fd].cloexec)
+			fd_close(fd);
+	}
+}
+
+int
+fd_next(int from)
+{
+	for (int fd = from < 0 ? 0 : from; fd < FD_LIMIT; fd++) {
+		if (fds[fd].file != NULL)
+			return fd;
+	}
+	return -1;
+}
+
+void
+fd_reset(void)
+{
+	fd_close_range(0, FD_LIMIT - 1, false);
+}
