@@ -50,6 +50,7 @@
 #define VEC_CP		21
 #define VEC_VC		29
 #define VEC_IRQ_BASE	32
+#define VEC_TIMER	0x40	/* local APIC timer */
 #define VEC_SPURIOUS	255
 #define VEC_SYSCALL	0x100	/* pseudo-vector in frames built by syscall */
 
@@ -78,6 +79,23 @@ static inline bool
 trap_from_user(const struct trap_frame *f)
 {
 	return (f->cs & 3) == SEL_USER;
+}
+
+/*
+ * a * b / c with a 128-bit intermediate (mul, then div of rdx:rax), for
+ * unit conversions without libgcc.  The quotient is clamped to 64 bits.
+ */
+static inline uint64_t
+arch_muldiv64(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t hi, lo, q, r;
+
+	__asm__("mulq %3" : "=a"(lo), "=d"(hi) : "a"(a), "rm"(b));
+	if (c == 0 || hi >= c)
+		return UINT64_MAX;
+	__asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(c));
+	(void)r;
+	return q;
 }
 
 /* ---- Port I/O, MSRs, CPUID, control registers (arch/io.c) ---- */
@@ -237,6 +255,18 @@ struct arch_percpu {
 	uint32_t cpu_id;
 };
 void arch_percpu_init(struct arch_percpu *p);
+
+/* ---- Context switch (arch/switch.asm) ---- */
+
+/*
+ * Save the callee-saved registers and RSP into *save_rsp, continue on
+ * new_rsp.  A fresh stack for arch_thread_trampoline holds, from new_rsp
+ * up: six zero words (r15..rbp), the trampoline's address, then the new
+ * thread's struct trap_frame; the trampoline calls
+ * thread_first_run(frame).
+ */
+void arch_context_switch(uint64_t *save_rsp, uint64_t new_rsp);
+extern char arch_thread_trampoline[];
 
 /* ---- Page tables (arch/paging.c) ---- */
 

@@ -157,6 +157,26 @@ struct kcmdline {
  */
 int cmdline_parse(const char *line, struct kcmdline *out);
 
+/* ---- Futexes (kernel/futex.c) ---- */
+
+/*
+ * futex_wait: if the u32 at uaddr still equals val, sleep until a
+ * matching futex_wake (bitset overlap), the absolute monotonic deadline
+ * (ns, 0 = none) or an interruption.  Returns 0 (woken; spurious
+ * returns possible), -EAGAIN (value differs), -ETIMEDOUT, -EINTR,
+ * -EFAULT, -EINVAL (misaligned, bitset 0).
+ */
+int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
+    uint32_t bitset);
+/* Wake up to n waiters whose bitset overlaps; returns how many. */
+int futex_wake(uint64_t uaddr, int n, uint32_t bitset);
+int futex_requeue(uint64_t uaddr, int nwake, int nmove, uint64_t uaddr2,
+    bool check, uint32_t val);
+int futex_wake_op(uint64_t uaddr, int n, uint64_t uaddr2, int n2,
+    uint32_t op);
+/* Release the robust futexes a dying thread (tid) still holds. */
+void futex_exit_robust(uint64_t head, uint32_t tid);
+
 /* ---- Open files and the descriptor table (kernel/file.c, kernel/fd.c) ---- */
 
 /* open(2) flags, Linux's values. */

@@ -130,7 +130,12 @@ void traps_init(void);
 void pic_init(void);
 void pic_unmask(unsigned irq);
 void pic_eoi(unsigned irq);
+/* Local APIC timer (platform/lapic.c). */
+bool lapic_init(void);
+void lapic_arm(uint64_t deadline_ns);
+void lapic_eoi(void);
 void percpu_set_kernel_stack(uint64_t top);
+void thread_tls_record(int which, uint64_t base);
 void crng_init(void);
 const char *crng_source(void);
 void cpu_log_features(void);

@@ -71,6 +71,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+void *memchr(const void *s, int c, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
@@ -208,7 +209,7 @@ struct plat_upcalls {
 	void (*user_fault)(struct plat_regs *r, const struct plat_fault *f);
 };
 
-/* Register the kernel's upcalls.  Called once, before plat_user_enter. */
+/* Register the kernel's upcalls.  Called once, before plat_run. */
 void plat_set_upcalls(const struct plat_upcalls *u);
 
 /* ---- User address space (PageManagementProvider) ---- */
@@ -253,16 +254,6 @@ int plat_clear_user(uint64_t udst, size_t n);
  */
 long plat_strncpy_from_user(char *dst, uint64_t usrc, size_t max);
 
-/* ---- Running the guest ---- */
-
-/*
- * Enter ring 3 with registers r (rip, rsp, rflags and the general
- * registers; segment selectors are the platform's).  The FPU state is a
- * fresh Linux default.  Never returns: the guest comes back only through
- * upcalls.
- */
-void plat_user_enter(const struct plat_regs *r) __attribute__((noreturn));
-
 /* ---- Blocking (RawMutexProvider) ---- */
 
 /*
@@ -299,6 +290,42 @@ void plat_console_write(const void *buf, size_t len);
  * count (> 0), or -EAGAIN when nothing is there yet.  Never blocks.
  */
 long plat_console_read(void *buf, size_t len);
+
+/* ---- Guest threads and scheduling (ThreadProvider) ---- */
+
+/*
+ * One CPU, preemptive round robin among guest threads (10 ms slices,
+ * driven by the local APIC timer, which is off when nothing is due).
+ * The kernel itself is not preemptible: a thread leaves the CPU in the
+ * kernel only by blocking, yielding or exiting.
+ */
+struct plat_thread;
+
+/*
+ * Create a guest thread that starts in ring 3 with registers r (rip, rsp,
+ * rflags, general registers), TLS bases fs_base/gs_base, and the
+ * kernel's per-thread pointer kdata.  It inherits the creator's FPU state
+ * (a fresh Linux default for the first thread).  The thread is runnable
+ * at once; *out identifies it.  Returns 0 or -ENOMEM.  Thread context or
+ * boot.
+ */
+int plat_thread_create(const struct plat_regs *r, uint64_t fs_base,
+    uint64_t gs_base, void *kdata, struct plat_thread **out);
+/* The calling thread, and the kdata it was created with. */
+struct plat_thread *plat_thread_self(void);
+void *plat_thread_data(struct plat_thread *t);
+/* End the calling thread (its stack is freed later).  Never returns. */
+void plat_thread_exit(void) __attribute__((noreturn));
+/* Let other runnable threads run first.  Thread context. */
+void plat_yield(void);
+/* Wake t with -EINTR if it is blocked in plat_block.  Any context. */
+void plat_thread_interrupt(struct plat_thread *t);
+/*
+ * Start scheduling: the boot context becomes the idle loop (halting
+ * with interrupts on when nothing is runnable).  Called once after the
+ * first thread was created.  Never returns.
+ */
+void plat_run(void) __attribute__((noreturn));
 
 /* ---- CPU facts the ABI exposes ---- */
 

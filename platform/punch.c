@@ -40,6 +40,7 @@ plat_tls_set(int which, uint64_t base)
 	if (base >= PLAT_USER_END)
 		return -EPERM;	/* kernel or non-canonical: Linux says EPERM */
 	arch_wrmsr(row->msr, base);
+	thread_tls_record(which, base);
 	return 0;
 }
 

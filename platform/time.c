@@ -145,7 +145,7 @@ tsc_from_pit(void)
 	if (s1.count >= s0.count)
 		return 0;
 	tsc_source = "PIT calibration";
-	return (s1.tsc - s0.tsc) * PIT_HZ / (s0.count - s1.count);
+	return arch_muldiv64(s1.tsc - s0.tsc, PIT_HZ, s0.count - s1.count);
 }
 
 static uint8_t
@@ -212,8 +212,7 @@ time_init(uint64_t tsc0)
 		tsc_hz = 1000000000ull;
 		tsc_source = "assumed 1 GHz (no PIT)";
 	}
-	ns_per_tick_q32 = (uint64_t)(((unsigned __int128)NS_PER_S << 32) /
-	    tsc_hz);
+	ns_per_tick_q32 = arch_muldiv64(NS_PER_S, 1ull << 32, tsc_hz);
 	wall_at_boot_ns = rtc_read_epoch() * NS_PER_S - plat_now_ns();
 }
 

@@ -1,6 +1,5 @@
 /*
- * The guest's address space (PageManagementProvider) and the way into
- * ring 3.  There is one address space: the lower half of the kernel's own
+ * The guest's address space (PageManagementProvider).  There is one address space: the lower half of the kernel's own
  * tables.  Every user page is owned by its mapping (no sharing, no fork),
  * so unmapping frees it.
  */
@@ -10,8 +9,6 @@
 #define PROT_R	1u
 #define PROT_W	2u
 #define PROT_X	4u
-
-static uint8_t fpu_area[4096] __attribute__((aligned(64)));
 
 static bool
 page_ok(uint64_t va)
@@ -161,24 +158,4 @@ plat_user_page(uint64_t va)
 	if (!(pte & PTE_P) || !(pte & PTE_U))
 		return NULL;
 	return phys_to_virt(pte_phys(pte));
-}
-
-void
-plat_user_enter(const struct plat_regs *r)
-{
-	struct trap_frame *f;
-	uint64_t top = vmm_stack_alloc();
-
-	if (top == 0)
-		panic("no memory for the first thread's kernel stack");
-	if (cpu.xsave_size > sizeof(fpu_area))
-		panic("XSAVE area of %u bytes too large", cpu.xsave_size);
-	arch_fpu_init_state(fpu_area);
-	arch_fpu_restore(fpu_area);
-	f = (struct trap_frame *)(top - sizeof(*f));
-	memcpy(f, r, sizeof(*f));
-	f->vector = 0;
-	arch_set_kernel_stack(top);
-	percpu_set_kernel_stack(top);
-	arch_enter_user(f);
 }

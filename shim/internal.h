@@ -401,11 +401,9 @@ long sys_brk(SYSCALL_ARGS);
 long sys_madvise(SYSCALL_ARGS);
 
 /* ---- shim/proc.c ---- */
-long sys_exit(SYSCALL_ARGS);
 long sys_exit_group(SYSCALL_ARGS);
 long sys_getpid(SYSCALL_ARGS);
 long sys_getppid(SYSCALL_ARGS);
-long sys_gettid(SYSCALL_ARGS);
 long sys_getuid(SYSCALL_ARGS);
 long sys_geteuid(SYSCALL_ARGS);
 long sys_getgid(SYSCALL_ARGS);
@@ -426,16 +424,12 @@ long sys_setpgid(SYSCALL_ARGS);
 long sys_getsid(SYSCALL_ARGS);
 long sys_setsid(SYSCALL_ARGS);
 long sys_umask(SYSCALL_ARGS);
-long sys_set_tid_address(SYSCALL_ARGS);
-long sys_set_robust_list(SYSCALL_ARGS);
-long sys_get_robust_list(SYSCALL_ARGS);
 long sys_prlimit64(SYSCALL_ARGS);
 long sys_getrlimit(SYSCALL_ARGS);
 long sys_setrlimit(SYSCALL_ARGS);
 long sys_getrusage(SYSCALL_ARGS);
 long sys_arch_prctl(SYSCALL_ARGS);
 long sys_prctl(SYSCALL_ARGS);
-long sys_sched_yield(SYSCALL_ARGS);
 long sys_sched_getaffinity(SYSCALL_ARGS);
 long sys_sched_setaffinity(SYSCALL_ARGS);
 
@@ -452,6 +446,39 @@ long sys_time(SYSCALL_ARGS);
 long sys_nanosleep(SYSCALL_ARGS);
 long sys_clock_nanosleep(SYSCALL_ARGS);
 long sys_times(SYSCALL_ARGS);
+
+/* ---- Threads (shim/thread.c, shim/futex.c) ---- */
+
+long sys_exit(SYSCALL_ARGS);
+long sys_gettid(SYSCALL_ARGS);
+long sys_set_tid_address(SYSCALL_ARGS);
+long sys_set_robust_list(SYSCALL_ARGS);
+long sys_get_robust_list(SYSCALL_ARGS);
+long sys_sched_yield(SYSCALL_ARGS);
+
+struct shim_thread {
+	int tid;
+	uint64_t clear_child_tid;	/* CLONE_CHILD_CLEARTID, set_tid_address */
+	uint64_t robust_head;		/* set_robust_list */
+	struct plat_thread *pt;
+	struct shim_thread *next;	/* all live threads */
+	/* Signals (shim/signal.c). */
+	uint64_t sigmask;		/* blocked signals, bit n-1 = signal n */
+	uint64_t sigpending;		/* pending for this thread */
+	uint64_t altstack_sp, altstack_size;
+	uint32_t altstack_flags;
+};
+
+struct shim_thread *shim_thread_current(void);
+struct shim_thread *shim_thread_find(int tid);
+int shim_thread_count(void);
+/* Create the first thread (tid 1) running regs. */
+void shim_thread_start_main(const struct plat_regs *regs);
+/* End the calling thread; the last one ends the process. */
+void shim_thread_exit(int status) __attribute__((noreturn));
+long sys_clone(SYSCALL_ARGS);
+long sys_clone3(SYSCALL_ARGS);
+long sys_futex(SYSCALL_ARGS);
 
 /* ---- shim/strace.c ---- */
 void strace_enter(long nr, const struct plat_regs *r);

@@ -121,5 +121,6 @@ cloister_main(void)
 	regs.rip = exec.entry;
 	regs.rsp = exec.sp;
 	regs.rflags = 0x202;
-	plat_user_enter(&regs);
+	shim_thread_start_main(&regs);
+	plat_run();
 }

@@ -170,13 +170,7 @@ proc_exit(int status)
 	plat_exit(status);
 }
 
-/* One thread for now: ending it ends the process. */
-long
-sys_exit(SYSCALL_ARGS)
-{
-	proc_exit((int)(a0 & 0xff));
-}
-
+/* Every thread ends with the process (thread exit is shim/thread.c). */
 long
 sys_exit_group(SYSCALL_ARGS)
 {
@@ -194,12 +188,6 @@ is_self(uint64_t pid)
 
 long
 sys_getpid(SYSCALL_ARGS)
-{
-	return proc.pid;
-}
-
-long
-sys_gettid(SYSCALL_ARGS)
 {
 	return proc.pid;
 }
@@ -489,40 +477,6 @@ sys_umask(SYSCALL_ARGS)
 	return old;
 }
 
-/* ---- Thread bookkeeping ---- */
-
-long
-sys_set_tid_address(SYSCALL_ARGS)
-{
-	proc.clear_child_tid = a0;
-	return proc.pid;
-}
-
-/* The length must be sizeof(struct robust_list_head). */
-long
-sys_set_robust_list(SYSCALL_ARGS)
-{
-	if (a1 != 24)
-		return -EINVAL;
-	proc.robust_list = a0;
-	proc.robust_len = a1;
-	return 0;
-}
-
-/* Linux stores the length first, then the head. */
-long
-sys_get_robust_list(SYSCALL_ARGS)
-{
-	uint64_t len = 24;
-
-	if (!is_self(a0))
-		return -ESRCH;
-	if (plat_copy_to_user(a2, &len, sizeof(len)) < 0 ||
-	    plat_copy_to_user(a1, &proc.robust_list, 8) < 0)
-		return -EFAULT;
-	return 0;
-}
-
 /* ---- Resource limits ---- */
 
 /*
@@ -714,15 +668,9 @@ sys_prctl(SYSCALL_ARGS)
 	return -EINVAL;
 }
 
-/* ---- Scheduling: one CPU, one thread ---- */
+/* ---- Scheduling: one CPU (sched_yield is shim/thread.c) ---- */
 
 #define CPUMASK_BYTES	8	/* Linux's cpumask_size() for 1 CPU */
-
-long
-sys_sched_yield(SYSCALL_ARGS)
-{
-	return 0;
-}
 
 /* The length is an unsigned int, a whole number of longs. */
 long

@@ -67,6 +67,9 @@ static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_nanosleep] = sys_nanosleep,
 	[SYS_clock_nanosleep] = sys_clock_nanosleep,
 	[SYS_times] = sys_times,
+	[SYS_clone] = sys_clone,
+	[SYS_clone3] = sys_clone3,
+	[SYS_futex] = sys_futex,
 };
 
 static uint8_t enosys_logged[(SYS_MAX + 7) / 8];

@@ -152,14 +152,19 @@ add_sat(uint64_t a, uint64_t b)
 }
 
 /*
- * Wait until plat_now_ns() reaches deadline_ns.  The only place that
- * waits: the scheduler's sleep primitive replaces this busy loop.
+ * Wait until plat_now_ns() reaches deadline_ns: the thread sleeps on a
+ * word nobody wakes, so only the deadline (or an interruption) ends it;
+ * other threads run meanwhile.
  */
 static void
 shim_sleep_until(uint64_t deadline_ns)
 {
-	while (plat_now_ns() < deadline_ns)
-		__asm__ volatile ("pause");
+	static const uint32_t never;
+
+	while (plat_now_ns() < deadline_ns) {
+		if (plat_block(&never, 0, deadline_ns) == -EINTR)
+			return;
+	}
 }
 
 /* Sleep for t ns of clock c, or until c reads t (TIMER_ABSTIME). */

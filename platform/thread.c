@@ -1,0 +1,450 @@
+/*
+ * Threads and the scheduler (ThreadProvider, RawMutexProvider).
+ *
+ * One CPU, round robin.  The kernel is not preemptible: syscalls run with
+ * interrupts off, and a thread leaves the CPU only by blocking, yielding,
+ * exiting, or being preempted by the timer while it runs in ring 3.  The
+ * boot context becomes the idle loop, which halts with interrupts on.
+ * The LAPIC timer is armed one-shot for the next event only: the end of
+ * the current time slice when another thread is runnable, or the
+ * earliest sleeper's deadline; with nothing to do, no timer runs.
+ *
+ * Per-CPU state is reached through GS (struct arch_percpu.current) so
+ * the design does not assume one CPU, though today there is one.
+ */
+#include "platform/internal.h"
+#include "arch/arch.h"
+
+#define SLICE_NS	10000000ull	/* 10 ms */
+#define WAIT_BUCKETS	64
+
+enum tstate { T_RUNNABLE, T_RUNNING, T_BLOCKED, T_DEAD };
+
+struct plat_thread {
+	uint64_t ksp;			/* saved kernel RSP while switched out */
+	uint64_t kstack_top;
+	uint8_t *fpu;			/* XSAVE area, 64-byte aligned */
+	unsigned fpu_order;
+	uint64_t fs_base, gs_base;
+	enum tstate state;
+	struct plat_thread *next;	/* run queue or zombie list */
+	/* Blocking. */
+	const uint32_t *wait_word;
+	uint64_t deadline;		/* 0 = none */
+	int wake_reason;		/* 0, -ETIMEDOUT, -EINTR */
+	struct plat_thread *wprev, *wnext;	/* wait bucket */
+	struct plat_thread *sprev, *snext;	/* sleepers by deadline */
+	void *kdata;
+};
+
+static struct plat_thread idle_thread;
+static struct plat_thread *runq_head, *runq_tail;
+static struct plat_thread *buckets[WAIT_BUCKETS];
+static struct plat_thread *sleepers;		/* sorted by deadline */
+static struct plat_thread *zombies;
+static uint64_t slice_end;
+static bool have_timer;
+static uint64_t nthreads;
+
+static struct plat_thread *
+cur(void)
+{
+	struct plat_thread *t;
+
+	__asm__ volatile("movq %%gs:24, %0" : "=r"(t));
+	return t;
+}
+
+static void
+set_cur(struct plat_thread *t)
+{
+	__asm__ volatile("movq %0, %%gs:24" : : "r"(t) : "memory");
+}
+
+static void
+runq_push(struct plat_thread *t)
+{
+	t->state = T_RUNNABLE;
+	t->next = NULL;
+	if (runq_tail != NULL)
+		runq_tail->next = t;
+	else
+		runq_head = t;
+	runq_tail = t;
+}
+
+static struct plat_thread *
+runq_pop(void)
+{
+	struct plat_thread *t = runq_head;
+
+	if (t != NULL) {
+		runq_head = t->next;
+		if (runq_head == NULL)
+			runq_tail = NULL;
+		t->next = NULL;
+	}
+	return t;
+}
+
+static unsigned
+bucket_of(const uint32_t *word)
+{
+	return ((uint64_t)word >> 2) % WAIT_BUCKETS;
+}
+
+static void
+wait_insert(struct plat_thread *t)
+{
+	unsigned b = bucket_of(t->wait_word);
+
+	t->wprev = NULL;
+	t->wnext = buckets[b];
+	if (t->wnext != NULL)
+		t->wnext->wprev = t;
+	buckets[b] = t;
+}
+
+static void
+wait_remove(struct plat_thread *t)
+{
+	if (t->wprev != NULL)
+		t->wprev->wnext = t->wnext;
+	else if (buckets[bucket_of(t->wait_word)] == t)
+		buckets[bucket_of(t->wait_word)] = t->wnext;
+	if (t->wnext != NULL)
+		t->wnext->wprev = t->wprev;
+	t->wprev = t->wnext = NULL;
+}
+
+static void
+sleep_insert(struct plat_thread *t)
+{
+	struct plat_thread **pp = &sleepers, *prev = NULL;
+
+	while (*pp != NULL && (*pp)->deadline <= t->deadline) {
+		prev = *pp;
+		pp = &(*pp)->snext;
+	}
+	t->sprev = prev;
+	t->snext = *pp;
+	if (*pp != NULL)
+		(*pp)->sprev = t;
+	*pp = t;
+}
+
+static void
+sleep_remove(struct plat_thread *t)
+{
+	if (t->sprev != NULL)
+		t->sprev->snext = t->snext;
+	else if (sleepers == t)
+		sleepers = t->snext;
+	if (t->snext != NULL)
+		t->snext->sprev = t->sprev;
+	t->sprev = t->snext = NULL;
+}
+
+/* Make a blocked thread runnable with the given result. */
+static void
+wake(struct plat_thread *t, int reason)
+{
+	wait_remove(t);
+	if (t->deadline != 0)
+		sleep_remove(t);
+	t->wait_word = NULL;
+	t->wake_reason = reason;
+	runq_push(t);
+}
+
+/* Arm the timer for the next event, or stop it. */
+static void
+timer_program(void)
+{
+	uint64_t next = 0;
+
+	if (!have_timer)
+		return;
+	if (runq_head != NULL && cur() != &idle_thread)
+		next = slice_end;
+	if (sleepers != NULL && (next == 0 || sleepers->deadline < next))
+		next = sleepers->deadline;
+	lapic_arm(next);
+}
+
+static void
+reap_zombies(void)
+{
+	while (zombies != NULL) {
+		struct plat_thread *z = zombies;
+
+		zombies = z->next;
+		vmm_stack_free(z->kstack_top);
+		plat_pages_free(z->fpu, z->fpu_order);
+		plat_pages_free(z, 0);
+	}
+}
+
+/* Switch to next (interrupts off). */
+static void
+switch_to(struct plat_thread *next)
+{
+	struct plat_thread *prev = cur();
+
+	if (next == prev) {
+		next->state = T_RUNNING;
+		return;
+	}
+	if (prev != &idle_thread)
+		arch_fpu_save(prev->fpu);
+	if (next != &idle_thread) {
+		arch_fpu_restore(next->fpu);
+		arch_wrmsr(MSR_FS_BASE, next->fs_base);
+		arch_wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+		arch_set_kernel_stack(next->kstack_top);
+		percpu_set_kernel_stack(next->kstack_top);
+		slice_end = plat_now_ns() + SLICE_NS;
+	}
+	next->state = T_RUNNING;
+	set_cur(next);
+	timer_program();
+	arch_context_switch(&prev->ksp, next->ksp);
+	reap_zombies();
+}
+
+/* Give the CPU to the next runnable thread, or to idle. */
+static void
+schedule(void)
+{
+	struct plat_thread *next = runq_pop();
+
+	if (next == NULL)
+		next = cur()->state == T_RUNNING ? cur() : &idle_thread;
+	switch_to(next);
+}
+
+void
+plat_yield(void)
+{
+	struct plat_thread *t = cur();
+
+	if (runq_head == NULL)
+		return;
+	runq_push(t);
+	schedule();
+}
+
+int
+plat_block(const uint32_t *word, uint32_t expected, uint64_t deadline_ns)
+{
+	struct plat_thread *t = cur();
+	bool irq = arch_irq_enabled();
+
+	arch_irq_disable();
+	if (*(const volatile uint32_t *)word != expected) {
+		if (irq)
+			arch_irq_enable();
+		return -EAGAIN;
+	}
+	if (deadline_ns != 0 && deadline_ns <= plat_now_ns()) {
+		if (irq)
+			arch_irq_enable();
+		return -ETIMEDOUT;
+	}
+	t->wait_word = word;
+	t->deadline = deadline_ns;
+	t->wake_reason = 0;
+	t->state = T_BLOCKED;
+	wait_insert(t);
+	if (deadline_ns != 0)
+		sleep_insert(t);
+	schedule();
+	t->deadline = 0;
+	if (irq)
+		arch_irq_enable();
+	return t->wake_reason;
+}
+
+int
+plat_wake(const uint32_t *word, int n)
+{
+	struct plat_thread *t, *next;
+	bool irq = arch_irq_enabled();
+	int woken = 0;
+
+	arch_irq_disable();
+	for (t = buckets[bucket_of(word)]; t != NULL && woken < n; t = next) {
+		next = t->wnext;
+		if (t->wait_word == word) {
+			wake(t, 0);
+			woken++;
+		}
+	}
+	if (woken && cur() != &idle_thread)
+		timer_program();	/* a slice now ends the current run */
+	if (irq)
+		arch_irq_enable();
+	return woken;
+}
+
+void
+plat_thread_interrupt(struct plat_thread *t)
+{
+	bool irq = arch_irq_enabled();
+
+	arch_irq_disable();
+	if (t->state == T_BLOCKED)
+		wake(t, -EINTR);
+	if (irq)
+		arch_irq_enable();
+}
+
+/* Timer interrupt: wake expired sleepers; preempt a ring-3 thread. */
+static void
+timer_tick(struct trap_frame *f)
+{
+	uint64_t now = plat_now_ns();
+
+	lapic_eoi();
+	while (sleepers != NULL && sleepers->deadline <= now)
+		wake(sleepers, -ETIMEDOUT);
+	if (trap_from_user(f) && runq_head != NULL && now >= slice_end) {
+		runq_push(cur());
+		schedule();
+		return;
+	}
+	timer_program();
+}
+
+static void
+spurious(struct trap_frame *f)
+{
+	(void)f;
+}
+
+struct plat_thread *
+plat_thread_self(void)
+{
+	return cur();
+}
+
+void *
+plat_thread_data(struct plat_thread *t)
+{
+	return t->kdata;
+}
+
+/* First code a new thread runs, on its own stack, interrupts off. */
+void thread_first_run(struct trap_frame *f) __attribute__((noreturn));
+
+void
+thread_first_run(struct trap_frame *f)
+{
+	reap_zombies();
+	arch_enter_user(f);
+}
+
+int
+plat_thread_create(const struct plat_regs *r, uint64_t fs_base,
+    uint64_t gs_base, void *kdata, struct plat_thread **out)
+{
+	struct plat_thread *t = plat_pages_alloc(0);
+	struct trap_frame *f;
+	uint64_t *sp;
+	bool irq;
+
+	if (t == NULL)
+		return -ENOMEM;
+	t->fpu_order = cpu.xsave_size > PAGE_SIZE ? 1 : 0;
+	t->fpu = plat_pages_alloc(t->fpu_order);
+	t->kstack_top = vmm_stack_alloc();
+	if (t->fpu == NULL || t->kstack_top == 0) {
+		if (t->kstack_top)
+			vmm_stack_free(t->kstack_top);
+		plat_pages_free(t->fpu, t->fpu_order);
+		plat_pages_free(t, 0);
+		return -ENOMEM;
+	}
+	/* A new thread inherits the creator's FPU state, as on Linux. */
+	if (cur() != NULL && cur() != &idle_thread)
+		arch_fpu_save(t->fpu);
+	else
+		arch_fpu_init_state(t->fpu);
+	t->fs_base = fs_base;
+	t->gs_base = gs_base;
+	t->kdata = kdata;
+	f = (struct trap_frame *)(t->kstack_top - sizeof(*f));
+	memcpy(f, r, sizeof(*f));
+	f->vector = 0;			/* not a syscall frame: iretq */
+	sp = (uint64_t *)f;
+	*--sp = (uint64_t)arch_thread_trampoline;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->ksp = (uint64_t)sp;
+	irq = arch_irq_enabled();
+	arch_irq_disable();
+	nthreads++;
+	runq_push(t);
+	if (cur() != &idle_thread)
+		timer_program();
+	if (irq)
+		arch_irq_enable();
+	*out = t;
+	return 0;
+}
+
+void
+plat_thread_exit(void)
+{
+	struct plat_thread *t = cur();
+
+	arch_irq_disable();
+	nthreads--;
+	t->state = T_DEAD;
+	t->next = zombies;
+	zombies = t;
+	schedule();
+	panic("a dead thread was scheduled");
+}
+
+/* Record a TLS base change of the running thread (platform/punch.c). */
+void
+thread_tls_record(int which, uint64_t base)
+{
+	struct plat_thread *t = cur();
+
+	if (t == NULL || t == &idle_thread)
+		return;
+	if (which == PLAT_TLS_FS)
+		t->fs_base = base;
+	else
+		t->gs_base = base;
+}
+
+/*
+ * Become the idle loop and run the threads.  Called once, from the boot
+ * context, after the first thread was created.
+ */
+void
+plat_run(void)
+{
+	arch_irq_disable();
+	idle_thread.state = T_RUNNING;
+	set_cur(&idle_thread);
+	arch_set_trap_handler(VEC_TIMER, timer_tick);
+	arch_set_trap_handler(VEC_SPURIOUS, spurious);
+	have_timer = lapic_init();
+	if (!have_timer)
+		klog("timer: no local APIC: no preemption, no sleep deadlines");
+	for (;;) {
+		struct plat_thread *next = runq_pop();
+
+		if (next != NULL) {
+			switch_to(next);
+			continue;
+		}
+		timer_program();
+		/* sti takes effect after hlt starts: no lost wake-up. */
+		__asm__ volatile("sti; hlt; cli" : : : "memory");
+	}
+}
