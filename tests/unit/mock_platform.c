@@ -26,6 +26,8 @@ uint64_t mock_pages_limit = 1ull << 20;		/* 4 GiB */
 uint64_t mock_pages_in_use;
 struct plat_regs mock_user_regs;
 int mock_user_entered;
+int mock_yields;
+int mock_interrupts;
 char *mock_console_out;
 size_t mock_console_len;
 const char *mock_cmdline = "";
@@ -319,16 +321,88 @@ plat_tls_get(int which)
 	    mock_tls[which] : 0;
 }
 
-/* Record the registers; longjmp to an armed EXPECT_EXIT, else abort. */
-void
-plat_user_enter(const struct plat_regs *r)
+/*
+ * Threads: plat_thread_create records the registers and returns a mock
+ * thread (the first one becomes the current thread); plat_thread_exit
+ * and plat_run "exit" through EXPECT_EXIT like plat_exit.
+ */
+struct plat_thread {
+	void *kdata;
+};
+
+static struct plat_thread *mock_current;
+
+static void
+mock_exit_with(int status, const char *what)
 {
-	mock_user_regs = *r;
-	mock_user_entered++;
-	mock_exit_status = MOCK_EXIT_USER_ENTER;
+	mock_exit_status = status;
 	if (mock_exit_jmp != NULL)
 		longjmp(*mock_exit_jmp, 1);
-	fprintf(stderr, "mock: plat_user_enter without EXPECT_EXIT\n");
+	fprintf(stderr, "mock: %s without EXPECT_EXIT\n", what);
+	abort();
+}
+
+int
+plat_thread_create(const struct plat_regs *r, uint64_t fs_base,
+    uint64_t gs_base, void *kdata, struct plat_thread **out)
+{
+	struct plat_thread *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return -ENOMEM;
+	t->kdata = kdata;
+	mock_user_regs = *r;
+	mock_user_entered++;
+	mock_tls[PLAT_TLS_FS] = fs_base;
+	mock_tls[PLAT_TLS_GS] = gs_base;
+	if (mock_current == NULL)
+		mock_current = t;
+	*out = t;
+	return 0;
+}
+
+struct plat_thread *
+plat_thread_self(void)
+{
+	return mock_current;
+}
+
+void *
+plat_thread_data(struct plat_thread *t)
+{
+	return t != NULL ? t->kdata : NULL;
+}
+
+void
+plat_thread_set_current(struct plat_thread *t)
+{
+	mock_current = t;
+}
+
+void
+plat_thread_exit(void)
+{
+	mock_exit_with(MOCK_EXIT_THREAD_EXIT, "plat_thread_exit");
+	abort();
+}
+
+void
+plat_yield(void)
+{
+	mock_yields++;
+}
+
+void
+plat_thread_interrupt(struct plat_thread *t)
+{
+	(void)t;
+	mock_interrupts++;
+}
+
+void
+plat_run(void)
+{
+	mock_exit_with(MOCK_EXIT_RUN, "plat_run");
 	abort();
 }
 

@@ -2,13 +2,13 @@
  * mock_platform.h: test-side controls of the host mock of platform.h
  * (tests/unit/mock_platform.c).
  *
- * panic(), plat_exit() and plat_user_enter() normally abort or exit the
+ * panic(), plat_exit(), plat_thread_exit() and plat_run() normally abort or exit the
  * test program.  A test that expects one wraps the statement:
  *
  *	CHECK(EXPECT_PANIC(pmm_free(p, 0)));
  *	CHECK(strstr(mock_panic_msg, "double free") != NULL);
  *	CHECK(EXPECT_EXIT(plat_exit(3)) == 3);
- *	CHECK(EXPECT_EXIT(plat_user_enter(&r)) == MOCK_EXIT_USER_ENTER);
+ *	CHECK(EXPECT_EXIT(plat_run()) == MOCK_EXIT_RUN);
  *
  * EXPECT_PANIC evaluates to 1 if the statement panicked (control comes
  * back through longjmp, so state the statement was changing may be half
@@ -33,10 +33,16 @@ extern int mock_panic_count;
 extern jmp_buf *mock_exit_jmp;		/* armed by EXPECT_EXIT */
 extern int mock_exit_status;
 
-/* plat_user_enter "exits" with this status, after saving the registers. */
-#define MOCK_EXIT_USER_ENTER	1000
-extern struct plat_regs mock_user_regs;
-extern int mock_user_entered;		/* calls of plat_user_enter */
+/* plat_run and plat_thread_exit "exit" with these statuses. */
+#define MOCK_EXIT_RUN		1000
+#define MOCK_EXIT_THREAD_EXIT	1001
+extern struct plat_regs mock_user_regs;	/* of the last plat_thread_create */
+extern int mock_user_entered;		/* calls of plat_thread_create */
+extern int mock_yields;			/* calls of plat_yield */
+extern int mock_interrupts;		/* calls of plat_thread_interrupt */
+struct plat_thread;
+/* Make t the thread plat_thread_self() returns. */
+void plat_thread_set_current(struct plat_thread *t);
 
 /*
  * Page budget of plat_pages_alloc (in pages; it returns NULL beyond it)

@@ -17,8 +17,14 @@ test_panic_and_exit(void)
 	CHECK(EXPECT_PANIC((void)0) == 0);
 	CHECK(EXPECT_EXIT(plat_exit(3)) == 3);
 	CHECK(EXPECT_EXIT((void)0) == -1);
-	CHECK(EXPECT_EXIT(plat_user_enter(&r)) == MOCK_EXIT_USER_ENTER);
+	struct plat_thread *t;
+	int kdata;
+
+	CHECK(plat_thread_create(&r, 0, 0, &kdata, &t) == 0);
 	CHECK(mock_user_regs.rip == 0x401000 && mock_user_entered == 1);
+	CHECK(plat_thread_self() == t && plat_thread_data(t) == &kdata);
+	CHECK(EXPECT_EXIT(plat_run()) == MOCK_EXIT_RUN);
+	CHECK(EXPECT_EXIT(plat_thread_exit()) == MOCK_EXIT_THREAD_EXIT);
 	klog("quiet unless UNIT_VERBOSE is set: %d", 1);
 }
 
