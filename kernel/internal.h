@@ -116,7 +116,7 @@ struct tar_entry {
 struct tar_iter {
 	const uint8_t *base;
 	size_t len, off;
-	bool done;
+	bool done, failed;
 	const char *why;	/* reason for -EINVAL or TAR_REFUSED */
 	/* Overrides for the next entry (pax 'x', GNU 'L'/'K' headers). */
 	bool has_path, has_link, has_size, has_uid, has_gid, has_mtime;

@@ -1,0 +1,2 @@
+UNIT_TESTS += tar
+UNIT_SRCS_tar := kernel/tar.c
