@@ -216,6 +216,8 @@ typedef void (*arch_trap_fn)(struct trap_frame *f);
 /* Route one vector to fn; unset vectors go to the default handler. */
 void arch_set_trap_handler(unsigned vector, arch_trap_fn fn);
 void arch_set_default_trap_handler(arch_trap_fn fn);
+/* Called after every trap handler whose frame returns to ring 3. */
+void arch_set_user_return_hook(arch_trap_fn fn);
 
 /*
  * Fault recovery for user copies: a faulting access at an address listed

@@ -28,6 +28,7 @@ extern const struct extable_entry __extable_start[], __extable_end[];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static arch_trap_fn handlers[256];
 static arch_trap_fn default_handler;
+static arch_trap_fn user_return_hook;
 
 static void
 idt_set(unsigned vec, uint64_t addr, uint8_t ist, uint8_t attr)
@@ -78,6 +79,12 @@ arch_set_default_trap_handler(arch_trap_fn fn)
 	default_handler = fn;
 }
 
+void
+arch_set_user_return_hook(arch_trap_fn fn)
+{
+	user_return_hook = fn;
+}
+
 /* Called from arch/entry.asm for every exception and interrupt. */
 void arch_trap(struct trap_frame *f);
 
@@ -94,6 +101,8 @@ arch_trap(struct trap_frame *f)
 		fn(f);
 	else
 		arch_halt_forever();
+	if (user_return_hook != NULL && trap_from_user(f))
+		user_return_hook(f);
 }
 
 bool

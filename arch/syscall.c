@@ -74,6 +74,8 @@ arch_enter_user(struct trap_frame *f)
 	    RFLAGS_IF | 0x2;
 	f->cs = GDT_UCODE | SEL_USER;
 	f->ss = GDT_UDATA | SEL_USER;
+	if (f->rip >= USER_CANONICAL_END)
+		f->rip = 0;	/* fault in ring 3, not on iretq in ring 0 */
 	if (sysret_safe(f))
 		arch_sysret_to(f);
 	arch_iret_to(f);

@@ -207,7 +207,24 @@ struct plat_upcalls {
 	 * signal (by editing r) or end the guest; returning resumes at r.
 	 */
 	void (*user_fault)(struct plat_regs *r, const struct plat_fault *f);
+	/*
+	 * Called last before every return to ring 3 (after a syscall, a
+	 * fault, an interrupt or a preemption), with the registers the
+	 * thread will resume with: the place to deliver signals.  May be
+	 * NULL.
+	 */
+	void (*user_return)(struct plat_regs *r);
 };
+
+/*
+ * Setting r->entry to PLAT_ENTRY_RESTORE makes the return to ring 3
+ * restore every register of r exactly (iretq), as sigreturn needs.  A
+ * rip outside user space is replaced by 0, so the guest faults there
+ * rather than the kernel on its return.
+ */
+#define PLAT_ENTRY_RESTORE	0
+/* r->entry of a frame that came from the syscall instruction. */
+#define PLAT_ENTRY_SYSCALL	0x100
 
 /* Register the kernel's upcalls.  Called once, before plat_run. */
 void plat_set_upcalls(const struct plat_upcalls *u);
@@ -290,6 +307,19 @@ void plat_console_write(const void *buf, size_t len);
  * count (> 0), or -EAGAIN when nothing is there yet.  Never blocks.
  */
 long plat_console_read(void *buf, size_t len);
+
+/* ---- The running thread's FPU state (for signal frames) ---- */
+
+/* Bytes of XSAVE (or FXSAVE) state, and the XCR0 features in it. */
+size_t plat_fpu_size(void);
+uint64_t plat_fpu_features(void);
+/* Copy the calling thread's live state out to buf (plat_fpu_size bytes). */
+int plat_fpu_save(void *buf);
+/*
+ * Load state from buf.  -EINVAL (nothing loaded) if it would fault: bad
+ * MXCSR bits, XSTATE_BV outside XCR0, a compacted or dirty XSAVE header.
+ */
+int plat_fpu_restore(const void *buf);
 
 /* ---- Guest threads and scheduling (ThreadProvider) ---- */
 

@@ -132,6 +132,15 @@ static void
 syscall_trap(struct trap_frame *f)
 {
 	upcalls.syscall((struct plat_regs *)f);
+	if (upcalls.user_return != NULL)
+		upcalls.user_return((struct plat_regs *)f);
+}
+
+static void
+user_return(struct trap_frame *f)
+{
+	if (upcalls.user_return != NULL)
+		upcalls.user_return((struct plat_regs *)f);
 }
 
 void
@@ -139,5 +148,6 @@ traps_init(void)
 {
 	arch_idt_init();
 	arch_set_default_trap_handler(default_trap);
+	arch_set_user_return_hook(user_return);
 	arch_syscall_init(syscall_trap);
 }

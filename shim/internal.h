@@ -465,8 +465,13 @@ struct shim_thread {
 	/* Signals (shim/signal.c). */
 	uint64_t sigmask;		/* blocked signals, bit n-1 = signal n */
 	uint64_t sigpending;		/* pending for this thread */
+	uint64_t saved_sigmask;		/* sigsuspend's, restored by sigreturn */
+	bool restore_saved_mask;
+	uint64_t sigwait_set;		/* rt_sigtimedwait's set, else 0 */
+	uint32_t sigwake;		/* word it blocks on to wait for signals */
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
+	struct ksiginfo *siginfo;	/* [64]: info of its pending signals */
 };
 
 struct shim_thread *shim_thread_current(void);
@@ -479,6 +484,115 @@ void shim_thread_exit(int status) __attribute__((noreturn));
 long sys_clone(SYSCALL_ARGS);
 long sys_clone3(SYSCALL_ARGS);
 long sys_futex(SYSCALL_ARGS);
+
+/* ---- Signals (shim/signal.c, shim/sigframe.c) ---- */
+
+#define NSIG		64
+#define SIGHUP		1
+#define SIGINT		2
+#define SIGQUIT		3
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGABRT		6
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGUSR1		10
+#define SIGSEGV		11
+#define SIGUSR2		12
+#define SIGPIPE		13
+#define SIGALRM		14
+#define SIGTERM		15
+#define SIGCHLD		17
+#define SIGCONT		18
+#define SIGSTOP		19
+#define SIGTSTP		20
+#define SIGTTIN		21
+#define SIGTTOU		22
+#define SIGURG		23
+#define SIGWINCH	28
+#define SIGSYS		31
+#define SIG_DFL		0
+#define SIG_IGN		1
+#define SA_SIGINFO	0x00000004
+#define SA_RESTORER	0x04000000
+#define SA_ONSTACK	0x08000000
+#define SA_RESTART	0x10000000
+#define SA_NODEFER	0x40000000
+#define SA_RESETHAND	0x80000000u
+#define SS_ONSTACK	1
+#define SS_DISABLE	2
+#define SS_AUTODISARM	(1u << 31)
+#define SI_USER		0
+#define SI_KERNEL	0x80
+#define SI_TKILL	(-6)
+#define SIGBIT(sig)	(1ull << ((sig) - 1))
+
+/* The x86_64 kernel's struct sigaction (rt_sigaction's argument). */
+struct k_sigaction {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+struct sigaltstack64 {
+	uint64_t ss_sp;
+	int32_t ss_flags;
+	int32_t pad;
+	uint64_t ss_size;
+};
+
+/* Linux's siginfo_t, 128 bytes, with the union fields we fill. */
+struct siginfo64 {
+	int32_t si_signo, si_errno, si_code, pad0;
+	union {
+		struct {
+			int32_t pid;
+			uint32_t uid;
+		};
+		uint64_t addr;
+		uint8_t raw[112];
+	};
+};
+_Static_assert(sizeof(struct siginfo64) == 128, "siginfo size");
+
+/* A pending signal as the shim keeps it. */
+struct ksiginfo {
+	int signo, code;
+	bool is_fault;
+	int32_t pid;
+	uint32_t uid;
+	uint64_t addr, trapno, err;
+};
+
+/* Deliver pending signals before the thread returns to ring 3. */
+void shim_user_return(struct plat_regs *r);
+/* A fault in ring 3: a signal to a handler, or the default action. */
+void shim_user_fault(struct plat_regs *r, const struct plat_fault *f);
+/* Send sig from the kernel to the whole process (e.g. the tty's ^C). */
+void sig_send_process(int sig, int code);
+/* End the guest as sig's default action would; logs why. */
+void sig_force_fatal(int sig, const char *why) __attribute__((noreturn));
+void sig_set_mask(struct shim_thread *t, uint64_t mask);
+bool sig_on_altstack(const struct shim_thread *t, uint64_t sp);
+int32_t sig_altstack_flags(const struct shim_thread *t, uint64_t sp);
+void sig_restore_altstack(struct shim_thread *t,
+    const struct sigaltstack64 *ss);
+int sig_setup_frame(struct shim_thread *t, struct plat_regs *r,
+    const struct k_sigaction *act, const struct ksiginfo *ki,
+    uint64_t oldmask);
+long sys_rt_sigaction(SYSCALL_ARGS);
+long sys_rt_sigprocmask(SYSCALL_ARGS);
+long sys_rt_sigpending(SYSCALL_ARGS);
+long sys_rt_sigsuspend(SYSCALL_ARGS);
+long sys_rt_sigtimedwait(SYSCALL_ARGS);
+long sys_rt_sigreturn(SYSCALL_ARGS);
+long sys_sigaltstack(SYSCALL_ARGS);
+long sys_kill(SYSCALL_ARGS);
+long sys_tkill(SYSCALL_ARGS);
+long sys_tgkill(SYSCALL_ARGS);
+long sys_pause(SYSCALL_ARGS);
 
 /* ---- shim/strace.c ---- */
 void strace_enter(long nr, const struct plat_regs *r);

@@ -7,59 +7,16 @@
 #include "shim/internal.h"
 #include "shim/shim.h"
 
-/* Linux signal numbers for the default action of a fault. */
-#define SIGILL	4
-#define SIGTRAP	5
-#define SIGBUS	7
-#define SIGFPE	8
-#define SIGSEGV	11
-
 extern const uint8_t guest_elf_start[], guest_elf_end[];
 
 static struct kcmdline cmdline;
 static struct exec_info exec;
 
-static int
-fault_signal(enum plat_fault_kind kind)
-{
-	switch (kind) {
-	case PLAT_FAULT_UD: return SIGILL;
-	case PLAT_FAULT_DE: case PLAT_FAULT_FP: return SIGFPE;
-	case PLAT_FAULT_BP: return SIGTRAP;
-	case PLAT_FAULT_AC: return SIGBUS;
-	default: return SIGSEGV;
-	}
-}
-
-static const char *
-signal_name(int sig)
-{
-	switch (sig) {
-	case SIGILL: return "SIGILL";
-	case SIGTRAP: return "SIGTRAP";
-	case SIGBUS: return "SIGBUS";
-	case SIGFPE: return "SIGFPE";
-	default: return "SIGSEGV";
-	}
-}
-
-/* No signal handlers yet: a fault takes the default action, death. */
-static void
-user_fault(struct plat_regs *r, const struct plat_fault *f)
-{
-	int sig = fault_signal(f->kind);
-
-	klog_always("guest: %s at rip %#llx (vector %u, error %#llx, "
-	    "address %#llx): killed", signal_name(sig),
-	    (unsigned long long)r->rip, f->vector,
-	    (unsigned long long)f->error, (unsigned long long)f->addr);
-	proc_exit(128 + sig);
-}
-
 static const struct plat_upcalls upcalls = {
 	.syscall = shim_syscall,
 	.demand_fault = vm_demand_fault,
-	.user_fault = user_fault,
+	.user_fault = shim_user_fault,
+	.user_return = shim_user_return,
 };
 
 static void

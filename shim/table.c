@@ -5,7 +5,6 @@
  */
 #include "shim/internal.h"
 
-#define X32_SYSCALL_BIT	0x40000000u
 
 static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_read] = sys_read,
@@ -70,6 +69,17 @@ static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_clone] = sys_clone,
 	[SYS_clone3] = sys_clone3,
 	[SYS_futex] = sys_futex,
+	[SYS_rt_sigaction] = sys_rt_sigaction,
+	[SYS_rt_sigprocmask] = sys_rt_sigprocmask,
+	[SYS_rt_sigpending] = sys_rt_sigpending,
+	[SYS_rt_sigsuspend] = sys_rt_sigsuspend,
+	[SYS_rt_sigtimedwait] = sys_rt_sigtimedwait,
+	[SYS_rt_sigreturn] = sys_rt_sigreturn,
+	[SYS_sigaltstack] = sys_sigaltstack,
+	[SYS_kill] = sys_kill,
+	[SYS_tkill] = sys_tkill,
+	[SYS_tgkill] = sys_tgkill,
+	[SYS_pause] = sys_pause,
 };
 
 static uint8_t enosys_logged[(SYS_MAX + 7) / 8];
@@ -101,16 +111,20 @@ sys_unimplemented(uint64_t nr)
 	return -ENOSYS;
 }
 
+/*
+ * The number is the low 32 bits of RAX, as Linux's do_syscall_64 takes
+ * it (an int); the x32 bit selects an ABI Cloister does not have.
+ */
 void
 shim_syscall(struct plat_regs *r)
 {
-	uint64_t nr = r->orig_rax;
+	uint32_t nr = (uint32_t)r->orig_rax;
 	long ret;
 
 	current_regs = r;
 	if (strace_on)
 		strace_enter((long)nr, r);
-	if (nr < SYS_MAX && !(nr & X32_SYSCALL_BIT) && sys_table[nr] != NULL)
+	if (nr < SYS_MAX && sys_table[nr] != NULL)
 		ret = sys_table[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8,
 		    r->r9);
 	else

@@ -153,33 +153,50 @@ add_sat(uint64_t a, uint64_t b)
 
 /*
  * Wait until plat_now_ns() reaches deadline_ns: the thread sleeps on a
- * word nobody wakes, so only the deadline (or an interruption) ends it;
- * other threads run meanwhile.
+ * word nobody wakes, so only the deadline or a signal ends it; other
+ * threads run meanwhile.  Returns 0, or -EINTR when a signal interrupted.
  */
-static void
+static int
 shim_sleep_until(uint64_t deadline_ns)
 {
 	static const uint32_t never;
 
 	while (plat_now_ns() < deadline_ns) {
 		if (plat_block(&never, 0, deadline_ns) == -EINTR)
-			return;
+			return -EINTR;
 	}
+	return 0;
 }
 
-/* Sleep for t ns of clock c, or until c reads t (TIMER_ABSTIME). */
-static void
-clock_sleep(const struct clock_desc *c, bool abs, uint64_t t)
+/*
+ * Sleep for t ns of clock c, or until c reads t (TIMER_ABSTIME).  When a
+ * signal interrupts a relative sleep, *left is what remained.
+ */
+static int
+clock_sleep(const struct clock_desc *c, bool abs, uint64_t t, uint64_t *left)
 {
-	uint64_t mono = plat_now_ns(), now;
+	uint64_t mono = plat_now_ns(), now, end;
+	int rc;
 
+	*left = 0;
 	if (!abs) {
-		shim_sleep_until(add_sat(mono, t));
-		return;
+		end = add_sat(mono, t);
+		rc = shim_sleep_until(end);
+		if (rc == -EINTR && plat_now_ns() < end)
+			*left = end - plat_now_ns();
+		return rc;
 	}
 	now = clock_now(c);
-	if (t > now)
-		shim_sleep_until(add_sat(mono, t - now));
+	return t > now ? shim_sleep_until(add_sat(mono, t - now)) : 0;
+}
+
+/* Interrupted: Linux writes the remaining time when rem is given. */
+static long
+sleep_interrupted(uint64_t urem, uint64_t left)
+{
+	if (urem != 0 && put_timespec(urem, left) < 0)
+		return -EFAULT;
+	return -EINTR;
 }
 
 long
@@ -256,13 +273,14 @@ sys_times(SYSCALL_ARGS)
 long
 sys_nanosleep(SYSCALL_ARGS)
 {
-	uint64_t t;
+	uint64_t t, left;
 	int err;
 
 	err = get_timespec(a0, &t);
 	if (err < 0)
 		return err;
-	clock_sleep(&clocks[CLOCK_MONOTONIC], false, t);
+	if (clock_sleep(&clocks[CLOCK_MONOTONIC], false, t, &left) == -EINTR)
+		return sleep_interrupted(a1, left);
 	return 0;
 }
 
@@ -276,7 +294,7 @@ sys_clock_nanosleep(SYSCALL_ARGS)
 {
 	const struct clock_desc *c = clock_lookup(a0);
 	int flags = (int)a1, err;
-	uint64_t t;
+	uint64_t t, left;
 
 	if (c == NULL)
 		return -EINVAL;
@@ -287,6 +305,8 @@ sys_clock_nanosleep(SYSCALL_ARGS)
 		return err;
 	if (c->sleep == CS_STRICT && (flags & ~TIMER_ABSTIME) != 0)
 		return -EINVAL;
-	clock_sleep(c, (flags & TIMER_ABSTIME) != 0, t);
+	if (clock_sleep(c, (flags & TIMER_ABSTIME) != 0, t, &left) == -EINTR)
+		return (flags & TIMER_ABSTIME) ? -EINTR :
+		    sleep_interrupted(a3, left);
 	return 0;
 }

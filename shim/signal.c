@@ -1,0 +1,631 @@
+/*
+ * Signals: actions, masks, pending sets, generation (kill, tkill,
+ * tgkill, faults, the kernel) and delivery on the way back to ring 3.
+ *
+ * Standard and real-time signals are kept as one pending bit each per
+ * thread (thread-directed) or per process; a real-time signal sent twice
+ * before delivery is delivered once (Linux would queue both).  Blocking
+ * syscalls interrupted for a handler return EINTR, or are restarted when
+ * the handler has SA_RESTART and the syscall is one Linux restarts.
+ */
+#include "shim/internal.h"
+
+#define UNBLOCKABLE	(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define SYNC_SIGNALS	(SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | \
+	SIGBIT(SIGFPE) | SIGBIT(SIGTRAP) | SIGBIT(SIGSYS))
+#define SEGV_MAPERR	1
+#define SEGV_ACCERR	2
+#define BUS_ADRALN	1
+#define ILL_ILLOPN	2
+#define FPE_INTDIV	1
+#define FPE_FLTINV	7
+#define MINSIGSTKSZ	2048
+#define SIG_BLOCK	0
+#define SIG_UNBLOCK	1
+#define SIG_SETMASK	2
+#define SYSCALL_INSN_LEN 2
+
+enum sig_default { ACT_TERM, ACT_CORE, ACT_IGN, ACT_STOP };
+
+static struct k_sigaction actions[NSIG + 1];
+static uint64_t proc_pending;
+static struct ksiginfo proc_info[NSIG + 1];
+
+static const char *const sig_names[NSIG + 1] = {
+	[1] = "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
+	"SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2",
+	"SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",
+	"SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
+	"SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
+	"SIGSYS",
+};
+
+static const char *
+sig_name(int sig)
+{
+	return sig >= 1 && sig <= NSIG && sig_names[sig] ? sig_names[sig] :
+	    "a real-time signal";
+}
+
+static enum sig_default
+sig_default(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
+		return ACT_IGN;
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return ACT_STOP;
+	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
+	case SIGFPE: case SIGSEGV: case SIGSYS: case 24: case 25:
+		return ACT_CORE;
+	default:
+		return ACT_TERM;
+	}
+}
+
+/* Would sig be thrown away at once (ignored and not blocked)? */
+static bool
+sig_discarded(const struct shim_thread *t, int sig)
+{
+	uint64_t h = actions[sig].handler;
+
+	if (t != NULL && (t->sigmask & SIGBIT(sig)))
+		return false;
+	return h == SIG_IGN || (h == SIG_DFL &&
+	    (sig_default(sig) == ACT_IGN || sig_default(sig) == ACT_STOP));
+}
+
+void
+sig_force_fatal(int sig, const char *why)
+{
+	klog_always("guest: killed by %s%s%s", sig_name(sig),
+	    why ? ": " : "", why ? why : "");
+	plat_exit(128 + sig);
+}
+
+void
+sig_set_mask(struct shim_thread *t, uint64_t mask)
+{
+	t->sigmask = mask & ~UNBLOCKABLE;
+}
+
+static struct ksiginfo *
+thread_info(struct shim_thread *t)
+{
+	if (t->siginfo == NULL)
+		t->siginfo = kzalloc(sizeof(struct ksiginfo) * (NSIG + 1));
+	return t->siginfo;
+}
+
+/* Could t take sig now (unblocked, or waited for by sigtimedwait)? */
+static bool
+wants(const struct shim_thread *t, int sig)
+{
+	return !(t->sigmask & SIGBIT(sig)) || (t->sigwait_set & SIGBIT(sig));
+}
+
+/* A blocked thread that will have to act on sig stops blocking. */
+static void
+kick(struct shim_thread *t, int sig)
+{
+	if (wants(t, sig) && t != shim_thread_current())
+		plat_thread_interrupt(t->pt);
+	else if (wants(t, sig))
+		plat_thread_interrupt(t->pt);	/* no-op unless blocked */
+}
+
+static int
+send_thread(struct shim_thread *t, const struct ksiginfo *ki)
+{
+	struct ksiginfo *info = thread_info(t);
+
+	if (sig_discarded(t, ki->signo))
+		return 0;
+	if (info == NULL)
+		return -EAGAIN;
+	info[ki->signo] = *ki;
+	t->sigpending |= SIGBIT(ki->signo);
+	kick(t, ki->signo);
+	return 0;
+}
+
+static int
+send_process(const struct ksiginfo *ki)
+{
+	struct shim_thread *me = shim_thread_current(), *t;
+
+	if (sig_discarded(NULL, ki->signo) &&
+	    (me == NULL || !(me->sigmask & SIGBIT(ki->signo))))
+		return 0;
+	proc_info[ki->signo] = *ki;
+	proc_pending |= SIGBIT(ki->signo);
+	if (me != NULL && wants(me, ki->signo))
+		return 0;		/* delivered on our own way out */
+	for (int tid = 1; tid < INT32_MAX; tid++) {
+		t = shim_thread_find(tid);
+		if (t != NULL && wants(t, ki->signo)) {
+			kick(t, ki->signo);
+			break;
+		}
+		if (t == NULL && tid > shim_thread_count() + 1024)
+			break;
+	}
+	return 0;
+}
+
+void
+sig_send_process(int sig, int code)
+{
+	struct ksiginfo ki = { .signo = sig, .code = code };
+
+	send_process(&ki);
+}
+
+/* ---- Delivery ---- */
+
+/* The next signal t should take: synchronous ones first, then by number. */
+static int
+next_signal(struct shim_thread *t, struct ksiginfo *ki)
+{
+	uint64_t mine = t->sigpending & ~t->sigmask;
+	uint64_t all = (t->sigpending | proc_pending) & ~t->sigmask;
+	uint64_t pick = (mine & SYNC_SIGNALS) ? (mine & SYNC_SIGNALS) : all;
+	int sig;
+
+	if (pick == 0)
+		return 0;
+	sig = __builtin_ctzll(pick) + 1;
+	if (t->sigpending & SIGBIT(sig)) {
+		t->sigpending &= ~SIGBIT(sig);
+		*ki = thread_info(t)[sig];
+	} else {
+		proc_pending &= ~SIGBIT(sig);
+		*ki = proc_info[sig];
+	}
+	ki->signo = sig;
+	return sig;
+}
+
+/* Syscalls Linux restarts after a SA_RESTART handler (ERESTARTSYS). */
+static bool
+restartable(uint64_t nr)
+{
+	switch (nr) {
+	case SYS_read: case SYS_write: case SYS_readv: case SYS_writev:
+	case SYS_pread64: case SYS_pwrite64: case SYS_ioctl:
+	case SYS_wait4: case SYS_waitid: case SYS_fcntl: case SYS_flock:
+	case SYS_open: case SYS_openat: case SYS_accept: case SYS_accept4:
+	case SYS_connect: case SYS_recvfrom: case SYS_sendto:
+	case SYS_recvmsg: case SYS_sendmsg: case SYS_sendfile:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Adjust an interrupted syscall's result for a handler (or none). */
+static void
+syscall_restart(struct plat_regs *r, const struct k_sigaction *act)
+{
+	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR)
+		return;
+	if (!restartable(r->orig_rax))
+		return;
+	if (act == NULL || (act->flags & SA_RESTART)) {
+		r->rax = r->orig_rax;
+		r->rip -= SYSCALL_INSN_LEN;
+	}
+}
+
+static void
+default_action(int sig, const struct ksiginfo *ki)
+{
+	switch (sig_default(sig)) {
+	case ACT_IGN:
+		return;
+	case ACT_STOP:
+		klog("shim: %s would stop the guest; Cloister has no job "
+		    "control, ignored", sig_name(sig));
+		return;
+	default:
+		if (ki->is_fault)
+			klog_always("guest: %s at address %#llx: killed",
+			    sig_name(sig), (unsigned long long)ki->addr);
+		sig_force_fatal(sig, NULL);
+	}
+}
+
+void
+shim_user_return(struct plat_regs *r)
+{
+	struct shim_thread *t = shim_thread_current();
+	struct ksiginfo ki;
+	struct k_sigaction act;
+	uint64_t oldmask;
+	int sig;
+
+	for (;;) {
+		sig = next_signal(t, &ki);
+		if (sig == 0) {
+			syscall_restart(r, NULL);
+			return;
+		}
+		act = actions[sig];
+		if (act.handler == SIG_IGN)
+			continue;
+		if (act.handler == SIG_DFL) {
+			default_action(sig, &ki);
+			continue;
+		}
+		break;
+	}
+	syscall_restart(r, &act);
+	oldmask = t->restore_saved_mask ? t->saved_sigmask : t->sigmask;
+	t->restore_saved_mask = false;
+	if (sig_setup_frame(t, r, &act, &ki, oldmask) != 0)
+		sig_force_fatal(SIGSEGV, "no room for a signal frame");
+	sig_set_mask(t, t->sigmask | act.mask |
+	    ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig)));
+	if (act.flags & SA_RESETHAND)
+		actions[sig].handler = SIG_DFL;
+}
+
+/* ---- Faults ---- */
+
+static void
+fault_info(const struct plat_fault *f, const struct plat_regs *r,
+    struct ksiginfo *ki)
+{
+	memset(ki, 0, sizeof(*ki));
+	ki->is_fault = true;
+	ki->trapno = f->vector;
+	ki->err = f->error;
+	switch (f->kind) {
+	case PLAT_FAULT_PAGE:
+		ki->signo = SIGSEGV;
+		ki->code = (f->error & 1) ? SEGV_ACCERR : SEGV_MAPERR;
+		ki->addr = f->addr;
+		break;
+	case PLAT_FAULT_UD:
+		ki->signo = SIGILL;
+		ki->code = ILL_ILLOPN;
+		ki->addr = r->rip;
+		break;
+	case PLAT_FAULT_DE:
+		ki->signo = SIGFPE;
+		ki->code = FPE_INTDIV;
+		ki->addr = r->rip;
+		break;
+	case PLAT_FAULT_FP:
+		ki->signo = SIGFPE;
+		ki->code = FPE_FLTINV;
+		ki->addr = r->rip;
+		break;
+	case PLAT_FAULT_BP:
+		ki->signo = SIGTRAP;
+		ki->code = SI_KERNEL;
+		break;
+	case PLAT_FAULT_AC:
+		ki->signo = SIGBUS;
+		ki->code = BUS_ADRALN;
+		ki->addr = f->addr;
+		break;
+	default:			/* #GP: privileged or non-canonical */
+		ki->signo = SIGSEGV;
+		ki->code = SI_KERNEL;
+		break;
+	}
+}
+
+/*
+ * A synchronous fault goes to the thread's handler; blocked or ignored,
+ * it cannot be (the instruction would fault again): death, as Linux's
+ * force_sig.
+ */
+void
+shim_user_fault(struct plat_regs *r, const struct plat_fault *f)
+{
+	struct shim_thread *t = shim_thread_current();
+	struct ksiginfo ki;
+	uint64_t h;
+
+	fault_info(f, r, &ki);
+	h = actions[ki.signo].handler;
+	if (h == SIG_DFL || h == SIG_IGN || (t->sigmask & SIGBIT(ki.signo))) {
+		klog_always("guest: %s at rip %#llx (vector %u, error %#llx, "
+		    "address %#llx): killed", sig_name(ki.signo),
+		    (unsigned long long)r->rip, f->vector,
+		    (unsigned long long)f->error, (unsigned long long)f->addr);
+		plat_exit(128 + ki.signo);
+	}
+	if (send_thread(t, &ki) != 0)
+		sig_force_fatal(ki.signo, "no memory to queue the signal");
+}
+
+/* ---- Syscalls ---- */
+
+static bool
+valid_sig(uint64_t sig)
+{
+	return sig >= 1 && sig <= NSIG;
+}
+
+long
+sys_rt_sigaction(SYSCALL_ARGS)
+{
+	int sig = (int)a0;
+	struct k_sigaction act;
+
+	if (a3 != 8 || !valid_sig(a0))
+		return -EINVAL;
+	if (a1 != 0 && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (a1 != 0 && plat_copy_from_user(&act, a1, sizeof(act)) != 0)
+		return -EFAULT;
+	if (a2 != 0 && plat_copy_to_user(a2, &actions[sig],
+	    sizeof(actions[sig])) != 0)
+		return -EFAULT;
+	if (a1 != 0) {
+		act.mask &= ~UNBLOCKABLE;
+		actions[sig] = act;
+		if (sig_discarded(NULL, sig))	/* POSIX: drop pending ones */
+			proc_pending &= ~SIGBIT(sig);
+	}
+	return 0;
+}
+
+long
+sys_rt_sigprocmask(SYSCALL_ARGS)
+{
+	struct shim_thread *t = shim_thread_current();
+	uint64_t set, old = t->sigmask;
+
+	if (a3 != 8)
+		return -EINVAL;
+	if (a1 != 0) {
+		if (a0 > SIG_SETMASK)
+			return -EINVAL;
+		if (plat_copy_from_user(&set, a1, sizeof(set)) != 0)
+			return -EFAULT;
+	}
+	if (a2 != 0 && plat_copy_to_user(a2, &old, sizeof(old)) != 0)
+		return -EFAULT;
+	if (a1 == 0)
+		return 0;
+	if (a0 == SIG_BLOCK)
+		sig_set_mask(t, old | set);
+	else if (a0 == SIG_UNBLOCK)
+		sig_set_mask(t, old & ~set);
+	else
+		sig_set_mask(t, set);
+	return 0;
+}
+
+long
+sys_rt_sigpending(SYSCALL_ARGS)
+{
+	struct shim_thread *t = shim_thread_current();
+	uint64_t set = (t->sigpending | proc_pending) & t->sigmask;
+
+	if (a1 > 8)
+		return -EINVAL;
+	return plat_copy_to_user(a0, &set, a1) != 0 ? -EFAULT : 0;
+}
+
+/* Sleep until a signal t wants is pending (or the deadline). */
+static int
+wait_for_signal(struct shim_thread *t, uint64_t deadline)
+{
+	for (;;) {
+		uint64_t p = (t->sigpending | proc_pending);
+		int rc;
+
+		if (p & (~t->sigmask | t->sigwait_set))
+			return 0;
+		rc = plat_block(&t->sigwake, t->sigwake, deadline);
+		if (rc == -ETIMEDOUT)
+			return rc;
+	}
+}
+
+long
+sys_rt_sigsuspend(SYSCALL_ARGS)
+{
+	struct shim_thread *t = shim_thread_current();
+	uint64_t mask;
+
+	if (a1 != 8)
+		return -EINVAL;
+	if (plat_copy_from_user(&mask, a0, sizeof(mask)) != 0)
+		return -EFAULT;
+	t->saved_sigmask = t->sigmask;
+	t->restore_saved_mask = true;
+	sig_set_mask(t, mask);
+	wait_for_signal(t, 0);
+	return -EINTR;
+}
+
+long
+sys_pause(SYSCALL_ARGS)
+{
+	wait_for_signal(shim_thread_current(), 0);
+	return -EINTR;
+}
+
+/* Take a pending signal of set without running its handler. */
+static int
+take_waited(struct shim_thread *t, uint64_t set, struct ksiginfo *ki)
+{
+	uint64_t saved = t->sigmask;
+	int sig;
+
+	t->sigmask = ~set & ~UNBLOCKABLE;
+	sig = next_signal(t, ki);
+	t->sigmask = saved;
+	return sig;
+}
+
+long
+sys_rt_sigtimedwait(SYSCALL_ARGS)
+{
+	struct shim_thread *t = shim_thread_current();
+	struct ksiginfo ki;
+	struct siginfo64 si;
+	struct { int64_t sec, nsec; } ts;
+	uint64_t set, deadline = 0;
+	int sig;
+
+	if (a3 != 8)
+		return -EINVAL;
+	if (plat_copy_from_user(&set, a0, sizeof(set)) != 0)
+		return -EFAULT;
+	set &= ~UNBLOCKABLE;
+	if (a2 != 0) {
+		if (plat_copy_from_user(&ts, a2, sizeof(ts)) != 0)
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+			return -EINVAL;
+		deadline = plat_now_ns() + (uint64_t)ts.sec * 1000000000ull +
+		    (uint64_t)ts.nsec;
+	}
+	t->sigwait_set = set;
+	sig = take_waited(t, set, &ki);
+	if (sig == 0 && (a2 == 0 || deadline > plat_now_ns())) {
+		if (wait_for_signal(t, a2 ? deadline : 0) == 0)
+			sig = take_waited(t, set, &ki);
+	}
+	t->sigwait_set = 0;
+	if (sig == 0)
+		return ((t->sigpending | proc_pending) & ~t->sigmask) ?
+		    -EINTR : -EAGAIN;
+	if (a1 != 0) {
+		memset(&si, 0, sizeof(si));
+		si.si_signo = sig;
+		si.si_code = ki.code;
+		si.pid = ki.pid;
+		si.uid = ki.uid;
+		if (plat_copy_to_user(a1, &si, sizeof(si)) != 0)
+			return -EFAULT;
+	}
+	return sig;
+}
+
+bool
+sig_on_altstack(const struct shim_thread *t, uint64_t sp)
+{
+	return t->altstack_size != 0 && sp > t->altstack_sp &&
+	    sp - t->altstack_sp <= t->altstack_size;
+}
+
+int32_t
+sig_altstack_flags(const struct shim_thread *t, uint64_t sp)
+{
+	if (t->altstack_size == 0)
+		return SS_DISABLE;
+	return (sig_on_altstack(t, sp) ? SS_ONSTACK : 0) |
+	    (int32_t)(t->altstack_flags & SS_AUTODISARM);
+}
+
+void
+sig_restore_altstack(struct shim_thread *t, const struct sigaltstack64 *ss)
+{
+	if (ss->ss_flags & SS_DISABLE) {
+		t->altstack_size = 0;
+		return;
+	}
+	if (ss->ss_size >= MINSIGSTKSZ) {
+		t->altstack_sp = ss->ss_sp;
+		t->altstack_size = ss->ss_size;
+		t->altstack_flags = (uint32_t)ss->ss_flags & SS_AUTODISARM;
+	}
+}
+
+long
+sys_sigaltstack(SYSCALL_ARGS)
+{
+	struct shim_thread *t = shim_thread_current();
+	struct plat_regs *r = shim_regs();
+	struct sigaltstack64 ss, old;
+	uint32_t mode;
+
+	old.ss_sp = t->altstack_sp;
+	old.ss_size = t->altstack_size;
+	old.ss_flags = sig_altstack_flags(t, r->rsp);
+	old.pad = 0;
+	if (a0 != 0) {
+		if (plat_copy_from_user(&ss, a0, sizeof(ss)) != 0)
+			return -EFAULT;
+		if (sig_on_altstack(t, r->rsp))
+			return -EPERM;
+		mode = (uint32_t)ss.ss_flags & ~SS_AUTODISARM;
+		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
+			return -EINVAL;
+		if (mode != SS_DISABLE && ss.ss_size < MINSIGSTKSZ)
+			return -ENOMEM;
+	}
+	if (a1 != 0 && plat_copy_to_user(a1, &old, sizeof(old)) != 0)
+		return -EFAULT;
+	if (a0 != 0) {
+		if (mode == SS_DISABLE) {
+			t->altstack_sp = 0;
+			t->altstack_size = 0;
+			t->altstack_flags = 0;
+		} else {
+			t->altstack_sp = ss.ss_sp;
+			t->altstack_size = ss.ss_size;
+			t->altstack_flags = (uint32_t)ss.ss_flags &
+			    SS_AUTODISARM;
+		}
+	}
+	return 0;
+}
+
+/* kill(pid, sig): this process is pid 1, group 1; -1 means "all". */
+long
+sys_kill(SYSCALL_ARGS)
+{
+	int pid = (int)a0, sig = (int)a1;
+	struct ksiginfo ki = { .signo = sig, .code = SI_USER, .pid = 1 };
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid != 1 && pid != 0 && pid != -1 && pid != -1 * 1)
+		return -ESRCH;
+	if (sig == 0)
+		return 0;
+	if (sig == SIGKILL)
+		sig_force_fatal(SIGKILL, "kill(2) from the guest itself");
+	return send_process(&ki);
+}
+
+static long
+thread_kill(int tgid, int tid, int sig)
+{
+	struct ksiginfo ki = { .signo = sig, .code = SI_TKILL, .pid = 1 };
+	struct shim_thread *t;
+
+	if (sig < 0 || sig > NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
+		return -EINVAL;
+	if (tgid != -1 && tgid != 1)
+		return -ESRCH;
+	t = shim_thread_find(tid);
+	if (t == NULL)
+		return -ESRCH;
+	if (sig == 0)
+		return 0;
+	if (sig == SIGKILL)
+		sig_force_fatal(SIGKILL, "tgkill(2) from the guest itself");
+	return send_thread(t, &ki);
+}
+
+long
+sys_tkill(SYSCALL_ARGS)
+{
+	return thread_kill(-1, (int)a0, (int)a1);
+}
+
+long
+sys_tgkill(SYSCALL_ARGS)
+{
+	return thread_kill((int)a0, (int)a1, (int)a2);
+}
