@@ -15,6 +15,8 @@ plat_exit(int status)
 {
 	status &= 0xff;
 	arch_irq_disable();
+	klog("memory: %llu pages free at exit",
+	    (unsigned long long)plat_pages_free_count());
 	klog_always("cloister: exit status=%d", status);
 	arch_outl(DEBUG_EXIT_PORT, (uint32_t)status);
 	acpi_poweroff();

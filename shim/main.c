@@ -71,9 +71,10 @@ cloister_main(void)
 		klog_always("cloister: guest ELF refused: %s", why);
 		plat_exit(rc == -ENOEXEC ? PLAT_EXIT_BADELF : PLAT_EXIT_NOMEM);
 	}
-	klog("shim: entering guest %s at %#llx, %llu us after boot",
-	    cmdline.argv[0], (unsigned long long)exec.entry,
-	    (unsigned long long)(plat_now_ns() / 1000));
+	klog("shim: entering guest %s at %#llx, %llu us after boot, %llu "
+	    "pages free", cmdline.argv[0], (unsigned long long)exec.entry,
+	    (unsigned long long)(plat_now_ns() / 1000),
+	    (unsigned long long)plat_pages_free_count());
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = exec.entry;
 	regs.rsp = exec.sp;

@@ -206,6 +206,7 @@ shim_thread_exit(int status)
 	if (--live_threads == 0)
 		plat_exit(status & 0xff);
 	unlink_thread(t);
+	kfree(t->siginfo);
 	kfree(t);
 	plat_thread_exit();
 }
