@@ -137,6 +137,9 @@ void lapic_eoi(void);
 void percpu_set_kernel_stack(uint64_t top);
 void thread_tls_record(int which, uint64_t base);
 void crng_init(void);
+/* ChaCha20 block function (platform/chacha20.c). */
+void chacha20_block(const uint32_t k[8], uint64_t ctr, uint32_t nonce_hi,
+    uint32_t out[16]);
 const char *crng_source(void);
 void cpu_log_features(void);
 

@@ -1,0 +1,2 @@
+UNIT_TESTS += punch
+UNIT_SRCS_punch := platform/punch.c
