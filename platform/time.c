@@ -54,6 +54,7 @@ static uint64_t
 tsc_from_cpuid(void)
 {
 	struct cpuid_regs r;
+	uint32_t max;
 
 	arch_cpuid(0, 0, &r);
 	if (r.eax >= 0x15) {
@@ -69,6 +70,17 @@ tsc_from_cpuid(void)
 		if (r.eax != 0) {
 			tsc_source = "hypervisor leaf 0x40000010";
 			return (uint64_t)r.eax * 1000;
+		}
+	}
+	/* Leaf 0x16: the base frequency, which an invariant TSC runs at. */
+	arch_cpuid(0, 0, &r);
+	max = r.eax;
+	arch_cpuid(0x80000007, 0, &r);
+	if (max >= 0x16 && (r.edx & (1u << 8))) {
+		arch_cpuid(0x16, 0, &r);
+		if ((r.eax & 0xffff) != 0) {
+			tsc_source = "CPUID 0x16 base frequency";
+			return (uint64_t)(r.eax & 0xffff) * 1000000;
 		}
 	}
 	return 0;

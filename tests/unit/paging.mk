@@ -1,0 +1,2 @@
+UNIT_TESTS += paging
+UNIT_SRCS_paging := arch/paging.c

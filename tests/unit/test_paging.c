@@ -1,0 +1,124 @@
+/*
+ * arch/paging.c on the host: tables live in host memory handed out by a
+ * fake physical allocator, so mapping, big pages, splitting, unmapping
+ * and the encryption mask can be checked entry by entry.
+ */
+#include <stdlib.h>
+
+#include "arch/arch.h"
+#include "tests/unit/harness.h"
+
+#define POOL_PAGES	512
+#define POOL_BASE	0x40000000ull	/* fake physical address of pool[0] */
+#define CBIT		(1ull << 47)
+
+static uint8_t *pool;
+static int used;
+
+static uint64_t
+alloc_table(void *arg)
+{
+	(void)arg;
+	if (used == POOL_PAGES)
+		return 0;
+	memset(pool + used * 4096, 0, 4096);
+	return POOL_BASE + (uint64_t)used++ * 4096;
+}
+
+static void *
+p2v(uint64_t pa, void *arg)
+{
+	(void)arg;
+	return pool + (pa - POOL_BASE);
+}
+
+static struct pt_ctx
+ctx(uint64_t enc)
+{
+	struct pt_ctx c = { 0 };
+
+	used = 0;
+	c.alloc_table = alloc_table;
+	c.phys_to_virt = p2v;
+	c.enc_mask = enc;
+	c.root = alloc_table(NULL);
+	return c;
+}
+
+static void
+test_map_4k(void)
+{
+	struct pt_ctx c = ctx(0);
+	uint64_t ps, e;
+
+	CHECK(pt_map(&c, 0x400000, 0x1234000, 0x3000, PTE_W | PTE_U, false) == 0);
+	e = pt_lookup(&c, 0x401000, &ps);
+	CHECK((e & PTE_ADDR_MASK) == 0x1235000 && ps == 4096);
+	CHECK((e & (PTE_P | PTE_W | PTE_U)) == (PTE_P | PTE_W | PTE_U));
+	CHECK(pt_lookup(&c, 0x403000, NULL) == 0);
+	CHECK(used == 4);			/* PML4, PDPT, PD, PT */
+	CHECK(pt_map(&c, 0x400001, 0, 4096, 0, false) == -22);
+	CHECK(pt_map(&c, ~0xfffull, 0, 0x2000, 0, false) == -22); /* wraps */
+}
+
+static void
+test_big_pages_and_split(void)
+{
+	struct pt_ctx c = ctx(0);
+	uint64_t ps, e;
+
+	CHECK(pt_map(&c, 0x40000000, 0x80000000, 1ull << 30, PTE_W, true) == 0);
+	e = pt_lookup(&c, 0x40123000, &ps);
+	CHECK(ps == (1ull << 30) && (e & PTE_PS));
+	CHECK(pt_map(&c, 0x200000, 0x600000, 0x400000, PTE_W, true) == 0);
+	CHECK(pt_lookup(&c, 0x300000, &ps) != 0 && ps == (2ull << 20));
+	/* Unmapping one 4K page splits the 1G page, then its 2M page. */
+	CHECK(pt_unmap(&c, 0x40201000, 4096) == 0);
+	CHECK(pt_lookup(&c, 0x40201000, NULL) == 0);
+	e = pt_lookup(&c, 0x40202000, &ps);
+	CHECK(ps == 4096 && (e & PTE_ADDR_MASK) == 0x80202000);
+	e = pt_lookup(&c, 0x40400000, &ps);
+	CHECK(ps == (2ull << 20) && (e & PTE_ADDR_MASK) == 0x80400000);
+	CHECK((e & PTE_W) != 0);		/* flags survive the split */
+}
+
+static void
+test_enc_mask(void)
+{
+	struct pt_ctx c = ctx(CBIT);
+	uint64_t *pml4 = p2v(c.root, NULL);
+	uint64_t e;
+
+	CHECK(pt_map(&c, 0x1000000, 0x5000, 4096, 0, false) == 0);
+	e = pt_lookup(&c, 0x1000000, NULL);
+	CHECK((e & CBIT) != 0 && (e & PTE_ADDR_MASK & ~CBIT) == 0x5000);
+	CHECK((pml4[0] & CBIT) != 0);		/* table pointers too */
+	CHECK(pt_map(&c, 0x1001000, 0x6000, 4096, PT_MAP_SHARED, false) == 0);
+	e = pt_lookup(&c, 0x1001000, NULL);
+	CHECK((e & CBIT) == 0 && (e & PT_MAP_SHARED) == 0);
+	CHECK((e & PTE_ADDR_MASK) == 0x6000);
+}
+
+static void
+test_exhaustion(void)
+{
+	struct pt_ctx c = ctx(0);
+
+	used = POOL_PAGES;			/* no table pages left */
+	CHECK(pt_map(&c, 0x1000000, 0x5000, 4096, 0, false) == -12);
+	CHECK(pt_leaf(&c, 0x2000000, true) == NULL);
+	CHECK(pt_leaf(&c, 0x2000000, false) == NULL);
+}
+
+int
+main(void)
+{
+	pool = aligned_alloc(4096, POOL_PAGES * 4096);
+	harness_begin("paging");
+	RUN(test_map_4k);
+	RUN(test_big_pages_and_split);
+	RUN(test_enc_mask);
+	RUN(test_exhaustion);
+	free(pool);
+	return harness_done();
+}
