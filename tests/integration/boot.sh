@@ -76,3 +76,20 @@ fi
 # Memory above 4 GiB (QEMU splits RAM around the PCI hole).
 boot mem5g 0 --mem 5120 "$spin" 0 &&
 	has mem5g "memory: " "0x0001" "platform up at"
+
+# make debug / make gdb: QEMU's gdbstub with the kernel's symbols.
+if command -v gdb >/dev/null; then
+	scripts/link-image "$spin" "$tmp/dbg" 2>/dev/null
+	port=$((20000 + RANDOM % 20000))
+	GDBPORT=$port timeout 30 scripts/debug "$tmp/dbg" </dev/null >/dev/null 2>&1 &
+	sleep 1
+	timeout 20 gdb -q -batch -x "$tmp/dbg.gdb" -ex continue -ex "bt 2" -ex kill \
+		>"$tmp/gdb.out" 2>&1
+	if grep -q "Breakpoint 1, platform_start" "$tmp/gdb.out" &&
+		grep -q "boot_multiboot" "$tmp/gdb.out"; then
+		pass boot/gdbstub
+	else
+		fail boot/gdbstub "gdb did not stop in platform_start: $(tail -n 2 "$tmp/gdb.out" | tr '\n' ' ')"
+	fi
+	wait
+fi
