@@ -53,6 +53,7 @@ struct vm_region {
 
 #define VM_FIXED		0x1
 #define VM_FIXED_NOREPLACE	0x2
+#define VM_NORESERVE		0x4	/* MAP_NORESERVE: no overcommit check */
 #define VM_MREMAP_MAYMOVE	1	/* Linux's MREMAP_* values */
 #define VM_MREMAP_FIXED		2
 #define VM_MREMAP_DONTUNMAP	4
@@ -129,6 +130,8 @@ int exec_load(const void *file, size_t len, struct exec_info *ei,
  * separated by spaces; a word may be quoted with "..." and any character
  * escaped with a backslash (scripts/run quotes every guest word).  Kernel
  * options: "strace" (trace syscalls), "quiet" (no kernel log),
+ * "console=tty" or "console=raw" (is the host side of the console a
+ * terminal? default raw: see tty_console_init),
  * "env=NAME=VALUE" (repeatable: the guest's environment), "loglevel=N".
  * Unknown options (and a malformed env= or loglevel=) are reported in
  * unknown[] (the first 16) and ignored.  Without "--", every word is a
@@ -140,6 +143,7 @@ int exec_load(const void *file, size_t len, struct exec_info *ei,
 struct kcmdline {
 	bool strace;
 	bool quiet;
+	bool console_tty;	/* "console=tty" (else "console=raw") */
 	int loglevel;
 	int argc;
 	char *argv[CMDLINE_MAX_ARGS + 1];	/* NULL-terminated */
@@ -342,5 +346,216 @@ int fd_close_range(unsigned lo, unsigned hi, bool cloexec_only);
 void fd_close_on_exec(void);
 int fd_next(int from);
 void fd_reset(void);
+
+/* ---- Pipes, eventfd, epoll, the console (kernel/pipe.c ... tty.c) ---- */
+
+/*
+ * file_changed: f's readiness may have changed (events: which, 0 for
+ * any): queue the epoll items watching f, then file_notify().  Files
+ * with a poll operation call it whenever they become readable or
+ * writable or hang up, as Linux wakes a file's wait queue.  Thread
+ * context (an interrupt handler calls file_notify() alone).
+ */
+void file_changed(struct file *f, unsigned events);
+
+/*
+ * pipe_create: a pipe's two ends, each with one reference.  flags may
+ * hold O_NONBLOCK (anything else: -EINVAL); -ENOMEM.  The capacity is
+ * 64 KiB; pipe_set_size (F_SETPIPE_SZ) rounds up to a power of two of
+ * at least a page, refuses more than 1 MiB (-EPERM) or less than what
+ * is queued (-EBUSY) and returns the new size; pipe_get_size returns
+ * it.  Both -EBADF for a file that is not a pipe.
+ */
+#define PIPE_BUF	4096	/* writes up to this size are atomic */
+int pipe_create(uint32_t flags, struct file **rd, struct file **wr);
+bool file_is_pipe(const struct file *f);
+long pipe_get_size(struct file *f);
+long pipe_set_size(struct file *f, uint64_t want);
+
+/*
+ * eventfd_create: a counter starting at initval (-EINVAL above
+ * UINT32_MAX); semaphore mode reads 1 at a time; flags may hold
+ * O_NONBLOCK.  The file is O_RDWR with one reference.
+ */
+int eventfd_create(uint64_t initval, bool semaphore, uint32_t flags,
+    struct file **out);
+
+/* epoll events and operations, Linux's values. */
+#define EPOLLIN		0x001
+#define EPOLLPRI	0x002
+#define EPOLLOUT	0x004
+#define EPOLLERR	0x008
+#define EPOLLHUP	0x010
+#define EPOLLRDNORM	0x040
+#define EPOLLRDBAND	0x080
+#define EPOLLWRNORM	0x100
+#define EPOLLWRBAND	0x200
+#define EPOLLMSG	0x400
+#define EPOLLRDHUP	0x2000
+#define EPOLLEXCLUSIVE	(1u << 28)
+#define EPOLLWAKEUP	(1u << 29)
+#define EPOLLONESHOT	(1u << 30)
+#define EPOLLET		(1u << 31)
+#define EPOLL_CTL_ADD	1
+#define EPOLL_CTL_DEL	2
+#define EPOLL_CTL_MOD	3
+
+struct epoll_kevent {
+	uint32_t events;
+	uint64_t data;
+};
+
+/*
+ * epoll_create: a new instance (O_RDWR, one reference).  epoll_ctl
+ * applies op for (fd, f) with Linux's errors: -EINVAL (epf is not an
+ * epoll file, f is epf, bad op, EPOLLEXCLUSIVE misuse), -EPERM (f cannot
+ * be polled: regular files, directories), -EEXIST, -ENOENT, -ELOOP
+ * (epoll files watching each other, or nested too deep), -ENOMEM.
+ * epoll_wait fills up to max events (max > 0), waiting until one is
+ * ready, the absolute deadline (ns, 0 = none) passes (returns 0) or the
+ * wait is interrupted (-EINTR); nowait: never wait.  Thread context.
+ */
+int epoll_create(struct file **out);
+bool file_is_epoll(const struct file *f);
+int epoll_ctl(struct file *epf, int op, int fd, struct file *f,
+    uint32_t events, uint64_t data);
+int epoll_wait(struct file *epf, struct epoll_kevent *out, int max,
+    uint64_t deadline_ns, bool nowait);
+
+/*
+ * The console.  tty_console_init makes it and installs it as
+ * descriptors 0, 1 and 2 (which must be free).  is_tty says the host
+ * side is a terminal (kernel option console=tty): then the console is
+ * a Linux tty (termios defaults, line editing, echo, ONLCR, the tty
+ * ioctls).  Otherwise (console=raw) it passes bytes through unchanged
+ * both ways and answers the tty ioctls with ENOTTY, as the pipe the
+ * guest has natively would.  signal is called (thread context) for a
+ * signal character typed with ISIG: TTY_SIGINT, TTY_SIGQUIT or
+ * TTY_SIGTSTP.  tty_open gives another file on the console (/dev/tty),
+ * or NULL; tty_service moves received input into the line discipline
+ * (the console's own operations and epoll_wait call it).
+ */
+#define TTY_SIGINT	2
+#define TTY_SIGQUIT	3
+#define TTY_SIGTSTP	20
+int tty_console_init(bool is_tty, void (*signal)(int sig));
+struct file *tty_open(uint32_t flags);
+bool file_is_console(const struct file *f);
+bool tty_is_terminal(void);
+void tty_service(void);
+
+/* ---- Files and the file tree (kernel/vfs.c and its neighbours) ---- */
+
+/*
+ * One tree at /: the root file system archive (read-only, never
+ * written) under an in-memory layer that takes every change (copy-up on
+ * write, whiteouts on removal), with /dev's nodes and /proc.  The guest
+ * is root, and root's rules apply: mode bits do not stop it, except
+ * that executing needs some x bit.  Paths are kernel strings (the shim
+ * copies them in); dirfd is a descriptor or AT_FDCWD.  Each call
+ * returns 0 (or a length) or -errno, with Linux's errors and their
+ * order.  Thread context (nothing blocks).
+ */
+#define AT_FDCWD		(-100)
+#define AT_SYMLINK_NOFOLLOW	0x100
+#define AT_EACCESS		0x200
+#define AT_REMOVEDIR		0x200
+#define AT_SYMLINK_FOLLOW	0x400
+#define AT_NO_AUTOMOUNT		0x800
+#define AT_EMPTY_PATH		0x1000
+#define RENAME_NOREPLACE	1
+#define RENAME_EXCHANGE		2
+#define RENAME_WHITEOUT		4
+#define VFS_PATH_MAX		4096	/* PATH_MAX, with the NUL */
+#define VFS_NAME_MAX		255
+#define F_OK			0
+#define X_OK			1
+#define W_OK			2
+#define R_OK			4
+#define UTIME_NOW		((1l << 30) - 1l)
+#define UTIME_OMIT		((1l << 30) - 2l)
+#define TMPFS_MAGIC		0x01021994
+#define PROC_SUPER_MAGIC	0x9fa0
+
+struct ktimespec {
+	int64_t sec, nsec;
+};
+
+struct kstatfs {
+	uint64_t type, bsize, blocks, bfree, bavail, files, ffree;
+	uint64_t namelen, frsize, flags;
+	uint32_t fsid[2];
+};
+
+/*
+ * vfs_init: build the tree from the tar archive [tar, tar + len) (len 0:
+ * an empty root), create /tmp (1777), /dev and /proc where the archive
+ * has none, populate /dev and mount /proc.  Entries the reader refuses
+ * are logged and skipped; a damaged archive is logged and what was read
+ * before the damage is kept.  Returns 0 or -ENOMEM.  Boot only.
+ */
+int vfs_init(const void *tar, size_t len);
+
+/*
+ * What /proc shows of the process that only the shim knows; the shim
+ * registers a function that fills it (called at each read).
+ */
+struct proc_facts {
+	uint32_t uid[4], gid[4];	/* real, effective, saved, fs */
+	uint32_t umask;
+	int threads;
+	uint64_t sigpnd, sigblk, sigign, sigcgt;
+	uint64_t start_ns;		/* plat_now_ns at exec */
+};
+void procfs_set_facts(void (*fill)(struct proc_facts *out));
+/*
+ * The program: argv[0]'s path (/proc/self/exe links to it and opening
+ * it reads the ELF image [elf, elf + len)), argv and envp (cmdline,
+ * environ, comm).  Pointers must stay valid.  Boot.
+ */
+void procfs_set_exe(const char *path, const void *elf, size_t len,
+    int argc, const char *const *argv, int envc, const char *const *envp);
+/* fsuid and fsgid: the owner of created files, whose access is checked. */
+void vfs_set_ids(uint32_t fsuid, uint32_t fsgid);
+
+int vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode,
+    struct file **out);
+int vfs_stat(int dirfd, const char *path, int atflags, struct kstat *st);
+int vfs_access(int dirfd, const char *path, int mode, int atflags);
+int vfs_mkdir(int dirfd, const char *path, uint32_t mode);
+int vfs_mknod(int dirfd, const char *path, uint32_t mode, uint64_t dev);
+/* unlink, or rmdir with AT_REMOVEDIR. */
+int vfs_unlink(int dirfd, const char *path, int atflags);
+int vfs_rename(int olddirfd, const char *oldpath, int newdirfd,
+    const char *newpath, unsigned flags);
+int vfs_link(int olddirfd, const char *oldpath, int newdirfd,
+    const char *newpath, int atflags);
+int vfs_symlink(const char *target, int dirfd, const char *path);
+/* The target, not NUL-terminated, cut to size: its length. */
+long vfs_readlink(int dirfd, const char *path, char *buf, size_t size);
+int vfs_truncate(int dirfd, const char *path, int64_t len);
+int vfs_chmod(int dirfd, const char *path, uint32_t mode, int atflags);
+/* uid or gid (uint32_t)-1: unchanged. */
+int vfs_chown(int dirfd, const char *path, uint32_t uid, uint32_t gid,
+    int atflags);
+/* ts NULL: both now; UTIME_NOW, UTIME_OMIT in nsec as utimensat(2). */
+int vfs_utimens(int dirfd, const char *path, const struct ktimespec *ts,
+    int atflags);
+int vfs_chdir(int dirfd, const char *path, int atflags);
+/* The cwd's absolute path, NUL-terminated: its length with the NUL. */
+long vfs_getcwd(char *buf, size_t size);
+int vfs_statfs(int dirfd, const char *path, int atflags,
+    struct kstatfs *st);
+/* Is f /dev/zero (whose private mappings are anonymous memory)? */
+bool vfs_file_is_devzero(struct file *f);
+
+/*
+ * vm_map_file_page: put the kernel page kpage (from plat_pages_alloc(0))
+ * at va, inside a region, with the region's protection (file-backed
+ * private mappings are filled by copy).  On success the page belongs to
+ * the mapping; -EFAULT if no region holds va, -EEXIST if mapped, or the
+ * platform's error.  PROT_NONE regions take no pages: 0, kpage freed.
+ */
+int vm_map_file_page(uint64_t va, void *kpage);
 
 #endif

@@ -229,7 +229,7 @@ vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags)
 	len = PAGE_ALIGN_UP(len);
 	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return -EACCES;
-	if (prot != PROT_NONE && len > total)
+	if (prot != PROT_NONE && !(flags & VM_NORESERVE) && len > total)
 		return -ENOMEM;		/* can never be backed */
 	if (flags & (VM_FIXED | VM_FIXED_NOREPLACE)) {
 		if (!aligned(addr))
@@ -335,10 +335,10 @@ vm_madvise_dontneed(uint64_t addr, uint64_t len)
 	if (!aligned(addr))
 		return -EINVAL;
 	end = addr + PAGE_ALIGN_UP(len);
-	if (end < addr || end > USER_MAX)
+	if (end < addr || (len != 0 && PAGE_ALIGN_UP(len) == 0))
 		return -EINVAL;
-	if (!vm_covered(addr, end))
-		return -ENOMEM;
+	if (end > USER_MAX || addr < USER_MIN || !vm_covered(addr, end))
+		return -ENOMEM;		/* not mapped, as Linux says */
 	return plat_user_unmap(addr, end - addr);
 }
 
@@ -451,6 +451,10 @@ vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, unsigned flags,
 		vm_carve(old + newlen, old + oldlen);
 		return (long)old;
 	}
+	/* Heuristic overcommit: growth beyond all RAM can never be backed. */
+	if (r->prot != PROT_NONE && newlen - oldlen >
+	    plat_pages_total_count() * PAGE_SIZE)
+		return -ENOMEM;
 	if (!dontunmap && old + newlen <= USER_MAX &&
 	    vm_free_range(old + oldlen, old + newlen)) {
 		int rc = vm_add(old + oldlen, old + newlen, r->prot, r->kind);

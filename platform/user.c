@@ -9,6 +9,13 @@
 #define PROT_R	1u
 #define PROT_W	2u
 #define PROT_X	4u
+/*
+ * A PROT_NONE page keeps its memory: the entry stays with its address
+ * but loses P and gets this software bit (one the MMU ignores), as
+ * Linux's _PAGE_PROTNONE.  Every walk below treats P or PROTNONE as
+ * "this page exists".
+ */
+#define PTE_PROTNONE	(1ull << 9)
 
 static bool
 page_ok(uint64_t va)
@@ -24,18 +31,28 @@ range_ok(uint64_t va, uint64_t len)
 	    len <= PLAT_USER_END - va;
 }
 
-/* PTE flags for prot; PROT_NONE pages are not mapped at all. */
+/* PTE flags for prot (PROT_NONE: not present, contents kept). */
 static int
 prot_flags(unsigned prot, uint64_t *flags)
 {
 	if ((prot & PROT_W) && (prot & PROT_X))
 		return -EACCES;
-	*flags = PTE_U;
+	if (!(prot & (PROT_R | PROT_W | PROT_X))) {
+		*flags = PTE_PROTNONE;
+		return 0;
+	}
+	*flags = PTE_U | PTE_P;
 	if (prot & PROT_W)
 		*flags |= PTE_W;
 	if (!(prot & PROT_X) && cpu.nx)
 		*flags |= PTE_NX;
-	return prot & (PROT_R | PROT_W | PROT_X) ? 0 : -EINVAL;
+	return 0;
+}
+
+static bool
+pte_exists(uint64_t pte)
+{
+	return (pte & (PTE_P | PTE_PROTNONE)) != 0;
 }
 
 static uint64_t
@@ -58,9 +75,9 @@ plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
 	e = pt_leaf(vmm_ctx(), va, true);
 	if (e == NULL)
 		return -ENOMEM;
-	if (*e & PTE_P)
+	if (pte_exists(*e))
 		return -EEXIST;
-	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags | PTE_P;
+	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags;
 	return 0;
 }
 
@@ -86,7 +103,7 @@ plat_user_unmap(uint64_t va, uint64_t len)
 	for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
 		uint64_t *e = pt_leaf(vmm_ctx(), a, false);
 
-		if (e == NULL || !(*e & PTE_P))
+		if (e == NULL || !pte_exists(*e))
 			continue;
 		pmm_free(pte_phys(*e), 0);
 		*e = 0;
@@ -104,16 +121,14 @@ plat_user_protect(uint64_t va, uint64_t len, unsigned prot)
 	if (!range_ok(va, len))
 		return -EINVAL;
 	rc = prot_flags(prot, &flags);
-	if (rc == -EINVAL)		/* PROT_NONE: drop the pages */
-		return plat_user_unmap(va, len);
 	if (rc != 0)
 		return rc;
 	for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
 		uint64_t *e = pt_leaf(vmm_ctx(), a, false);
 
-		if (e == NULL || !(*e & PTE_P))
+		if (e == NULL || !pte_exists(*e))
 			continue;
-		*e = (*e & PTE_ADDR_MASK) | flags | PTE_P;
+		*e = (*e & PTE_ADDR_MASK) | flags;
 		vmm_flush(a);
 	}
 	return 0;
@@ -130,7 +145,7 @@ plat_user_move(uint64_t from, uint64_t to, uint64_t len)
 		uint64_t *src = pt_leaf(vmm_ctx(), from + off, false), *dst;
 		uint64_t pte;
 
-		if (src == NULL || !(*src & PTE_P))
+		if (src == NULL || !pte_exists(*src))
 			continue;
 		pte = *src;
 		dst = pt_leaf(vmm_ctx(), to + off, true);
@@ -139,7 +154,7 @@ plat_user_move(uint64_t from, uint64_t to, uint64_t len)
 		src = pt_leaf(vmm_ctx(), from + off, false);
 		*src = 0;
 		vmm_flush(from + off);
-		if (*dst & PTE_P)
+		if (pte_exists(*dst))
 			pmm_free(pte_phys(*dst), 0);
 		*dst = pte;
 		vmm_flush(to + off);

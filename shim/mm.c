@@ -59,6 +59,8 @@ sys_mmap(SYSCALL_ARGS)
 		vmflags |= VM_FIXED;
 	if (flags & MAP_FIXED_NOREPLACE)
 		vmflags |= VM_FIXED_NOREPLACE;
+	if (flags & MAP_NORESERVE)
+		vmflags |= VM_NORESERVE;
 	/* Anonymous shared memory: one process, so private suffices. */
 	return vm_mmap(addr, len, prot, vmflags);
 }
@@ -115,8 +117,8 @@ sys_madvise(SYSCALL_ARGS)
 	    advice != MADV_REMOVE && !advice_known(advice))
 		return -EINVAL;
 	end = start + ((len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
-	if (end < start)
-		return -EINVAL;
+	if (end < start || (len != 0 && end == start))
+		return -EINVAL;		/* the length wrapped */
 	if (end == start)
 		return 0;
 	if (advice == MADV_REMOVE)

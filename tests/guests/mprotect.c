@@ -115,7 +115,6 @@ test_exec(void)
 {
 	unsigned char *code = map_anon(NULL, PAGE, RW, 0);
 	fn_t fn = (fn_t)(void *)code;
-	long ret;
 
 	if (code == NULL) {
 		check("map code page", 0);
@@ -130,12 +129,11 @@ test_exec(void)
 	expect_val("mprotect R|X again", SYS3(SYS_mprotect, code, PAGE,
 	    PROT_READ | PROT_EXEC), 0);
 	expect_val("regenerated code returns", fn(), 7);
-	ret = SYS3(SYS_mprotect, code, PAGE, RW | PROT_EXEC);
-	expect_val("mprotect RWX", ret, 0);
-	if (ret == 0) {		/* else the page is still read-only */
-		emit_ret_imm(code, 99);
-		expect_val("RWX code returns", fn(), 99);
-	}
+	/*
+	 * Writable-and-executable at once is where Cloister differs from
+	 * Linux on purpose (W^X: EACCES); tests/integration/policy.sh
+	 * checks that, so this differential guest leaves RWX out.
+	 */
 	SYS2(SYS_munmap, code, PAGE);
 }
 

@@ -118,8 +118,7 @@ plat_user_protect(uint64_t va, uint64_t len, unsigned prot)
 {
 	if ((prot & 2) && (prot & 4))
 		return -EACCES;
-	if ((prot & 7) == 0)
-		return plat_user_unmap(va, len);
+	/* PROT_NONE keeps the pages (and their contents), inaccessible. */
 	for (int i = 0; i < nupages; i++)
 		if (upages[i].va >= va && upages[i].va - va < len)
 			upages[i].prot = prot;
@@ -141,7 +140,7 @@ plat_user_page(uint64_t va)
 {
 	struct mock_upage *p = find(va & ~0xfffull);
 
-	return p != NULL ? p->page : NULL;
+	return p != NULL && (p->prot & 7) != 0 ? p->page : NULL;
 }
 
 /* The byte at va for an access, resolving demand faults; NULL = fault. */
@@ -159,7 +158,7 @@ access_byte(uint64_t va, bool write)
 		if (p == NULL)
 			return NULL;
 	}
-	if (write && !(p->prot & 2))
+	if ((p->prot & 7) == 0 || (write && !(p->prot & 2)))
 		return NULL;
 	return (uint8_t *)p->page + (va & 0xfff);
 }

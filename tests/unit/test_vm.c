@@ -111,6 +111,34 @@ test_mprotect(void)
 	CHECK(vm_demand_fault(BASE, false, false) == -EFAULT);
 }
 
+/* PROT_NONE hides a page's contents; making it accessible shows them. */
+static void
+test_prot_none_keeps_data(void)
+{
+	uint8_t b = 0x77, r = 0;
+
+	fresh();
+	CHECK(vm_mmap(BASE, 4096, RW, VM_FIXED) == (long)BASE);
+	CHECK(plat_copy_to_user(BASE + 5, &b, 1) == 0);
+	CHECK(vm_mprotect(BASE, 4096, PROT_NONE) == 0);
+	CHECK(plat_copy_from_user(&r, BASE + 5, 1) == -EFAULT);
+	CHECK(vm_mprotect(BASE, 4096, PROT_READ) == 0);
+	CHECK(plat_copy_from_user(&r, BASE + 5, 1) == 0 && r == 0x77);
+}
+
+static void
+test_overcommit(void)
+{
+	fresh();
+	/* Larger than all RAM: refused, unless MAP_NORESERVE. */
+	CHECK(vm_mmap(0, 1ull << 40, RW, 0) == -ENOMEM);
+	CHECK(vm_mmap(0, 1ull << 40, RW, VM_NORESERVE) > 0);
+	CHECK(vm_mmap(0, 1ull << 40, PROT_NONE, 0) > 0);
+	CHECK(vm_mmap(BASE, 4096, RW, VM_FIXED) == (long)BASE);
+	CHECK(vm_mremap(BASE, 4096, 1ull << 40, VM_MREMAP_MAYMOVE, 0) ==
+	    -ENOMEM);
+}
+
 static void
 test_demand_zero_and_dontneed(void)
 {
@@ -235,6 +263,8 @@ main(void)
 	RUN(test_fixed_and_noreplace);
 	RUN(test_munmap_split);
 	RUN(test_mprotect);
+	RUN(test_prot_none_keeps_data);
+	RUN(test_overcommit);
 	RUN(test_demand_zero_and_dontneed);
 	RUN(test_mremap);
 	RUN(test_brk);
