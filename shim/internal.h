@@ -391,6 +391,44 @@ long sys_readv(SYSCALL_ARGS);
 long sys_writev(SYSCALL_ARGS);
 long sys_pread64(SYSCALL_ARGS);
 long sys_pwrite64(SYSCALL_ARGS);
+long sys_preadv(SYSCALL_ARGS);
+long sys_pwritev(SYSCALL_ARGS);
+long sys_preadv2(SYSCALL_ARGS);
+long sys_pwritev2(SYSCALL_ARGS);
+long sys_lseek(SYSCALL_ARGS);
+/*
+ * The signals the I/O paths raise, each through one function: SIGPIPE
+ * for a write that found no reader (its default action ends the guest
+ * with 141), and the console's signal characters (tty_console_init's
+ * callback: SIGINT 130, SIGQUIT 131, SIGTSTP ignored).
+ */
+void shim_raise_sigpipe(void);
+void shim_tty_signal(int sig);
+
+/* ---- Descriptors, pipes, eventfd (shim/pipe.c) ---- */
+long sys_pipe(SYSCALL_ARGS);
+long sys_pipe2(SYSCALL_ARGS);
+long sys_eventfd(SYSCALL_ARGS);
+long sys_eventfd2(SYSCALL_ARGS);
+long sys_close(SYSCALL_ARGS);
+long sys_close_range(SYSCALL_ARGS);
+long sys_dup(SYSCALL_ARGS);
+long sys_dup2(SYSCALL_ARGS);
+long sys_dup3(SYSCALL_ARGS);
+long sys_fcntl(SYSCALL_ARGS);
+long sys_ioctl(SYSCALL_ARGS);
+
+/* ---- Readiness (shim/poll.c) ---- */
+long sys_poll(SYSCALL_ARGS);
+long sys_ppoll(SYSCALL_ARGS);
+long sys_select(SYSCALL_ARGS);
+long sys_pselect6(SYSCALL_ARGS);
+long sys_epoll_create(SYSCALL_ARGS);
+long sys_epoll_create1(SYSCALL_ARGS);
+long sys_epoll_ctl(SYSCALL_ARGS);
+long sys_epoll_wait(SYSCALL_ARGS);
+long sys_epoll_pwait(SYSCALL_ARGS);
+long sys_epoll_pwait2(SYSCALL_ARGS);
 
 /* ---- shim/mm.c ---- */
 long sys_mmap(SYSCALL_ARGS);
@@ -462,6 +500,7 @@ struct shim_thread {
 	uint64_t robust_head;		/* set_robust_list */
 	struct plat_thread *pt;
 	struct shim_thread *next;	/* all live threads */
+	struct plat_regs *regs;		/* frame of its current syscall */
 	/* Signals (shim/signal.c). */
 	uint64_t sigmask;		/* blocked signals, bit n-1 = signal n */
 	uint64_t sigpending;		/* pending for this thread */
@@ -595,8 +634,8 @@ long sys_tgkill(SYSCALL_ARGS);
 long sys_pause(SYSCALL_ARGS);
 
 /* ---- shim/strace.c ---- */
-void strace_enter(long nr, const struct plat_regs *r);
-void strace_exit(long nr, long ret);
+void strace_enter(long nr, const uint64_t args[6]);
+void strace_exit(long nr, const uint64_t args[6], long ret);
 extern bool strace_on;
 
 /* ---- Process state (shim/proc.c) ---- */

@@ -266,13 +266,6 @@ static const struct {
 	[EINPROGRESS] = { "EINPROGRESS", "Operation now in progress" },
 };
 
-/* The call being traced: its arguments wait here for its result. */
-static struct {
-	long nr;
-	uint64_t a[6];
-	bool pending;
-} call;
-
 struct line {
 	char buf[STRACE_LINE];
 	size_t len;
@@ -573,45 +566,32 @@ emit(struct line *l)
 	klog("%s", l->buf);
 }
 
+/*
+ * A call that never returns (exit, exit_group) is shown when it starts;
+ * every other call when it returns, with the arguments it was made with
+ * (args: the six argument registers, saved by the dispatcher, so each
+ * thread's blocking call keeps its own).
+ */
 void
-strace_enter(long nr, const struct plat_regs *r)
+strace_enter(long nr, const uint64_t args[6])
 {
 	struct line l = { .len = 0 };
 
-	if (!strace_on)
+	if (!strace_on || (nr != SYS_exit && nr != SYS_exit_group))
 		return;
-	call.nr = nr;
-	call.a[0] = r->rdi;
-	call.a[1] = r->rsi;
-	call.a[2] = r->rdx;
-	call.a[3] = r->r10;
-	call.a[4] = r->r8;
-	call.a[5] = r->r9;
-	call.pending = true;
-	if (nr == SYS_exit || nr == SYS_exit_group) {
-		put_args(&l, nr, call.a, 0);
-		put(&l, " = ?");
-		emit(&l);
-		call.pending = false;
-	}
+	put_args(&l, nr, args, 0);
+	put(&l, " = ?");
+	emit(&l);
 }
 
-/* Without saved arguments (strace turned on mid-call), show "...". */
 void
-strace_exit(long nr, long ret)
+strace_exit(long nr, const uint64_t args[6], long ret)
 {
 	struct line l = { .len = 0 };
 
 	if (!strace_on)
 		return;
-	if (call.pending && call.nr == nr) {
-		put_args(&l, nr, call.a, ret);
-	} else if (nr >= 0 && nr < SYS_MAX && sys_names[nr] != NULL) {
-		put(&l, "%s(...)", sys_names[nr]);
-	} else {
-		put(&l, "syscall_%ld(...)", nr);
-	}
-	call.pending = false;
+	put_args(&l, nr, args, ret);
 	put_ret(&l, nr, ret);
 	emit(&l);
 }

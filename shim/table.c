@@ -13,6 +13,32 @@ static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_writev] = sys_writev,
 	[SYS_pread64] = sys_pread64,
 	[SYS_pwrite64] = sys_pwrite64,
+	[SYS_preadv] = sys_preadv,
+	[SYS_pwritev] = sys_pwritev,
+	[SYS_preadv2] = sys_preadv2,
+	[SYS_pwritev2] = sys_pwritev2,
+	[SYS_lseek] = sys_lseek,
+	[SYS_pipe] = sys_pipe,
+	[SYS_pipe2] = sys_pipe2,
+	[SYS_eventfd] = sys_eventfd,
+	[SYS_eventfd2] = sys_eventfd2,
+	[SYS_close] = sys_close,
+	[SYS_close_range] = sys_close_range,
+	[SYS_dup] = sys_dup,
+	[SYS_dup2] = sys_dup2,
+	[SYS_dup3] = sys_dup3,
+	[SYS_fcntl] = sys_fcntl,
+	[SYS_ioctl] = sys_ioctl,
+	[SYS_poll] = sys_poll,
+	[SYS_ppoll] = sys_ppoll,
+	[SYS_select] = sys_select,
+	[SYS_pselect6] = sys_pselect6,
+	[SYS_epoll_create] = sys_epoll_create,
+	[SYS_epoll_create1] = sys_epoll_create1,
+	[SYS_epoll_ctl] = sys_epoll_ctl,
+	[SYS_epoll_wait] = sys_epoll_wait,
+	[SYS_epoll_pwait] = sys_epoll_pwait,
+	[SYS_epoll_pwait2] = sys_epoll_pwait2,
 	[SYS_mmap] = sys_mmap,
 	[SYS_munmap] = sys_munmap,
 	[SYS_mprotect] = sys_mprotect,
@@ -84,12 +110,11 @@ static const sys_fn sys_table[SYS_MAX] = {
 
 static uint8_t enosys_logged[(SYS_MAX + 7) / 8];
 static bool enosys_logged_out_of_range;
-static struct plat_regs *current_regs;
-
+/* The frame of the syscall the calling thread is in. */
 struct plat_regs *
 shim_regs(void)
 {
-	return current_regs;
+	return shim_thread_current()->regs;
 }
 
 /* -ENOSYS, with one log line per syscall number. */
@@ -119,17 +144,19 @@ void
 shim_syscall(struct plat_regs *r)
 {
 	uint32_t nr = (uint32_t)r->orig_rax;
+	const uint64_t args[6] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8,
+	    r->r9 };
 	long ret;
 
-	current_regs = r;
+	shim_thread_current()->regs = r;
 	if (strace_on)
-		strace_enter((long)nr, r);
+		strace_enter((long)nr, args);
 	if (nr < SYS_MAX && sys_table[nr] != NULL)
-		ret = sys_table[nr](r->rdi, r->rsi, r->rdx, r->r10, r->r8,
-		    r->r9);
+		ret = sys_table[nr](args[0], args[1], args[2], args[3],
+		    args[4], args[5]);
 	else
 		ret = sys_unimplemented(nr);
 	r->rax = (uint64_t)ret;
 	if (strace_on)
-		strace_exit((long)nr, ret);
+		strace_exit((long)nr, args, ret);
 }

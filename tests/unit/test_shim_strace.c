@@ -44,18 +44,11 @@ static const char *
 trace(long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
     uint64_t a4, uint64_t a5, long ret)
 {
-	struct plat_regs r;
+	const uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
 
-	memset(&r, 0, sizeof(r));
-	r.rdi = a0;
-	r.rsi = a1;
-	r.rdx = a2;
-	r.r10 = a3;
-	r.r8 = a4;
-	r.r9 = a5;
 	cap_begin();
-	strace_enter(nr, &r);
-	strace_exit(nr, ret);
+	strace_enter(nr, args);
+	strace_exit(nr, args, ret);
 	return cap_end();
 }
 
@@ -214,17 +207,15 @@ test_my_calls(void)
 static void
 test_noreturn_unknown(void)
 {
-	struct plat_regs r;
+	const uint64_t args[6] = { 3 };
 
 	setup();
-	memset(&r, 0, sizeof(r));
-	r.rdi = 3;
 	cap_begin();
-	strace_enter(SYS_exit_group, &r);
+	strace_enter(SYS_exit_group, args);
 	CHECK(is_line(cap_end(), "exit_group(3) = ?"));
 	cap_begin();
-	strace_exit(SYS_getpid, 1);	/* no entry seen */
-	CHECK(is_line(cap_end(), "getpid(...) = 1"));
+	strace_enter(SYS_getpid, args);	/* returns: shown at exit */
+	CHECK(cap_end()[0] == '\0');
 	CHECK(is_line(trace(400, 1, 2, 3, 4, 5, 6, -ENOSYS),
 	    "syscall_400(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = -1 ENOSYS "
 	    "(Function not implemented)"));
