@@ -8,6 +8,10 @@
 ; Early page tables map the first 1 GiB twice with 2 MiB pages: identity
 ; (to survive enabling paging) and at KERNEL_VBASE (the higher half).
 ; platform/ replaces them with the real tables as soon as C runs.
+;
+; The same image also starts from UEFI: boot/uefi/ carries it, reads the
+; record after the multiboot header and enters boot_uefi_entry in long
+; mode.
 
 bits 32
 
@@ -38,6 +42,7 @@ extern boot_pdpt_lo
 extern boot_pdpt_hi
 extern boot_pd
 extern boot_stacks
+extern platform_start
 BOOT_STACK_TOP	equ 4096 + 16384		; guard page + stack of boot_stacks[0]
 
 section .multiboot
@@ -51,6 +56,14 @@ mb_header:
 	dd __load_pend			; load_end_addr
 	dd __image_pend			; bss_end_addr
 	dd _start32			; entry_addr
+
+; The UEFI entry record, at offset 32 of the flat image: the loader in
+; boot/uefi/ finds the 64-bit entry here (boot/uefi/parse.h, struct
+; kimage_header).
+UEFI_RECORD_MAGIC equ 'CL64'
+	dd UEFI_RECORD_MAGIC
+	dd 0				; reserved
+	dq boot_uefi_entry		; virtual address of the 64-bit entry
 
 section .boot.text
 global _start32
@@ -166,6 +179,19 @@ section .text
 	shl rdx, 32
 	or rsi, rdx			; arg1: TSC at entry
 	call boot_multiboot
+.hang:
+	hlt
+	jmp .hang
+
+; UEFI entry: the loader in boot/uefi/ jumps here in long mode, on page
+; tables that map the first 1 GiB both at 0 and at KERNEL_VBASE (like the
+; early tables above), with CS = 0x08, null data segments, interrupts off
+; and RDI = struct boot_info (identity-mapped, below 1 GiB).
+global boot_uefi_entry
+boot_uefi_entry:
+	mov rsp, boot_stacks + BOOT_STACK_TOP
+	xor ebp, ebp
+	call platform_start		; arg0 (RDI) is the loader's boot_info
 .hang:
 	hlt
 	jmp .hang
