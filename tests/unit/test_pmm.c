@@ -9,6 +9,7 @@
 #include "tests/unit/harness.h"
 #include "tests/unit/mock_platform.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -48,13 +49,27 @@ pages_in(const struct mem_range *r, int n)
 	return sum;
 }
 
-/* Pages of metadata for the span of r[0..n): one byte per page. */
+/*
+ * Pages of metadata for the span of r[0..n), as platform/pmm.c lays it
+ * out: a bit per page, then for each order a used bitmap with a bit per
+ * block slot and a free bitmap under levels of a bit per 64-bit word.
+ */
 static uint64_t
 meta_pages(const struct mem_range *r, int n)
 {
-	uint64_t span = (r[n - 1].end - r[0].start) / PAGE_SIZE;
+	uint64_t lo = r[0].start / PAGE_SIZE, hi = r[n - 1].end / PAGE_SIZE;
+	uint64_t words = (hi - lo + 63) / 64, slots;
+	unsigned k;
 
-	return (span + PAGE_SIZE - 1) / PAGE_SIZE;
+	for (k = 0; k <= PMM_MAX_ORDER; k++) {
+		slots = ((hi - 1) >> k) - (lo >> k) + 1;
+		words += (slots + 63) / 64;
+		do {
+			slots = (slots + 63) / 64;
+			words += slots;
+		} while (slots > 1);
+	}
+	return (words * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
 }
 
 static bool
@@ -76,9 +91,9 @@ test_init(void)
 	CHECK(pmm_total_pages() == pages_in(small, 2) - meta_pages(small, 2));
 	CHECK(pmm_free_pages() == pmm_total_pages());
 	CHECK(pmm_init(big, 2, dmap) == 0);
-	/* 1.3 MB of metadata for 5 GiB of span. */
-	CHECK(meta_pages(big, 2) == 320);
-	CHECK(pmm_total_pages() == pages_in(big, 2) - 320);
+	/* 0.8 MB of metadata for 5 GiB of span. */
+	CHECK(meta_pages(big, 2) == 202);
+	CHECK(pmm_total_pages() == pages_in(big, 2) - 202);
 }
 
 static void
@@ -241,15 +256,27 @@ test_exhaustion(void)
 	CHECK(pmm_alloc(0) == PMM_NONE);
 }
 
+/*
+ * Allocate two order-0 blocks that are buddies.  Pages come lowest first,
+ * so at most one odd page is skipped on the way (and stays allocated).
+ */
+static void
+alloc_buddies(uint64_t *a, uint64_t *b)
+{
+	*a = pmm_alloc(0);
+	if (*a / PAGE_SIZE % 2 == 1)
+		*a = pmm_alloc(0);
+	*b = pmm_alloc(0);
+}
+
 static void
 test_bad_frees(void)
 {
 	uint64_t a, b, c, free0;
 
 	CHECK(pmm_init(small, 2, dmap) == 0);
-	free0 = pmm_free_pages();
-	a = pmm_alloc(0);
-	b = pmm_alloc(0);
+	alloc_buddies(&a, &b);
+	free0 = pmm_free_pages() + 2;
 	CHECK((a ^ b) == PAGE_SIZE);		/* buddies */
 	pmm_free(a, 0);
 	CHECK(EXPECT_PANIC(pmm_free(a, 0)));
@@ -284,8 +311,7 @@ test_free_block_corruption(void)
 	uint64_t a, b;
 
 	CHECK(pmm_init(small, 2, dmap) == 0);
-	a = pmm_alloc(0);
-	b = pmm_alloc(0);
+	alloc_buddies(&a, &b);
 	CHECK((a ^ b) == PAGE_SIZE);
 	pmm_free(a, 0);			/* stays an order-0 block */
 	memset(virt(a), 0, 8);			/* a write after free */
@@ -397,6 +423,143 @@ test_random_stress(void)
 	CHECK(pmm_alloc(14) != PMM_NONE);
 }
 
+/*
+ * The allocator must not touch memory it has never handed out: under a
+ * hypervisor the first touch of a page is what commits host memory to
+ * it.  Here all simulated memory is PROT_NONE except the metadata, and a
+ * block is opened up only once pmm_alloc has returned it, as a caller
+ * would then use it.  Any other access faults and is reported.
+ */
+static sigjmp_buf touch_jmp;
+static volatile uint64_t touch_phys;
+
+static void
+touch_fault(int sig, siginfo_t *si, void *uc)
+{
+	touch_phys = (uint64_t)((uint8_t *)si->si_addr - phys_mem);
+	siglongjmp(touch_jmp, 1);
+}
+
+/* Let the "caller" use the block pmm_alloc returned at p. */
+static void
+grant(uint64_t p, unsigned order)
+{
+	if (p != PMM_NONE && mprotect(virt(p), PAGE_SIZE << order,
+	    PROT_READ | PROT_WRITE) != 0)
+		abort();
+}
+
+/*
+ * Run fn with simulated memory closed except the metadata of layout r
+ * (which pmm_init puts at the start of r[0]).  Returns the physical
+ * address of the first access outside the metadata and the granted
+ * blocks, PMM_NONE if there was none, or 0 if mprotect failed.
+ */
+static uint64_t
+untouched_run(const struct mem_range *r, int n, void (*fn)(void))
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = touch_fault;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (mprotect(phys_mem, PHYS_SPAN, PROT_NONE) != 0 ||
+	    mprotect(virt(r[0].start), meta_pages(r, n) * PAGE_SIZE,
+	    PROT_READ | PROT_WRITE) != 0)
+		touch_phys = 0;
+	else if (sigaction(SIGSEGV, &sa, &old) == 0) {
+		touch_phys = PMM_NONE;
+		if (sigsetjmp(touch_jmp, 1) == 0)
+			fn();
+		sigaction(SIGSEGV, &old, NULL);
+	}
+	if (mprotect(phys_mem, PHYS_SPAN, PROT_READ | PROT_WRITE) != 0)
+		abort();
+	return touch_phys;
+}
+
+/* A read of a page never handed out: the probe must see it. */
+static void
+probe_untouched(void)
+{
+	(void)*(volatile uint64_t *)virt(4 * GiB + 8);
+}
+
+/* 5 GiB: only the metadata is written; blocks come from the bottom. */
+static void
+big_init_untouched(void)
+{
+	uint64_t first = 1 * MiB + meta_pages(big, 2) * PAGE_SIZE, p;
+	int i;
+
+	CHECK(pmm_init(big, 2, dmap) == 0);
+	CHECK(pmm_free_pages() == pages_in(big, 2) - meta_pages(big, 2));
+	for (i = 0; i < 3; i++)
+		grant(pmm_alloc(PMM_MAX_ORDER), PMM_MAX_ORDER);
+	for (i = 0; i < 64; i++) {
+		p = pmm_alloc(0);
+		CHECK(p == first + i * PAGE_SIZE);
+		grant(p, 0);
+		*(uint64_t *)virt(p) = p;
+	}
+}
+
+/*
+ * Random allocations and frees: pmm_free writes only into the block it
+ * is given, pmm_alloc only into blocks that were handed out before.
+ */
+static void
+small_stress_untouched(void)
+{
+	uint64_t free0, used = 0, p;
+	unsigned o;
+	int n = 0, i, iter;
+
+	CHECK(pmm_init(small, 2, dmap) == 0);
+	free0 = pmm_free_pages();
+	srandom(11);
+	for (iter = 0; iter < 20000; iter++) {
+		if (n > 0 && (random() % 100 < 45 || n == MAX_LIVE)) {
+			i = random() % n;
+			pmm_free(live[i], live_order[i]);
+			used -= 1ull << live_order[i];
+			live[i] = live[--n];
+			live_order[i] = live_order[n];
+			continue;
+		}
+		o = random() % 8 == 0 ? random() % 11 : random() % 3;
+		if ((p = pmm_alloc(o)) == PMM_NONE)
+			continue;
+		grant(p, o);
+		memset(virt(p), 0x5a, PAGE_SIZE << o);
+		live[n] = p;
+		live_order[n++] = o;
+		used += 1ull << o;
+		CHECK(pmm_free_pages() == free0 - used);
+	}
+	while (n-- > 0)
+		pmm_free(live[n], live_order[n]);
+	CHECK(pmm_free_pages() == free0);
+	grant(pmm_alloc(14), 14);
+}
+
+static void
+test_untouched(void)
+{
+	uint64_t p;
+
+	CHECK(untouched_run(small, 2, probe_untouched) == 4 * GiB + 8);
+	p = untouched_run(big, 2, big_init_untouched);
+	if (p != PMM_NONE)
+		printf("  touched phys %#llx\n", (unsigned long long)p);
+	CHECK(p == PMM_NONE);
+	p = untouched_run(small, 2, small_stress_untouched);
+	if (p != PMM_NONE)
+		printf("  touched phys %#llx\n", (unsigned long long)p);
+	CHECK(p == PMM_NONE);
+}
+
 int
 main(void)
 {
@@ -418,5 +581,6 @@ main(void)
 	RUN(test_free_block_corruption);
 	RUN(test_big_layout);
 	RUN(test_random_stress);
+	RUN(test_untouched);
 	return harness_done();
 }
