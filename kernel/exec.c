@@ -91,8 +91,7 @@ map_segments(const uint8_t *file, const struct elf_image *img,
 }
 
 static int
-setup_stack(const struct exec_info *ei, struct exec_stack_args *a,
-    uint64_t *sp)
+setup_stack(struct exec_stack_args *a, uint64_t *sp)
 {
 	uint64_t off, top;
 	uint8_t *buf;
@@ -113,7 +112,6 @@ setup_stack(const struct exec_info *ei, struct exec_stack_args *a,
 		rc = plat_copy_to_user(*sp, buf + STACK_BUILD_MAX - (top - *sp),
 		    top - *sp);
 	kfree(buf);
-	(void)ei;
 	return rc;
 }
 
@@ -129,6 +127,13 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 	rc = elf_parse(file, len, &img, why);
 	if (rc != 0)
 		return rc;
+	rc = plat_crng_fill(a->random, sizeof(a->random));
+	if (rc != 0) {
+		*why = "no healthy entropy source for AT_RANDOM and address "
+		    "randomization (the CPU has no RDRAND/RDSEED; QEMU's "
+		    "-cpu max has them)";
+		return rc;
+	}
 	if (img.pie) {
 		rc = rand_pages(PIE_RAND_PAGES, &bias);
 		if (rc != 0)
@@ -156,9 +161,6 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 	a->phnum = img.phnum;
 	a->entry = ei->entry;
 	a->base = 0;
-	rc = plat_crng_fill(a->random, sizeof(a->random));
-	if (rc != 0)
-		return rc;
 	*why = "cannot build its initial stack (arguments too large?)";
-	return setup_stack(ei, a, &ei->sp);
+	return setup_stack(a, &ei->sp);
 }

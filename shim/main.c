@@ -63,13 +63,18 @@ cloister_main(void)
 
 	apply_cmdline();
 	proc_init();
+	if (tty_console_init(cmdline.console_tty, shim_tty_signal) != 0) {
+		klog_always("cloister: no memory for the console");
+		plat_exit(PLAT_EXIT_NOMEM);
+	}
 	plat_set_upcalls(&upcalls);
 	fill_exec_args(&exec.args);
 	rc = exec_load(guest_elf_start, (size_t)(guest_elf_end -
 	    guest_elf_start), &exec, &why);
 	if (rc != 0) {
 		klog_always("cloister: guest ELF refused: %s", why);
-		plat_exit(rc == -ENOEXEC ? PLAT_EXIT_BADELF : PLAT_EXIT_NOMEM);
+		plat_exit(rc == -ENOEXEC ? PLAT_EXIT_BADELF : rc == -EIO ?
+		    PLAT_EXIT_BOOT : PLAT_EXIT_NOMEM);
 	}
 	klog("shim: entering guest %s at %#llx, %llu us after boot, %llu "
 	    "pages free", cmdline.argv[0], (unsigned long long)exec.entry,
