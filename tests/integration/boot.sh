@@ -93,3 +93,8 @@ if command -v gdb >/dev/null; then
 	fi
 	wait
 fi
+
+# A CPU without RDRAND/RDSEED: the CRNG refuses, and the guest is not
+# started without randomness; the reason is on the log.
+boot nornd 253 --cpu qemu64 "$spin" 0 &&
+	has nornd "crng: no healthy hardware entropy source" "no healthy entropy source for AT_RANDOM"
