@@ -152,4 +152,278 @@ int tar_next(struct tar_iter *it, struct tar_entry *e);
  */
 int tar_clean_path(const char *in, size_t inlen, char *out, size_t outsz);
 
+/* ---- The file tree: vnodes (kernel/vnode.c, dir.c, fdata.c, namei.c) ---- */
+
+/*
+ * One tree at / with two layers, after LiteBox's layered file system:
+ * the archive (kernel/rootfs.c) is the lower layer and is never written;
+ * everything created or changed at run time is the upper layer, in
+ * memory.  Each directory holds both lists of names: lookups try the
+ * upper list first, where a NULL vnode is a whiteout hiding a lower name
+ * (unlink, rmdir and rename of archive names leave one).  A file's data
+ * stays in the archive until it is written: pages are copied up one by
+ * one (kernel/fdata.c).  A vnode is the one object for a file, whatever
+ * the layer, so hard links, open files and the cwd see every change.
+ *
+ * The kernel is not preemptible and nothing here blocks: no locks.
+ */
+enum vnode_kind {
+	VN_DIR = 1,	/* directory of the tree */
+	VN_REG,		/* regular file */
+	VN_LNK,		/* symbolic link */
+	VN_SPECIAL,	/* device, fifo or socket node: mode and rdev only */
+	VN_PROC,	/* a procfs node (kernel/procfs.c) */
+};
+
+struct vnode;
+
+/* A name in a directory; in an upper list, vn == NULL is a whiteout. */
+struct dent {
+	char *name;
+	struct vnode *vn;
+};
+
+/* Entries sorted by name (strcmp), for binary search and merging. */
+struct dlist {
+	struct dent *e;
+	uint32_t n, cap;
+};
+
+struct vdir {
+	struct dlist upper;		/* run-time names and whiteouts */
+	struct dlist lower;		/* the archive's names; fixed after boot */
+	struct vnode *parent;		/* for "..", updated by rename */
+	struct vnode *mounted;		/* the root of a file system on it */
+};
+
+/* Regular file data: pages over what is left of the archive's bytes. */
+struct fdata {
+	const uint8_t *lower;		/* the archive's bytes, never written */
+	uint64_t lower_len;		/* how many of them still show */
+	void ***top;			/* top[i][j]: page 512 i + j, or NULL */
+	uint32_t ntop;
+};
+
+struct vnode {
+	uint8_t kind;			/* enum vnode_kind */
+	bool archived;			/* from the archive: never freed */
+	bool dead;			/* a removed directory */
+	uint16_t pkind;			/* VN_PROC: which node */
+	int32_t parg;			/* VN_PROC: its argument (an fd) */
+	uint32_t mode, uid, gid;	/* st_mode (type and permissions) */
+	uint32_t links;			/* names in directories */
+	uint32_t refs;			/* open files, cwd, lookups under way */
+	uint64_t ino, dev, rdev, size;
+	uint64_t atime_ns, mtime_ns, ctime_ns;
+	union {
+		struct vdir dir;	/* VN_DIR; VN_PROC directories: parent */
+		struct fdata data;	/* VN_REG */
+		char *target;		/* VN_LNK */
+	};
+};
+
+#define VFS_DEV_ROOT	0x2a		/* st_dev of the tree (0:42) */
+#define VFS_DEV_PROC	0x2b		/* st_dev of /proc */
+#define VFS_MAXSYMLINKS	40		/* Linux's MAXSYMLINKS */
+#define VFS_MAX_FILE	(1ull << 40)	/* largest file size (EFBIG) */
+
+/* Permission bits for vnode_permission (as access(2)'s R_OK...). */
+#define MAY_EXEC	1
+#define MAY_WRITE	2
+#define MAY_READ	4
+
+/* Time stamps vnode_touch sets to now. */
+#define VT_ATIME	1
+#define VT_MTIME	2
+#define VT_CTIME	4
+
+/*
+ * vnode_new: a vnode of kind with st_mode mode, owned by the caller's
+ * fsuid/fsgid, times now, one reference and no links; NULL (ENOMEM).
+ * vnode_get adds a reference; vnode_put drops one; vnode_unlinked drops
+ * a link.  A vnode with neither is freed (archived ones never are).
+ */
+struct vnode *vnode_new(uint8_t kind, uint32_t mode);
+struct vnode *vnode_get(struct vnode *vn);
+void vnode_put(struct vnode *vn);
+void vnode_unlinked(struct vnode *vn);
+void vnode_touch(struct vnode *vn, unsigned which);
+void vnode_stat(struct vnode *vn, struct kstat *st);
+/* 0 or -EACCES for MAY_* on vn, with root's exemptions. */
+int vnode_permission(const struct vnode *vn, unsigned may);
+/* The caller's fsuid and fsgid (vfs_set_ids). */
+uint32_t vfs_fsuid(void);
+uint32_t vfs_fsgid(void);
+uint64_t vfs_now(void);
+/* File types as getdents's d_type. */
+uint8_t vnode_dtype(const struct vnode *vn);
+/* Vnodes alive, for leak checks in tests. */
+uint64_t vnode_count(void);
+
+/*
+ * Directory lists (kernel/dir.c).  dir_lookup gives the visible vnode
+ * for name, borrowed, or NULL.  dir_add adds a name (over a whiteout):
+ * 0, -EEXIST, -ENOMEM; the vnode gains a link, a directory's parent is
+ * set.  dir_remove takes a visible name away, leaving a whiteout when
+ * the lower list has the name: 0, -ENOENT, -ENOMEM; the vnode loses the
+ * link.  dir_reserve makes room for n more upper entries in advance, so
+ * that a rename cannot fail half-way.  dir_next gives the first visible
+ * entry whose name sorts after 'after' (NULL: the first), in name order.
+ * dir_lower_add builds the archive's layer: a duplicate name replaces
+ * the earlier entry (the last one wins).
+ */
+struct vnode *dir_lookup(struct vnode *d, const char *name);
+int dir_add(struct vnode *d, const char *name, struct vnode *vn);
+int dir_remove(struct vnode *d, const char *name);
+int dir_reserve(struct vnode *d, uint32_t n);
+bool dir_next(struct vnode *d, const char *after, struct dent *out);
+int dir_lower_add(struct vnode *d, const char *name, struct vnode *vn);
+bool dir_is_empty(struct vnode *d);
+uint32_t dir_subdirs(struct vnode *d);
+/* The name under which d lists vn (first found), or NULL. */
+const char *dir_name_of(struct vnode *d, const struct vnode *vn);
+void dir_free(struct vnode *d);
+
+/*
+ * Regular file data (kernel/fdata.c).  Reads past the size give 0
+ * bytes; holes read as zeros.  Writes copy the pages they touch up
+ * from the archive, grow the size, and return the bytes written, or
+ * -ENOSPC (no memory) / -EFBIG (past VFS_MAX_FILE) if none were.
+ */
+long fdata_read(struct vnode *vn, void *buf, size_t len, uint64_t off);
+long fdata_write(struct vnode *vn, const void *buf, size_t len,
+    uint64_t off);
+int fdata_truncate(struct vnode *vn, uint64_t len);
+void fdata_free(struct vnode *vn);
+/* Pages vn holds (copied up or written), and all files together. */
+uint64_t fdata_pages(const struct vnode *vn);
+uint64_t fdata_pages_total(void);
+/* Where the data after off starts or the next hole is (SEEK_DATA/HOLE). */
+int64_t fdata_seek(struct vnode *vn, uint64_t off, bool data);
+
+/*
+ * Path walks (kernel/namei.c).  walk resolves path from dirfd (AT_FDCWD:
+ * the cwd; ignored for an absolute path) the way Linux's path_lookupat
+ * does: "." and "..", "//", symlinks (at most VFS_MAXSYMLINKS, else
+ * -ELOOP; a trailing one only with WALK_FOLLOW or a trailing slash),
+ * /proc's magic links, mount points.  Errors: -ENOENT, -ENOTDIR,
+ * -ENAMETOOLONG (a component > 255 bytes), -ELOOP, -EACCES (no search
+ * permission), -EBADF (dirfd), -ENOMEM.
+ *
+ * Without WALK_PARENT, w->vn is the file (a reference) or w->file a
+ * non-tree file reached by a /proc/self/fd link.  With WALK_PARENT,
+ * w->dir is the directory the last component is (or would be) in and
+ * w->vn what it names now or NULL; w->last holds that component ("."
+ * and ".." are reported in w->dot, with w->vn their directory and
+ * w->dir NULL).  w->slash says the path ended in '/'.  walk_done drops
+ * the references.
+ */
+#define WALK_FOLLOW	0x1	/* follow a symlink in the last component */
+#define WALK_PARENT	0x2	/* stop at the last component's directory */
+#define WALK_EMPTY	0x4	/* "" names dirfd itself (AT_EMPTY_PATH) */
+
+struct walk {
+	struct vnode *dir;
+	struct vnode *vn;
+	struct file *file;
+	bool slash;
+	bool dot;
+	char last[TAR_NAME_MAX + 1];
+};
+
+int walk(int dirfd, const char *path, unsigned flags, struct walk *w);
+void walk_done(struct walk *w);
+/* The root of the tree, and the cwd (borrowed). */
+struct vnode *vfs_root(void);
+struct vnode *vfs_cwd(void);
+void vfs_set_cwd(struct vnode *vn);	/* takes a new reference */
+void vfs_set_root(struct vnode *vn);	/* takes a new reference */
+
+/* A growing text buffer for /proc's files. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void sb_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_put(struct sbuf *b, const void *p, size_t n);
+void sb_free(struct sbuf *b);
+
+/*
+ * Open files of the tree (kernel/vfile.c).  Every kind shares
+ * vfile_stat, by which vfile_vnode tells a tree file (returning its
+ * vnode, borrowed) from the others (NULL).  pdir and name say where the
+ * file was found, for /proc/self/fd's links (pdir may be NULL).
+ */
+struct vfile {
+	struct vnode *vn;
+	struct vnode *pdir;		/* the directory it was opened in */
+	char *name;			/* its name there */
+	char *after;			/* directories: the last name listed */
+	uint64_t ord;			/* directories: entries listed */
+	struct sbuf text;		/* /proc files: the text */
+};
+int vfile_stat(struct file *f, struct kstat *st);
+void vfile_release(struct file *f);
+struct vnode *vfile_vnode(struct file *f);
+/* A tree file with these operations; new references on vn and pdir. */
+int vfile_make(struct vnode *vn, const struct file_ops *ops, uint32_t flags,
+    struct vnode *pdir, const char *name, struct vfile **vout,
+    struct file **out);
+/* Open vn (after the walk and the permission checks) by its type. */
+int vfile_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
+    const char *name, struct file **out);
+/* The path a tree file was opened by, as /proc/self/fd shows it. */
+long vfile_path_of(struct file *f, char *buf, size_t size);
+/* The absolute path of a directory: length, -ENOENT (removed), -ERANGE. */
+long vnode_dir_path(struct vnode *d, char *buf, size_t size);
+
+/* Linux's dev_t encoding (new_encode_dev), as st_rdev shows it. */
+#define KMKDEV(ma, mi)	((((uint64_t)(mi)) & 0xff) | ((uint64_t)(ma) << 8) | \
+	((((uint64_t)(mi)) & ~0xffull) << 12))
+
+/*
+ * Special files (kernel/devfs.c): open a VN_SPECIAL node by its rdev
+ * (-ENXIO for devices that do not exist here), and populate /dev.
+ */
+int dev_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
+    const char *name, struct file **out);
+int devfs_populate(struct vnode *dev);
+
+/*
+ * /proc (kernel/procfs.c, procfs_text.c).  procfs_root makes the
+ * mounted root.  For VN_PROC vnodes: lookup in a directory (a new
+ * reference or NULL), the idx-th entry of a directory (0 or -ENOENT at
+ * the end), a link's text, where a (magic) link leads (a vnode, or a
+ * non-tree file), and a file's text (made at open).
+ */
+struct vnode *procfs_root(struct vnode *parent);
+struct vnode *procfs_lookup(struct vnode *d, const char *name);
+int procfs_readdir(struct vnode *d, uint64_t idx, char *name, size_t size,
+    uint64_t *ino, uint8_t *type);
+long procfs_readlink(struct vnode *vn, char *buf, size_t size);
+int procfs_follow(struct vnode *vn, struct vnode **to, struct file **file);
+int procfs_text(struct vnode *vn, struct sbuf *b);
+long procfs_dir_path(struct vnode *d, char *buf, size_t size);
+const char *procfs_exe_path(void);
+void procfs_set_args(int argc, const char *const *argv, int envc,
+    const char *const *envp);
+
+/* The files' texts; 0 or -ENOMEM. */
+int proc_text_meminfo(struct sbuf *b);
+int proc_text_cpuinfo(struct sbuf *b);
+int proc_text_uptime(struct sbuf *b);
+int proc_text_version(struct sbuf *b);
+int proc_text_loadavg(struct sbuf *b);
+int proc_text_mounts(struct sbuf *b);
+int proc_text_filesystems(struct sbuf *b);
+int proc_text_cmdline(struct sbuf *b);
+int proc_text_comm(struct sbuf *b);
+int proc_text_environ(struct sbuf *b);
+int proc_text_maps(struct sbuf *b);
+int proc_text_stat(struct sbuf *b);
+int proc_text_statm(struct sbuf *b);
+int proc_text_status(struct sbuf *b);
+
 #endif

@@ -456,6 +456,7 @@ void tty_service(void);
  * returns 0 (or a length) or -errno, with Linux's errors and their
  * order.  Thread context (nothing blocks).
  */
+#define EXDEV			18	/* not in platform.h's list */
 #define AT_FDCWD		(-100)
 #define AT_SYMLINK_NOFOLLOW	0x100
 #define AT_EACCESS		0x200
@@ -552,9 +553,9 @@ bool vfs_file_is_devzero(struct file *f);
 /*
  * vm_map_file_page: put the kernel page kpage (from plat_pages_alloc(0))
  * at va, inside a region, with the region's protection (file-backed
- * private mappings are filled by copy).  On success the page belongs to
- * the mapping; -EFAULT if no region holds va, -EEXIST if mapped, or the
- * platform's error.  PROT_NONE regions take no pages: 0, kpage freed.
+ * private mappings are filled by copy).  The page is always taken: it
+ * belongs to the mapping, or is freed on failure (-EFAULT: no region
+ * holds va; -EEXIST: mapped; the platform's error).
  */
 int vm_map_file_page(uint64_t va, void *kpage);
 

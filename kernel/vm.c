@@ -476,3 +476,24 @@ vm_oom(uint64_t addr)
 	    "(SIGKILL)", (unsigned long long)addr);
 	plat_exit(128 + 9);
 }
+
+/*
+ * File-backed private mappings are filled by copy: the shim reads the
+ * file into a fresh kernel page and hands it here, inside the region
+ * vm_mmap made for it.
+ */
+int
+vm_map_file_page(uint64_t va, void *kpage)
+{
+	const struct vm_region *r = vm_find(va);
+	int rc;
+
+	if (r == NULL) {
+		plat_pages_free(kpage, 0);
+		return -EFAULT;
+	}
+	rc = plat_user_map_page(PAGE_ALIGN_DOWN(va), kpage, r->prot);
+	if (rc != 0)
+		plat_pages_free(kpage, 0);
+	return rc;
+}
