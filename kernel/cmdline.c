@@ -108,6 +108,10 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->strace = true;
 	else if (strcmp(w, "quiet") == 0)
 		out->quiet = true;
+	else if (strcmp(w, "console=tty") == 0)
+		out->console_tty = true;
+	else if (strcmp(w, "console=raw") == 0)
+		out->console_tty = false;
 	else if (strncmp(w, "loglevel=", 9) != 0 ||
 	    !cl_number(w + 9, &out->loglevel)) {
 		cl_unknown(c, w, start);

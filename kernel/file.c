@@ -13,7 +13,6 @@
  * queues and costs only spurious wake-ups.
  */
 static uint32_t epoch;
-static void (*release_hook)(struct file *f);
 
 struct file *
 file_alloc(const struct file_ops *ops, uint32_t flags, void *priv)
@@ -47,17 +46,17 @@ file_put(struct file *f)
 		panic("file_put: file %p already released", (void *)f);
 	if (--f->refs > 0)
 		return;
-	if (release_hook != NULL)
-		release_hook(f);
+	epoll_file_released(f);
 	if (f->ops->release != NULL)
 		f->ops->release(f);
 	kfree(f);
 }
 
 void
-file_set_release_hook(void (*fn)(struct file *f))
+file_changed(struct file *f, unsigned events)
 {
-	release_hook = fn;
+	epoll_file_changed(f, events);
+	file_notify();
 }
 
 uint32_t
@@ -73,13 +72,23 @@ file_notify(void)
 	plat_wake(&epoch, INT32_MAX);
 }
 
+/*
+ * Console input also bumps the epoch; it is moved into the line
+ * discipline here, so that a ^C typed while the guest waits for
+ * something else interrupts the wait (the signal is sent to this very
+ * thread, which is not asleep then to be woken by it).
+ */
 int
 file_wait(uint32_t seen, uint64_t deadline_ns)
 {
+	unsigned sigs = tty_signals();
 	int rc = plat_block(&epoch, seen, deadline_ns);
 
 	if (rc == -EAGAIN)
-		return 0;	/* changed before we slept */
+		rc = 0;		/* changed before we slept */
+	tty_service();
+	if (tty_signals() != sigs)
+		return -EINTR;
 	return rc;
 }
 
@@ -125,9 +134,11 @@ file_read(struct file *f, void *buf, size_t len, int ioflags)
 }
 
 /*
- * Write all of buf unless the file is non-blocking: a short write from
- * the operation is continued after waiting, as Linux does for pipes.
- * Returns the bytes written, or -errno if none were.
+ * Write all of buf unless the file is non-blocking.  A short write is
+ * continued (after waiting for room) only when the file then says it is
+ * full, as a pipe or a socket does; a short write for another reason (a
+ * full disk, an eventfd's 8 bytes) is the result.  Returns the bytes
+ * written, or -errno if none were.
  */
 long
 file_write(struct file *f, const void *buf, size_t len, int ioflags)
@@ -147,7 +158,8 @@ file_write(struct file *f, const void *buf, size_t len, int ioflags)
 		n = f->ops->write(f, p + done, len - done);
 		if (n > 0) {
 			done += (size_t)n;
-			if (done >= len)
+			if (done >= len || nowait(f, ioflags) ||
+			    (file_poll(f) & POLLOUT))
 				return (long)done;
 			continue;
 		}
@@ -223,6 +235,16 @@ file_stat(struct file *f, struct kstat *st)
 	st->nlink = 1;
 	st->blksize = PAGE_SIZE;
 	return 0;
+}
+
+long
+file_nread(struct file *f)
+{
+	if (file_is_pipe(f))
+		return pipe_nread(f);
+	if (file_is_console(f))
+		return tty_nread(f);
+	return -ENOTTY;
 }
 
 long

@@ -77,14 +77,112 @@ int elf_parse(const void *file, size_t len, struct elf_image *img,
 int exec_stack_build(uint8_t *buf, size_t size, uint64_t top,
     const struct exec_stack_args *a, uint64_t *sp);
 
-/* ---- Open files (kernel/file.c) ---- */
+/* ---- Open files, epoll and the console's line discipline ---- */
 
 /*
- * Called for every file whose last reference is gone, before its release
- * operation: epoll uses it to drop its (reference-less) interest in the
- * file, as Linux's eventpoll_release.  One hook; NULL for none.
+ * kernel/epoll.c, called by kernel/file.c: file_changed() queues the
+ * epoll items watching f (events: the readiness that may have changed,
+ * 0 for any), and file_put() makes every instance forget a file whose
+ * last reference is gone, before its release operation.
  */
-void file_set_release_hook(void (*fn)(struct file *f));
+void epoll_file_changed(struct file *f, unsigned events);
+void epoll_file_released(struct file *f);
+
+/* struct termios as the kernel's ioctls see it (36 bytes). */
+#define NCCS		19
+struct ktermios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[NCCS];
+};
+
+/* c_cc indices. */
+#define VINTR		0
+#define VQUIT		1
+#define VERASE		2
+#define VKILL		3
+#define VEOF		4
+#define VTIME		5
+#define VMIN		6
+#define VSWTC		7
+#define VSTART		8
+#define VSTOP		9
+#define VSUSP		10
+#define VEOL		11
+#define VREPRINT	12
+#define VDISCARD	13
+#define VWERASE		14
+#define VLNEXT		15
+#define VEOL2		16
+
+/* c_iflag, c_oflag, c_cflag, c_lflag bits (octal, as Linux). */
+#define ISTRIP		0000040
+#define INLCR		0000100
+#define IGNCR		0000200
+#define ICRNL		0000400
+#define IXON		0002000
+#define IUTF8		0040000
+#define OPOST		0000001
+#define ONLCR		0000004
+#define OCRNL		0000010
+#define ONLRET		0000040
+#define B38400		0000017
+#define CS8		0000060
+#define CREAD		0000200
+#define HUPCL		0002000
+#define ISIG		0000001
+#define ICANON		0000002
+#define ECHO		0000010
+#define ECHOE		0000020
+#define ECHOK		0000040
+#define ECHONL		0000100
+#define NOFLSH		0000200
+#define ECHOCTL		0001000
+#define ECHOKE		0004000
+#define IEXTEN		0100000
+
+struct kwinsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+#define TTY_BUF		4096	/* input queue, as N_TTY_BUF_SIZE */
+#define TTY_MAX_FILES	64	/* open files on the console */
+
+/* The console (kernel/tty.c) and its line discipline (kernel/ldisc.c). */
+struct tty {
+	bool ready;			/* tty_console_init ran */
+	bool is_tty;			/* console=tty: the host is a terminal */
+	struct ktermios tio;
+	uint32_t ispeed, ospeed;
+	struct kwinsize winsize;
+	int pgrp;
+	void (*signal)(int sig);	/* ISIG: TTY_SIG* */
+	struct file *files[TTY_MAX_FILES];
+	/* Input queue: bytes, TQ_EOL / TQ_EOF marks (ldisc.c). */
+	uint16_t q[TTY_BUF];
+	size_t qhead, qlen;
+	size_t lines;			/* complete lines queued */
+	size_t edit;			/* entries of the line being edited */
+	bool lnext;			/* the next byte is literal (^V) */
+	unsigned nsignals;		/* signal characters so far */
+	unsigned column;		/* output column, for echo */
+	/* Bytes taken from the platform but not yet queued. */
+	uint8_t pend[64];
+	size_t npend, pos;
+};
+
+bool ldisc_receive(struct tty *t, uint8_t c);
+void ldisc_output(struct tty *t, const uint8_t *s, size_t len);
+size_t ldisc_take(struct tty *t, uint8_t *buf, size_t len, bool *eof);
+size_t ldisc_readable(struct tty *t);
+bool ldisc_input_ready(struct tty *t);
+void ldisc_flush_input(struct tty *t);
+void ldisc_canon_changed(struct tty *t, bool canon);
+/* Signal characters the console has seen (file_wait: -EINTR). */
+unsigned tty_signals(void);
+/* What a read could return now (file_nread). */
+long pipe_nread(struct file *f);
+long tty_nread(struct file *f);
 
 /* ---- Tar archives: the root filesystem's format (kernel/tar.c) ---- */
 

@@ -333,6 +333,11 @@ long file_ioctl(struct file *f, unsigned long cmd, uint64_t arg);
 int file_stat(struct file *f, struct kstat *st);
 long file_getdents(struct file *f, void *buf, size_t len);
 int file_truncate(struct file *f, uint64_t len);
+/*
+ * Bytes a read of a stream (pipe, console) could return now without
+ * waiting; -ENOTTY for kinds that cannot tell.
+ */
+long file_nread(struct file *f);
 
 /*
  * More of the descriptor table.  When fd_install fails the caller still

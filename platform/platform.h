@@ -305,8 +305,18 @@ void plat_console_write(const void *buf, size_t len);
 /*
  * Read up to len bytes that have arrived on the console.  Returns the
  * count (> 0), or -EAGAIN when nothing is there yet.  Never blocks.
+ * Input is received by interrupt into a 4 KiB buffer; while it is full
+ * the host is held back.  Any context.
  */
 long plat_console_read(void *buf, size_t len);
+/*
+ * Register fn, called from the receive interrupt after new input was
+ * buffered (the platform cannot call up into the kernel otherwise).  fn
+ * runs in interrupt context: it may only do what "any context" allows
+ * (the kernel bumps its readiness epoch with plat_wake).  NULL removes
+ * it.  Called once at kernel start.
+ */
+void plat_console_set_notify(void (*fn)(void));
 
 /* ---- The running thread's FPU state (for signal frames) ---- */
 

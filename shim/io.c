@@ -1,158 +1,420 @@
 /*
- * read/write and their vector and positional forms.  Until the fd table
- * arrives, descriptors 0, 1 and 2 are the console (a tty: pread/pwrite
- * give ESPIPE) and every other descriptor is EBADF.
+ * read/write, their vector and positional forms, and lseek, over the
+ * descriptor table.  Data moves through a kernel bounce buffer of at
+ * most IO_CHUNK bytes at a time; only the first chunk of a read may
+ * wait, as a native read returns what is there once it has something.
+ *
+ * Linux's checks, in its order: EBADF for the descriptor and for the
+ * access mode, EFAULT when the first buffer is unusable, counts clamped
+ * to MAX_RW_COUNT, at most UIO_MAXIOV vectors.  A buffer that goes bad
+ * part way gives a short transfer; a read never takes input it cannot
+ * store (the usable part of the buffers is measured first, from the
+ * guest's mappings).
  */
 #include "shim/internal.h"
 
 #define MAX_RW_COUNT	(0x7fffffffull & ~(PAGE_SIZE - 1))
 #define UIO_MAXIOV	1024
-#define CHUNK		512
+#define IO_CHUNK	(64 * 1024)
+#define SEEK_MAX	4	/* SEEK_HOLE */
+#define RWF_SUPPORTED	0x1f	/* RWF_HIPRI ... RWF_APPEND: hints here */
 
 struct iovec_user {
 	uint64_t base;
 	uint64_t len;
 };
 
-static bool
-is_console(uint64_t fd)
+/*
+ * How many bytes from u on are mapped with the access a read (write
+ * true: the guest's buffer is written) or a write needs, up to n.
+ */
+static size_t
+user_usable(uint64_t u, size_t n, bool write)
 {
-	return fd <= 2;
+	size_t ok = 0;
+
+	while (ok < n) {
+		const struct vm_region *r = vm_find(u + ok);
+
+		if (r == NULL || u + ok < USER_MIN || r->start > u + ok ||
+		    (write ? !(r->prot & PROT_WRITE) : r->prot == PROT_NONE))
+			break;
+		if (r->end - (u + ok) >= n - ok)
+			return n;
+		ok += r->end - (u + ok);
+	}
+	return ok;
 }
 
-/* Write up to len bytes from user memory to the console. */
-static long
-console_write(uint64_t ubuf, uint64_t len)
+/* The guest's buffers for one call, trimmed to what can be used. */
+struct useg {
+	struct iovec_user v[UIO_MAXIOV];
+	int n;
+	size_t total;
+	bool truncated;		/* a buffer went bad part way */
+};
+
+/* Add a buffer; false once one is unusable (the rest are dropped). */
+static bool
+useg_add(struct useg *s, uint64_t base, uint64_t len, bool write)
 {
-	char chunk[CHUNK];
-	uint64_t done = 0;
+	size_t ok;
 
-	if (len > MAX_RW_COUNT)
-		len = MAX_RW_COUNT;
-	while (done < len) {
-		size_t n = len - done < CHUNK ? len - done : CHUNK;
-
-		if (plat_copy_from_user(chunk, ubuf + done, n) != 0)
-			return done ? (long)done : -EFAULT;
-		plat_console_write(chunk, n);
-		done += n;
+	if (len > MAX_RW_COUNT - s->total)
+		len = MAX_RW_COUNT - s->total;
+	if (len == 0)
+		return true;
+	ok = user_usable(base, len, write);
+	if (ok < len)
+		s->truncated = true;
+	if (ok > 0) {
+		s->v[s->n].base = base;
+		s->v[s->n].len = ok;
+		s->n++;
+		s->total += ok;
 	}
+	return ok == len;
+}
+
+/* Copy between the bounce buffer and the segments, from offset off. */
+static int
+useg_copy(const struct useg *s, size_t off, void *kbuf, size_t n, bool out)
+{
+	uint8_t *k = kbuf;
+
+	for (int i = 0; i < s->n && n > 0; i++) {
+		size_t len = s->v[i].len, m;
+		int rc;
+
+		if (off >= len) {
+			off -= len;
+			continue;
+		}
+		m = len - off < n ? len - off : n;
+		rc = out ? plat_copy_to_user(s->v[i].base + off, k, m) :
+		    plat_copy_from_user(k, s->v[i].base + off, m);
+		if (rc != 0)
+			return rc;
+		k += m;
+		n -= m;
+		off = 0;
+	}
+	return 0;
+}
+
+static bool
+can_read(const struct file *f)
+{
+	return !(f->flags & O_PATH) && (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static bool
+can_write(const struct file *f)
+{
+	return !(f->flags & O_PATH) && (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/*
+ * Read into the segments: chunk by chunk, only the first one waiting;
+ * pos < 0 reads at the file position, else at pos (pread).
+ */
+static long
+read_segs(struct file *f, const struct useg *s, int64_t pos)
+{
+	size_t done = 0, want;
+	uint8_t *kbuf;
+	long n;
+
+	if (s->total == 0)
+		return pos < 0 ? file_read(f, NULL, 0, 0) : 0;
+	/*
+	 * A stream whose data does not fit the usable part of a buffer that
+	 * goes bad: Linux's pipe_read fails the copy and keeps the data.
+	 */
+	if (s->truncated && pos < 0 && file_nread(f) > (long)s->total)
+		return -EFAULT;
+	kbuf = kmalloc(s->total < IO_CHUNK ? s->total : IO_CHUNK);
+	if (kbuf == NULL)
+		return -ENOMEM;
+	while (done < s->total) {
+		want = s->total - done < IO_CHUNK ? s->total - done : IO_CHUNK;
+		if (pos < 0)
+			n = file_read(f, kbuf, want, done ? FILE_IO_NOWAIT : 0);
+		else
+			n = file_pread(f, kbuf, want, (uint64_t)pos + done);
+		if (n <= 0) {
+			if (done == 0)
+				done = (size_t)n;	/* the error, or 0 */
+			break;
+		}
+		if (useg_copy(s, done, kbuf, (size_t)n, true) != 0) {
+			if (done == 0)
+				done = (size_t)-EFAULT;
+			break;
+		}
+		done += (size_t)n;
+		if ((size_t)n < want)
+			break;
+	}
+	kfree(kbuf);
 	return (long)done;
 }
 
-/* Block until the console has input, then return what is there. */
+/* Write from the segments, chunk by chunk; stop at a short write. */
 static long
-console_read(uint64_t ubuf, uint64_t len)
+write_segs(struct file *f, const struct useg *s, int64_t pos)
 {
-	char chunk[CHUNK];
+	size_t done = 0, want;
+	uint8_t *kbuf;
 	long n;
 
-	if (len == 0)
-		return 0;
-	if (len > CHUNK)
-		len = CHUNK;
-	while ((n = plat_console_read(chunk, len)) == -EAGAIN)
-		__asm__ volatile("pause");
-	if (n < 0)
-		return n;
-	if (plat_copy_to_user(ubuf, chunk, (size_t)n) != 0)
-		return -EFAULT;
-	return n;
+	if (s->total == 0)
+		return pos < 0 ? file_write(f, NULL, 0, 0) : 0;
+	kbuf = kmalloc(s->total < IO_CHUNK ? s->total : IO_CHUNK);
+	if (kbuf == NULL)
+		return -ENOMEM;
+	while (done < s->total) {
+		want = s->total - done < IO_CHUNK ? s->total - done : IO_CHUNK;
+		if (useg_copy(s, done, kbuf, want, false) != 0) {
+			if (done == 0)
+				done = (size_t)-EFAULT;
+			break;
+		}
+		if (pos < 0)
+			n = file_write(f, kbuf, want, 0);
+		else
+			n = file_pwrite(f, kbuf, want, (uint64_t)pos + done);
+		if (n <= 0) {
+			if (done == 0)
+				done = (size_t)n;
+			break;
+		}
+		done += (size_t)n;
+		if ((size_t)n < want)
+			break;
+	}
+	kfree(kbuf);
+	if ((long)done == -EPIPE)
+		shim_raise_sigpipe();
+	return (long)done;
 }
 
-long
-sys_write(SYSCALL_ARGS)
+/*
+ * Copy in and check an iovec array: at most UIO_MAXIOV entries, each
+ * length non-negative as an ssize_t (Linux's import_iovec).  Lengths
+ * past MAX_RW_COUNT in total are trimmed by useg_add.
+ */
+static long
+iov_fetch(uint64_t uiov, uint64_t cnt, struct iovec_user *iov)
 {
-	if (!is_console(a0))
+	if (cnt > UIO_MAXIOV)
+		return -EINVAL;
+	if (cnt == 0)
+		return 0;
+	if (plat_copy_from_user(iov, uiov, cnt * sizeof(*iov)) != 0)
+		return -EFAULT;
+	for (uint64_t i = 0; i < cnt; i++) {
+		if ((int64_t)iov[i].len < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The segments of an iovec array.  A buffer outside the user address
+ * space fails the whole call (access_ok); an unmapped one ends it.
+ */
+static long
+iov_segs(uint64_t uiov, uint64_t cnt, bool write, struct useg *s)
+{
+	struct iovec_user *iov = kmalloc(UIO_MAXIOV * sizeof(*iov));
+	long rc;
+
+	if (iov == NULL)
+		return -ENOMEM;
+	s->n = 0;
+	s->total = 0;
+	s->truncated = false;
+	rc = iov_fetch(uiov, cnt, iov);
+	for (uint64_t i = 0; rc == 0 && i < cnt; i++) {
+		if (iov[i].len != 0 && (iov[i].base >= USER_MAX ||
+		    iov[i].len > USER_MAX - iov[i].base))
+			rc = -EFAULT;
+	}
+	for (uint64_t i = 0; rc == 0 && i < cnt; i++) {
+		if (!useg_add(s, iov[i].base, iov[i].len, write))
+			break;
+	}
+	if (rc == 0 && s->total == 0) {
+		for (uint64_t i = 0; i < cnt; i++) {
+			if (iov[i].len != 0) {
+				rc = -EFAULT;	/* the first buffer is bad */
+				break;
+			}
+		}
+	}
+	kfree(iov);
+	return rc;
+}
+
+/*
+ * One buffer as segments: -EFAULT if it is unusable from the start or
+ * leaves the user address space (access_ok).
+ */
+static long
+buf_segs(uint64_t buf, uint64_t len, bool write, struct useg *s)
+{
+	s->n = 0;
+	s->total = 0;
+	s->truncated = false;
+	if (len != 0 && (buf >= USER_MAX || len > USER_MAX - buf))
+		return -EFAULT;
+	useg_add(s, buf, len, write);
+	return len != 0 && s->total == 0 ? -EFAULT : 0;
+}
+
+/* The whole of read(2)...pwritev2(2), given the file and segments. */
+static long
+rw(int fd, bool write, bool vector, uint64_t ubuf, uint64_t len,
+    int64_t pos)
+{
+	struct useg *s;
+	struct file *f = fd_get(fd);
+	long rc;
+
+	if (f == NULL)
 		return -EBADF;
-	return console_write(a1, a2);
+	if (pos >= 0 && (write ? f->ops->pwrite == NULL :
+	    f->ops->pread == NULL) && !(f->flags & O_PATH)) {
+		file_put(f);
+		return -ESPIPE;
+	}
+	if (write ? !can_write(f) : !can_read(f)) {
+		file_put(f);
+		return -EBADF;
+	}
+	s = kmalloc(sizeof(*s));
+	if (s == NULL) {
+		file_put(f);
+		return -ENOMEM;
+	}
+	rc = vector ? iov_segs(ubuf, len, !write, s) :
+	    buf_segs(ubuf, len, !write, s);
+	if (rc == 0 && vector && s->total == 0)
+		rc = 0;		/* nothing to move: 0, no call */
+	else if (rc == 0)
+		rc = write ? write_segs(f, s, pos) : read_segs(f, s, pos);
+	kfree(s);
+	file_put(f);
+	return rc;
 }
 
 long
 sys_read(SYSCALL_ARGS)
 {
-	if (!is_console(a0))
-		return -EBADF;
-	return console_read(a1, a2);
-}
-
-/*
- * Copy in and check an iovec array: at most UIO_MAXIOV entries, and a
- * total that fits in ssize_t (Linux's rw_copy_check_uvector).
- */
-static long
-iov_fetch(uint64_t uiov, uint64_t cnt, struct iovec_user *iov)
-{
-	uint64_t total = 0;
-
-	if (cnt > UIO_MAXIOV)
-		return -EINVAL;
-	if (plat_copy_from_user(iov, uiov, cnt * sizeof(*iov)) != 0)
-		return -EFAULT;
-	for (uint64_t i = 0; i < cnt; i++) {
-		if (iov[i].len > (uint64_t)INT64_MAX - total)
-			return -EINVAL;
-		total += iov[i].len;
-	}
-	return 0;
-}
-
-static long
-vector_io(uint64_t fd, uint64_t uiov, uint64_t cnt, bool write)
-{
-	static struct iovec_user iov[UIO_MAXIOV];
-	long rc, done = 0;
-
-	if (!is_console(fd))
-		return -EBADF;
-	rc = iov_fetch(uiov, cnt, iov);
-	if (rc != 0)
-		return rc;
-	for (uint64_t i = 0; i < cnt; i++) {
-		if (iov[i].len == 0)
-			continue;
-		rc = write ? console_write(iov[i].base, iov[i].len) :
-		    console_read(iov[i].base, iov[i].len);
-		if (rc < 0)
-			return done ? done : rc;
-		done += rc;
-		if ((uint64_t)rc < iov[i].len || !write)
-			break;		/* short transfer: stop, like Linux */
-	}
-	return done;
+	return rw((int)a0, false, false, a1, a2, -1);
 }
 
 long
-sys_writev(SYSCALL_ARGS)
+sys_write(SYSCALL_ARGS)
 {
-	return vector_io(a0, a1, a2, true);
+	return rw((int)a0, true, false, a1, a2, -1);
 }
 
 long
 sys_readv(SYSCALL_ARGS)
 {
-	return vector_io(a0, a1, a2, false);
+	return rw((int)a0, false, true, a1, a2, -1);
 }
 
-/* Positional I/O: EINVAL for a negative offset, then EBADF, then ESPIPE. */
-static long
-positional(uint64_t fd, uint64_t off)
+long
+sys_writev(SYSCALL_ARGS)
 {
-	if ((int64_t)off < 0)
-		return -EINVAL;
-	if (!is_console(fd))
-		return -EBADF;
-	return -ESPIPE;
+	return rw((int)a0, true, true, a1, a2, -1);
 }
 
 long
 sys_pread64(SYSCALL_ARGS)
 {
-	return positional(a0, a3);
+	if ((int64_t)a3 < 0)
+		return -EINVAL;
+	return rw((int)a0, false, false, a1, a2, (int64_t)a3);
 }
 
 long
 sys_pwrite64(SYSCALL_ARGS)
 {
-	return positional(a0, a3);
+	if ((int64_t)a3 < 0)
+		return -EINVAL;
+	return rw((int)a0, true, false, a1, a2, (int64_t)a3);
+}
+
+/* preadv/pwritev: the offset comes split in two registers (lo, hi). */
+long
+sys_preadv(SYSCALL_ARGS)
+{
+	if ((int64_t)a3 < 0)
+		return -EINVAL;
+	return rw((int)a0, false, true, a1, a2, (int64_t)a3);
+}
+
+long
+sys_pwritev(SYSCALL_ARGS)
+{
+	if ((int64_t)a3 < 0)
+		return -EINVAL;
+	return rw((int)a0, true, true, a1, a2, (int64_t)a3);
+}
+
+/* The v2 forms: offset -1 means the file position; flags are hints. */
+long
+sys_preadv2(SYSCALL_ARGS)
+{
+	if (a5 & ~(uint64_t)RWF_SUPPORTED)
+		return -EOPNOTSUPP;
+	if ((int64_t)a3 < -1)
+		return -EINVAL;
+	return rw((int)a0, false, true, a1, a2, (int64_t)a3);
+}
+
+long
+sys_pwritev2(SYSCALL_ARGS)
+{
+	if (a5 & ~(uint64_t)RWF_SUPPORTED)
+		return -EOPNOTSUPP;
+	if ((int64_t)a3 < -1)
+		return -EINVAL;
+	return rw((int)a0, true, true, a1, a2, (int64_t)a3);
+}
+
+long
+sys_lseek(SYSCALL_ARGS)
+{
+	struct file *f = fd_get((int)a0);
+	long rc;
+
+	if (f == NULL)
+		return -EBADF;
+	rc = a2 > SEEK_MAX ? -EINVAL : file_lseek(f, (int64_t)a1, (int)a2);
+	file_put(f);
+	return rc;
+}
+
+/* ---- Signals the I/O paths raise ---- */
+
+/*
+ * A write found no reader: SIGPIPE to the process (Linux sends it to the
+ * writing thread), whose default action ends the guest with 141.
+ */
+void
+shim_raise_sigpipe(void)
+{
+	sig_send_process(SIGPIPE, SI_USER);
+}
+
+/* A signal character typed on the console (ISIG): ^C, ^\, ^Z. */
+void
+shim_tty_signal(int sig)
+{
+	sig_send_process(sig, SI_KERNEL);
 }

@@ -243,6 +243,15 @@ plat_console_read(void *buf, size_t len)
 	return n;
 }
 
+void (*mock_console_notify)(void);
+
+void
+plat_console_set_notify(void (*fn)(void))
+{
+	mock_console_notify = fn;
+}
+
+/* Like the receive interrupt: buffer the bytes, then notify. */
 void
 mock_console_feed(const void *buf, size_t len)
 {
@@ -250,6 +259,8 @@ mock_console_feed(const void *buf, size_t len)
 	    mock_console_in_len + len);
 	memcpy(mock_console_in + mock_console_in_len, buf, len);
 	mock_console_in_len += len;
+	if (mock_console_notify != NULL)
+		mock_console_notify();
 }
 
 void

@@ -54,7 +54,8 @@ extern uint64_t mock_pages_in_use;
 /* Everything written to the console, NUL-terminated; input to read. */
 extern char *mock_console_out;
 extern size_t mock_console_len;
-void mock_console_feed(const void *buf, size_t len);
+void mock_console_feed(const void *buf, size_t len);	/* then notify */
+extern void (*mock_console_notify)(void);	/* plat_console_set_notify */
 void mock_console_reset(void);
 
 extern const char *mock_cmdline;	/* plat_cmdline(), "" */

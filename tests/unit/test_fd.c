@@ -53,9 +53,19 @@ d_release(struct file *f)
 	((struct dummy *)f->priv)->released++;
 }
 
+/* Full (no POLLOUT) when there is no room: file_write waits then. */
+static unsigned
+d_poll(struct file *f)
+{
+	struct dummy *d = f->priv;
+
+	return (d->avail ? POLLIN : 0) | (d->space ? POLLOUT : 0);
+}
+
 static const struct file_ops dummy_ops = {
 	.read = d_read,
 	.write = d_write,
+	.poll = d_poll,
 	.release = d_release,
 };
 static const struct file_ops bare_ops = { 0 };
@@ -300,19 +310,9 @@ test_blocking_write(void)
 	file_put(f);
 }
 
-static struct file *hooked;
-
 static void
-release_hook(struct file *f)
+test_epoch(void)
 {
-	hooked = f;
-}
-
-static void
-test_epoch_and_hook(void)
-{
-	struct dummy d;
-	struct file *f = new_file(&d, O_RDWR);
 	uint32_t e = file_epoch();
 
 	file_notify();
@@ -320,10 +320,24 @@ test_epoch_and_hook(void)
 	CHECK(file_wait(e, 0) == 0);		/* already changed */
 	mock_block_hook = NULL;
 	CHECK(file_wait(e + 1, plat_now_ns() + 1000) == -ETIMEDOUT);
-	file_set_release_hook(release_hook);
+}
+
+/* A short write is final unless the file says it is full. */
+static void
+test_short_write_final(void)
+{
+	struct dummy d;
+	struct file *f = new_file(&d, O_WRONLY);
+	char buf[64] = { 0 };
+
+	d.space = 10;
+	f->ops = &(const struct file_ops){ .write = d_write };
+	CHECK(file_write(f, buf, 64, 0) == 10);		/* no poll: final */
+	f->ops = &dummy_ops;
+	d.space = 10;
+	mock_block_hook = NULL;
+	CHECK(EXPECT_PANIC(file_write(f, buf, 64, 0)));	/* full: waits */
 	file_put(f);
-	CHECK(hooked == f && d.released == 1);
-	file_set_release_hook(NULL);
 }
 
 int
@@ -338,6 +352,7 @@ main(void)
 	RUN(test_access_and_missing_ops);
 	RUN(test_blocking_read);
 	RUN(test_blocking_write);
-	RUN(test_epoch_and_hook);
+	RUN(test_epoch);
+	RUN(test_short_write_final);
 	return harness_done();
 }
