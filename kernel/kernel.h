@@ -552,6 +552,8 @@ int vfs_chdir(int dirfd, const char *path, int atflags);
 long vfs_getcwd(char *buf, size_t size);
 int vfs_statfs(int dirfd, const char *path, int atflags,
     struct kstatfs *st);
+/* fsync of f: 0 for the tree's files, -EINVAL for pipes, the console. */
+int vfs_fsync(struct file *f);
 /* Is f /dev/zero (whose private mappings are anonymous memory)? */
 bool vfs_file_is_devzero(struct file *f);
 

@@ -633,6 +633,69 @@ long sys_tkill(SYSCALL_ARGS);
 long sys_tgkill(SYSCALL_ARGS);
 long sys_pause(SYSCALL_ARGS);
 
+/* ---- Files and the file tree (shim/fs.c, fs_at.c, stat.c, fsattr.c) ---- */
+
+/*
+ * fs_path_in: copy the user path at u into a new kernel buffer (kfree
+ * it): its length, -EFAULT, -ENAMETOOLONG (4096 bytes or more) or
+ * -ENOMEM.  u == 0 is -EFAULT.
+ */
+long fs_path_in(uint64_t u, char **out);
+/* Fill what /proc shows of the process (procfs_set_facts). */
+void fs_proc_facts(struct proc_facts *out);
+long sys_open(SYSCALL_ARGS);
+long sys_openat(SYSCALL_ARGS);
+long sys_creat(SYSCALL_ARGS);
+long sys_mkdir(SYSCALL_ARGS);
+long sys_mkdirat(SYSCALL_ARGS);
+long sys_mknod(SYSCALL_ARGS);
+long sys_mknodat(SYSCALL_ARGS);
+long sys_rmdir(SYSCALL_ARGS);
+long sys_unlink(SYSCALL_ARGS);
+long sys_unlinkat(SYSCALL_ARGS);
+long sys_rename(SYSCALL_ARGS);
+long sys_renameat(SYSCALL_ARGS);
+long sys_renameat2(SYSCALL_ARGS);
+long sys_link(SYSCALL_ARGS);
+long sys_linkat(SYSCALL_ARGS);
+long sys_symlink(SYSCALL_ARGS);
+long sys_symlinkat(SYSCALL_ARGS);
+long sys_readlink(SYSCALL_ARGS);
+long sys_readlinkat(SYSCALL_ARGS);
+long sys_chdir(SYSCALL_ARGS);
+long sys_fchdir(SYSCALL_ARGS);
+long sys_getcwd(SYSCALL_ARGS);
+long sys_truncate(SYSCALL_ARGS);
+long sys_ftruncate(SYSCALL_ARGS);
+long sys_fsync(SYSCALL_ARGS);
+long sys_fdatasync(SYSCALL_ARGS);
+long sys_syncfs(SYSCALL_ARGS);
+long sys_sync(SYSCALL_ARGS);
+long sys_access(SYSCALL_ARGS);
+long sys_faccessat(SYSCALL_ARGS);
+long sys_faccessat2(SYSCALL_ARGS);
+long sys_getdents64(SYSCALL_ARGS);
+long sys_sendfile(SYSCALL_ARGS);
+long sys_copy_file_range(SYSCALL_ARGS);
+long sys_stat(SYSCALL_ARGS);
+long sys_fstat(SYSCALL_ARGS);
+long sys_lstat(SYSCALL_ARGS);
+long sys_newfstatat(SYSCALL_ARGS);
+long sys_statx(SYSCALL_ARGS);
+long sys_statfs(SYSCALL_ARGS);
+long sys_fstatfs(SYSCALL_ARGS);
+long sys_chmod(SYSCALL_ARGS);
+long sys_fchmod(SYSCALL_ARGS);
+long sys_fchmodat(SYSCALL_ARGS);
+long sys_chown(SYSCALL_ARGS);
+long sys_fchown(SYSCALL_ARGS);
+long sys_lchown(SYSCALL_ARGS);
+long sys_fchownat(SYSCALL_ARGS);
+long sys_utimensat(SYSCALL_ARGS);
+long sys_futimesat(SYSCALL_ARGS);
+long sys_utimes(SYSCALL_ARGS);
+long sys_utime(SYSCALL_ARGS);
+
 /* ---- shim/strace.c ---- */
 void strace_enter(long nr, const uint64_t args[6]);
 void strace_exit(long nr, const uint64_t args[6], long ret);

@@ -8,6 +8,7 @@
 #include "shim/shim.h"
 
 extern const uint8_t guest_elf_start[], guest_elf_end[];
+extern const uint8_t rootfs_tar_start[], rootfs_tar_end[];
 
 static struct kcmdline cmdline;
 static struct exec_info exec;
@@ -67,6 +68,15 @@ cloister_main(void)
 		klog_always("cloister: no memory for the console");
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
+	if (vfs_init(rootfs_tar_start, (size_t)(rootfs_tar_end -
+	    rootfs_tar_start)) != 0) {
+		klog_always("cloister: no memory for the root file system");
+		plat_exit(PLAT_EXIT_NOMEM);
+	}
+	procfs_set_facts(fs_proc_facts);
+	procfs_set_exe(cmdline.argv[0], guest_elf_start, (size_t)(guest_elf_end -
+	    guest_elf_start), cmdline.argc, (const char *const *)cmdline.argv,
+	    cmdline.envc, (const char *const *)cmdline.envp);
 	plat_set_upcalls(&upcalls);
 	fill_exec_args(&exec.args);
 	rc = exec_load(guest_elf_start, (size_t)(guest_elf_end -

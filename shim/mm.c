@@ -1,8 +1,7 @@
 /*
  * Memory syscalls: flag decoding and Linux's argument rules; the address
- * space logic itself is kernel/vm.c.  Only anonymous memory exists until
- * the filesystem arrives: a file mapping gets EBADF (no such descriptor)
- * or ENODEV (the console cannot be mapped).
+ * space logic itself is kernel/vm.c.  File mappings are private copies
+ * filled at mmap time (mmap_file).
  */
 #include "shim/internal.h"
 
@@ -32,6 +31,86 @@
 #define PROT_GROWSDOWN		0x01000000
 #define PROT_GROWSUP		0x02000000
 
+#define EOVERFLOW	75
+
+/* Fill the pages of [addr, addr + len) from f at off, by copy. */
+static long
+fill_from_file(struct file *f, uint64_t addr, uint64_t len, uint64_t off)
+{
+	for (uint64_t done = 0; done < len; done += PAGE_SIZE) {
+		void *page = plat_pages_alloc(0);
+		long n;
+
+		if (page == NULL)
+			return -ENOMEM;
+		n = file_pread(f, page, PAGE_SIZE, off + done);
+		if (n <= 0) {
+			plat_pages_free(page, 0);
+			return n;	/* past the end: zero pages on demand */
+		}
+		n = vm_map_file_page(addr + done, page);
+		if (n != 0)
+			return n;
+	}
+	return 0;
+}
+
+/*
+ * A file mapping: private copies of the file's pages, read at mmap
+ * time (so later writes to the file do not show through).  A shared
+ * mapping that may write would have to reach the file: ENODEV, said
+ * once.  /dev/zero maps as anonymous memory, as on Linux.
+ */
+static long
+mmap_file(uint64_t addr, uint64_t len, unsigned prot, uint64_t flags,
+    unsigned vmflags, int fd, uint64_t off)
+{
+	static bool logged;
+	struct file *f = fd_get(fd);
+	uint32_t acc;
+	long rc;
+
+	if (f == NULL)
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if (vfs_file_is_devzero(f))
+		rc = 0;
+	else if (f->flags & O_PATH)
+		rc = -EBADF;
+	else if (acc == O_WRONLY || ((flags & MAP_TYPE) != MAP_PRIVATE &&
+	    (prot & PROT_WRITE) && acc != O_RDWR))
+		rc = -EACCES;
+	else if (f->ops->pread == NULL)
+		rc = -ENODEV;
+	else if (off + PAGE_ALIGN_UP(len) < off)
+		rc = -EOVERFLOW;
+	else if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE))
+		rc = -ENODEV;
+	else
+		rc = 1;
+	if (rc == -ENODEV && f->ops->pread != NULL && !logged) {
+		logged = true;
+		klog("shim: writable shared file mappings are not supported: "
+		    "ENODEV (logged once)");
+	}
+	if (rc <= 0) {
+		file_put(f);
+		return rc < 0 ? rc : vm_mmap(addr, len, prot, vmflags);
+	}
+	rc = vm_mmap(addr, len, prot, vmflags);
+	if (rc >= 0) {
+		long frc = fill_from_file(f, (uint64_t)rc, PAGE_ALIGN_UP(len),
+		    off);
+
+		if (frc != 0) {
+			vm_munmap((uint64_t)rc, len);
+			rc = frc;
+		}
+	}
+	file_put(f);
+	return rc;
+}
+
 long
 sys_mmap(SYSCALL_ARGS)
 {
@@ -51,8 +130,6 @@ sys_mmap(SYSCALL_ARGS)
 	default:
 		return -EINVAL;
 	}
-	if (!(flags & MAP_ANONYMOUS))
-		return (int64_t)fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;
 	if (flags & MAP_HUGETLB)
 		return -ENOMEM;		/* no huge page pool */
 	if (flags & MAP_FIXED)
@@ -61,6 +138,8 @@ sys_mmap(SYSCALL_ARGS)
 		vmflags |= VM_FIXED_NOREPLACE;
 	if (flags & MAP_NORESERVE)
 		vmflags |= VM_NORESERVE;
+	if (!(flags & MAP_ANONYMOUS))
+		return mmap_file(addr, len, prot, flags, vmflags, (int)fd, off);
 	/* Anonymous shared memory: one process, so private suffices. */
 	return vm_mmap(addr, len, prot, vmflags);
 }
