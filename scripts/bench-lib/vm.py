@@ -1,0 +1,218 @@
+"""Running the guest on either system, with QEMU timed alone."""
+import atexit
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from common import ICOUNT, LIB, MEM_MIB, OUT, ROOT, RUN_TIMEOUT, log
+
+LINUX_APPEND = "console=ttyS0 quiet panic=-1 rdinit=/init --"
+
+# QEMU flags shared by both systems when no Cloister run was captured;
+# normally they are copied from scripts/run's own command line.
+DEFAULT_FLAGS = ["-M", "pc", "-nodefaults", "-display", "none", "-no-reboot",
+                 "-debugcon", "null",
+                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+                 "-accel", "tcg", "-cpu", "max",
+                 "-chardev", "stdio,id=con,signal=off",
+                 "-serial", "chardev:con"]
+# Flags that name one system's payload or are per-run, with their arity.
+PER_RUN_FLAGS = {"-kernel": 1, "-initrd": 1, "-append": 1, "-m": 1,
+                 "-gdb": 1, "-S": 0, "-icount": 1}
+
+
+class Run:
+    """One VM run: exit status, guest output, parsed BENCH lines, wall time
+    from QEMU start to QEMU exit (None if QEMU was never started)."""
+
+    def __init__(self, rc, out, err, wall, argv):
+        self.rc, self.out, self.err, self.wall, self.argv = \
+            rc, out, err, wall, argv
+        self.bench = parse_bench(out)
+
+    def result(self, mode):
+        """The BENCH fields of mode, or None when it failed or is absent."""
+        r = self.bench.get(mode)
+        return None if r is None or "error" in r else r
+
+    def why(self, mode):
+        """Why mode has no result, in a few words."""
+        r = self.bench.get(mode)
+        if r is not None and "error" in r:
+            return "guest reports %s (%s)" % (r["error"], r.get("what", "?"))
+        if self.rc == 2 and "not available yet" in self.err:
+            return self.err.strip().splitlines()[-1]
+        tail = " ".join(self.err.strip().splitlines()[-1:])
+        return "exit status %s, no result line%s" % (
+            self.rc, (": " + tail[:120]) if tail else "")
+
+
+def parse_bench(text):
+    """{mode: {key: value}} from "BENCH mode key=value..." lines."""
+    res = {}
+    for line in text.replace("\r", "").splitlines():
+        m = re.search(r"BENCH (\S+)((?: \S+=\S+)*)\s*$", line)
+        if not m:
+            continue
+        fields = dict(kv.split("=", 1) for kv in m.group(2).split())
+        res[m.group(1)] = fields
+    return res
+
+
+class Qemu:
+    """Launches QEMU through qemu-wrap, directly (Linux) or inside
+    scripts/run (Cloister), and times QEMU alone."""
+
+    def __init__(self):
+        self.real = shutil.which("qemu-system-x86_64")
+        if self.real is None:
+            sys.exit("bench: qemu-system-x86_64 not found")
+        # Private to this process: two benches may share build/bench.
+        self.tmp = tempfile.mkdtemp(prefix="run-", dir=OUT)
+        atexit.register(shutil.rmtree, self.tmp, True)
+        self.bindir = os.path.join(self.tmp, "bin")
+        os.makedirs(self.bindir, exist_ok=True)
+        link = os.path.join(self.bindir, "qemu-system-x86_64")
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.symlink(os.path.join(LIB, "qemu-wrap"), link)
+        self.stamp = os.path.join(self.tmp, "qemu.stamp")
+        self.argv_file = os.path.join(self.tmp, "qemu.argv")
+        self.n = 0
+
+    def env(self, icount):
+        e = dict(os.environ)
+        e.update(PATH=self.bindir + os.pathsep + e["PATH"], LC_ALL="C",
+                 BENCH_REAL_QEMU=self.real, BENCH_QEMU_STAMP=self.stamp,
+                 BENCH_QEMU_ARGV=self.argv_file,
+                 BENCH_QEMU_EXTRA=ICOUNT if icount else "")
+        return e
+
+    def run(self, cmd, icount=False, timeout=RUN_TIMEOUT, label=""):
+        """Run cmd (which starts QEMU once) and return a Run."""
+        for f in (self.stamp, self.argv_file):
+            if os.path.exists(f):
+                os.unlink(f)
+        self.n += 1
+        outp = os.path.join(self.tmp, "run.out")
+        errp = os.path.join(self.tmp, "run.err")
+        with open(outp, "w") as out, open(errp, "w") as err:
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                 stderr=err, env=self.env(icount))
+            start, end = self._time_qemu(p, timeout)
+            try:
+                rc = p.wait(timeout=max(1, timeout))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                rc = p.wait()
+        with open(outp, errors="replace") as f:
+            out = f.read()
+        with open(errp, errors="replace") as f:
+            err = f.read()
+        argv = None
+        if os.path.exists(self.argv_file):
+            with open(self.argv_file) as f:
+                argv = f.read().splitlines()
+        wall = end - start if start is not None and end is not None else None
+        log("### run %d %s%s\n$ %s\nqemu argv: %s\nrc=%s wall=%s\n"
+            "--- stdout\n%s--- stderr\n%s" % (
+                self.n, label, " (icount)" if icount else "", " ".join(cmd),
+                argv, rc, wall, out, err))
+        return Run(rc, out, err, wall, argv)
+
+    def _time_qemu(self, p, timeout):
+        """Wait for QEMU (started by p or its children) to start and exit;
+        return (start, end) in epoch seconds, or (None, None) when p ended
+        without starting QEMU."""
+        deadline = time.time() + timeout
+        stamp = None
+        while stamp is None and time.time() < deadline:
+            if os.path.exists(self.stamp):
+                with open(self.stamp) as f:
+                    words = f.read().split()
+                if len(words) == 2:
+                    stamp = (int(words[0]), float(words[1]))
+                    break
+            if p.poll() is not None:
+                break
+            time.sleep(0.001)
+        if stamp is None:
+            return None, None
+        pid, start = stamp
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            return start, time.time()
+        try:
+            select.select([fd], [], [], max(0, deadline - time.time()))
+        finally:
+            os.close(fd)
+        return start, time.time()
+
+
+def common_flags(cloister_argv):
+    """The QEMU flags of a Cloister run minus what is per system or per run;
+    the Linux microVM gets exactly these."""
+    if not cloister_argv:
+        return list(DEFAULT_FLAGS), "defaults (no Cloister run captured)"
+    flags, i = [], 0
+    while i < len(cloister_argv):
+        a = cloister_argv[i]
+        if a in PER_RUN_FLAGS:
+            i += 1 + PER_RUN_FLAGS[a]
+            continue
+        if a == "-debugcon":            # Cloister's kernel log; Linux: none
+            flags += [a, "null"]
+            i += 2
+            continue
+        flags.append(a)
+        i += 1
+    return flags, "copied from scripts/run"
+
+
+class Systems:
+    """Run the guest on either system."""
+
+    def __init__(self, qemu, guest, vmlinuz, probe, initrds, rootfs):
+        self.q, self.guest, self.vmlinuz, self.probe = \
+            qemu, guest, vmlinuz, probe
+        self.initrds, self.rootfs = initrds, rootfs
+        self.flags, self.flags_from = common_flags(None)
+
+    def adopt_flags(self, run):
+        if run.argv:
+            self.flags, self.flags_from = common_flags(run.argv)
+
+    def linux(self, args, initrd="hello", mem=MEM_MIB, icount=False,
+              timeout=RUN_TIMEOUT, kernel=None):
+        cmd = ["qemu-system-x86_64"] + self.flags + [
+            "-m", str(mem), "-kernel", kernel or self.vmlinuz,
+            "-initrd", self.initrds[initrd],
+            "-append", LINUX_APPEND + " " + " ".join(args)]
+        # Through the wrapper on PATH, like scripts/run's QEMU.
+        cmd[0] = os.path.join(self.q.bindir, "qemu-system-x86_64")
+        return self.q.run(cmd, icount, timeout, "linux " + " ".join(args))
+
+    def probe_fw(self, icount=False):
+        """Firmware time on the Linux path: TSC ticks at the probe's first
+        instruction."""
+        r = self.linux(["hello"], kernel=self.probe, icount=icount,
+                       timeout=60)
+        m = re.search(r"PROBE tsc=0x([0-9a-f]{16})", r.out)
+        return int(m.group(1), 16) if m else None
+
+    def cloister(self, args, mem=MEM_MIB, icount=False, rootfs=False,
+                 timeout=RUN_TIMEOUT):
+        cmd = [os.path.join(ROOT, "scripts", "run"), "--quiet",
+               "--mem", str(mem), "--accel", "tcg",
+               "--timeout", str(timeout)]
+        if rootfs:
+            cmd += ["--rootfs", self.rootfs]
+        cmd += [self.guest] + args
+        return self.q.run(cmd, icount, timeout + 30,
+                          "cloister " + " ".join(args))
