@@ -57,6 +57,7 @@ static const struct pentry pid_table[] = {
 static struct vnode *proc_root;
 static struct vnode *exe_vn;		/* /proc/self/exe's file */
 static const char *exe_path;
+static char exe_buf[VFS_PATH_MAX];
 
 static struct vnode *
 pnode(struct vnode *parent, uint16_t kind, uint32_t mode, int32_t arg)
@@ -91,6 +92,13 @@ void
 procfs_set_exe(const char *path, const void *elf, size_t len, int argc,
     const char *const *argv, int envc, const char *const *envp)
 {
+	/* Linux shows an absolute path; glibc's static startup relies on it. */
+	if (path != NULL && path[0] != '/') {
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		ksnprintf(exe_buf, sizeof(exe_buf), "/%s", path);
+		path = exe_buf;
+	}
 	exe_path = path;
 	procfs_set_args(argc, argv, envc, envp);
 	if (exe_vn == NULL)

@@ -633,7 +633,7 @@ long sys_tkill(SYSCALL_ARGS);
 long sys_tgkill(SYSCALL_ARGS);
 long sys_pause(SYSCALL_ARGS);
 
-/* ---- Files and the file tree (shim/fs.c, fs_at.c, stat.c, fsattr.c) ---- */
+/* ---- Files and the file tree (shim/fs.c, fsio.c, stat.c, fsattr.c) ---- */
 
 /*
  * fs_path_in: copy the user path at u into a new kernel buffer (kfree
