@@ -236,7 +236,7 @@ def make_metrics():
     for _, key, label, short, unit, tgt in MICRO:
         ms.append(Metric(key, label, short, unit, tgt and ("ratio", tgt)))
     for _, key, label, short, unit, tgt in MICRO:
-        u = "M instr" if unit == "ms" else unit.replace("ns", "instr")
+        u = "virtual " + unit
         ms.append(Metric(key + "_icount", label + ", icount",
                          short + "\\n[icount]", u, tgt and ("ratio", tgt)))
     ms.append(Metric("image_size", "image size (kernel, no guest)",
@@ -301,8 +301,10 @@ def main():
     print("Linux: %s, vmlinuz; initramfs /init = the same static guest "
           "(tests/bench/bench.c)." % linux_pkg)
     print("Units are lower-is-better; ratio = Linux / Cloister, so above 1x "
-          "favours Cloister.  icount rows: %s, 1 virtual ns = 1 guest "
-          "instruction, so they count instructions (kernel + user)." % ICOUNT)
+          "favours Cloister.  icount rows: %s: each guest instruction "
+          "(kernel or user) advances the virtual clock by 1 ns, and time the "
+          "vCPU spends halted jumps to the next timer, so virtual ns are "
+          "instructions plus idle waits; repeatable run to run." % ICOUNT)
     notes.append(
         "host load average %.1f at the start, %.1f at the end, on %d cores: "
         "TCG timings slow down on a busy host, icount rows do not" % (

@@ -6,7 +6,7 @@
 set terminal pngcairo size 1600,760 font "DejaVu Sans,11" noenhanced
 set output outfile
 set datafile missing "?"
-set title "Cloister vs a Linux microVM in the same QEMU (TCG), same static guest: Linux / Cloister per metric\nabove 1x Cloister is faster or smaller; n/a: Cloister cannot run it yet; [icount]: -icount shift=0, instructions"
+set title "Cloister vs a Linux microVM in the same QEMU (TCG), same static guest: Linux / Cloister per metric\nabove 1x Cloister is faster or smaller; n/a: Cloister cannot run it yet; [icount]: -icount shift=0, 1 virtual ns per instruction"
 set logscale y
 set yrange [ymin:ymax]
 set ylabel "Linux / Cloister (log scale)"

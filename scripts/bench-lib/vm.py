@@ -189,20 +189,19 @@ class Systems:
             self.flags, self.flags_from = common_flags(run.argv)
 
     def linux(self, args, initrd="hello", mem=MEM_MIB, icount=False,
-              timeout=RUN_TIMEOUT, kernel=None):
-        cmd = ["qemu-system-x86_64"] + self.flags + [
-            "-m", str(mem), "-kernel", kernel or self.vmlinuz,
-            "-initrd", self.initrds[initrd],
-            "-append", LINUX_APPEND + " " + " ".join(args)]
-        # Through the wrapper on PATH, like scripts/run's QEMU.
-        cmd[0] = os.path.join(self.q.bindir, "qemu-system-x86_64")
-        return self.q.run(cmd, icount, timeout, "linux " + " ".join(args))
+              timeout=RUN_TIMEOUT, kernel=None, label="linux"):
+        # Through the wrapper, like scripts/run's QEMU.
+        cmd = [os.path.join(self.q.bindir, "qemu-system-x86_64")] + \
+            self.flags + ["-m", str(mem), "-kernel", kernel or self.vmlinuz,
+                          "-initrd", self.initrds[initrd],
+                          "-append", LINUX_APPEND + " " + " ".join(args)]
+        return self.q.run(cmd, icount, timeout, label + " " + " ".join(args))
 
     def probe_fw(self, icount=False):
         """Firmware time on the Linux path: TSC ticks at the probe's first
         instruction."""
         r = self.linux(["hello"], kernel=self.probe, icount=icount,
-                       timeout=60)
+                       timeout=60, label="probe-bzimage")
         m = re.search(r"PROBE tsc=0x([0-9a-f]{16})", r.out)
         return int(m.group(1), 16) if m else None
 
