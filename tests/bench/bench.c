@@ -14,9 +14,9 @@
  * Times come from clock_gettime(CLOCK_MONOTONIC) inside the guest.  A
  * microbenchmark runs BATCHES batches after one warm-up batch and reports
  * the median batch; batches of slow operations stop early after a time
- * budget (iters= then says how many ran).  Under `qemu -icount shift=0` every guest instruction
- * advances the virtual clock by 1 ns, so ns_per_op there reads as
- * instructions per operation.
+ * budget (iters= then says how many ran).  Under `qemu -icount shift=0`
+ * every guest instruction advances the virtual clock by 1 ns, so ns_per_op
+ * there reads as instructions per operation (plus any idle wait).
  *
  * When it runs as PID 1 (Linux's /init) it powers the machine off at the
  * end, since init may not exit.
