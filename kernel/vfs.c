@@ -57,8 +57,6 @@ open_found(struct walk *w, uint32_t flags, bool created,
 		rc = vnode_permission(vn, may);
 		if (rc != 0)
 			return rc;
-		if (vn->kind == VN_PROC && (may & MAY_WRITE))
-			return -EACCES;
 	}
 	if ((flags & O_TRUNC) && vn->kind == VN_REG && vn->size != 0) {
 		rc = fdata_truncate(vn, 0);
@@ -79,9 +77,7 @@ open_create(struct walk *w, uint32_t mode)
 
 	if (w->slash)
 		return -EISDIR;
-	if (w->dir->kind == VN_PROC)
-		return -EACCES;
-	if (w->dir->dead)
+	if (w->dir->kind == VN_PROC || w->dir->dead)
 		return -ENOENT;
 	rc = vnode_permission(w->dir, MAY_WRITE | MAY_EXEC);
 	if (rc != 0)
@@ -221,7 +217,7 @@ vfs_truncate(int dirfd, const char *path, int64_t len)
 	if (is_dir(w.vn))
 		rc = -EISDIR;
 	else if (w.vn->kind == VN_PROC)
-		rc = -EACCES;
+		rc = 1;			/* accepted and ignored, as Linux */
 	else if (w.vn->kind != VN_REG)
 		rc = -EINVAL;
 	else
@@ -231,7 +227,7 @@ vfs_truncate(int dirfd, const char *path, int64_t len)
 	if (rc == 0)
 		vnode_touch(w.vn, VT_MTIME | VT_CTIME);
 	walk_done(&w);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 /* The vnode an attribute change applies to; 1 for a non-tree file. */
@@ -245,12 +241,8 @@ attr_walk(int dirfd, const char *path, int atflags, struct walk *w)
 	rc = walk(dirfd, path, at_walk_flags(atflags, true), w);
 	if (rc != 0)
 		return rc;
-	if (w->file != NULL)
-		return 1;		/* pipes and the console: nothing kept */
-	if (w->vn->kind == VN_PROC) {
-		walk_done(w);
-		return -EPERM;
-	}
+	if (w->file != NULL || w->vn->kind == VN_PROC)
+		return 1;		/* pipes, the console, /proc: not kept */
 	if (vfs_fsuid() != 0 && vfs_fsuid() != w->vn->uid) {
 		walk_done(w);
 		return -EPERM;

@@ -20,9 +20,7 @@ may_create(const struct walk *w)
 {
 	if (w->dot || w->vn != NULL)
 		return -EEXIST;
-	if (w->dir->kind == VN_PROC)
-		return -EACCES;
-	if (w->dir->dead)
+	if (w->dir->kind == VN_PROC || w->dir->dead)
 		return -ENOENT;
 	return vnode_permission(w->dir, MAY_WRITE | MAY_EXEC);
 }
@@ -213,7 +211,7 @@ unlink_checks(const struct walk *w)
 	if (is_dir(w->vn))
 		return -EISDIR;
 	if (w->dir->kind == VN_PROC)
-		return -EACCES;
+		return -EPERM;
 	return vnode_permission(w->dir, MAY_WRITE | MAY_EXEC);
 }
 

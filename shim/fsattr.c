@@ -42,11 +42,27 @@ sys_fchmodat(SYSCALL_ARGS)
 	return do_chmod((int)a0, a1, (uint32_t)a2, 0);
 }
 
+/* fchmod and fchown need a real descriptor: not O_PATH (EBADF). */
+static long
+real_fd(int fd)
+{
+	struct file *f = fd_get(fd);
+	bool path;
+
+	if (f == NULL)
+		return -EBADF;
+	path = (f->flags & O_PATH) != 0;
+	file_put(f);
+	return path ? -EBADF : 0;
+}
+
 long
 sys_fchmod(SYSCALL_ARGS)
 {
-	if ((int)a0 == AT_FDCWD)
-		return -EBADF;
+	long rc = real_fd((int)a0);
+
+	if (rc != 0)
+		return rc;
 	return vfs_chmod((int)a0, "", (uint32_t)a1, AT_EMPTY_PATH);
 }
 
@@ -88,8 +104,10 @@ sys_fchownat(SYSCALL_ARGS)
 long
 sys_fchown(SYSCALL_ARGS)
 {
-	if ((int)a0 == AT_FDCWD)
-		return -EBADF;
+	long rc = real_fd((int)a0);
+
+	if (rc != 0)
+		return rc;
 	return vfs_chown((int)a0, "", (uint32_t)a1, (uint32_t)a2,
 	    AT_EMPTY_PATH);
 }

@@ -188,12 +188,19 @@ sys_sendfile(SYSCALL_ARGS)
 	return rc;
 }
 
-static bool
-regular(struct file *f)
+/* Linux's generic_file_rw_checks: directories, then other non-files. */
+static long
+copy_types(struct file *in, struct file *out)
 {
-	struct kstat st;
+	struct kstat a, b;
 
-	return file_stat(f, &st) == 0 && (st.mode & S_IFMT) == S_IFREG;
+	file_stat(in, &a);
+	file_stat(out, &b);
+	if ((a.mode & S_IFMT) == S_IFDIR || (b.mode & S_IFMT) == S_IFDIR)
+		return -EISDIR;
+	if ((a.mode & S_IFMT) != S_IFREG || (b.mode & S_IFMT) != S_IFREG)
+		return -EINVAL;
+	return 0;
 }
 
 long
@@ -208,11 +215,11 @@ sys_copy_file_range(SYSCALL_ARGS)
 	    offset_in(a1, &inoff, &pin);
 	if (rc == 0)
 		rc = offset_in(a3, &outoff, &pout);
+	if (rc == 0)
+		rc = copy_types(in, out);
 	if (rc == 0 && ((in->flags & O_ACCMODE) == O_WRONLY ||
 	    (out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_APPEND)))
 		rc = -EBADF;
-	if (rc == 0 && (!regular(in) || !regular(out)))
-		rc = -EINVAL;
 	if (rc == 0 && in == out) {
 		int64_t ip = pin ? inoff : (int64_t)in->pos;
 		int64_t op = pout ? outoff : (int64_t)out->pos;

@@ -49,7 +49,15 @@ run_tmp
 fixture=$RUN_TMP/fixture
 make_fixture "$fixture"
 
-# run_fs NAME ELF: one guest natively and in Cloister, compared.
+# Arguments for the guests that need them.
+guest_args() {
+	case $1 in
+	fs_proc) ARGS=(arg) ;;
+	*) ARGS=() ;;
+	esac
+}
+
+# run_fs NAME ELF ARGS...: one guest natively and in Cloister, compared.
 run_fs() {
 	local name=$1 elf=$2 nat=$RUN_TMP/n.$BASHPID cl=$RUN_TMP/c.$BASHPID
 	local envargs=() e cl_out cl_err cl_status abs=$elf
@@ -60,7 +68,8 @@ run_fs() {
 	for e in "${GUEST_ENV[@]}"; do envargs+=(--env "$e"); done
 	new_run_files
 	scripts/run --quiet --accel "$ACCEL" --timeout "$RUN_TIMEOUT" --rootfs "$cl" \
-		"${envargs[@]}" "$elf" </dev/null >"$RUN_STDOUT" 2>"$RUN_STDERR"
+		"${envargs[@]}" "$elf" "${@:3}" </dev/null >"$RUN_STDOUT" \
+		2>"$RUN_STDERR"
 	cl_status=$? cl_out=$RUN_STDOUT cl_err=$RUN_STDERR
 	new_run_files
 	(
@@ -69,7 +78,7 @@ run_fs() {
 		ulimit -n 1024
 		umask 022
 		exec timeout "$RUN_TIMEOUT" env -i "${GUEST_ENV[@]}" \
-			"$abs"
+			"$abs" "${@:3}"
 	) </dev/null 2>&1 | cat >"$RUN_STDOUT"
 	local nat_status=${PIPESTATUS[0]}
 	if cmp -s "$RUN_STDOUT" "$cl_out" && [[ $nat_status == "$cl_status" ]]
@@ -102,8 +111,9 @@ for src in tests/guests/fs_*.c; do
 		while (($(jobs -rp | wc -l) >= JOBS)); do
 			wait -n
 		done
+		guest_args "$base"
 		run_fs "fs/$libc/$base" "$BUILD/guests/$libc/$base" \
-			>"$results/$i" &
+			"${ARGS[@]}" >"$results/$i" &
 	done
 done
 wait

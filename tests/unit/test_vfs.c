@@ -430,7 +430,7 @@ test_links_and_nodes(void)
 	CHECK(vfs_mkdir(AT_FDCWD, "/tmp", 0755) == -EEXIST);
 	CHECK(vfs_mkdir(AT_FDCWD, "/tmp/new/", 0755) == 0);
 	CHECK(vfs_mkdir(AT_FDCWD, "/tmp/a/b", 0755) == -ENOENT);
-	CHECK(vfs_mkdir(AT_FDCWD, "/proc/x", 0755) == -EACCES);
+	CHECK(vfs_mkdir(AT_FDCWD, "/proc/x", 0755) == -ENOENT);
 }
 
 static void
@@ -631,11 +631,11 @@ test_proc(void)
 	CHECK(strcmp(slurp("/proc/self/fd/0"), "root:x:0:0\n") == 0);
 	CHECK(stat_mode("/proc/self/fd/7", 0, NULL) == -ENOENT);
 	CHECK(stat_mode("/proc/self/fd/00", 0, NULL) == -ENOENT);
-	CHECK(open_fd("/proc/meminfo", O_WRONLY, 0) == -EACCES);
+	CHECK(open_fd("/proc/meminfo", O_WRONLY, 0) >= 0);	/* root may */
 	CHECK(strstr(listing("/proc"), " self ") != NULL);
 	CHECK(strstr(listing("/proc/self"), " maps ") != NULL);
 	CHECK(stat_mode("/proc/../etc/passwd", 0, NULL) == 0);
-	CHECK(vfs_unlink(AT_FDCWD, "/proc/meminfo", 0) == -EACCES);
+	CHECK(vfs_unlink(AT_FDCWD, "/proc/meminfo", 0) == -EPERM);
 	fd_reset();
 }
 
