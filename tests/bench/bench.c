@@ -107,24 +107,25 @@ cmp_double(const void *a, const void *b)
 static int
 run_batches(const char *mode, int (*op)(void), long iters, long check)
 {
+	long chunk = check > 0 ? check : iters;
+	long i, end, done = iters;
 	double per[BATCHES];
-	long i, done = iters;
 	int b, e;
 
 	for (b = -1; b < BATCHES; b++) {
-		uint64_t t0 = now_ns(CLOCK_MONOTONIC), t = 0;
+		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
 
-		for (i = 0; i < iters && t == 0; i++) {
-			if ((e = op()) != 0)
-				return fail(mode, "op", e);
-			if (check > 0 && (i + 1) % check == 0 &&
+		for (i = 0; i < iters;) {
+			end = iters - i > chunk ? i + chunk : iters;
+			for (; i < end; i++)
+				if ((e = op()) != 0)
+					return fail(mode, "op", e);
+			if (check > 0 &&
 			    now_ns(CLOCK_MONOTONIC) - t0 > BATCH_BUDGET_NS)
-				t = now_ns(CLOCK_MONOTONIC);
+				break;
 		}
-		if (t == 0)
-			t = now_ns(CLOCK_MONOTONIC);
 		if (b >= 0)
-			per[b] = (double)(t - t0) / i;
+			per[b] = (double)(now_ns(CLOCK_MONOTONIC) - t0) / i;
 		if (i < done)
 			done = i;
 	}
