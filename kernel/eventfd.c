@@ -30,14 +30,14 @@ eventfd_read(struct file *f, void *buf, size_t len)
 	return sizeof(v);
 }
 
-/* Takes the first 8 bytes of any longer buffer and says 8, as Linux. */
+/* Exactly 8 bytes (Linux 6.x refuses more, as it refuses less). */
 static long
 eventfd_write(struct file *f, const void *buf, size_t len)
 {
 	struct eventfd *e = f->priv;
 	uint64_t v;
 
-	if (len < sizeof(v))
+	if (len != sizeof(v))
 		return -EINVAL;
 	memcpy(&v, buf, sizeof(v));
 	if (v == UINT64_MAX)
@@ -63,6 +63,13 @@ eventfd_poll(struct file *f)
 	return mask;
 }
 
+/* noop_llseek: the position never moves. */
+static long
+eventfd_lseek(struct file *f, int64_t off, int whence)
+{
+	return (long)f->pos;
+}
+
 static void
 eventfd_release(struct file *f)
 {
@@ -73,6 +80,7 @@ static const struct file_ops eventfd_ops = {
 	.read = eventfd_read,
 	.write = eventfd_write,
 	.poll = eventfd_poll,
+	.lseek = eventfd_lseek,
 	.release = eventfd_release,
 };
 

@@ -50,8 +50,9 @@ user_usable(uint64_t u, size_t n, bool write)
 struct useg {
 	struct iovec_user v[UIO_MAXIOV];
 	int n;
-	size_t total;
-	bool truncated;		/* a buffer went bad part way */
+	size_t total;		/* usable bytes */
+	size_t wanted;		/* bytes asked for (clamped) */
+	bool truncated;		/* a buffer is unusable from some point */
 };
 
 /* Add a buffer; false once one is unusable (the rest are dropped). */
@@ -60,10 +61,11 @@ useg_add(struct useg *s, uint64_t base, uint64_t len, bool write)
 {
 	size_t ok;
 
-	if (len > MAX_RW_COUNT - s->total)
-		len = MAX_RW_COUNT - s->total;
+	if (len > MAX_RW_COUNT - s->wanted)
+		len = MAX_RW_COUNT - s->wanted;
 	if (len == 0)
 		return true;
+	s->wanted += len;
 	ok = user_usable(base, len, write);
 	if (ok < len)
 		s->truncated = true;
@@ -115,6 +117,33 @@ can_write(const struct file *f)
 }
 
 /*
+ * Buffers the guest cannot (wholly) take.  Linux copies after the file
+ * produced the data, so the file speaks first: an empty stream still
+ * says EAGAIN or end of file.  A pipe whose data does not fit the usable
+ * part fails the copy and keeps the data (pipe_read); other files lose
+ * what they produced (eventfd).  Returns 1 to go on with the usable
+ * part, else the result.
+ */
+static long
+read_unusable(struct file *f, const struct useg *s)
+{
+	size_t len = s->wanted < IO_CHUNK ? s->wanted : IO_CHUNK;
+	uint8_t *kbuf;
+	long n;
+
+	if (file_nread(f) > (long)s->total)
+		return -EFAULT;
+	if (s->total > 0)
+		return 1;
+	kbuf = kmalloc(len);
+	if (kbuf == NULL)
+		return -ENOMEM;
+	n = file_read(f, kbuf, len, 0);
+	kfree(kbuf);
+	return n > 0 ? -EFAULT : n;
+}
+
+/*
  * Read into the segments: chunk by chunk, only the first one waiting;
  * pos < 0 reads at the file position, else at pos (pread).
  */
@@ -125,14 +154,15 @@ read_segs(struct file *f, const struct useg *s, int64_t pos)
 	uint8_t *kbuf;
 	long n;
 
+	if (s->truncated && pos < 0) {
+		n = read_unusable(f, s);
+		if (n != 1)
+			return n;
+	} else if (s->truncated && s->total == 0) {
+		return -EFAULT;
+	}
 	if (s->total == 0)
 		return pos < 0 ? file_read(f, NULL, 0, 0) : 0;
-	/*
-	 * A stream whose data does not fit the usable part of a buffer that
-	 * goes bad: Linux's pipe_read fails the copy and keeps the data.
-	 */
-	if (s->truncated && pos < 0 && file_nread(f) > (long)s->total)
-		return -EFAULT;
 	kbuf = kmalloc(s->total < IO_CHUNK ? s->total : IO_CHUNK);
 	if (kbuf == NULL)
 		return -ENOMEM;
@@ -168,6 +198,14 @@ write_segs(struct file *f, const struct useg *s, int64_t pos)
 	uint8_t *kbuf;
 	long n;
 
+	/*
+	 * A pipe or the console copies a chunk in before writing any of it:
+	 * a bad byte in the first chunk is EFAULT (other files write the
+	 * good part, and so do streams for a later chunk).
+	 */
+	if (s->truncated && (s->total == 0 || (s->total < IO_CHUNK &&
+	    file_nread(f) >= 0)))
+		return -EFAULT;
 	if (s->total == 0)
 		return pos < 0 ? file_write(f, NULL, 0, 0) : 0;
 	kbuf = kmalloc(s->total < IO_CHUNK ? s->total : IO_CHUNK);
@@ -233,7 +271,7 @@ iov_segs(uint64_t uiov, uint64_t cnt, bool write, struct useg *s)
 	if (iov == NULL)
 		return -ENOMEM;
 	s->n = 0;
-	s->total = 0;
+	s->total = s->wanted = 0;
 	s->truncated = false;
 	rc = iov_fetch(uiov, cnt, iov);
 	for (uint64_t i = 0; rc == 0 && i < cnt; i++) {
@@ -245,32 +283,21 @@ iov_segs(uint64_t uiov, uint64_t cnt, bool write, struct useg *s)
 		if (!useg_add(s, iov[i].base, iov[i].len, write))
 			break;
 	}
-	if (rc == 0 && s->total == 0) {
-		for (uint64_t i = 0; i < cnt; i++) {
-			if (iov[i].len != 0) {
-				rc = -EFAULT;	/* the first buffer is bad */
-				break;
-			}
-		}
-	}
 	kfree(iov);
 	return rc;
 }
 
-/*
- * One buffer as segments: -EFAULT if it is unusable from the start or
- * leaves the user address space (access_ok).
- */
+/* One buffer as segments: -EFAULT if it leaves user space (access_ok). */
 static long
 buf_segs(uint64_t buf, uint64_t len, bool write, struct useg *s)
 {
 	s->n = 0;
-	s->total = 0;
+	s->total = s->wanted = 0;
 	s->truncated = false;
 	if (len != 0 && (buf >= USER_MAX || len > USER_MAX - buf))
 		return -EFAULT;
 	useg_add(s, buf, len, write);
-	return len != 0 && s->total == 0 ? -EFAULT : 0;
+	return 0;
 }
 
 /* The whole of read(2)...pwritev2(2), given the file and segments. */
@@ -300,7 +327,7 @@ rw(int fd, bool write, bool vector, uint64_t ubuf, uint64_t len,
 	}
 	rc = vector ? iov_segs(ubuf, len, !write, s) :
 	    buf_segs(ubuf, len, !write, s);
-	if (rc == 0 && vector && s->total == 0)
+	if (rc == 0 && vector && s->wanted == 0)
 		rc = 0;		/* nothing to move: 0, no call */
 	else if (rc == 0)
 		rc = write ? write_segs(f, s, pos) : read_segs(f, s, pos);
