@@ -115,13 +115,13 @@ dir_reserve(struct vnode *d, uint32_t n)
 	return dl_reserve(&d->dir.upper, n);
 }
 
+/* vn got a name in d (the caller dates the change). */
 static void
 linked(struct vnode *d, struct vnode *vn)
 {
 	vn->links++;
 	if (vn->kind == VN_DIR)
 		vn->dir.parent = d;
-	vnode_touch(d, VT_MTIME | VT_CTIME);
 }
 
 int
@@ -143,6 +143,7 @@ dir_add(struct vnode *d, const char *name, struct vnode *vn)
 			return rc;
 	}
 	linked(d, vn);
+	vnode_touch(d, VT_MTIME | VT_CTIME);
 	return 0;
 }
 
