@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian's busybox-static, one applet per run, over the fs fixture
-# (tests/integration/fs_lib.sh): natively in a copy of the fixture, in
+# (tests/integration/fs_lib.bash): natively in a copy of the fixture, in
 # Cloister with another copy as the root file system; stdout (stderr
 # joined) and the status must be identical.  Applets that fork (sh,
 # xargs, find -exec, tar -z, zcat...) are not here: Cloister has no
@@ -10,7 +10,7 @@
 # (each run is a fresh VM).  "PASS busybox/NAME".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/fs_lib.sh"
+source "$(dirname "$0")/fs_lib.bash"
 
 JOBS=${JOBS:-$(nproc)}
 BUSYBOX=${BUSYBOX:-/usr/bin/busybox}

@@ -7,7 +7,7 @@
 # pipe, a stream like Cloister's console.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/fs_lib.sh"
+source "$(dirname "$0")/fs_lib.bash"
 
 JOBS=${JOBS:-$(nproc)}
 

@@ -5,7 +5,7 @@
 # and the status must be identical.  "PASS mksh/script".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/fs_lib.sh"
+source "$(dirname "$0")/fs_lib.bash"
 
 MKSH=${MKSH:-/usr/lib/x86_64-linux-musl/bin/mksh}
 
