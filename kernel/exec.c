@@ -6,7 +6,8 @@
 #include "kernel/internal.h"
 
 #define STACK_SIZE		(8ull << 20)	/* RLIMIT_STACK default */
-#define STACK_BUILD_MAX		(256u << 10)	/* room for args + auxv */
+#define STACK_BUILD_MIN		(16u << 10)	/* room for args + auxv, */
+#define STACK_BUILD_MAX		(256u << 10)	/* doubled while too small */
 #define STACK_RAND_PAGES	(1u << 14)	/* 64 MiB of top offsets */
 #define PIE_RAND_PAGES		(1u << 28)	/* as mmap_rnd_bits = 28 */
 #define BRK_RAND_PAGES		(1u << 13)	/* 32 MiB, as Linux */
@@ -104,14 +105,19 @@ setup_stack(struct exec_stack_args *a, uint64_t *sp)
 	rc = vm_add(top - STACK_SIZE, top, PROT_READ | PROT_WRITE, VMR_STACK);
 	if (rc != 0)
 		return rc;
-	buf = kmalloc(STACK_BUILD_MAX);
-	if (buf == NULL)
-		return -ENOMEM;
-	rc = exec_stack_build(buf, STACK_BUILD_MAX, top, a, sp);
-	if (rc == 0)
-		rc = plat_copy_to_user(*sp, buf + STACK_BUILD_MAX - (top - *sp),
-		    top - *sp);
-	kfree(buf);
+	/* Start small (a large buffer costs its zeroing at every boot). */
+	for (size_t size = STACK_BUILD_MIN; size <= STACK_BUILD_MAX; size *= 2) {
+		buf = kmalloc(size);
+		if (buf == NULL)
+			return -ENOMEM;
+		rc = exec_stack_build(buf, size, top, a, sp);
+		if (rc == 0)
+			rc = plat_copy_to_user(*sp, buf + size - (top - *sp),
+			    top - *sp);
+		kfree(buf);
+		if (rc != -E2BIG)
+			break;
+	}
 	return rc;
 }
 

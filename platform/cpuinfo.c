@@ -45,8 +45,8 @@ cpu_log_features(void)
 	klog("cpu: APIC%s%s%s", cpu.x2apic ? " x2APIC" : " xAPIC",
 	    cpu.tsc_deadline ? ", TSC-deadline timer" : "",
 	    cpu.invariant_tsc ? ", invariant TSC" : "");
-	klog("cpu: TSC %llu.%03llu MHz (%s), FPU state %u bytes",
+	klog("cpu: TSC %llu.%03llu MHz (%s, +-%llu ppm), FPU state %u bytes",
 	    (unsigned long long)(plat_tsc_hz() / 1000000),
 	    (unsigned long long)(plat_tsc_hz() / 1000 % 1000), time_source(),
-	    cpu.xsave_size);
+	    (unsigned long long)time_uncertainty_ppm(), cpu.xsave_size);
 }

@@ -124,7 +124,10 @@ bool dmap_covers(uint64_t pa, uint64_t len);
 void uart_init(void);
 void uart_write(const char *s, size_t len);
 void time_init(uint64_t boot_tsc);
+/* Finish the TSC calibration time_init began (once, before timestamps). */
+void time_calibrate(void);
 const char *time_source(void);
+uint64_t time_uncertainty_ppm(void);
 void traps_init(void);
 /* Legacy PICs: remapped to VEC_IRQ_BASE, all masked (platform/pic.c). */
 void pic_init(void);

@@ -142,11 +142,13 @@ platform_start(struct boot_info *bi)
 		plat_set_loglevel(0);
 	klog("cloister: booting (%s)",
 	    boot.source == BOOT_SRC_UEFI ? "UEFI" : "multiboot1");
-	cpu_log_features();
 	early_memory();
 	uart_init();
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
+	/* The TSC measurement started in time_init overlapped the above. */
+	time_calibrate();
+	cpu_log_features();
 	stack_guard_init();
 	selftest_run(boot.cmdline);
 	klog("cloister: platform up at %llu us, %llu MiB free",

@@ -23,6 +23,7 @@ static uint64_t tsc_hz;
 static uint64_t ns_per_tick_q32;	/* nanoseconds per tick, 32.32 */
 static uint64_t wall_at_boot_ns;
 static const char *tsc_source = "none";
+static uint64_t calib_ppm;		/* PIT calibration's uncertainty */
 
 uint64_t
 plat_now_ns(void)
@@ -129,35 +130,52 @@ pit_best_sample(struct pit_sample *best)
 
 /*
  * TSC ticks per second from two narrow samples of the free-running PIT
- * counter about PIT_CALIB_MS apart (the method of Linux's
+ * counter at least PIT_CALIB_MS apart (the method of Linux's
  * quick_pit_calibrate): independent of how long the guest takes to
- * notice time passing.
+ * notice time passing.  The first sample is taken at time_init and the
+ * second at time_calibrate, so the boot work in between overlaps the
+ * measurement.  If the 16-bit counter ran out meanwhile (OUT2 high, more
+ * than 55 ms), it measures afresh.
  */
+static struct pit_sample pit_s0;
+static uint8_t pit_gate_saved;
+static bool pit_started;
+
+static void
+pit_start(void)
+{
+	pit_gate_saved = arch_inb(PIT_GATE);
+	arch_outb(PIT_GATE, (pit_gate_saved & ~0x02) | 0x01);	/* no beep */
+	arch_outb(PIT_CMD, 0xb0);	/* channel 2, lo/hi, mode 0, binary */
+	arch_outb(PIT_CH2, 0xff);
+	arch_outb(PIT_CH2, 0xff);
+	pit_best_sample(&pit_s0);
+	pit_started = true;
+}
+
 static uint64_t
 tsc_from_pit(void)
 {
 	uint32_t span = PIT_HZ * PIT_CALIB_MS / 1000;
-	struct pit_sample s0, s1;
+	struct pit_sample s1;
 	uint64_t spins = 0;
-	uint8_t gate;
 
-	gate = arch_inb(PIT_GATE);
-	arch_outb(PIT_GATE, (gate & ~0x02) | 0x01);	/* gate on, no beep */
-	arch_outb(PIT_CMD, 0xb0);	/* channel 2, lo/hi, mode 0, binary */
-	arch_outb(PIT_CH2, 0xff);
-	arch_outb(PIT_CH2, 0xff);
-	pit_best_sample(&s0);
+	if (!pit_started || (arch_inb(PIT_GATE) & 0x20))
+		pit_start();		/* not started, or it ran out */
 	do {
 		pit_sample(&s1);
-		if (++spins > 10000000ull || s1.count > s0.count)
+		if (++spins > 10000000ull || s1.count > pit_s0.count)
 			return 0;	/* PIT absent, stuck or wrapped */
-	} while ((uint32_t)(s0.count - s1.count) < span);
+	} while ((uint32_t)(pit_s0.count - s1.count) < span);
 	pit_best_sample(&s1);
-	arch_outb(PIT_GATE, gate);
-	if (s1.count >= s0.count)
+	arch_outb(PIT_GATE, pit_gate_saved);
+	if (s1.count >= pit_s0.count)
 		return 0;
 	tsc_source = "PIT calibration";
-	return arch_muldiv64(s1.tsc - s0.tsc, PIT_HZ, s0.count - s1.count);
+	calib_ppm = arch_muldiv64(pit_s0.window + s1.window, 1000000,
+	    s1.tsc - pit_s0.tsc);
+	return arch_muldiv64(s1.tsc - pit_s0.tsc, PIT_HZ,
+	    pit_s0.count - s1.count);
 }
 
 static uint8_t
@@ -213,11 +231,25 @@ rtc_read_epoch(void)
 	    min * 60 + sec;
 }
 
+/*
+ * Start timekeeping: the TSC rate from CPUID if stated, else the PIT
+ * measurement begins here and ends in time_calibrate().  Until then
+ * plat_now_ns() reads 0.
+ */
 void
 time_init(uint64_t tsc0)
 {
 	boot_tsc = tsc0 != 0 ? tsc0 : arch_rdtsc();
 	tsc_hz = tsc_from_cpuid();
+	if (tsc_hz == 0)
+		pit_start();
+	else
+		time_calibrate();
+}
+
+void
+time_calibrate(void)
+{
 	if (tsc_hz == 0)
 		tsc_hz = tsc_from_pit();
 	if (tsc_hz == 0) {
@@ -232,4 +264,11 @@ const char *
 time_source(void)
 {
 	return tsc_source;
+}
+
+/* The calibration's worst-case error in parts per million (0: exact). */
+uint64_t
+time_uncertainty_ppm(void)
+{
+	return calib_ppm;
 }
