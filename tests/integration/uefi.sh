@@ -26,6 +26,7 @@ then
 	fail uefi "build failed: make kernel.a guests uefi-loader (see stderr)"
 	exit 0
 fi
+run_tmp		# before the parallel runs, so they share one directory
 
 # uefi_run NAME [run options] -- ELF [ARGS...]: boot through UEFI; leaves
 # $RUN_TMP/NAME.out (stdout), NAME.err (kernel log, scripts/run) and
