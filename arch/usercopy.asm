@@ -22,35 +22,56 @@ section .text
 
 ; size_t arch_copy_from_user(void *dst, const void *usrc, size_t n)
 ; size_t arch_copy_to_user(void *udst, const void *src, size_t n)
-; Both are rep movsb with the fault (either side) recovered: rcx holds the
-; bytes left when a fault interrupts the string instruction.
+; Both are rep movsq for the bulk, then rep movsb for the tail, with the
+; fault (either side) recovered: rcx holds the elements left when a fault
+; interrupts a string instruction.  A fault in the bulk reports its whole
+; 8-byte element (and the tail) as not copied, so the count may be up to
+; 7 bytes short of the exact fault boundary, as Linux allows.
 global arch_copy_from_user
 global arch_copy_to_user
 arch_copy_from_user:
 arch_copy_to_user:
 	mov rcx, rdx
+	shr rcx, 3
+	and edx, 7
 	call smap_open
-.copy:
+.copyq:
+	rep movsq
+	mov rcx, rdx
+.copyb:
 	rep movsb
 .done:
 	call smap_close
 	mov rax, rcx
 	ret
-	EXTABLE .copy, .done
+.faultq:
+	lea rcx, [rcx * 8 + rdx]
+	jmp .done
+	EXTABLE .copyq, .faultq
+	EXTABLE .copyb, .done
 
 ; size_t arch_clear_user(void *udst, size_t n)
 global arch_clear_user
 arch_clear_user:
 	mov rcx, rsi
+	shr rcx, 3
+	and esi, 7
 	xor eax, eax
 	call smap_open
-.clear:
+.clearq:
+	rep stosq
+	mov rcx, rsi
+.clearb:
 	rep stosb
 .done:
 	call smap_close
 	mov rax, rcx
 	ret
-	EXTABLE .clear, .done
+.faultq:
+	lea rcx, [rcx * 8 + rsi]
+	jmp .done
+	EXTABLE .clearq, .faultq
+	EXTABLE .clearb, .done
 
 ; long arch_strnlen_user(const char *us, size_t max)
 ; Returns the string's length when it is at most max, max + 1 when no NUL
