@@ -313,6 +313,7 @@ struct vnode {
 	uint32_t refs;			/* open files, cwd, lookups under way */
 	uint64_t ino, dev, rdev, size;
 	uint64_t atime_ns, mtime_ns, ctime_ns;
+	struct vnode *prev, *next;	/* every vnode alive (vfs_reset) */
 	union {
 		struct vdir dir;	/* VN_DIR; VN_PROC directories: parent */
 		struct fdata data;	/* VN_REG */
@@ -357,6 +358,14 @@ uint64_t vfs_now(void);
 uint8_t vnode_dtype(const struct vnode *vn);
 /* Vnodes alive, for leak checks in tests. */
 uint64_t vnode_count(void);
+/*
+ * vfs_reset: free every vnode, archived ones too, and forget the root,
+ * the cwd and /proc (tests and fuzzers, between trees; no file of the
+ * tree may be open).  vnode_free_all is its vnode part.
+ */
+void vfs_reset(void);
+void vnode_free_all(void);
+void procfs_reset(void);
 
 /*
  * Directory lists (kernel/dir.c).  dir_lookup gives the visible vnode

@@ -33,6 +33,14 @@ vfs_set_root(struct vnode *vn)
 }
 
 void
+vfs_reset(void)
+{
+	vnode_free_all();
+	procfs_reset();
+	root = cwd = NULL;
+}
+
+void
 vfs_set_cwd(struct vnode *vn)
 {
 	vnode_get(vn);

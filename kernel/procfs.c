@@ -76,6 +76,12 @@ pnode(struct vnode *parent, uint16_t kind, uint32_t mode, int32_t arg)
 	return vn;
 }
 
+void
+procfs_reset(void)
+{
+	proc_root = exe_vn = NULL;	/* freed by vnode_free_all */
+}
+
 struct vnode *
 procfs_root(struct vnode *parent)
 {

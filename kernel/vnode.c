@@ -9,6 +9,7 @@
 
 static uint64_t next_ino = 2;		/* 1 is never used, as on Linux */
 static uint64_t live;
+static struct vnode *all;		/* every vnode alive, newest first */
 static uint32_t cur_fsuid, cur_fsgid;
 
 uint64_t
@@ -51,6 +52,10 @@ vnode_new(uint8_t kind, uint32_t mode)
 	vn->ino = next_ino++;
 	vn->dev = VFS_DEV_ROOT;
 	vn->atime_ns = vn->mtime_ns = vn->ctime_ns = vfs_now();
+	vn->next = all;
+	if (all != NULL)
+		all->prev = vn;
+	all = vn;
 	live++;
 	return vn;
 }
@@ -70,9 +75,16 @@ vnode_get(struct vnode *vn)
 	return vn;
 }
 
+/* Free vn's storage and vn; other vnodes are not touched. */
 static void
 vnode_free(struct vnode *vn)
 {
+	if (vn->prev != NULL)
+		vn->prev->next = vn->next;
+	else
+		all = vn->next;
+	if (vn->next != NULL)
+		vn->next->prev = vn->prev;
 	switch (vn->kind) {
 	case VN_DIR:
 		dir_free(vn);
@@ -83,9 +95,24 @@ vnode_free(struct vnode *vn)
 	case VN_LNK:
 		kfree(vn->target);
 		break;
+	case VN_PROC:
+		if ((vn->mode & S_IFMT) == S_IFDIR)
+			vnode_put(vn->dir.parent);
+		break;
 	}
 	live--;
 	kfree(vn);
+}
+
+void
+vnode_free_all(void)
+{
+	/* /proc's directories hold their parents: no puts now. */
+	for (struct vnode *vn = all; vn != NULL; vn = vn->next)
+		if (vn->kind == VN_PROC)
+			vn->kind = VN_SPECIAL;
+	while (all != NULL)
+		vnode_free(all);
 }
 
 static void

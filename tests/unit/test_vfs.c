@@ -89,6 +89,8 @@ static void
 fresh(void)
 {
 	fd_reset();
+	vfs_reset();
+	CHECK(vnode_count() == 0);
 	build_archive();
 	CHECK(vfs_init(ar, arlen) == 0);
 	vfs_set_cwd(vfs_root());
@@ -693,6 +695,26 @@ test_no_leaks(void)
 	CHECK(kheap_in_use() == heap);
 }
 
+/* vfs_reset takes everything, the archive's vnodes too. */
+static void
+test_reset_frees_all(void)
+{
+	size_t heap;
+
+	fd_reset();
+	vfs_reset();
+	heap = kheap_in_use();
+	build_archive();
+	CHECK(vfs_init(ar, arlen) == 0);
+	CHECK(write_file("/etc/passwd", O_APPEND, "more") == 0);
+	CHECK(slurp("/proc/self/status") != NULL);
+	CHECK(vfs_rename(AT_FDCWD, "/data", AT_FDCWD, "/tmp/d", 0) == 0);
+	vfs_reset();
+	CHECK(vnode_count() == 0);
+	CHECK(fdata_pages_total() == 0);
+	CHECK(kheap_in_use() == heap);
+}
+
 int
 main(void)
 {
@@ -712,5 +734,6 @@ main(void)
 	RUN(test_proc);
 	RUN(test_statfs_and_times);
 	RUN(test_no_leaks);
+	RUN(test_reset_frees_all);
 	return harness_done();
 }
