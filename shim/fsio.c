@@ -241,3 +241,64 @@ sys_copy_file_range(SYSCALL_ARGS)
 		file_put(out);
 	return rc;
 }
+
+#define POSIX_FADV_NOREUSE	5
+#define FALLOC_FL_KEEP_SIZE	0x01
+
+/*
+ * Advice about future access: checked as Linux checks it, then there is
+ * nothing to do, every file being in memory already.
+ */
+long
+sys_fadvise64(SYSCALL_ARGS)
+{
+	struct file *f = fd_get((int)a0);
+	struct kstat st;
+	long rc = 0;
+
+	if (f == NULL)
+		return -EBADF;
+	file_stat(f, &st);
+	if ((st.mode & S_IFMT) == S_IFIFO || file_is_pipe(f))
+		rc = -ESPIPE;
+	else if (a3 > POSIX_FADV_NOREUSE || (int64_t)a2 < 0)
+		rc = -EINVAL;
+	file_put(f);
+	return rc;
+}
+
+/*
+ * fallocate: mode 0 grows the file to cover the range (the memory comes
+ * at the first write, as on tmpfs without quotas); KEEP_SIZE has nothing
+ * to reserve.  Punching holes and the other modes: EOPNOTSUPP.
+ */
+long
+sys_fallocate(SYSCALL_ARGS)
+{
+	struct file *f = fd_get((int)a0);
+	int64_t off = (int64_t)a2, len = (int64_t)a3;
+	struct kstat st;
+	long rc = 0;
+
+	if (f == NULL)
+		return -EBADF;
+	file_stat(f, &st);
+	if (off < 0 || len <= 0)
+		rc = -EINVAL;
+	else if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+		rc = -EBADF;
+	else if ((st.mode & S_IFMT) == S_IFIFO || file_is_pipe(f))
+		rc = -ESPIPE;
+	else if ((st.mode & S_IFMT) == S_IFDIR)
+		rc = -EISDIR;
+	else if ((st.mode & S_IFMT) != S_IFREG)
+		rc = -ENODEV;
+	else if (a1 & ~(uint64_t)FALLOC_FL_KEEP_SIZE)
+		rc = -EOPNOTSUPP;
+	else if (off > INT64_MAX - len)
+		rc = -EFBIG;
+	else if (!(a1 & FALLOC_FL_KEEP_SIZE) && (uint64_t)(off + len) > st.size)
+		rc = file_truncate(f, (uint64_t)(off + len));
+	file_put(f);
+	return rc;
+}

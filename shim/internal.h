@@ -677,6 +677,8 @@ long sys_faccessat2(SYSCALL_ARGS);
 long sys_getdents64(SYSCALL_ARGS);
 long sys_sendfile(SYSCALL_ARGS);
 long sys_copy_file_range(SYSCALL_ARGS);
+long sys_fadvise64(SYSCALL_ARGS);
+long sys_fallocate(SYSCALL_ARGS);
 long sys_stat(SYSCALL_ARGS);
 long sys_fstat(SYSCALL_ARGS);
 long sys_lstat(SYSCALL_ARGS);

@@ -171,6 +171,40 @@ test_grow(void)
 	expect_ok("unlink", SYS1(SYS_unlink, "grow.bin"));
 }
 
+static void
+test_fallocate_fadvise(void)
+{
+	long fd = open3("alloc.bin", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	struct stat st;
+	int p[2];
+
+	expect_ok("fallocate", SYS4(SYS_fallocate, fd, 0, 0, 10000));
+	expect_ok("fstat", SYS2(SYS_fstat, fd, &st));
+	expect_val("size after fallocate", st.st_size, 10000);
+	expect_ok("fallocate inside", SYS4(SYS_fallocate, fd, 0, 100, 10));
+	expect_ok("fallocate KEEP_SIZE", SYS4(SYS_fallocate, fd,
+	    FALLOC_FL_KEEP_SIZE, 0, 50000));
+	expect_ok("fstat", SYS2(SYS_fstat, fd, &st));
+	expect_val("size kept", st.st_size, 10000);
+	expect_err("fallocate len 0", SYS4(SYS_fallocate, fd, 0, 0, 0),
+	    EINVAL);
+	expect_ok("fadvise SEQUENTIAL", SYS4(SYS_fadvise64, fd, 0, 0,
+	    POSIX_FADV_SEQUENTIAL));
+	expect_err("fadvise bad advice", SYS4(SYS_fadvise64, fd, 0, 0, 99),
+	    EINVAL);
+	SYS1(SYS_close, fd);
+	fd = open3("alloc.bin", O_RDONLY, 0);
+	expect_err("fallocate read-only", SYS4(SYS_fallocate, fd, 0, 0, 10),
+	    EBADF);
+	SYS1(SYS_close, fd);
+	SYS1(SYS_pipe, p);
+	expect_err("fadvise a pipe", SYS4(SYS_fadvise64, p[0], 0, 0,
+	    POSIX_FADV_NORMAL), ESPIPE);
+	expect_err("fallocate a pipe", SYS4(SYS_fallocate, p[1], 0, 0, 10),
+	    ESPIPE);
+	expect_err("fadvise bad fd", SYS4(SYS_fadvise64, 999, 0, 0, 0), EBADF);
+}
+
 int
 main(void)
 {
@@ -182,5 +216,6 @@ main(void)
 	test_mmap();
 	test_copies();
 	test_grow();
+	test_fallocate_fadvise();
 	return finish();
 }
