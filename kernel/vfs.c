@@ -119,8 +119,9 @@ vfs_open(int dirfd, const char *path, uint32_t flags, uint32_t mode,
 		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 			rc = -EEXIST;
 		else if (file_is_console(w.file))
-			rc = (*out = tty_open(flags & ~(uint32_t)O_CLOEXEC)) ==
-			    NULL ? -ENXIO : 0;
+			rc = (*out = tty_open(flags & ~(uint32_t)(O_CREAT |
+			    O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC))) == NULL ?
+			    -ENXIO : 0;
 		else
 			*out = file_get(w.file);
 		walk_done(&w);
