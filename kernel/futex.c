@@ -146,11 +146,8 @@ wake_op_apply(uint32_t encoded, uint32_t old, uint32_t *newval, bool *cond)
 	int32_t oparg = (int32_t)(encoded << 8) >> 20;
 	int32_t cmparg = (int32_t)(encoded << 20) >> 20;
 
-	if (encoded & (8u << 28)) {		/* FUTEX_OP_OPARG_SHIFT */
-		if (oparg < 0 || oparg > 31)
-			return -EINVAL;
-		oparg = (int32_t)(1u << oparg);
-	}
+	if (encoded & (8u << 28))		/* FUTEX_OP_OPARG_SHIFT */
+		oparg = (int32_t)(1u << (oparg & 31));	/* Linux masks it */
 	switch (op) {
 	case 0: *newval = (uint32_t)oparg; break;		/* SET */
 	case 1: *newval = old + (uint32_t)oparg; break;		/* ADD */
@@ -166,7 +163,7 @@ wake_op_apply(uint32_t encoded, uint32_t old, uint32_t *newval, bool *cond)
 	case 3: *cond = (int32_t)old <= cmparg; break;
 	case 4: *cond = (int32_t)old > cmparg; break;
 	case 5: *cond = (int32_t)old >= cmparg; break;
-	default: return -ENOSYS;
+	default: return -ENOSYS;	/* after the write, as Linux */
 	}
 	return 0;
 }
@@ -183,10 +180,12 @@ futex_wake_op(uint64_t uaddr, int n, uint64_t uaddr2, int n2, uint32_t op)
 	if (plat_copy_from_user(&old, uaddr2, sizeof(old)) != 0)
 		return -EFAULT;
 	rc = wake_op_apply(op, old, &newval, &cond);
-	if (rc != 0)
-		return rc;
+	if (rc == -ENOSYS && ((op >> 28) & 7) > 4)
+		return rc;			/* unknown operation: no write */
 	if (plat_copy_to_user(uaddr2, &newval, sizeof(newval)) != 0)
 		return -EFAULT;
+	if (rc != 0)
+		return rc;			/* unknown comparison */
 	woken = futex_wake(uaddr, n, ~0u);
 	if (cond)
 		woken += futex_wake(uaddr2, n2, ~0u);

@@ -67,6 +67,13 @@ plat_fpu_restore(const void *buf)
 	return 0;
 }
 
+void
+plat_fpu_reset(void)
+{
+	arch_fpu_init_state(scratch);
+	arch_fpu_restore(scratch);
+}
+
 uint64_t
 plat_fpu_features(void)
 {

@@ -330,6 +330,8 @@ int plat_fpu_save(void *buf);
  * MXCSR bits, XSTATE_BV outside XCR0, a compacted or dirty XSAVE header.
  */
 int plat_fpu_restore(const void *buf);
+/* Give the calling thread a fresh FPU state (Linux's, for handlers). */
+void plat_fpu_reset(void);
 
 /* ---- Guest threads and scheduling (ThreadProvider) ---- */
 

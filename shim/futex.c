@@ -21,6 +21,24 @@
 
 static bool pi_logged;
 
+static bool
+shim_user_word_ok(uint64_t uaddr)
+{
+	uint32_t v;
+
+	return plat_copy_from_user(&v, uaddr, sizeof(v)) == 0;
+}
+
+/* Would Linux restart this futex call after a SA_RESTART handler? */
+bool
+futex_restartable(uint64_t op, uint64_t timeout)
+{
+	int cmd = (int)op & FUTEX_CMD_MASK;
+
+	return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) &&
+	    timeout == 0;
+}
+
 /* A user timespec as nanoseconds; -EINVAL if malformed. */
 static int
 get_timeout(uint64_t uts, uint64_t *ns)
@@ -78,8 +96,8 @@ sys_futex(SYSCALL_ARGS)
 	uint32_t val = (uint32_t)a2;
 	int rc;
 
-	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
-	    cmd != FUTEX_WAIT)
+	/* As Linux 6.x: the flag goes with WAIT_BITSET (and the PI waits). */
+	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -91,6 +109,9 @@ sys_futex(SYSCALL_ARGS)
 		    cmd == FUTEX_WAIT ? ~0u : (uint32_t)a5);
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
+		/* A shared futex's key needs its page: unmapped is EFAULT. */
+		if (!(op & FUTEX_PRIVATE_FLAG) && !shim_user_word_ok(a0))
+			return (a0 & 3) ? -EINVAL : -EFAULT;
 		return futex_wake(a0, (int)(val > INT32_MAX ? INT32_MAX : val),
 		    cmd == FUTEX_WAKE ? ~0u : (uint32_t)a5);
 	case FUTEX_REQUEUE:

@@ -510,12 +510,13 @@ struct shim_thread {
 	uint32_t sigwake;		/* word it blocks on to wait for signals */
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
-	struct ksiginfo *siginfo;	/* [64]: info of its pending signals */
+	struct sigqueue *sigq;		/* its pending signals' details */
 };
 
 struct shim_thread *shim_thread_current(void);
 struct shim_thread *shim_thread_find(int tid);
 int shim_thread_count(void);
+struct shim_thread *shim_thread_first(void);
 /* Create the first thread (tid 1) running regs. */
 void shim_thread_start_main(const struct plat_regs *regs);
 /* End the calling thread; the last one ends the process. */
@@ -523,6 +524,7 @@ void shim_thread_exit(int status) __attribute__((noreturn));
 long sys_clone(SYSCALL_ARGS);
 long sys_clone3(SYSCALL_ARGS);
 long sys_futex(SYSCALL_ARGS);
+bool futex_restartable(uint64_t op, uint64_t timeout);
 
 /* ---- Signals (shim/signal.c, shim/sigframe.c) ---- */
 
@@ -604,6 +606,22 @@ struct ksiginfo {
 	uint32_t uid;
 	uint64_t addr, trapno, err;
 };
+
+/*
+ * Pending signals' details, per thread and per process: one slot for
+ * each standard signal (they do not queue), a FIFO for each real-time
+ * one (they do, up to SIGQUEUE_MAX per set).
+ */
+#define SIGRTMIN	32
+#define SIGQUEUE_MAX	64
+struct sigqueue {
+	struct ksiginfo std[SIGRTMIN];
+	struct ksiginfo rt[SIGQUEUE_MAX];
+	int nrt;
+};
+
+/* Drop what a dead thread still had pending. */
+void sig_thread_gone(struct shim_thread *t);
 
 /* Deliver pending signals before the thread returns to ring 3. */
 void shim_user_return(struct plat_regs *r);

@@ -142,15 +142,21 @@ sig_setup_frame(struct shim_thread *t, struct plat_regs *r,
 
 	if (!(act->flags & SA_RESTORER))
 		return -EFAULT;		/* x86_64 has no default restorer */
+	memset(&f, 0, sizeof(f));
+	/*
+	 * The alternate stack as configured (Linux's __save_altstack: the
+	 * flags as set, never SS_ONSTACK), saved before SS_AUTODISARM
+	 * disarms it, so rt_sigreturn re-arms it.
+	 */
+	f.uc.uc_stack.ss_sp = t->altstack_sp;
+	f.uc.uc_stack.ss_flags = t->altstack_size == 0 ? SS_DISABLE :
+	    (int32_t)(t->altstack_flags & SS_AUTODISARM);
+	f.uc.uc_stack.ss_size = t->altstack_size;
 	sp = frame_stack(t, r, act->flags & SA_ONSTACK);
 	fp = (sp - size) & ~63ull;
 	sp = ((fp - sizeof(f)) & ~15ull) - 8;	/* as if after a call */
-	memset(&f, 0, sizeof(f));
 	f.pretcode = act->restorer;
 	f.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
-	f.uc.uc_stack.ss_sp = t->altstack_sp;
-	f.uc.uc_stack.ss_flags = sig_altstack_flags(t, r->rsp);
-	f.uc.uc_stack.ss_size = t->altstack_size;
 	regs_to_sigcontext(r, &f.uc.uc_mcontext);
 	f.uc.uc_mcontext.trapno = ki->trapno;
 	f.uc.uc_mcontext.err = ki->err;

@@ -2,9 +2,9 @@
  * Signals: actions, masks, pending sets, generation (kill, tkill,
  * tgkill, faults, the kernel) and delivery on the way back to ring 3.
  *
- * Standard and real-time signals are kept as one pending bit each per
- * thread (thread-directed) or per process; a real-time signal sent twice
- * before delivery is delivered once (Linux would queue both).  Blocking
+ * Pending signals are kept per thread (thread-directed) and per process:
+ * a standard signal sent again while pending is merged, a real-time one
+ * is queued (struct sigqueue).  Blocking
  * syscalls interrupted for a handler return EINTR, or are restarted when
  * the handler has SA_RESTART and the syscall is one Linux restarts.
  */
@@ -29,7 +29,7 @@ enum sig_default { ACT_TERM, ACT_CORE, ACT_IGN, ACT_STOP };
 
 static struct k_sigaction actions[NSIG + 1];
 static uint64_t proc_pending;
-static struct ksiginfo proc_info[NSIG + 1];
+static struct sigqueue proc_q;
 
 static const char *const sig_names[NSIG + 1] = {
 	[1] = "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
@@ -89,12 +89,77 @@ sig_set_mask(struct shim_thread *t, uint64_t mask)
 	t->sigmask = mask & ~UNBLOCKABLE;
 }
 
-static struct ksiginfo *
-thread_info(struct shim_thread *t)
+/* ---- Pending sets ---- */
+
+static struct sigqueue *
+thread_q(struct shim_thread *t)
 {
-	if (t->siginfo == NULL)
-		t->siginfo = kzalloc(sizeof(struct ksiginfo) * (NSIG + 1));
-	return t->siginfo;
+	if (t->sigq == NULL)
+		t->sigq = kzalloc(sizeof(*t->sigq));
+	return t->sigq;
+}
+
+void
+sig_thread_gone(struct shim_thread *t)
+{
+	kfree(t->sigq);
+	t->sigq = NULL;
+}
+
+static int
+enqueue(uint64_t *pending, struct sigqueue *q, const struct ksiginfo *ki)
+{
+	int sig = ki->signo;
+
+	if (q == NULL)
+		return -EAGAIN;
+	if (sig < SIGRTMIN) {
+		if (!(*pending & SIGBIT(sig)))
+			q->std[sig] = *ki;	/* a second one merges */
+	} else {
+		if (q->nrt == SIGQUEUE_MAX)
+			return -EAGAIN;		/* as RLIMIT_SIGPENDING */
+		q->rt[q->nrt++] = *ki;
+	}
+	*pending |= SIGBIT(sig);
+	return 0;
+}
+
+/* Take the oldest pending instance of sig. */
+static void
+dequeue(uint64_t *pending, struct sigqueue *q, int sig, struct ksiginfo *ki)
+{
+	bool more = false;
+	int i;
+
+	*pending &= ~SIGBIT(sig);
+	if (sig < SIGRTMIN) {
+		*ki = q->std[sig];
+		return;
+	}
+	for (i = 0; i < q->nrt && q->rt[i].signo != sig; i++)
+		;
+	if (i < q->nrt) {
+		*ki = q->rt[i];
+		memmove(&q->rt[i], &q->rt[i + 1],
+		    (size_t)(q->nrt - i - 1) * sizeof(q->rt[0]));
+		q->nrt--;
+	}
+	for (i = 0; i < q->nrt; i++)
+		more |= q->rt[i].signo == sig;
+	if (more)
+		*pending |= SIGBIT(sig);
+}
+
+/* Forget every pending instance of sig. */
+static void
+discard(uint64_t *pending, struct sigqueue *q, int sig)
+{
+	struct ksiginfo ki;
+
+	while (q != NULL && (*pending & SIGBIT(sig)))
+		dequeue(pending, q, sig, &ki);
+	*pending &= ~SIGBIT(sig);
 }
 
 /* Could t take sig now (unblocked, or waited for by sigtimedwait)? */
@@ -117,38 +182,33 @@ kick(struct shim_thread *t, int sig)
 static int
 send_thread(struct shim_thread *t, const struct ksiginfo *ki)
 {
-	struct ksiginfo *info = thread_info(t);
+	int rc;
 
 	if (sig_discarded(t, ki->signo))
 		return 0;
-	if (info == NULL)
-		return -EAGAIN;
-	info[ki->signo] = *ki;
-	t->sigpending |= SIGBIT(ki->signo);
-	kick(t, ki->signo);
-	return 0;
+	rc = enqueue(&t->sigpending, thread_q(t), ki);
+	if (rc == 0)
+		kick(t, ki->signo);
+	return rc;
 }
 
 static int
 send_process(const struct ksiginfo *ki)
 {
 	struct shim_thread *me = shim_thread_current(), *t;
+	int rc;
 
 	if (sig_discarded(NULL, ki->signo) &&
 	    (me == NULL || !(me->sigmask & SIGBIT(ki->signo))))
 		return 0;
-	proc_info[ki->signo] = *ki;
-	proc_pending |= SIGBIT(ki->signo);
-	if (me != NULL && wants(me, ki->signo))
-		return 0;		/* delivered on our own way out */
-	for (int tid = 1; tid < INT32_MAX; tid++) {
-		t = shim_thread_find(tid);
-		if (t != NULL && wants(t, ki->signo)) {
+	rc = enqueue(&proc_pending, &proc_q, ki);
+	if (rc != 0 || (me != NULL && wants(me, ki->signo)))
+		return rc;		/* delivered on our own way out */
+	for (t = shim_thread_first(); t != NULL; t = t->next) {
+		if (wants(t, ki->signo)) {
 			kick(t, ki->signo);
 			break;
 		}
-		if (t == NULL && tid > shim_thread_count() + 1024)
-			break;
 	}
 	return 0;
 }
@@ -175,22 +235,21 @@ next_signal(struct shim_thread *t, struct ksiginfo *ki)
 	if (pick == 0)
 		return 0;
 	sig = __builtin_ctzll(pick) + 1;
-	if (t->sigpending & SIGBIT(sig)) {
-		t->sigpending &= ~SIGBIT(sig);
-		*ki = thread_info(t)[sig];
-	} else {
-		proc_pending &= ~SIGBIT(sig);
-		*ki = proc_info[sig];
-	}
+	if (t->sigpending & SIGBIT(sig))
+		dequeue(&t->sigpending, thread_q(t), sig, ki);
+	else
+		dequeue(&proc_pending, &proc_q, sig, ki);
 	ki->signo = sig;
 	return sig;
 }
 
 /* Syscalls Linux restarts after a SA_RESTART handler (ERESTARTSYS). */
 static bool
-restartable(uint64_t nr)
+restartable(const struct plat_regs *r)
 {
-	switch (nr) {
+	switch ((uint32_t)r->orig_rax) {
+	case SYS_futex:
+		return futex_restartable(r->rsi, r->r10);
 	case SYS_read: case SYS_write: case SYS_readv: case SYS_writev:
 	case SYS_pread64: case SYS_pwrite64: case SYS_ioctl:
 	case SYS_wait4: case SYS_waitid: case SYS_fcntl: case SYS_flock:
@@ -209,7 +268,7 @@ syscall_restart(struct plat_regs *r, const struct k_sigaction *act)
 {
 	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR)
 		return;
-	if (!restartable(r->orig_rax))
+	if (!restartable(r))
 		return;
 	if (act == NULL || (act->flags & SA_RESTART)) {
 		r->rax = r->orig_rax;
@@ -235,6 +294,12 @@ default_action(int sig, const struct ksiginfo *ki)
 	}
 }
 
+/*
+ * Deliver every signal the thread can take now, as Linux does before a
+ * return to user mode: each handler's frame is built on top of the last,
+ * so the last one set up runs first.  Handlers start with a fresh FPU
+ * state (the interrupted one is saved in the frame).
+ */
 void
 shim_user_return(struct plat_regs *r)
 {
@@ -242,14 +307,13 @@ shim_user_return(struct plat_regs *r)
 	struct ksiginfo ki;
 	struct k_sigaction act;
 	uint64_t oldmask;
+	bool handled = false;
 	int sig;
 
-	for (;;) {
+	for (int n = 0; n < NSIG; n++) {
 		sig = next_signal(t, &ki);
-		if (sig == 0) {
-			syscall_restart(r, NULL);
-			return;
-		}
+		if (sig == 0)
+			break;
 		act = actions[sig];
 		if (act.handler == SIG_IGN)
 			continue;
@@ -257,17 +321,23 @@ shim_user_return(struct plat_regs *r)
 			default_action(sig, &ki);
 			continue;
 		}
-		break;
+		if (!handled)
+			syscall_restart(r, &act);
+		oldmask = t->restore_saved_mask ? t->saved_sigmask :
+		    t->sigmask;
+		t->restore_saved_mask = false;
+		if (sig_setup_frame(t, r, &act, &ki, oldmask) != 0)
+			sig_force_fatal(SIGSEGV, "no room for a signal frame");
+		sig_set_mask(t, t->sigmask | act.mask |
+		    ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig)));
+		if (act.flags & SA_RESETHAND)
+			actions[sig].handler = SIG_DFL;
+		handled = true;
 	}
-	syscall_restart(r, &act);
-	oldmask = t->restore_saved_mask ? t->saved_sigmask : t->sigmask;
-	t->restore_saved_mask = false;
-	if (sig_setup_frame(t, r, &act, &ki, oldmask) != 0)
-		sig_force_fatal(SIGSEGV, "no room for a signal frame");
-	sig_set_mask(t, t->sigmask | act.mask |
-	    ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig)));
-	if (act.flags & SA_RESETHAND)
-		actions[sig].handler = SIG_DFL;
+	if (handled)
+		plat_fpu_reset();
+	else
+		syscall_restart(r, NULL);
 }
 
 /* ---- Faults ---- */
@@ -282,9 +352,13 @@ fault_info(const struct plat_fault *f, const struct plat_regs *r,
 	ki->err = f->error;
 	switch (f->kind) {
 	case PLAT_FAULT_PAGE:
+		/* As Linux: ACCERR where a mapping exists, else MAPERR. */
 		ki->signo = SIGSEGV;
-		ki->code = (f->error & 1) ? SEGV_ACCERR : SEGV_MAPERR;
+		ki->code = vm_find(f->addr) != NULL ? SEGV_ACCERR :
+		    SEGV_MAPERR;
 		ki->addr = f->addr;
+		if (f->addr >= PLAT_USER_END)
+			ki->err |= 1;	/* Linux reports kernel pages "present" */
 		break;
 	case PLAT_FAULT_UD:
 		ki->signo = SIGILL;
@@ -368,8 +442,12 @@ sys_rt_sigaction(SYSCALL_ARGS)
 	if (a1 != 0) {
 		act.mask &= ~UNBLOCKABLE;
 		actions[sig] = act;
-		if (sig_discarded(NULL, sig))	/* POSIX: drop pending ones */
-			proc_pending &= ~SIGBIT(sig);
+		if (sig_discarded(NULL, sig)) {	/* POSIX: drop pending ones */
+			discard(&proc_pending, &proc_q, sig);
+			for (struct shim_thread *t = shim_thread_first();
+			    t != NULL; t = t->next)
+				discard(&t->sigpending, t->sigq, sig);
+		}
 	}
 	return 0;
 }

@@ -53,6 +53,13 @@ shim_thread_count(void)
 	return live_threads;
 }
 
+/* The first live thread; the rest follow through ->next. */
+struct shim_thread *
+shim_thread_first(void)
+{
+	return threads;
+}
+
 /* Create a thread running regs; returns its shim_thread or NULL. */
 static struct shim_thread *
 thread_spawn(const struct plat_regs *regs, uint64_t fs, uint64_t gs,
@@ -206,7 +213,7 @@ shim_thread_exit(int status)
 	if (--live_threads == 0)
 		plat_exit(status & 0xff);
 	unlink_thread(t);
-	kfree(t->siginfo);
+	sig_thread_gone(t);
 	kfree(t);
 	plat_thread_exit();
 }
