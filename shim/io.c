@@ -46,9 +46,16 @@ user_usable(uint64_t u, size_t n, bool write)
 	return ok;
 }
 
-/* The guest's buffers for one call, trimmed to what can be used. */
+/*
+ * The guest's buffers for one call, trimmed to what can be used.  Up to
+ * UIO_FASTIOV live in the structure itself (it sits on the stack: read
+ * and write allocate nothing); longer vectors get a heap array.
+ */
+#define UIO_FASTIOV	8
+
 struct useg {
-	struct iovec_user v[UIO_MAXIOV];
+	struct iovec_user *v;	/* small[], or cnt entries from kmalloc */
+	struct iovec_user small[UIO_FASTIOV];
 	int n;
 	size_t total;		/* usable bytes */
 	size_t wanted;		/* bytes asked for (clamped) */
@@ -265,14 +272,19 @@ iov_fetch(uint64_t uiov, uint64_t cnt, struct iovec_user *iov)
 static long
 iov_segs(uint64_t uiov, uint64_t cnt, bool write, struct useg *s)
 {
-	struct iovec_user *iov = kmalloc(UIO_MAXIOV * sizeof(*iov));
+	struct iovec_user small[UIO_FASTIOV], *iov = small;
 	long rc;
 
-	if (iov == NULL)
-		return -ENOMEM;
-	s->n = 0;
-	s->total = s->wanted = 0;
-	s->truncated = false;
+	if (cnt > UIO_MAXIOV)
+		return -EINVAL;
+	if (cnt > UIO_FASTIOV) {
+		iov = kmalloc(cnt * sizeof(*iov));
+		s->v = kmalloc(cnt * sizeof(*iov));
+		if (iov == NULL || s->v == NULL) {
+			kfree(iov);
+			return -ENOMEM;	/* rw() frees s->v */
+		}
+	}
 	rc = iov_fetch(uiov, cnt, iov);
 	for (uint64_t i = 0; rc == 0 && i < cnt; i++) {
 		if (iov[i].len != 0 && (iov[i].base >= USER_MAX ||
@@ -283,7 +295,8 @@ iov_segs(uint64_t uiov, uint64_t cnt, bool write, struct useg *s)
 		if (!useg_add(s, iov[i].base, iov[i].len, write))
 			break;
 	}
-	kfree(iov);
+	if (iov != small)
+		kfree(iov);
 	return rc;
 }
 
@@ -291,9 +304,6 @@ iov_segs(uint64_t uiov, uint64_t cnt, bool write, struct useg *s)
 static long
 buf_segs(uint64_t buf, uint64_t len, bool write, struct useg *s)
 {
-	s->n = 0;
-	s->total = s->wanted = 0;
-	s->truncated = false;
 	if (len != 0 && (buf >= USER_MAX || len > USER_MAX - buf))
 		return -EFAULT;
 	useg_add(s, buf, len, write);
@@ -305,7 +315,7 @@ static long
 rw(int fd, bool write, bool vector, uint64_t ubuf, uint64_t len,
     int64_t pos)
 {
-	struct useg *s;
+	struct useg seg = { .v = seg.small }, *s = &seg;
 	struct file *f = fd_get(fd);
 	long rc;
 
@@ -320,18 +330,14 @@ rw(int fd, bool write, bool vector, uint64_t ubuf, uint64_t len,
 		file_put(f);
 		return -EBADF;
 	}
-	s = kmalloc(sizeof(*s));
-	if (s == NULL) {
-		file_put(f);
-		return -ENOMEM;
-	}
 	rc = vector ? iov_segs(ubuf, len, !write, s) :
 	    buf_segs(ubuf, len, !write, s);
 	if (rc == 0 && vector && s->wanted == 0)
 		rc = 0;		/* nothing to move: 0, no call */
 	else if (rc == 0)
 		rc = write ? write_segs(f, s, pos) : read_segs(f, s, pos);
-	kfree(s);
+	if (s->v != s->small)
+		kfree(s->v);
 	file_put(f);
 	return rc;
 }
