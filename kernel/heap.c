@@ -222,6 +222,21 @@ slab_alloc(int cls, size_t size)
 }
 
 /* Large allocations: the order whose pages hold header, data, red zone. */
+/*
+ * The canary bytes after a large object: the rest of its pages, but at
+ * most LARGE_REDZONE_MAX (filling and checking whole pages on every
+ * allocation made large buffers cost more than their use).
+ */
+#define LARGE_REDZONE_MAX	256
+
+static size_t
+large_redzone(const struct large_hdr *h)
+{
+	size_t tail = (PAGE_SIZE << h->order) - sizeof(*h) - h->size;
+
+	return tail < LARGE_REDZONE_MAX ? tail : LARGE_REDZONE_MAX;
+}
+
 static void *
 large_alloc(size_t size)
 {
@@ -242,7 +257,7 @@ large_alloc(size_t size)
 	h->size = size;
 	if (HEAP_DEBUG)
 		memset((uint8_t *)(h + 1) + size, HEAP_CANARY,
-		    (PAGE_SIZE << order) - need + HEAP_REDZONE);
+		    large_redzone(h));
 	return h + 1;
 }
 
@@ -330,8 +345,7 @@ large_free(struct large_hdr *h, void *p)
 		    (size_t)h->size);
 	if (h->order > HEAP_MAX_ORDER || used > (PAGE_SIZE << h->order))
 		panic("kfree: header of %p corrupted", p);
-	redzone_check(p, h->size, (uint8_t *)h + used,
-	    (PAGE_SIZE << h->order) - used);
+	redzone_check(p, h->size, (uint8_t *)h + used, large_redzone(h));
 	heap.in_use -= h->size;
 	h->magic = LARGE_FREED;
 	plat_pages_free(h, h->order);
