@@ -210,6 +210,18 @@ ep_loops(struct eventpoll *ep, struct file *target, int depth)
 	return false;
 }
 
+/* Items stay in the order they were added. */
+static void
+item_append(struct eventpoll *ep, struct epitem *it)
+{
+	struct epitem **pp = &ep->items;
+
+	while (*pp != NULL)
+		pp = &(*pp)->next;
+	it->next = NULL;
+	*pp = it;
+}
+
 static int
 ep_add(struct eventpoll *ep, int fd, struct file *f, uint32_t events,
     uint64_t data)
@@ -227,15 +239,7 @@ ep_add(struct eventpoll *ep, int fd, struct file *f, uint32_t events,
 	it->fd = fd;
 	it->events = events;
 	it->data = data;
-	it->next = NULL;
-	/* Keep age order: epoll_wait reports ready items in list order. */
-	{
-		struct epitem **pp = &ep->items;
-
-		while (*pp != NULL)
-			pp = &(*pp)->next;
-		*pp = it;
-	}
+	item_append(ep, it);
 	if (item_revents(it) != 0) {
 		rd_append(ep, it);
 		changed(ep->file, POLLIN, 1);
