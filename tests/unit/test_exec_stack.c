@@ -150,7 +150,7 @@ walk_vector(uint64_t *p, int n, const char *const *want)
  * placement of strings, AT_RANDOM and padding.  Returns 0 when wrong.
  */
 static int
-walk(uint8_t *buf, size_t size, uint64_t top, uint64_t sp,
+stack_walk(uint8_t *buf, size_t size, uint64_t top, uint64_t sp,
     const struct exec_stack_args *a)
 {
 	uint64_t p, type, v, rnd = 0, plat = 0, fn = 0;
@@ -216,7 +216,7 @@ test_layout(void)
 
 	fill_args(&a, 3, argv3, 2, envp2);
 	ok = buf != NULL && exec_stack_build(buf, size, TOP, &a, &sp) == 0 &&
-	    walk(buf, size, TOP, sp, &a);
+	    stack_walk(buf, size, TOP, sp, &a);
 	free(buf);
 	CHECK(ok);
 }
@@ -235,7 +235,7 @@ test_minimal(void)
 	a.platform = NULL;
 	a.execfn = NULL;
 	ok = buf != NULL && exec_stack_build(buf, size, TOP, &a, &sp) == 0 &&
-	    walk(buf, size, TOP, sp, &a);
+	    stack_walk(buf, size, TOP, sp, &a);
 	free(buf);
 	CHECK(ok);
 }
@@ -334,7 +334,7 @@ test_sizes(void)
 					need = size;
 					first_sp = sp;
 				}
-				if (sp != first_sp || !walk(buf, size, top, sp, &a))
+				if (sp != first_sp || !stack_walk(buf, size, top, sp, &a))
 					bad = 1;
 				if (!untouched(buf, sp - (top - size)))
 					bad = 1;
