@@ -52,6 +52,27 @@ deadline_ts(const struct timespec_user *ts, uint64_t *deadline)
 	return 0;
 }
 
+/*
+ * The optional user timespec at uts (0: none) of ppoll, pselect6 and
+ * epoll_pwait2: its deadline, and whether it asks for one pass only
+ * (a zero timeout).  -EFAULT or -EINVAL.
+ */
+static int
+get_timeout(uint64_t uts, struct timespec_user *ts, uint64_t *deadline,
+    bool *once)
+{
+	*deadline = 0;
+	*once = false;
+	if (uts == 0)
+		return 0;
+	if (plat_copy_from_user(ts, uts, sizeof(*ts)) != 0)
+		return -EFAULT;
+	if (deadline_ts(ts, deadline) != 0)
+		return -EINVAL;
+	*once = ts->sec == 0 && ts->nsec == 0;
+	return 0;
+}
+
 static uint64_t
 deadline_ms(int ms)
 {
@@ -202,17 +223,13 @@ long
 sys_ppoll(SYSCALL_ARGS)
 {
 	struct timespec_user ts;
-	uint64_t deadline = 0;
-	bool once = false;
+	uint64_t deadline;
+	bool once;
 	long rc;
 
-	if (a2 != 0) {
-		if (plat_copy_from_user(&ts, a2, sizeof(ts)) != 0)
-			return -EFAULT;
-		if (deadline_ts(&ts, &deadline) != 0)
-			return -EINVAL;
-		once = ts.sec == 0 && ts.nsec == 0;
-	}
+	rc = get_timeout(a2, &ts, &deadline, &once);
+	if (rc != 0)
+		return rc;
 	rc = mask_enter(a3, a4);
 	if (rc != 0)
 		return rc;
@@ -371,17 +388,13 @@ sys_pselect6(SYSCALL_ARGS)
 {
 	struct timespec_user ts;
 	struct { uint64_t set, size; } sig = { 0, 0 };
-	uint64_t deadline = 0;
-	bool once = false;
+	uint64_t deadline;
+	bool once;
 	long rc;
 
-	if (a4 != 0) {
-		if (plat_copy_from_user(&ts, a4, sizeof(ts)) != 0)
-			return -EFAULT;
-		if (deadline_ts(&ts, &deadline) != 0)
-			return -EINVAL;
-		once = ts.sec == 0 && ts.nsec == 0;
-	}
+	rc = get_timeout(a4, &ts, &deadline, &once);
+	if (rc != 0)
+		return rc;
 	if (a5 != 0 && plat_copy_from_user(&sig, a5, sizeof(sig)) != 0)
 		return -EFAULT;
 	rc = mask_enter(sig.set, sig.size);
@@ -520,17 +533,13 @@ long
 sys_epoll_pwait2(SYSCALL_ARGS)
 {
 	struct timespec_user ts;
-	uint64_t deadline = 0;
-	bool once = false;
+	uint64_t deadline;
+	bool once;
 	long rc;
 
-	if (a3 != 0) {
-		if (plat_copy_from_user(&ts, a3, sizeof(ts)) != 0)
-			return -EFAULT;
-		if (deadline_ts(&ts, &deadline) != 0)
-			return -EINVAL;
-		once = ts.sec == 0 && ts.nsec == 0;
-	}
+	rc = get_timeout(a3, &ts, &deadline, &once);
+	if (rc != 0)
+		return rc;
 	rc = mask_enter(a4, a5);
 	if (rc != 0)
 		return rc;

@@ -6,30 +6,14 @@
 #include "shim/internal.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/mock_platform.h"
-#include "tests/unit/mock_user.h"
+#include "tests/unit/shim_env.h"
 
-#define U_RW		0x10000000ull
-#define U_HOLE		(U_RW + 2 * PAGE_SIZE)
-#define U_RO		(U_RW + 3 * PAGE_SIZE)
-#define U_KERNEL	0xffff800000000000ull
-#define U_NONCANON	0x0000800000000000ull
 
-#define SYS(fn, ...)	call6(fn, (uint64_t[6]){ __VA_ARGS__ })
-
-static long
-call6(sys_fn fn, const uint64_t *a)
-{
-	return fn(a[0], a[1], a[2], a[3], a[4], a[5]);
-}
 
 static void
 setup(void)
 {
-	mock_user_reset();
-	CHECK(plat_user_map_zero(U_RW, PROT_READ | PROT_WRITE) == 0);
-	CHECK(plat_user_map_zero(U_RW + PAGE_SIZE, PROT_READ | PROT_WRITE)
-	    == 0);
-	CHECK(plat_user_map_zero(U_RO, PROT_READ) == 0);
+	CHECK(shim_env_map());
 	mock_crng_error = 0;
 }
 
