@@ -4,7 +4,8 @@
  * signal_64.c): the restorer's address, a ucontext (with the registers
  * in struct sigcontext and the signal mask), the siginfo, and above them
  * the XSAVE state, 64-byte aligned, with the FP_XSTATE magic words that
- * glibc and debuggers look for.
+ * glibc and debuggers look for.  Also the alternate stack frames may go
+ * to (sigaltstack).
  */
 #include "shim/internal.h"
 
@@ -20,6 +21,7 @@
 #define RFLAGS_RF		(1ull << 16)
 #define USER_CS			0x2b
 #define USER_SS			0x23
+#define MINSIGSTKSZ		2048
 
 struct sigcontext64 {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
@@ -207,4 +209,76 @@ sys_rt_sigreturn(SYSCALL_ARGS)
 			    "rt_sigreturn: bad FPU state in the frame");
 	}
 	return (long)r->rax;
+}
+
+/* ---- The alternate signal stack ---- */
+
+bool
+sig_on_altstack(const struct shim_thread *t, uint64_t sp)
+{
+	return t->altstack_size != 0 && sp > t->altstack_sp &&
+	    sp - t->altstack_sp <= t->altstack_size;
+}
+
+int32_t
+sig_altstack_flags(const struct shim_thread *t, uint64_t sp)
+{
+	if (t->altstack_size == 0)
+		return SS_DISABLE;
+	return (sig_on_altstack(t, sp) ? SS_ONSTACK : 0) |
+	    (int32_t)(t->altstack_flags & SS_AUTODISARM);
+}
+
+void
+sig_restore_altstack(struct shim_thread *t, const struct sigaltstack64 *ss)
+{
+	if (ss->ss_flags & SS_DISABLE) {
+		t->altstack_size = 0;
+		return;
+	}
+	if (ss->ss_size >= MINSIGSTKSZ) {
+		t->altstack_sp = ss->ss_sp;
+		t->altstack_size = ss->ss_size;
+		t->altstack_flags = (uint32_t)ss->ss_flags & SS_AUTODISARM;
+	}
+}
+
+long
+sys_sigaltstack(SYSCALL_ARGS)
+{
+	struct shim_thread *t = shim_thread_current();
+	struct plat_regs *r = shim_regs();
+	struct sigaltstack64 ss, old;
+	uint32_t mode;
+
+	old.ss_sp = t->altstack_sp;
+	old.ss_size = t->altstack_size;
+	old.ss_flags = sig_altstack_flags(t, r->rsp);
+	old.pad = 0;
+	if (a0 != 0) {
+		if (plat_copy_from_user(&ss, a0, sizeof(ss)) != 0)
+			return -EFAULT;
+		if (sig_on_altstack(t, r->rsp))
+			return -EPERM;
+		mode = (uint32_t)ss.ss_flags & ~SS_AUTODISARM;
+		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
+			return -EINVAL;
+		if (mode != SS_DISABLE && ss.ss_size < MINSIGSTKSZ)
+			return -ENOMEM;
+	}
+	if (a1 != 0 && plat_copy_to_user(a1, &old, sizeof(old)) != 0)
+		return -EFAULT;
+	if (a0 != 0) {
+		if (mode == SS_DISABLE) {
+			t->altstack_sp = 0;
+			t->altstack_size = 0;
+			t->altstack_flags = 0;
+		} else {
+			t->altstack_sp = ss.ss_sp;
+			t->altstack_size = ss.ss_size;
+			t->altstack_flags = (uint32_t)ss.ss_flags &
+			    SS_AUTODISARM;
+		}
+	}
+	return 0;
 }
