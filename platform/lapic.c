@@ -31,6 +31,7 @@
 static volatile uint32_t *mmio;
 static bool x2apic, deadline_mode;
 static uint64_t apic_hz;
+static uint64_t armed;		/* deadline the timer is set for, 0 = none */
 
 static uint32_t
 apic_read(uint32_t reg)
@@ -49,9 +50,11 @@ apic_write(uint32_t reg, uint32_t v)
 		mmio[reg / 4] = v;
 }
 
+/* End the timer interrupt (the only LAPIC interrupt Cloister uses). */
 void
 lapic_eoi(void)
 {
+	armed = 0;		/* a one-shot timer that fired is disarmed */
 	apic_write(APIC_EOI, 0);
 }
 
@@ -102,12 +105,20 @@ lapic_init(void)
 	return true;
 }
 
-/* Interrupt at monotonic time deadline_ns (0: cancel). */
+/*
+ * Interrupt at monotonic time deadline_ns (0: cancel).  Re-arming for the
+ * deadline already set is skipped: every thread switch asks, and each
+ * APIC write is an exit to the hypervisor.
+ */
 void
 lapic_arm(uint64_t deadline_ns)
 {
-	uint64_t now = plat_now_ns(), delta, count;
+	uint64_t now, delta, count;
 
+	if (deadline_ns == armed)
+		return;
+	armed = deadline_ns;
+	now = plat_now_ns();
 	if (deadline_ns == 0) {
 		if (deadline_mode)
 			arch_wrmsr(MSR_TSC_DEADLINE, 0);
