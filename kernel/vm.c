@@ -353,9 +353,9 @@ vm_demand_fault(uint64_t addr, bool write, bool exec)
 	if ((write && !(r->prot & PROT_WRITE)) ||
 	    (exec && !(r->prot & PROT_EXEC)))
 		return -EFAULT;
-	if (plat_user_page(addr) != NULL)
-		return -EFAULT;		/* present: a protection fault */
 	rc = plat_user_map_zero(PAGE_ALIGN_DOWN(addr), r->prot);
+	if (rc == -EEXIST)
+		return -EFAULT;		/* present: a protection fault */
 	if (rc == -ENOMEM)
 		vm_oom(addr);
 	return rc;
