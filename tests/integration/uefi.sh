@@ -11,6 +11,8 @@
 #   uefi/mem-5g      5 GiB: OVMF puts 2 GiB above 4 GiB, the kernel uses it
 #   uefi/big-kernel  kernel + guest larger than what OVMF leaves free at
 #                    1 MiB: the loader stages the image and moves it
+#   uefi/differential-5g  a differential guest (glibc/mmap) with 5 GiB
+#                    gives the same stdout and status as natively
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -147,8 +149,26 @@ check_big_kernel() {
 	fi
 }
 
+# A differential guest through UEFI with 5 GiB: the same stdout and status
+# as the native run (guests.sh does this for every guest via multiboot).
+check_differential() {
+	local elf=$g/glibc/mmap
+
+	uefi_run diff --quiet --mem 5120 -- "$elf"
+	run_native "$elf"
+	if cmp -s "$RUN_STDOUT" "$RUN_TMP/diff.out" &&
+		[[ $RUN_STATUS == "$(cat "$RUN_TMP/diff.status")" ]]; then
+		pass uefi/differential-5g
+	else
+		why diff
+		fail uefi/differential-5g "glibc/mmap differs from the native" \
+			"run (status native $RUN_STATUS, Cloister" \
+			"$(cat "$RUN_TMP/diff.status"))"
+	fi
+}
+
 checks=(check_demo check_status check_stdout check_args check_mem_5g
-	check_big_kernel)
+	check_big_kernel check_differential)
 running=0
 for c in "${checks[@]}"; do
 	"$c" >"$RUN_TMP/$c.result" &
