@@ -129,6 +129,38 @@ void time_calibrate(void);
 const char *time_source(void);
 uint64_t time_uncertainty_ppm(void);
 void traps_init(void);
+/* ---- The scheduler's queues (platform/sched_queue.c) ---- */
+
+#define SQ_BUCKETS	64
+
+struct sched_node {
+	struct sched_node *next;		/* run queue */
+	const uint32_t *wait_word;		/* NULL: not waiting */
+	struct sched_node *wprev, *wnext;	/* wait bucket */
+	uint64_t deadline;			/* 0: not sleeping */
+	struct sched_node *sprev, *snext;	/* sleepers by deadline */
+};
+
+struct sched_queues {
+	struct sched_node *run_head, *run_tail;
+	struct sched_node *buckets[SQ_BUCKETS];
+	struct sched_node *sleepers;		/* earliest deadline first */
+};
+
+void sq_run_push(struct sched_queues *q, struct sched_node *n);
+struct sched_node *sq_run_pop(struct sched_queues *q);
+/* The first node of word's bucket (others' words share it: check). */
+struct sched_node *sq_wait_bucket(const struct sched_queues *q,
+    const uint32_t *word);
+void sq_wait_insert(struct sched_queues *q, struct sched_node *n,
+    const uint32_t *word);
+void sq_wait_remove(struct sched_queues *q, struct sched_node *n);
+void sq_sleep_insert(struct sched_queues *q, struct sched_node *n,
+    uint64_t deadline);
+void sq_sleep_remove(struct sched_queues *q, struct sched_node *n);
+struct sched_node *sq_sleep_expired(const struct sched_queues *q,
+    uint64_t now);
+
 /* Legacy PICs: remapped to VEC_IRQ_BASE, all masked (platform/pic.c). */
 void pic_init(void);
 void pic_unmask(unsigned irq);

@@ -16,7 +16,6 @@
 #include "arch/arch.h"
 
 #define SLICE_NS	10000000ull	/* 10 ms */
-#define WAIT_BUCKETS	64
 
 enum tstate { T_RUNNABLE, T_RUNNING, T_BLOCKED, T_DEAD };
 
@@ -27,20 +26,18 @@ struct plat_thread {
 	unsigned fpu_order;
 	uint64_t fs_base, gs_base;
 	enum tstate state;
-	struct plat_thread *next;	/* run queue or zombie list */
-	/* Blocking. */
-	const uint32_t *wait_word;
-	uint64_t deadline;		/* 0 = none */
+	struct sched_node node;		/* run queue, wait bucket, sleepers */
 	int wake_reason;		/* 0, -ETIMEDOUT, -EINTR */
-	struct plat_thread *wprev, *wnext;	/* wait bucket */
-	struct plat_thread *sprev, *snext;	/* sleepers by deadline */
+	struct plat_thread *znext;	/* zombie list */
 	void *kdata;
 };
 
+#define thread_of(n) \
+	((struct plat_thread *)((char *)(n) - \
+	    __builtin_offsetof(struct plat_thread, node)))
+
 static struct plat_thread idle_thread;
-static struct plat_thread *runq_head, *runq_tail;
-static struct plat_thread *buckets[WAIT_BUCKETS];
-static struct plat_thread *sleepers;		/* sorted by deadline */
+static struct sched_queues q;
 static struct plat_thread *zombies;
 static uint64_t slice_end;
 static bool have_timer;
@@ -65,94 +62,23 @@ static void
 runq_push(struct plat_thread *t)
 {
 	t->state = T_RUNNABLE;
-	t->next = NULL;
-	if (runq_tail != NULL)
-		runq_tail->next = t;
-	else
-		runq_head = t;
-	runq_tail = t;
+	sq_run_push(&q, &t->node);
 }
 
 static struct plat_thread *
 runq_pop(void)
 {
-	struct plat_thread *t = runq_head;
+	struct sched_node *n = sq_run_pop(&q);
 
-	if (t != NULL) {
-		runq_head = t->next;
-		if (runq_head == NULL)
-			runq_tail = NULL;
-		t->next = NULL;
-	}
-	return t;
-}
-
-static unsigned
-bucket_of(const uint32_t *word)
-{
-	return ((uint64_t)word >> 2) % WAIT_BUCKETS;
-}
-
-static void
-wait_insert(struct plat_thread *t)
-{
-	unsigned b = bucket_of(t->wait_word);
-
-	t->wprev = NULL;
-	t->wnext = buckets[b];
-	if (t->wnext != NULL)
-		t->wnext->wprev = t;
-	buckets[b] = t;
-}
-
-static void
-wait_remove(struct plat_thread *t)
-{
-	if (t->wprev != NULL)
-		t->wprev->wnext = t->wnext;
-	else if (buckets[bucket_of(t->wait_word)] == t)
-		buckets[bucket_of(t->wait_word)] = t->wnext;
-	if (t->wnext != NULL)
-		t->wnext->wprev = t->wprev;
-	t->wprev = t->wnext = NULL;
-}
-
-static void
-sleep_insert(struct plat_thread *t)
-{
-	struct plat_thread **pp = &sleepers, *prev = NULL;
-
-	while (*pp != NULL && (*pp)->deadline <= t->deadline) {
-		prev = *pp;
-		pp = &(*pp)->snext;
-	}
-	t->sprev = prev;
-	t->snext = *pp;
-	if (*pp != NULL)
-		(*pp)->sprev = t;
-	*pp = t;
-}
-
-static void
-sleep_remove(struct plat_thread *t)
-{
-	if (t->sprev != NULL)
-		t->sprev->snext = t->snext;
-	else if (sleepers == t)
-		sleepers = t->snext;
-	if (t->snext != NULL)
-		t->snext->sprev = t->sprev;
-	t->sprev = t->snext = NULL;
+	return n != NULL ? thread_of(n) : NULL;
 }
 
 /* Make a blocked thread runnable with the given result. */
 static void
 wake(struct plat_thread *t, int reason)
 {
-	wait_remove(t);
-	if (t->deadline != 0)
-		sleep_remove(t);
-	t->wait_word = NULL;
+	sq_wait_remove(&q, &t->node);
+	sq_sleep_remove(&q, &t->node);
 	t->wake_reason = reason;
 	runq_push(t);
 }
@@ -165,10 +91,10 @@ timer_program(void)
 
 	if (!have_timer)
 		return;
-	if (runq_head != NULL && cur() != &idle_thread)
+	if (q.run_head != NULL && cur() != &idle_thread)
 		next = slice_end;
-	if (sleepers != NULL && (next == 0 || sleepers->deadline < next))
-		next = sleepers->deadline;
+	if (q.sleepers != NULL && (next == 0 || q.sleepers->deadline < next))
+		next = q.sleepers->deadline;
 	lapic_arm(next);
 }
 
@@ -178,7 +104,7 @@ reap_zombies(void)
 	while (zombies != NULL) {
 		struct plat_thread *z = zombies;
 
-		zombies = z->next;
+		zombies = z->znext;
 		vmm_stack_free(z->kstack_top);
 		plat_pages_free(z->fpu, z->fpu_order);
 		plat_pages_free(z, 0);
@@ -228,7 +154,7 @@ plat_yield(void)
 {
 	struct plat_thread *t = cur();
 
-	if (runq_head == NULL)
+	if (q.run_head == NULL)
 		return;
 	runq_push(t);
 	schedule();
@@ -251,15 +177,12 @@ plat_block(const uint32_t *word, uint32_t expected, uint64_t deadline_ns)
 			arch_irq_enable();
 		return -ETIMEDOUT;
 	}
-	t->wait_word = word;
-	t->deadline = deadline_ns;
 	t->wake_reason = 0;
 	t->state = T_BLOCKED;
-	wait_insert(t);
+	sq_wait_insert(&q, &t->node, word);
 	if (deadline_ns != 0)
-		sleep_insert(t);
+		sq_sleep_insert(&q, &t->node, deadline_ns);
 	schedule();
-	t->deadline = 0;
 	if (irq)
 		arch_irq_enable();
 	return t->wake_reason;
@@ -268,15 +191,16 @@ plat_block(const uint32_t *word, uint32_t expected, uint64_t deadline_ns)
 int
 plat_wake(const uint32_t *word, int n)
 {
-	struct plat_thread *t, *next;
+	struct sched_node *node, *next;
 	bool irq = arch_irq_enabled();
 	int woken = 0;
 
 	arch_irq_disable();
-	for (t = buckets[bucket_of(word)]; t != NULL && woken < n; t = next) {
-		next = t->wnext;
-		if (t->wait_word == word) {
-			wake(t, 0);
+	for (node = sq_wait_bucket(&q, word); node != NULL && woken < n;
+	    node = next) {
+		next = node->wnext;
+		if (node->wait_word == word) {
+			wake(thread_of(node), 0);
 			woken++;
 		}
 	}
@@ -304,11 +228,12 @@ static void
 timer_tick(struct trap_frame *f)
 {
 	uint64_t now = plat_now_ns();
+	struct sched_node *n;
 
 	lapic_eoi();
-	while (sleepers != NULL && sleepers->deadline <= now)
-		wake(sleepers, -ETIMEDOUT);
-	if (trap_from_user(f) && runq_head != NULL && now >= slice_end) {
+	while ((n = sq_sleep_expired(&q, now)) != NULL)
+		wake(thread_of(n), -ETIMEDOUT);
+	if (trap_from_user(f) && q.run_head != NULL && now >= slice_end) {
 		runq_push(cur());
 		schedule();
 		return;
@@ -401,7 +326,7 @@ plat_thread_exit(void)
 	arch_irq_disable();
 	nthreads--;
 	t->state = T_DEAD;
-	t->next = zombies;
+	t->znext = zombies;
 	zombies = t;
 	schedule();
 	panic("a dead thread was scheduled");
