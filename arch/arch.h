@@ -125,9 +125,27 @@ uint64_t arch_rdtsc(void);
 void arch_invlpg(uint64_t va);
 void arch_halt(void);			/* hlt once, interrupts as they are */
 void arch_halt_forever(void) __attribute__((noreturn));
-void arch_irq_enable(void);
-void arch_irq_disable(void);
-bool arch_irq_enabled(void);
+/* Inline: the syscall exit path and every blocking call use them. */
+static inline void
+arch_irq_enable(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+static inline void
+arch_irq_disable(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+
+static inline bool
+arch_irq_enabled(void)
+{
+	uint64_t fl;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(fl));
+	return (fl & (1u << 9)) != 0;
+}
 /* rdrand/rdseed: true and *v set on success (CF=1). */
 bool arch_rdrand64(uint64_t *v);
 bool arch_rdseed64(uint64_t *v);

@@ -188,27 +188,6 @@ arch_halt_forever(void)
 		__asm__ volatile("cli; hlt" : : : "memory");
 }
 
-void
-arch_irq_enable(void)
-{
-	__asm__ volatile("sti" : : : "memory");
-}
-
-void
-arch_irq_disable(void)
-{
-	__asm__ volatile("cli" : : : "memory");
-}
-
-bool
-arch_irq_enabled(void)
-{
-	uint64_t fl;
-
-	__asm__ volatile("pushfq; popq %0" : "=r"(fl));
-	return (fl & (1u << 9)) != 0;
-}
-
 bool
 arch_rdrand64(uint64_t *v)
 {

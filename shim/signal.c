@@ -293,16 +293,29 @@ default_action(int sig, const struct ksiginfo *ki)
 	}
 }
 
+static void deliver(struct shim_thread *t, struct plat_regs *r);
+
+/* Every return to ring 3 passes here: nothing to do is the fast path. */
+void
+shim_user_return(struct plat_regs *r)
+{
+	struct shim_thread *t = shim_thread_current();
+
+	if (((t->sigpending | proc_pending) & ~t->sigmask) != 0)
+		deliver(t, r);
+	else if (r->entry == PLAT_ENTRY_SYSCALL && (long)r->rax == -EINTR)
+		syscall_restart(r, NULL);
+}
+
 /*
  * Deliver every signal the thread can take now, as Linux does before a
  * return to user mode: each handler's frame is built on top of the last,
  * so the last one set up runs first.  Handlers start with a fresh FPU
  * state (the interrupted one is saved in the frame).
  */
-void
-shim_user_return(struct plat_regs *r)
+static void
+deliver(struct shim_thread *t, struct plat_regs *r)
 {
-	struct shim_thread *t = shim_thread_current();
 	struct ksiginfo ki;
 	struct k_sigaction act;
 	uint64_t oldmask;

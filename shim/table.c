@@ -190,27 +190,42 @@ sys_unimplemented(uint64_t nr)
 	return -ENOSYS;
 }
 
-/*
- * The number is the low 32 bits of RAX, as Linux's do_syscall_64 takes
- * it (an int); the x32 bit selects an ABI Cloister does not have.
- */
-void
-shim_syscall(struct plat_regs *r)
+/* The traced path: the arguments are kept for the line at the end. */
+static void
+traced_syscall(struct plat_regs *r, uint32_t nr)
 {
-	uint32_t nr = (uint32_t)r->orig_rax;
 	const uint64_t args[6] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8,
 	    r->r9 };
 	long ret;
 
-	shim_thread_current()->regs = r;
-	if (strace_on)
-		strace_enter((long)nr, args);
+	strace_enter((long)nr, args);
 	if (nr < SYS_MAX && sys_table[nr] != NULL)
 		ret = sys_table[nr](args[0], args[1], args[2], args[3],
 		    args[4], args[5]);
 	else
 		ret = sys_unimplemented(nr);
 	r->rax = (uint64_t)ret;
-	if (strace_on)
-		strace_exit((long)nr, args, ret);
+	strace_exit((long)nr, args, ret);
+}
+
+/*
+ * The number is the low 32 bits of RAX, as Linux's do_syscall_64 takes
+ * it (an int); the x32 bit selects an ABI Cloister does not have.  This
+ * is every syscall's path: kept short, no locals on the stack.
+ */
+void
+shim_syscall(struct plat_regs *r)
+{
+	uint32_t nr = (uint32_t)r->orig_rax;
+
+	shim_thread_current()->regs = r;
+	if (strace_on) {
+		traced_syscall(r, nr);
+		return;
+	}
+	if (nr < SYS_MAX && sys_table[nr] != NULL)
+		r->rax = (uint64_t)sys_table[nr](r->rdi, r->rsi, r->rdx,
+		    r->r10, r->r8, r->r9);
+	else
+		r->rax = (uint64_t)sys_unimplemented(nr);
 }
