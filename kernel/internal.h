@@ -169,6 +169,7 @@ struct tty {
 	/* Bytes taken from the platform but not yet queued. */
 	uint8_t pend[64];
 	size_t npend, pos;
+	bool input_end;			/* console=raw: no more input comes */
 };
 
 bool ldisc_receive(struct tty *t, uint8_t c);

@@ -11,6 +11,11 @@
  * discipline by tty_service(), in thread context: on every read, poll,
  * write and ioctl of the console and in epoll_wait.  The receive
  * interrupt only bumps the readiness epoch (file_notify).
+ *
+ * With console=raw the host's input can end (plat_console_input_end):
+ * then, as at a pipe's end with no writer left, poll reports POLLHUP,
+ * and once the queue is empty read returns 0, again and again.  A
+ * terminal's end of file stays ^D.
  */
 #include "kernel/internal.h"
 
@@ -111,6 +116,18 @@ tty_service(void)
 	}
 	if (any)
 		tty_changed(t, POLLIN | POLLRDNORM);
+	if (!t->is_tty && !t->input_end && t->npend == 0 &&
+	    plat_console_input_end()) {
+		t->input_end = true;
+		tty_changed(t, POLLIN | POLLRDNORM | POLLHUP);
+	}
+}
+
+/* console=raw: the input ended and every byte of it was read. */
+static bool
+tty_at_eof(const struct tty *t)
+{
+	return t->input_end && t->qlen == 0;
 }
 
 /* Non-canonical read: VMIN bytes, VTIME tenths of a second. */
@@ -170,7 +187,7 @@ tty_read(struct file *f, void *buf, size_t len)
 	if (t->is_tty && !(t->tio.c_lflag & ICANON))
 		return read_noncanon(t, f, buf, len);
 	if (!ldisc_input_ready(t))
-		return -EAGAIN;
+		return tty_at_eof(t) ? 0 : -EAGAIN;
 	n = ldisc_take(t, buf, len, &eof);
 	return (long)n;
 }
@@ -192,8 +209,10 @@ tty_poll(struct file *f)
 	unsigned mask = POLLOUT | POLLWRNORM;
 
 	tty_service();
-	if (ldisc_input_ready(t))
+	if (ldisc_input_ready(t) || tty_at_eof(t))
 		mask |= POLLIN | POLLRDNORM;
+	if (t->input_end)
+		mask |= POLLHUP;
 	return mask;
 }
 

@@ -310,11 +310,21 @@ void plat_console_write(const void *buf, size_t len);
  */
 long plat_console_read(void *buf, size_t len);
 /*
+ * Has the host's input ended?  True once the host said that its input
+ * is over (it can when its side is a pipe or a file) and
+ * plat_console_read has returned every byte before that end; from then
+ * on plat_console_read only returns -EAGAIN, and this stays true.
+ * False while bytes are still to come, and always when the host cannot
+ * say (a terminal).  The notification below also runs when the host
+ * says it.  Never blocks.  Any context.
+ */
+bool plat_console_input_end(void);
+/*
  * Register fn, called from the receive interrupt after new input was
- * buffered (the platform cannot call up into the kernel otherwise).  fn
- * runs in interrupt context: it may only do what "any context" allows
- * (the kernel bumps its readiness epoch with plat_wake).  NULL removes
- * it.  Called once at kernel start.
+ * buffered or the host said its input ended (the platform cannot call
+ * up into the kernel otherwise).  fn runs in interrupt context: it may
+ * only do what "any context" allows (the kernel bumps its readiness
+ * epoch with plat_wake).  NULL removes it.  Called once at kernel start.
  */
 void plat_console_set_notify(void (*fn)(void));
 

@@ -3,11 +3,23 @@
  * receive is interrupt driven (IRQ 4): the handler drains the FIFO into
  * a ring buffer, which plat_console_read empties without blocking, and
  * calls the kernel's notification.
+ *
+ * COM2, when present, is the host's control channel for the console
+ * (scripts/run adds it when its stdin is not a terminal).  A serial line
+ * cannot carry end-of-file, so the host says it there instead:
+ *
+ *   kernel -> host  CTL_HELLO once both ports receive; the host sends
+ *                   nothing on COM1 or COM2 before (firmware reads both)
+ *   host -> kernel  "eof N\n": the input ended after N bytes on COM1
+ *
+ * Counting makes it race-free: the end is reached only once exactly N
+ * bytes were handed out, however late QEMU delivers them.
  */
 #include "platform/internal.h"
 #include "arch/arch.h"
 
 #define COM1		0x3f8
+#define COM2		0x2f8
 #define UART_THR	0	/* transmit holding (DLAB=0) */
 #define UART_IER	1
 #define UART_DLL	0	/* divisor latch (DLAB=1) */
@@ -36,6 +48,9 @@
 #define MCR_OUT2	0x08	/* gates the IRQ line on PC UARTs */
 #define RX_BUF		4096	/* a power of two */
 #define LSR_DATA_READY	0x01
+#define CTL_IRQ		3	/* COM2 */
+#define CTL_HELLO	"\001cloister: stdin\002\n"
+#define CTL_LINE_MAX	32	/* "eof " and up to 20 digits fit */
 
 static bool uart_present;
 
@@ -49,23 +64,40 @@ static uint8_t rx_buf[RX_BUF];
 static volatile uint32_t rx_head, rx_tail;	/* tail - head = bytes */
 static bool rx_throttled;
 static void (*rx_notify)(void);
+static uint64_t rx_taken;		/* bytes plat_console_read returned */
+
+/* COM2: the line being received, and the end of input once known. */
+static bool ctl_present;
+static char ctl_line[CTL_LINE_MAX];
+static size_t ctl_len;			/* > CTL_LINE_MAX: skip to '\n' */
+static bool in_end;
+static uint64_t in_total;
 
 static void uart_rx_init(void);
+static void ctl_init(void);
+
+/* 115200 baud, 8N1, FIFOs kept as they are; false if there is no UART. */
+static bool
+uart_setup(uint16_t port)
+{
+	arch_outb(port + UART_IER, 0);
+	arch_outb(port + UART_LCR, LCR_DLAB);
+	arch_outb(port + UART_DLL, 1);
+	arch_outb(port + UART_DLM, 0);
+	arch_outb(port + UART_LCR, LCR_8N1);
+	if ((arch_inb(port + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON)
+		arch_outb(port + UART_FCR, FCR_TRIGGER14);
+	arch_outb(port + UART_MCR, MCR_DTR_RTS);
+	/* A missing UART reads back 0xff. */
+	return arch_inb(port + UART_LSR) != 0xff;
+}
 
 void
 uart_init(void)
 {
-	arch_outb(COM1 + UART_IER, 0);
-	arch_outb(COM1 + UART_LCR, LCR_DLAB);
-	arch_outb(COM1 + UART_DLL, 1);		/* 115200 baud */
-	arch_outb(COM1 + UART_DLM, 0);
-	arch_outb(COM1 + UART_LCR, LCR_8N1);
-	if ((arch_inb(COM1 + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON)
-		arch_outb(COM1 + UART_FCR, FCR_TRIGGER14);
-	arch_outb(COM1 + UART_MCR, MCR_DTR_RTS);
-	/* A missing UART reads back 0xff. */
-	uart_present = arch_inb(COM1 + UART_LSR) != 0xff;
+	uart_present = uart_setup(COM1);
 	uart_rx_init();
+	ctl_init();
 }
 
 /*
@@ -121,13 +153,13 @@ uart_rx_init(void)
 }
 
 static void
-uart_putc(char c)
+uart_putc(uint16_t port, char c)
 {
 	for (int i = 0; i < UART_SPIN_MAX; i++) {
-		if (arch_inb(COM1 + UART_LSR) & LSR_THRE)
+		if (arch_inb(port + UART_LSR) & LSR_THRE)
 			break;
 	}
-	arch_outb(COM1 + UART_THR, (uint8_t)c);
+	arch_outb(port + UART_THR, (uint8_t)c);
 }
 
 void
@@ -136,7 +168,77 @@ uart_write(const char *s, size_t len)
 	if (!uart_present)
 		return;
 	for (size_t i = 0; i < len; i++)
-		uart_putc(s[i]);
+		uart_putc(COM1, s[i]);
+}
+
+/* ---- COM2, the control channel ---- */
+
+/* "eof N": the host's input ends after N bytes.  Anything else is ignored. */
+static void
+ctl_line_done(void)
+{
+	uint64_t n = 0;
+
+	if (ctl_len <= 4 || ctl_len > CTL_LINE_MAX ||
+	    memcmp(ctl_line, "eof ", 4) != 0)
+		return;
+	for (size_t i = 4; i < ctl_len; i++) {
+		if (ctl_line[i] < '0' || ctl_line[i] > '9' ||
+		    n > (UINT64_MAX - 9) / 10)
+			return;
+		n = n * 10 + (uint64_t)(ctl_line[i] - '0');
+	}
+	if (!in_end) {
+		in_total = n;
+		in_end = true;
+	}
+}
+
+/* Take what COM2 received.  Interrupts are off.  True if the end was new. */
+static bool
+ctl_drain(void)
+{
+	bool was_end = in_end;
+	char c;
+
+	while (ctl_present && (arch_inb(COM2 + UART_LSR) & LSR_DATA_READY)) {
+		c = (char)arch_inb(COM2 + UART_THR);
+		if (c == '\n') {
+			ctl_line_done();
+			ctl_len = 0;
+		} else if (ctl_len < CTL_LINE_MAX) {
+			ctl_line[ctl_len++] = c;
+		} else {
+			ctl_len = CTL_LINE_MAX + 1;	/* too long: dropped */
+		}
+	}
+	return in_end && !was_end;
+}
+
+static void
+ctl_irq(struct trap_frame *f)
+{
+	(void)f;
+	if (ctl_drain() && rx_notify != NULL)
+		rx_notify();
+	pic_eoi(CTL_IRQ);
+}
+
+/* Receive on COM2 by interrupt, then tell the host it may send. */
+static void
+ctl_init(void)
+{
+	static const char hello[] = CTL_HELLO;
+
+	if (!uart_present || !uart_setup(COM2))
+		return;
+	ctl_present = true;
+	arch_set_trap_handler(VEC_IRQ_BASE + CTL_IRQ, ctl_irq);
+	arch_outb(COM2 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	arch_outb(COM2 + UART_IER, IER_RX_AVAIL);
+	pic_unmask(CTL_IRQ);
+	for (size_t i = 0; i < sizeof(hello) - 1; i++)
+		uart_putc(COM2, hello[i]);
 }
 
 void
@@ -156,15 +258,36 @@ plat_console_read(void *buf, size_t len)
 		return -EAGAIN;
 	arch_irq_disable();
 	uart_rx_drain();	/* what the interrupt has not taken yet */
+	ctl_drain();
+	if (in_end && rx_taken >= in_total)
+		len = 0;		/* the host's input ended: nothing past it */
+	else if (in_end && len > in_total - rx_taken)
+		len = (size_t)(in_total - rx_taken);
 	while (n < len && rx_head != rx_tail) {
 		p[n++] = rx_buf[rx_head % RX_BUF];
 		rx_head++;
 	}
+	rx_taken += n;
 	if (rx_throttled)
 		uart_rx_drain();	/* room again: let the host send */
 	if (irq)
 		arch_irq_enable();
 	return n > 0 ? (long)n : -EAGAIN;
+}
+
+bool
+plat_console_input_end(void)
+{
+	bool irq = arch_irq_enabled(), end;
+
+	if (!ctl_present)
+		return false;
+	arch_irq_disable();
+	ctl_drain();
+	end = in_end && rx_taken >= in_total;
+	if (irq)
+		arch_irq_enable();
+	return end;
 }
 
 void

@@ -4,8 +4,7 @@
 # stdout and exit status must be identical.  One line per case, e.g.
 # "PASS busybox/seq".  The shell cases use builtins only (ash runs a
 # builtin without forking).  The stdin cases read lines with the shell's
-# read builtin and never wait for end-of-file, which a serial console
-# cannot send (so no wc, sort or sha256sum on stdin here).
+# read builtin, or read stdin to its end (wc, sort, sha256sum).
 # BUSYBOX_CASES="seq expr" runs only the cases named.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -93,3 +92,7 @@ bb sh-stderr sh -c 'echo to-stderr >&2; echo to-stdout'
 bb_in sh-read $'first line\nsecond\n' sh -c 'read a; read b; echo "[$a] [$b]"'
 bb_in sh-read-loop $'a 1\nb 2\nc 3\nEND\n' sh -c \
 	'while read k v; do [ "$k" = END ] && break; echo "$v:$k"; done; echo done'
+bb_in sh-read-eof $'last\n' sh -c 'read a; read b; echo "[$a] [$b] $?"'
+bb_in wc-stdin $'one two\nthree\n\nfour' wc
+bb_in sort-stdin $'pear\napple\nfig\napple\n' sort -u
+bb_in sha256sum-stdin $'abc\n' sha256sum

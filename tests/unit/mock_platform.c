@@ -243,6 +243,15 @@ plat_console_read(void *buf, size_t len)
 	return n;
 }
 
+static bool mock_console_ended;
+
+bool
+plat_console_input_end(void)
+{
+	return mock_console_ended &&
+	    mock_console_in_pos == mock_console_in_len;
+}
+
 void (*mock_console_notify)(void);
 
 void
@@ -264,8 +273,17 @@ mock_console_feed(const void *buf, size_t len)
 }
 
 void
+mock_console_end(void)
+{
+	mock_console_ended = true;
+	if (mock_console_notify != NULL)
+		mock_console_notify();
+}
+
+void
 mock_console_reset(void)
 {
+	mock_console_ended = false;
 	mock_console_len = 0;
 	if (mock_console_out != NULL)
 		mock_console_out[0] = '\0';

@@ -55,6 +55,8 @@ extern uint64_t mock_pages_in_use;
 extern char *mock_console_out;
 extern size_t mock_console_len;
 void mock_console_feed(const void *buf, size_t len);	/* then notify */
+/* The host's input ends after what was fed (plat_console_input_end). */
+void mock_console_end(void);
 extern void (*mock_console_notify)(void);	/* plat_console_set_notify */
 void mock_console_reset(void);
 

@@ -4,7 +4,8 @@
  * console=tty has Linux's termios defaults, canonical editing (erase,
  * kill, word erase, literal next, EOF), echo with ECHOCTL, ONLCR, ^C
  * (SIGINT, the read interrupted, input flushed), raw mode with
- * VMIN/VTIME, termios and window-size round trips.
+ * VMIN/VTIME, termios and window-size round trips; the end of the
+ * host's input on console=raw.
  */
 #include "kernel/internal.h"
 #include "tests/unit/io_env.h"
@@ -276,6 +277,62 @@ test_noncanonical(void)
 	CHECK(*(int *)io_uptr(U_RW + 600) == 0);
 }
 
+static void
+end_hook(const uint32_t *word)
+{
+	(void)word;
+	mock_console_end();
+	mock_block_hook = NULL;
+}
+
+static int16_t
+poll0(void)
+{
+	struct pollfd_u { int32_t fd; int16_t ev, rev; } *p;
+
+	p = io_uptr(U_RW + 512);
+	*p = (struct pollfd_u){ 0, POLLIN, 0 };
+	if (SYS(sys_poll, U_RW + 512, 1, 0) < 0)
+		return -1;
+	return p->rev;
+}
+
+/* console=raw: the host's input ends as a pipe's, once it is all read. */
+static void
+test_raw_end_of_input(void)
+{
+	char *s;
+
+	console(false);
+	feed("ab");
+	CHECK(poll0() == POLLIN);
+	mock_console_end();
+	CHECK(poll0() == (POLLIN | POLLHUP));	/* data, and no writer */
+	CHECK(rd(1, &s) == 1 && strcmp(s, "a") == 0);
+	CHECK(rd(100, &s) == 1 && strcmp(s, "b") == 0);
+	CHECK(rd(100, &s) == 0);
+	CHECK(rd(100, &s) == 0);		/* and again */
+	CHECK(poll0() == (POLLIN | POLLHUP));
+	CHECK(SYS(sys_fcntl, 0, 4, O_NONBLOCK) == 0);	/* F_SETFL */
+	CHECK(rd(100, &s) == 0);		/* not -EAGAIN */
+	CHECK(SYS(sys_fcntl, 0, 4, 0) == 0);
+	/* A reader asleep when the end arrives wakes up to it. */
+	console(false);
+	feed("c");
+	CHECK(rd(100, &s) == 1);
+	mock_block_hook = end_hook;
+	CHECK(rd(100, &s) == 0 && mock_block_hook == NULL);
+	/* Empty input: the end at once. */
+	console(false);
+	mock_console_end();
+	CHECK(rd(100, &s) == 0);
+	/* A terminal's end of file is ^D only. */
+	console(true);
+	mock_console_end();
+	CHECK(poll0() == 0);
+	CHECK(EXPECT_PANIC(rd(100, &s)));	/* waits */
+}
+
 int
 main(void)
 {
@@ -286,5 +343,6 @@ main(void)
 	RUN(test_echo);
 	RUN(test_interrupt);
 	RUN(test_noncanonical);
+	RUN(test_raw_end_of_input);
 	return harness_done();
 }
