@@ -1,8 +1,9 @@
 /*
  * stdin: reading fd 0.  The integration test feeds the same text natively
  * (through a pipe) and to Cloister's console: lines up to one that reads
- * "END".  The guest stops there rather than waiting for end-of-file, since
- * a serial console has none.  Reads may return any amount, so only the
+ * "END".  The guest stops there rather than at end-of-file, so it also
+ * tests reads that stop mid-stream (end-of-file itself is checked by
+ * tests/integration/stdin.sh).  Reads may return any amount, so only the
  * reassembled lines and their totals are printed.
  */
 #include <string.h>

@@ -4,8 +4,8 @@
 # Cloister with another copy as the root file system; stdout (stderr
 # joined) and the status must be identical.  Applets that fork (sh,
 # xargs, find -exec, tar -z, zcat...) are not here: Cloister has no
-# fork yet.  Nor are those that read stdin to its end (tr, tee): the
-# serial console cannot say end-of-file, so they read files here.
+# fork yet.  Applets that read stdin to its end are covered by
+# busybox.sh and stdin.sh; here tools read files.
 # Applets that change the tree are checked by their status and messages
 # (each run is a fresh VM).  "PASS busybox/NAME".
 set -uo pipefail
