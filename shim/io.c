@@ -131,6 +131,28 @@ can_write(const struct file *f)
  * what they produced (eventfd).  Returns 1 to go on with the usable
  * part, else the result.
  */
+/*
+ * A pipe or the console, with no usable buffer: wait for data as a read
+ * would, then fail with EFAULT and leave the data for the next read, as
+ * Linux's pipe_read does.  End of file gives 0.
+ */
+static long
+stream_wait_unusable(struct file *f)
+{
+	for (;;) {
+		uint32_t seen = file_epoch();
+
+		if (file_nread(f) > 0)
+			return -EFAULT;
+		if (file_poll(f) & POLLHUP)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (file_wait(seen, 0) == -EINTR)
+			return -EINTR;
+	}
+}
+
 static long
 read_unusable(struct file *f, const struct useg *s)
 {
@@ -142,6 +164,8 @@ read_unusable(struct file *f, const struct useg *s)
 		return -EFAULT;
 	if (s->total > 0)
 		return 1;
+	if (file_nread(f) >= 0)
+		return stream_wait_unusable(f);
 	kbuf = kmalloc(len);
 	if (kbuf == NULL)
 		return -ENOMEM;

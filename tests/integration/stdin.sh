@@ -12,6 +12,8 @@
 #   stdin/unread       a guest that never reads, on endless input,
 #                      exits 0 at once
 #   stdin/uefi         wc -l on piped input, booted through UEFI
+#   stdin/efault-keeps a read into a bad buffer fails and loses no input
+#                      (the same as natively)
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -81,3 +83,10 @@ fi
 printf 'a\nb\nc\n' | scripts/run --quiet --timeout 120 --boot uefi "$BB" \
 	wc -l >"$t/uefi.out" 2>"$t/uefi.err"
 expect uefi $? "$t/three"
+
+musl-gcc -static -O2 -o "$t/efault_keep" tests/policy/efault_keep.c
+# The input comes late, so the failing read has to wait for it first.
+{ sleep 1; printf 'abc\n'; } | "$t/efault_keep" >"$t/efault.want" 2>&1
+{ sleep 2; printf 'abc\n'; } | "${run[@]}" "$t/efault_keep" \
+	>"$t/efault-keeps.out" 2>"$t/efault-keeps.err"
+expect efault-keeps $? "$t/efault.want"

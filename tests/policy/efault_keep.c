@@ -1,0 +1,29 @@
+/*
+ * A read into a bad buffer fails with EFAULT and leaves the input for the
+ * next read, as a Linux pipe does (stdin.sh runs it natively and in
+ * Cloister with the same piped input).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+int
+main(void)
+{
+	char buf[64];
+	/* A user page that cannot be written: the read must wait for input,
+	 * then fail (a kernel address would fail at once). */
+	void *none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	long n = syscall(SYS_read, 0, none, 16);
+
+	printf("bad buffer: %s\n", n == -1 && errno == EFAULT ? "EFAULT" :
+	    "no error");
+	n = read(0, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	printf("then: %s", buf);
+	return 0;
+}
