@@ -257,6 +257,8 @@ ids_commit(struct idset *ids, const struct idset *new)
 		cred.pdeathsig = 0;
 	}
 	*ids = *new;
+	/* File permission checks use the filesystem ids. */
+	vfs_set_ids(cred.uid.fs, cred.gid.fs);
 }
 
 static bool

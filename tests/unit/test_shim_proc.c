@@ -9,6 +9,9 @@
 #include "tests/unit/mock_platform.h"
 #include "tests/unit/shim_env.h"
 
+/* What proc.c last told the file tree (tests/unit/stub_vfs_ids.c). */
+extern uint32_t stub_vfs_uid, stub_vfs_gid;
+
 
 
 /* A fresh process and address space. */
@@ -85,6 +88,7 @@ test_setuid_drops_root(void)
 	CHECK(SYS(sys_getgid) == 100 && SYS(sys_getegid) == 100);
 	CHECK(SYS(sys_setuid, 1000) == 0);
 	CHECK(SYS(sys_getuid) == 1000 && SYS(sys_geteuid) == 1000);
+	CHECK(stub_vfs_uid == 1000 && stub_vfs_gid == 100);	/* file checks follow */
 	CHECK(SYS(sys_getresuid, U_RW, U_RW + 4, U_RW + 8) == 0);
 	CHECK(r[0] == 1000 && r[1] == 1000 && r[2] == 1000);
 	CHECK(SYS(sys_setuid, 0) == -EPERM);
