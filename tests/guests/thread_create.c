@@ -206,40 +206,6 @@ detached_threads(void)
 	out("detached threads finished: %d\n", det_done);
 }
 
-/*
- * A raw clone(2): the child starts on stack_top with the parent's TLS
- * and no libc state of its own, runs fn(arg) with raw system calls
- * only, and ends with SYS_exit (not exit_group) and fn's value.
- */
-static long
-raw_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid,
-    int (*fn)(void *), void *arg)
-{
-	register long r10 __asm__("r10") = (long)ctid;
-	register long r8 __asm__("r8") = 0;
-	register long r12 __asm__("r12") = (long)fn;
-	register long r13 __asm__("r13") = (long)arg;
-	long ret;
-
-	__asm__ volatile(
-	    "syscall\n\t"
-	    "test %%rax, %%rax\n\t"
-	    "jnz 1f\n\t"
-	    "xor %%ebp, %%ebp\n\t"
-	    "mov %%r13, %%rdi\n\t"
-	    "call *%%r12\n\t"
-	    "mov %%eax, %%edi\n\t"
-	    "mov $60, %%eax\n\t"
-	    "syscall\n\t"
-	    "ud2\n"
-	    "1:"
-	    : "=a" (ret)
-	    : "a" ((long)SYS_clone), "D" (flags), "S" (stack_top), "d" (ptid),
-	      "r" (r10), "r" (r8), "r" (r12), "r" (r13)
-	    : "rcx", "r11", "memory");
-	return ret;
-}
-
 #define THREAD_FLAGS	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
 	CLONE_THREAD | CLONE_SYSVSEM)
 
@@ -277,7 +243,7 @@ raw_clone_cleartid(void)
 		check("raw clone: stack", 0);
 		return;
 	}
-	tid = raw_clone(THREAD_FLAGS | CLONE_PARENT_SETTID |
+	tid = guest_raw_clone(THREAD_FLAGS | CLONE_PARENT_SETTID |
 	    CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID, stack + RAW_STACK,
 	    &ptid, &ctid, raw_child, NULL);
 	check("raw clone returns a tid", tid > 0);

@@ -152,35 +152,6 @@ struct rlock {
 	uint32_t word;
 };
 
-static long
-raw_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid,
-    int (*fn)(void *), void *arg)
-{
-	register long r10 __asm__("r10") = (long)ctid;
-	register long r8 __asm__("r8") = 0;
-	register long r12 __asm__("r12") = (long)fn;
-	register long r13 __asm__("r13") = (long)arg;
-	long ret;
-
-	__asm__ volatile(
-	    "syscall\n\t"
-	    "test %%rax, %%rax\n\t"
-	    "jnz 1f\n\t"
-	    "xor %%ebp, %%ebp\n\t"
-	    "mov %%r13, %%rdi\n\t"
-	    "call *%%r12\n\t"
-	    "mov %%eax, %%edi\n\t"
-	    "mov $60, %%eax\n\t"
-	    "syscall\n\t"
-	    "ud2\n"
-	    "1:"
-	    : "=a" (ret)
-	    : "a" ((long)SYS_clone), "D" (flags), "S" (stack_top), "d" (ptid),
-	      "r" (r10), "r" (r8), "r" (r12), "r" (r13)
-	    : "rcx", "r11", "memory");
-	return ret;
-}
-
 #define THREAD_FLAGS	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
 	CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID | \
 	CLONE_CHILD_SETTID)
@@ -260,7 +231,7 @@ kernel_robust(void)
 	expect_val("  ... length", len, (long)sizeof(head));
 	if (stack == NULL)
 		return;
-	tid = raw_clone(THREAD_FLAGS, stack + RAW_STACK, NULL, &ctid,
+	tid = guest_raw_clone(THREAD_FLAGS, stack + RAW_STACK, NULL, &ctid,
 	    robust_child, NULL);
 	if (tid <= 0) {
 		check("raw clone", 0);

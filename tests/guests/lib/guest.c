@@ -239,3 +239,32 @@ finish(void)
 	out("checks: %d passed, %d failed\n", npassed, nfailed);
 	return nfailed == 0 ? 0 : 1;
 }
+
+long
+guest_raw_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid,
+    int (*fn)(void *), void *arg)
+{
+	register long r10 __asm__("r10") = (long)ctid;
+	register long r8 __asm__("r8") = 0;
+	register long r12 __asm__("r12") = (long)fn;
+	register long r13 __asm__("r13") = (long)arg;
+	long ret;
+
+	__asm__ volatile(
+	    "syscall\n\t"
+	    "test %%rax, %%rax\n\t"
+	    "jnz 1f\n\t"
+	    "xor %%ebp, %%ebp\n\t"
+	    "mov %%r13, %%rdi\n\t"
+	    "call *%%r12\n\t"
+	    "mov %%eax, %%edi\n\t"
+	    "mov $60, %%eax\n\t"
+	    "syscall\n\t"
+	    "ud2\n"
+	    "1:"
+	    : "=a" (ret)
+	    : "a" ((long)SYS_clone), "D" (flags), "S" (stack_top), "d" (ptid),
+	      "r" (r10), "r" (r8), "r" (r12), "r" (r13)
+	    : "rcx", "r11", "memory");
+	return ret;
+}

@@ -102,6 +102,14 @@ int is_mapped(void *addr, size_t len);
  */
 void expect_death(const char *what, int sig);
 
+/*
+ * A raw clone(2): the child starts on stack_top with the parent's TLS
+ * and no libc state of its own, runs fn(arg) with raw system calls
+ * only, and ends with SYS_exit (not exit_group) and fn's value.
+ */
+long guest_raw_clone(unsigned long flags, void *stack_top, int *ptid,
+    int *ctid, int (*fn)(void *), void *arg);
+
 /* Print "checks: N passed, M failed"; return the exit status (0 or 1). */
 int finish(void);
 
