@@ -12,15 +12,6 @@
 
 #define RW	(PROT_READ | PROT_WRITE)
 
-static int
-all_bytes(const char *p, size_t len, char c)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != c)
-			return 0;
-	return 1;
-}
-
 static void
 test_dontneed(void)
 {

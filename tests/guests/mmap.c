@@ -19,15 +19,6 @@ mmap_raw(void *addr, size_t len, int prot, int flags, int fd, long off)
 }
 
 static int
-all_bytes(const char *p, size_t len, char c)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != c)
-			return 0;
-	return 1;
-}
-
-static int
 user_address(long ret, size_t len)
 {
 	return !IS_ERR(ret) && (ret & (PAGE - 1)) == 0 &&

@@ -268,3 +268,12 @@ guest_raw_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid,
 	    : "rcx", "r11", "memory");
 	return ret;
 }
+
+int
+all_bytes(const char *p, size_t len, char c)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != c)
+			return 0;
+	return 1;
+}

@@ -102,6 +102,9 @@ int is_mapped(void *addr, size_t len);
  */
 void expect_death(const char *what, int sig);
 
+/* 1 if all len bytes at p equal c. */
+int all_bytes(const char *p, size_t len, char c);
+
 /*
  * A raw clone(2): the child starts on stack_top with the parent's TLS
  * and no libc state of its own, runs fn(arg) with raw system calls
