@@ -91,9 +91,3 @@ plat_crng_fill(void *buf, size_t len)
 	memset(blk, 0, sizeof(blk));
 	return 0;
 }
-
-const char *
-crng_source(void)
-{
-	return source;
-}

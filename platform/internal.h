@@ -175,7 +175,6 @@ void crng_init(void);
 /* ChaCha20 block function (platform/chacha20.c). */
 void chacha20_block(const uint32_t k[8], uint64_t ctr, uint32_t nonce_hi,
     uint32_t out[16]);
-const char *crng_source(void);
 void cpu_log_features(void);
 
 /* Dump a trap frame, a backtrace, and exit with PLAT_EXIT_PANIC. */

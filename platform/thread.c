@@ -41,7 +41,6 @@ static struct sched_queues q;
 static struct plat_thread *zombies;
 static uint64_t slice_end;
 static bool have_timer;
-static uint64_t nthreads;
 
 static struct plat_thread *
 cur(void)
@@ -308,7 +307,6 @@ plat_thread_create(const struct plat_regs *r, uint64_t fs_base,
 	t->ksp = (uint64_t)sp;
 	irq = arch_irq_enabled();
 	arch_irq_disable();
-	nthreads++;
 	runq_push(t);
 	if (cur() != &idle_thread)
 		timer_program();
@@ -324,7 +322,6 @@ plat_thread_exit(void)
 	struct plat_thread *t = cur();
 
 	arch_irq_disable();
-	nthreads--;
 	t->state = T_DEAD;
 	t->znext = zombies;
 	zombies = t;
