@@ -68,6 +68,7 @@ uint64_t pmm_total_pages(void);
 #define KSTACK_SLOT	(64 * 1024ull)		/* per stack, incl. guard */
 #define KSTACK_SIZE	(16 * 1024ull)
 #define MMIO_BASE	0xffffd00000000000ull	/* device windows */
+#define SHMEM_BASE	0xffffe00000000000ull	/* the shared pool */
 
 static inline void *
 phys_to_virt(uint64_t pa)
@@ -116,8 +117,40 @@ void vmm_flush(uint64_t va);
 bool vmm_is_guard(uint64_t va);
 /* Switch table allocation from the boot bump allocator to pmm. */
 void vmm_use_pmm(void);
+/* Map [pa, pa+size) at va without the encryption mask (host-visible). */
+int vmm_map_shared(uint64_t pa, uint64_t size, uint64_t va);
 /* Is [pa, pa+len) inside the direct map? */
 bool dmap_covers(uint64_t pa, uint64_t len);
+
+/* ---- The shared-memory pool (platform/shmem.c) ---- */
+
+/*
+ * A run of host-visible pages.  The host may change va[] at any time:
+ * copy in and out with shmem_copy_in/out, check what was copied, and
+ * never parse it in place.  pa is what a device or the hypervisor is told.
+ */
+struct shared_region {
+	volatile uint8_t *va;
+	uint64_t pa;
+	uint64_t len;		/* bytes, a multiple of PAGE_SIZE */
+};
+
+/* The pool's size: room for the GHCB page, the console and a NIC. */
+#define SHMEM_DEFAULT_BYTES	(256 * 1024ull)
+
+/* Take the pool from pmm, convert it to shared (SNP), map it.  Once. */
+int shmem_init(uint64_t bytes);
+/* Zeroed, page-aligned run of len bytes rounded up; -ENOMEM when full. */
+int shmem_alloc(uint64_t len, struct shared_region *out);
+/* Scrub and return a run (panics on a region the pool never gave out). */
+void shmem_free(struct shared_region *r);
+/* Bounce copies; -EINVAL when [off, off+n) is outside the region. */
+int shmem_copy_in(struct shared_region *r, uint64_t off, const void *src,
+    size_t n);
+int shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
+    size_t n);
+/* Does [pa, pa+len) lie inside the pool?  (checks device addresses) */
+bool shmem_contains(uint64_t pa, uint64_t len);
 
 /* ---- Early facilities ---- */
 

@@ -146,6 +146,10 @@ platform_start(struct boot_info *bi)
 	uart_init();
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
+	/* Host-visible memory for devices and the GHCB: one pool, set up
+	 * before any device.  Without it devices stay off; the guest runs. */
+	if (shmem_init(SHMEM_DEFAULT_BYTES) != 0)
+		klog_always("cloister: no shared memory pool; devices are off");
 	/* The TSC measurement started in time_init overlapped the above. */
 	time_calibrate();
 	cpu_log_features();

@@ -259,6 +259,15 @@ vmm_map_mmio(uint64_t phys, uint64_t size)
 	    PT_MAP_SHARED);
 }
 
+int
+vmm_map_shared(uint64_t pa, uint64_t size, uint64_t va)
+{
+	uint64_t nx = cpu.nx ? PTE_NX : 0;
+
+	return pt_map(&kctx, va, pa, PAGE_ALIGN_UP(size),
+	    PTE_W | nx | PT_MAP_SHARED, false);
+}
+
 void *
 vmm_map_firmware(uint64_t phys, uint64_t size)
 {
