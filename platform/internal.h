@@ -68,7 +68,7 @@ uint64_t pmm_total_pages(void);
 #define KSTACK_SLOT	(64 * 1024ull)		/* per stack, incl. guard */
 #define KSTACK_SIZE	(16 * 1024ull)
 #define MMIO_BASE	0xffffd00000000000ull	/* device windows */
-#define SHMEM_BASE	0xffffe00000000000ull	/* the shared pool */
+#define SHMEM_BASE	0xffffd80000000000ull	/* the shared pool */
 
 static inline void *
 phys_to_virt(uint64_t pa)
