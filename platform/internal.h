@@ -203,6 +203,8 @@ bool lapic_init(void);
 void lapic_arm(uint64_t deadline_ns);
 void lapic_eoi(void);
 void percpu_set_kernel_stack(uint64_t top);
+/* The current thread's user_return request is being served. */
+void thread_user_work_clear(void);
 void thread_tls_record(int which, uint64_t base);
 void crng_init(void);
 /* ChaCha20 block function (platform/chacha20.c). */
