@@ -268,6 +268,17 @@ int plat_user_move(uint64_t from, uint64_t to, uint64_t len);
 /* The kernel pointer for user page va if mapped, else NULL. */
 void *plat_user_page(uint64_t va);
 
+/*
+ * The vDSO (the clock reads Linux's libcs do without a syscall):
+ * plat_vdso_size bytes of address space, its read-only data page at va
+ * and the ELF image (read+exec) at va + PAGE_SIZE, which is the
+ * AT_SYSINFO_EHDR value.  plat_vdso_map maps both at the page-aligned,
+ * unmapped va; 0 or -ENOMEM, -EEXIST, -EINVAL.  Unmapping the data page
+ * later does not free it; it never becomes writable (-EACCES).
+ */
+uint64_t plat_vdso_size(void);
+int plat_vdso_map(uint64_t va);
+
 /* ---- User memory access (RawPointerProvider) ---- */
 
 /*

@@ -258,6 +258,7 @@ time_calibrate(void)
 	}
 	ns_per_tick_q32 = arch_muldiv64(NS_PER_S, 1ull << 32, tsc_hz);
 	wall_at_boot_ns = rtc_read_epoch() * NS_PER_S - plat_now_ns();
+	vclock_publish(boot_tsc, 0, ns_per_tick_q32, wall_at_boot_ns);
 }
 
 const char *
