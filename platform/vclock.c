@@ -36,7 +36,6 @@ vclock_publish(uint64_t tsc_base, uint64_t ns_base, uint64_t mult_q32,
 	d->ns_base = ns_base;
 	d->mult = mult_q32;
 	d->wall_ns = wall_ns;
-	d->ready = mult_q32 != 0;
 	__asm__ volatile("" ::: "memory");
 	d->seq++;
 	if (irq)

@@ -4,7 +4,8 @@
  * object (vdso.lds, no relocations) and embedded in the kernel, which
  * maps it into the guest with the data page (vvar.h) just below it and
  * passes its address as AT_SYSINFO_EHDR.  The clocks it cannot serve
- * (the CPU-time and alarm clocks, bad ids) go to the real syscall.
+ * (the CPU-time and alarm clocks, bad ids) go to the real syscall;
+ * gettimeofday and time always have one.
  *
  * Runs in user mode: no kernel headers beyond vvar.h, no libc.
  */
@@ -13,8 +14,6 @@
 #include "arch/vdso/vvar.h"
 
 #define NSEC_PER_SEC	1000000000ull
-#define SYS_gettimeofday	96
-#define SYS_time		201
 #define SYS_clock_gettime	228
 #define SYS_clock_getres	229
 
@@ -43,7 +42,8 @@ struct vdso_timezone {
 extern const volatile struct vclock_data vvar_page
     __attribute__((visibility("hidden")));
 
-static long
+/* The syscall, out of line: the fast paths need no saved registers. */
+static __attribute__((noinline)) long
 sys2(long nr, long a0, long a1)
 {
 	long ret;
@@ -63,30 +63,31 @@ rdtsc_ordered(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* What the vDSO serves: 0 for a clock it leaves to the syscall. */
-enum vclock_kind { VK_NONE, VK_MONO, VK_REAL, VK_MONO_COARSE,
-	VK_REAL_COARSE };
+/* The clocks the vDSO serves, as bit masks over the clock id. */
+#define BIT(clk)	(1ul << (clk))
+#define SERVED		(BIT(CLOCK_REALTIME) | BIT(CLOCK_MONOTONIC) | \
+			    BIT(CLOCK_MONOTONIC_RAW) | \
+			    BIT(CLOCK_REALTIME_COARSE) | \
+			    BIT(CLOCK_MONOTONIC_COARSE) | BIT(CLOCK_BOOTTIME) | \
+			    BIT(CLOCK_TAI))
+#define REAL		(BIT(CLOCK_REALTIME) | BIT(CLOCK_REALTIME_COARSE) | \
+			    BIT(CLOCK_TAI))
+#define COARSE		(BIT(CLOCK_REALTIME_COARSE) | \
+			    BIT(CLOCK_MONOTONIC_COARSE))
 
-static enum vclock_kind
-clock_kind(long clk)
+static inline int
+served(unsigned long clk)
 {
-	switch (clk) {
-	case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_BOOTTIME:
-		return VK_MONO;
-	case CLOCK_REALTIME: case CLOCK_TAI:
-		return VK_REAL;
-	case CLOCK_MONOTONIC_COARSE:
-		return VK_MONO_COARSE;
-	case CLOCK_REALTIME_COARSE:
-		return VK_REAL_COARSE;
-	default:
-		return VK_NONE;
-	}
+	return clk < 64 && ((SERVED >> clk) & 1);
 }
 
-/* Read the clock into *ns; false if the platform has not published. */
-static int
-vclock_read(int real, uint64_t *ns)
+/*
+ * The clock: monotonic, plus the wall-clock offset when real (0 or 1).
+ * Before the platform publishes, every field is 0 and so is the time,
+ * as plat_now_ns() reads then too.
+ */
+static inline __attribute__((always_inline)) uint64_t
+vclock_read(uint64_t real)
 {
 	const volatile struct vclock_data *d = &vvar_page;
 	uint64_t t, delta;
@@ -99,39 +100,26 @@ vclock_read(int real, uint64_t *ns)
 			__asm__ volatile("pause");
 			continue;
 		}
-		if (!d->ready)
-			return 0;
 		delta = rdtsc_ordered() - d->tsc_base;
 		t = d->ns_base + (uint64_t)(((unsigned __int128)delta *
 		    d->mult) >> 32);
-		if (real)
-			t += d->wall_ns;
+		t += d->wall_ns & -real;
 		__asm__ volatile("" ::: "memory");
 		if (d->seq == seq)
-			break;
+			return t;
 	}
-	*ns = t;
-	return 1;
-}
-
-static int
-vclock_now(enum vclock_kind k, uint64_t *ns)
-{
-	if (!vclock_read(k == VK_REAL || k == VK_REAL_COARSE, ns))
-		return 0;
-	if (k == VK_MONO_COARSE || k == VK_REAL_COARSE)
-		*ns -= *ns % VCLOCK_TICK_NS;
-	return 1;
 }
 
 int
 __vdso_clock_gettime(long clk, struct vdso_timespec *ts)
 {
-	enum vclock_kind k = clock_kind(clk);
 	uint64_t ns;
 
-	if (k == VK_NONE || !vclock_now(k, &ns))
+	if (!served((unsigned long)clk))
 		return (int)sys2(SYS_clock_gettime, clk, (long)ts);
+	ns = vclock_read((REAL >> clk) & 1);
+	if ((COARSE >> clk) & 1)
+		ns -= ns % VCLOCK_TICK_NS;
 	ts->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
 	ts->tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
 	return 0;
@@ -143,8 +131,7 @@ __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz)
 	uint64_t ns;
 
 	if (tv != NULL) {
-		if (!vclock_read(1, &ns))
-			return (int)sys2(SYS_gettimeofday, (long)tv, (long)tz);
+		ns = vclock_read(1);
 		tv->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
 		tv->tv_usec = (int64_t)(ns % NSEC_PER_SEC / 1000);
 	}
@@ -158,12 +145,8 @@ __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz)
 long
 __vdso_time(long *t)
 {
-	uint64_t ns;
-	long sec;
+	long sec = (long)(vclock_read(1) / NSEC_PER_SEC);
 
-	if (!vclock_read(1, &ns))
-		return sys2(SYS_time, (long)t, 0);
-	sec = (long)(ns / NSEC_PER_SEC);
 	if (t != NULL)
 		*t = sec;
 	return sec;
@@ -184,14 +167,11 @@ __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
 int
 __vdso_clock_getres(long clk, struct vdso_timespec *res)
 {
-	enum vclock_kind k = clock_kind(clk);
-
-	if (k == VK_NONE)
+	if (!served((unsigned long)clk))
 		return (int)sys2(SYS_clock_getres, clk, (long)res);
 	if (res != NULL) {
 		res->tv_sec = 0;
-		res->tv_nsec = k == VK_MONO_COARSE || k == VK_REAL_COARSE ?
-		    (int64_t)VCLOCK_TICK_NS : 1;
+		res->tv_nsec = (COARSE >> clk) & 1 ? (int64_t)VCLOCK_TICK_NS : 1;
 	}
 	return 0;
 }

@@ -18,7 +18,7 @@
 
 struct vclock_data {
 	uint32_t seq;		/* odd while being written */
-	uint32_t ready;		/* 0: no clock yet, use the syscall */
+	uint32_t pad;
 	uint64_t tsc_base;	/* TSC value where ns_base holds */
 	uint64_t ns_base;	/* CLOCK_MONOTONIC at tsc_base */
 	uint64_t mult;		/* nanoseconds per TSC tick, 32.32 */
