@@ -1,5 +1,5 @@
-; Exception and interrupt entry; the iretq return to user mode
-; (syscall entry and sysret: arch/syscall.asm).
+; Exception and interrupt entry; the return to user mode from a full
+; frame (syscall entry and its fast sysret: arch/syscall.asm).
 ;
 ; Every path builds a struct trap_frame (arch/arch.h) on the kernel stack
 ; and calls a C handler with a pointer to it.  GS: in the kernel GS points
@@ -19,6 +19,7 @@ extern arch_trap
 extern cpu_smap_enabled
 global arch_isr_table
 global arch_iret_to
+global arch_sysret_to
 
 %macro PUSH_GPRS 0
 	push rax
@@ -121,6 +122,15 @@ trap_paranoid:
 arch_iret_to:
 	mov rsp, rdi
 	jmp trap_return
+
+; void arch_sysret_to(struct trap_frame *f): the frame is a syscall frame
+; whose RIP is canonical user space and whose RCX/R11 equal RIP/RFLAGS.
+arch_sysret_to:
+	mov rsp, rdi
+	POP_GPRS			; rcx = rip, r11 = rflags already
+	mov rsp, [rsp + 16 + 24]	; user rsp
+	swapgs
+	o64 sysret
 
 section .rodata
 align 8

@@ -36,7 +36,6 @@ extern arch_syscall_fast_count
 extern arch_syscall_slow_fn
 extern arch_syscall_work_fn
 global arch_syscall_entry
-global arch_sysret_to
 
 ; Store the callee-saved registers (still the user's) into the frame.
 %macro COMPLETE_FRAME 0
@@ -129,26 +128,3 @@ arch_syscall_entry:
 	mov rdi, rsp
 	call arch_enter_user		; chooses sysret or iretq
 	ud2
-
-; void arch_sysret_to(struct trap_frame *f): the frame is a syscall frame
-; whose RIP is canonical user space and whose RCX/R11 equal RIP/RFLAGS.
-arch_sysret_to:
-	mov rsp, rdi
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11				; = rflags
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx				; = rip
-	pop rbx
-	pop rax
-	mov rsp, [rsp + 16 + 24]	; user rsp
-	swapgs
-	o64 sysret

@@ -66,8 +66,9 @@ pte_phys(uint64_t pte)
 	return pte & PTE_ADDR_MASK & ~vmm_ctx()->enc_mask;
 }
 
-int
-plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
+/* Map kpage at va with prot plus the software bits sw. */
+static int
+map_page(uint64_t va, const void *kpage, unsigned prot, uint64_t sw)
 {
 	uint64_t flags, *e;
 	int rc;
@@ -82,28 +83,22 @@ plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
 		return -ENOMEM;
 	if (pte_exists(*e))
 		return -EEXIST;
-	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags;
+	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags | sw;
 	return 0;
+}
+
+int
+plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
+{
+	return map_page(va, kpage, prot, 0);
 }
 
 int
 user_map_lent(uint64_t va, const void *kpage, unsigned prot)
 {
-	uint64_t flags, *e;
-	int rc;
-
-	if (!page_ok(va) || (prot & PROT_W))
+	if (prot & PROT_W)
 		return -EINVAL;
-	rc = prot_flags(prot, &flags);
-	if (rc != 0)
-		return rc;
-	e = pt_leaf(vmm_ctx(), va, true);
-	if (e == NULL)
-		return -ENOMEM;
-	if (pte_exists(*e))
-		return -EEXIST;
-	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags | PTE_LENT;
-	return 0;
+	return map_page(va, kpage, prot, PTE_LENT);
 }
 
 /* Drop a page's mapping; free it unless it is lent. */
