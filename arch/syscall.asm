@@ -74,8 +74,8 @@ arch_syscall_entry:
 	push r10
 	push r11
 	sub rsp, 32			; r12-r15: callee-saved
-	; The number is the low 32 bits of RAX (Linux's do_syscall_64).
-	mov eax, eax
+	; The number is the low 32 bits of RAX (Linux's do_syscall_64);
+	; the AND below clears the upper half.
 	cmp eax, [arch_syscall_fast_count]
 	jae .slow
 	sbb r11d, r11d			; all ones, or 0 if mispredicted:
