@@ -5,7 +5,7 @@
  * maps it into the guest with the data page (vvar.h) just below it and
  * passes its address as AT_SYSINFO_EHDR.  The clocks it cannot serve
  * (the CPU-time and alarm clocks, bad ids) go to the real syscall;
- * gettimeofday and time always have one.
+ * gettimeofday and time are always served here.
  *
  * Runs in user mode: no kernel headers beyond vvar.h, no libc.
  */
