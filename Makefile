@@ -50,7 +50,7 @@ NET_SRCS      := $(wildcard net/*.c)
 EARLY_SRCS    := boot/multiboot.c platform/start.c
 
 KSRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(PLATFORM_SRCS) $(GHCB_SRCS) \
-	 $(KERNEL_SRCS) $(SHIM_SRCS) $(NET_SRCS)
+	 $(KERNEL_SRCS) $(SHIM_SRCS) $(NET_SRCS) arch/vdso/image.asm
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 .PHONY: all kernel run debug gdb test unit bench deps clean image
@@ -68,6 +68,29 @@ $(BUILD)/k/%.asm.o: %.asm
 	$(call say,AS,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# The vDSO: its own position-independent shared object, checked
+# (scripts/check-vdso: no relocations, the symbols and versions libcs
+# look up) and embedded in the kernel by arch/vdso/image.asm.
+VDSO_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) -I. \
+	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -fno-common
+VDSO_LDFLAGS := -shared -nostdlib -soname=linux-vdso.so.1 --hash-style=both \
+	--build-id=none -z max-page-size=4096 -z noexecstack
+
+$(BUILD)/vdso/vdso.o: arch/vdso/vdso.c arch/vdso/vvar.h
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(VDSO_CFLAGS) -c $< -o $@
+
+$(BUILD)/vdso/vdso.so: $(BUILD)/vdso/vdso.o arch/vdso/vdso.lds scripts/check-vdso
+	$(call say,LD,$@)
+	$(Q)$(LD) $(VDSO_LDFLAGS) -T arch/vdso/vdso.lds $< -o $@.tmp
+	$(Q)scripts/check-vdso $@.tmp && mv $@.tmp $@
+
+$(BUILD)/k/arch/vdso/image.asm.o: $(BUILD)/vdso/vdso.so
+$(BUILD)/k/arch/vdso/image.asm.o: NASMFLAGS += -DVDSO_SO='"$(BUILD)/vdso/vdso.so"'
 
 # All kernel objects in one archive: images for different guests only
 # differ in the final link (scripts/link-image), so they never recompile.

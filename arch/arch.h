@@ -257,8 +257,22 @@ long arch_strnlen_user(const char *us, size_t max);
 
 /* ---- Syscall entry (arch/syscall.c + entry.asm) ---- */
 
-/* Program STAR/LSTAR/SFMASK; every syscall calls handler(frame). */
-void arch_syscall_init(arch_trap_fn handler);
+/*
+ * Program STAR/LSTAR/SFMASK.  A syscall whose number n is below the
+ * count given to arch_syscall_set_fast and has a non-NULL fast[n] is
+ * called directly with its six arguments and no complete frame: the
+ * callee-saved registers stay live in the CPU, never stored (the C ABI
+ * preserves them).  Its result goes back with sysret unless the
+ * current thread's work word (arch_percpu.user_work) is non-zero or the
+ * result is -EINTR: then the frame is completed and exit_work(frame)
+ * runs first.  Every other syscall calls slow(frame) with a complete
+ * frame.
+ */
+typedef long (*arch_syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t,
+    uint64_t, uint64_t);
+void arch_syscall_init(arch_trap_fn slow, arch_trap_fn exit_work);
+/* Install the fast table (n = 0: every syscall takes the slow way). */
+void arch_syscall_set_fast(const arch_syscall_fn *fast, uint32_t n);
 
 /*
  * Leave the kernel for user mode with the register state in f (iretq,
@@ -272,8 +286,12 @@ struct arch_percpu {
 	uint64_t kernel_rsp;		/* %gs:8: syscall entry stack top */
 	uint64_t user_rsp;		/* %gs:16: scratch during entry */
 	void *current;			/* %gs:24: platform's current thread */
+	/* %gs:32: the current thread's work word, checked on syscall exit. */
+	const volatile uint32_t *user_work;
 	uint32_t cpu_id;
 };
+_Static_assert(__builtin_offsetof(struct arch_percpu, user_work) == 32,
+    "arch/syscall.asm reads user_work at %gs:32");
 void arch_percpu_init(struct arch_percpu *p);
 
 /* ---- Context switch (arch/switch.asm) ---- */

@@ -1,4 +1,5 @@
-; Exception, interrupt and syscall entry; the return to user mode.
+; Exception and interrupt entry; the return to user mode from a full
+; frame (syscall entry and its fast sysret: arch/syscall.asm).
 ;
 ; Every path builds a struct trap_frame (arch/arch.h) on the kernel stack
 ; and calls a C handler with a pointer to it.  GS: in the kernel GS points
@@ -11,17 +12,12 @@
 bits 64
 default rel
 
-GDT_UDATA	equ 0x20
-GDT_UCODE	equ 0x28
-VEC_SYSCALL	equ 0x100
 FRAME_CS	equ 18 * 8		; offsetof(struct trap_frame, cs)
 FRAME_SIZE	equ 22 * 8
 
 extern arch_trap
 extern cpu_smap_enabled
 global arch_isr_table
-global arch_syscall_entry
-global arch_syscall_handler
 global arch_iret_to
 global arch_sysret_to
 
@@ -122,29 +118,6 @@ trap_paranoid:
 	add rsp, 16
 	iretq
 
-; SYSCALL: RCX = user RIP, R11 = user RFLAGS, IF cleared by SFMASK.
-align 16
-arch_syscall_entry:
-	swapgs
-	mov [gs:16], rsp		; percpu.user_rsp
-	mov rsp, [gs:8]			; percpu.kernel_rsp
-	push GDT_UDATA | 3		; ss
-	push qword [gs:16]		; rsp
-	push r11			; rflags
-	push GDT_UCODE | 3		; cs
-	push rcx			; rip
-	push rax			; error slot: the syscall number
-	push VEC_SYSCALL		; vector
-	PUSH_GPRS
-	xor ebp, ebp
-	mov rdi, rsp
-	call [arch_syscall_handler]
-	mov rdi, rsp
-	; The C side chooses sysret or iret (arch_enter_user).
-	extern arch_enter_user
-	call arch_enter_user
-	ud2
-
 ; void arch_iret_to(struct trap_frame *f): noreturn, IF off on entry.
 arch_iret_to:
 	mov rsp, rdi
@@ -158,10 +131,6 @@ arch_sysret_to:
 	mov rsp, [rsp + 16 + 24]	; user rsp
 	swapgs
 	o64 sysret
-
-section .data
-align 8
-arch_syscall_handler:	dq 0
 
 section .rodata
 align 8

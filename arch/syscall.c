@@ -13,16 +13,22 @@
 #define USER_CANONICAL_END	0x00007ffffffff000ull
 
 extern void arch_syscall_entry(void);
-extern arch_trap_fn arch_syscall_handler;
 void arch_iret_to(struct trap_frame *f) __attribute__((noreturn));
 void arch_sysret_to(struct trap_frame *f) __attribute__((noreturn));
 
+/* Read by arch/syscall.asm. */
+arch_trap_fn arch_syscall_slow_fn;
+arch_trap_fn arch_syscall_work_fn;
+const arch_syscall_fn *arch_syscall_fast_table;
+uint32_t arch_syscall_fast_count;
+
 void
-arch_syscall_init(arch_trap_fn handler)
+arch_syscall_init(arch_trap_fn slow, arch_trap_fn exit_work)
 {
 	uint64_t star;
 
-	arch_syscall_handler = handler;
+	arch_syscall_slow_fn = slow;
+	arch_syscall_work_fn = exit_work;
 	/* STAR[47:32] kernel CS; STAR[63:48] base for SYSRET's SS/CS. */
 	star = ((uint64_t)GDT_KCODE << 32) |
 	    ((uint64_t)(GDT_UCODE32 | SEL_USER) << 48);
@@ -33,6 +39,16 @@ arch_syscall_init(arch_trap_fn handler)
 	arch_wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC |
 	    RFLAGS_NT);
 	arch_wrmsr(MSR_EFER, arch_rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+void
+arch_syscall_set_fast(const arch_syscall_fn *fast, uint32_t n)
+{
+	arch_syscall_fast_count = 0;	/* never a table shorter than n */
+	__asm__ volatile("" ::: "memory");
+	arch_syscall_fast_table = fast;
+	__asm__ volatile("" ::: "memory");
+	arch_syscall_fast_count = fast != NULL ? n : 0;
 }
 
 void

@@ -91,6 +91,32 @@ map_segments(const uint8_t *file, const struct elf_image *img,
 	return 0;
 }
 
+/*
+ * The vDSO just below the mmap area's top, as Linux places it near the
+ * stack: its data page (read-only), then its image.
+ */
+static int
+map_vdso(struct exec_stack_args *a)
+{
+	uint64_t size = plat_vdso_size(), va;
+	long addr;
+	int rc;
+
+	addr = vm_place(size);
+	if (addr < 0)
+		return (int)addr;
+	va = (uint64_t)addr;
+	rc = vm_add(va, va + PAGE_SIZE, PROT_READ, VMR_VVAR);
+	if (rc == 0)
+		rc = vm_add(va + PAGE_SIZE, va + size, PROT_READ | PROT_EXEC,
+		    VMR_VDSO);
+	if (rc == 0)
+		rc = plat_vdso_map(va);
+	if (rc == 0)
+		a->sysinfo_ehdr = va + PAGE_SIZE;
+	return rc;
+}
+
 static int
 setup_stack(struct exec_stack_args *a, uint64_t *sp)
 {
@@ -161,6 +187,10 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 	if (rc != 0)
 		return rc;
 	vm_set_layout(ei->brk, USER_STACK_TOP - VM_STACK_GAP - off);
+	*why = "cannot map the vDSO (out of memory?)";
+	rc = map_vdso(a);
+	if (rc != 0)
+		return rc;
 	ei->entry = img.entry + bias;
 	a->phdr = img.phdr_vaddr + bias;
 	a->phent = img.phentsize;

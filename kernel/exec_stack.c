@@ -44,10 +44,11 @@
 #define AT_RANDOM	25
 #define AT_HWCAP2	26
 #define AT_EXECFN	31
+#define AT_SYSINFO_EHDR	33
 #define AT_MINSIGSTKSZ	51
 
 /* At most this many auxv pairs, AT_NULL included. */
-#define EXEC_AUXV_MAX	21
+#define EXEC_AUXV_MAX	22
 
 /* Where the stack is being built: user addresses and the buffer behind. */
 struct stk {
@@ -117,7 +118,9 @@ exec_auxv(uint64_t *aux, const struct exec_stack_args *a, uint64_t execfn,
 	int n = 0;
 
 #define AUX(type, val) do { aux[n++] = (type); aux[n++] = (val); } while (0)
-	AUX(AT_MINSIGSTKSZ, a->minsigstksz);	/* No vDSO: no AT_SYSINFO_EHDR. */
+	if (a->sysinfo_ehdr != 0)
+		AUX(AT_SYSINFO_EHDR, a->sysinfo_ehdr);
+	AUX(AT_MINSIGSTKSZ, a->minsigstksz);
 	AUX(AT_HWCAP, a->hwcap);
 	AUX(AT_PAGESZ, PAGE_SIZE);
 	AUX(AT_CLKTCK, a->clktck);

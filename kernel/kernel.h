@@ -42,6 +42,8 @@ enum vm_kind {
 	VMR_ELF,
 	VMR_HEAP,
 	VMR_STACK,
+	VMR_VVAR,	/* the vDSO's data page: read-only, the platform's */
+	VMR_VDSO,	/* the vDSO image */
 };
 
 struct vm_region {
@@ -69,6 +71,8 @@ const struct vm_region *vm_find(uint64_t addr);
 int vm_region_count(void);
 const struct vm_region *vm_region_at(int i);
 
+/* A free range of len bytes below the mmap top (not yet a region). */
+long vm_place(uint64_t len);
 /* The syscalls' logic, with Linux's argument checks and errors. */
 long vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags);
 int vm_munmap(uint64_t addr, uint64_t len);
@@ -100,6 +104,7 @@ struct exec_stack_args {
 	uint64_t uid, gid;		/* AT_UID/EUID, AT_GID/EGID */
 	uint64_t clktck;		/* AT_CLKTCK, 100 */
 	uint64_t secure;		/* AT_SECURE, 0 */
+	uint64_t sysinfo_ehdr;		/* AT_SYSINFO_EHDR: the vDSO (0: none) */
 };
 
 /* ---- Loading the guest (kernel/exec.c) ---- */

@@ -297,6 +297,8 @@ region_name(const struct vm_region *r)
 	switch (r->kind) {
 	case VMR_HEAP: return "[heap]";
 	case VMR_STACK: return "[stack]";
+	case VMR_VVAR: return "[vvar]";
+	case VMR_VDSO: return "[vdso]";
 	case VMR_ELF: return procfs_exe_path();
 	default: return NULL;
 	}

@@ -217,6 +217,14 @@ vm_find_gap(uint64_t len, uint64_t top)
 }
 
 long
+vm_place(uint64_t len)
+{
+	uint64_t addr = vm_find_gap(PAGE_ALIGN_UP(len), mmap_base);
+
+	return addr != 0 ? (long)addr : -ENOMEM;
+}
+
+long
 vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags)
 {
 	uint64_t total = plat_pages_total_count() * PAGE_SIZE;
@@ -280,6 +288,18 @@ vm_covered(uint64_t start, uint64_t end)
 	return true;
 }
 
+/* Does a region of this kind overlap [start, end)? */
+static bool
+vm_has_kind(uint64_t start, uint64_t end, unsigned kind)
+{
+	for (int i = vm_search(start); i < nregions &&
+	    regions[i].start < end; i++) {
+		if (regions[i].kind == kind && regions[i].end > start)
+			return true;
+	}
+	return false;
+}
+
 int
 vm_mprotect(uint64_t addr, uint64_t len, unsigned prot)
 {
@@ -297,6 +317,8 @@ vm_mprotect(uint64_t addr, uint64_t len, unsigned prot)
 		return -EACCES;
 	if (!vm_covered(addr, end))
 		return -ENOMEM;
+	if ((prot & PROT_WRITE) && vm_has_kind(addr, end, VMR_VVAR))
+		return -EACCES;		/* Linux: no VM_MAYWRITE */
 	rc = vm_reserve(2);
 	if (rc != 0)
 		return rc;
@@ -339,6 +361,9 @@ vm_madvise_dontneed(uint64_t addr, uint64_t len)
 		return -EINVAL;
 	if (end > USER_MAX || addr < USER_MIN || !vm_covered(addr, end))
 		return -ENOMEM;		/* not mapped, as Linux says */
+	if (vm_has_kind(addr, end, VMR_VVAR) ||
+	    vm_has_kind(addr, end, VMR_VDSO))
+		return -EINVAL;		/* nothing to fault back in */
 	return plat_user_unmap(addr, end - addr);
 }
 

@@ -203,6 +203,21 @@ bool lapic_init(void);
 void lapic_arm(uint64_t deadline_ns);
 void lapic_eoi(void);
 void percpu_set_kernel_stack(uint64_t top);
+/*
+ * Map the kernel page kpage at user address va (read-only prot): it
+ * stays the platform's, unmapping does not free it (platform/user.c).
+ */
+int user_map_lent(uint64_t va, const void *kpage, unsigned prot);
+/*
+ * Publish the clock to the vDSO (platform/vclock.c): monotonic ns =
+ * ns_base + ((tsc - tsc_base) * mult_q32 >> 32), realtime = that +
+ * wall_ns, exactly as plat_now_ns() and plat_wallclock_ns() compute.
+ * Call whenever one of them changes.  Any context.
+ */
+void vclock_publish(uint64_t tsc_base, uint64_t ns_base, uint64_t mult_q32,
+    uint64_t wall_ns);
+/* The current thread's user_return request is being served. */
+void thread_user_work_clear(void);
 void thread_tls_record(int which, uint64_t base);
 void crng_init(void);
 /* ChaCha20 block function (platform/chacha20.c). */

@@ -188,6 +188,9 @@ struct plat_fault {
 	bool write, exec;	/* page fault access type */
 };
 
+typedef long (*plat_syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t,
+    uint64_t, uint64_t);
+
 struct plat_upcalls {
 	/*
 	 * A syscall from the guest: r->rax is the number, arguments in rdi,
@@ -195,6 +198,16 @@ struct plat_upcalls {
 	 * interrupts enabled, in the calling thread's context (may block).
 	 */
 	void (*syscall)(struct plat_regs *r);
+	/*
+	 * Optional fast path: a syscall numbered n < nfast with fast[n] !=
+	 * NULL is called as fast[n](rdi, rsi, rdx, r10, r8, r9) and its
+	 * result returned, with no struct plat_regs (so it must not need
+	 * the caller's registers); user_return then runs only if
+	 * plat_thread_user_work was called for the thread or the result is
+	 * -EINTR.  Every other number goes to syscall above.
+	 */
+	const plat_syscall_fn *fast;
+	uint32_t nfast;
 	/*
 	 * Resolve a page fault on a user address, from ring 3 or from a
 	 * kernel access to user memory: return 0 after mapping the page
@@ -211,7 +224,8 @@ struct plat_upcalls {
 	 * Called last before every return to ring 3 (after a syscall, a
 	 * fault, an interrupt or a preemption), with the registers the
 	 * thread will resume with: the place to deliver signals.  May be
-	 * NULL.
+	 * NULL.  After a fast syscall it runs only when asked for (see
+	 * fast above).
 	 */
 	void (*user_return)(struct plat_regs *r);
 };
@@ -253,6 +267,17 @@ int plat_user_protect(uint64_t va, uint64_t len, unsigned prot);
 int plat_user_move(uint64_t from, uint64_t to, uint64_t len);
 /* The kernel pointer for user page va if mapped, else NULL. */
 void *plat_user_page(uint64_t va);
+
+/*
+ * The vDSO (the clock reads Linux's libcs do without a syscall):
+ * plat_vdso_size bytes of address space, its read-only data page at va
+ * and the ELF image (read+exec) at va + PAGE_SIZE, which is the
+ * AT_SYSINFO_EHDR value.  plat_vdso_map maps both at the page-aligned,
+ * unmapped va; 0 or -ENOMEM, -EEXIST, -EINVAL.  Unmapping the data page
+ * later does not free it; it never becomes writable (-EACCES).
+ */
+uint64_t plat_vdso_size(void);
+int plat_vdso_map(uint64_t va);
 
 /* ---- User memory access (RawPointerProvider) ---- */
 
@@ -372,6 +397,12 @@ void plat_thread_exit(void) __attribute__((noreturn));
 void plat_yield(void);
 /* Wake t with -EINTR if it is blocked in plat_block.  Any context. */
 void plat_thread_interrupt(struct plat_thread *t);
+/*
+ * Make t's next return to ring 3 call the user_return upcall, even
+ * after a fast syscall (a signal became pending or unblocked).  The
+ * request is consumed when user_return is called.  Any context.
+ */
+void plat_thread_user_work(struct plat_thread *t);
 /*
  * Start scheduling: the boot context becomes the idle loop (halting
  * with interrupts on when nothing is runnable).  Called once after the

@@ -21,6 +21,7 @@ enum tstate { T_RUNNABLE, T_RUNNING, T_BLOCKED, T_DEAD };
 
 struct plat_thread {
 	uint64_t ksp;			/* saved kernel RSP while switched out */
+	uint32_t user_work;		/* plat_thread_user_work was called */
 	uint64_t kstack_top;
 	uint8_t *fpu;			/* XSAVE area, 64-byte aligned */
 	unsigned fpu_order;
@@ -55,6 +56,8 @@ static void
 set_cur(struct plat_thread *t)
 {
 	__asm__ volatile("movq %0, %%gs:24" : : "r"(t) : "memory");
+	__asm__ volatile("movq %0, %%gs:32" : : "r"(&t->user_work) :
+	    "memory");
 }
 
 static void
@@ -220,6 +223,18 @@ plat_thread_interrupt(struct plat_thread *t)
 		wake(t, -EINTR);
 	if (irq)
 		arch_irq_enable();
+}
+
+void
+plat_thread_user_work(struct plat_thread *t)
+{
+	__atomic_store_n(&t->user_work, 1, __ATOMIC_RELAXED);
+}
+
+void
+thread_user_work_clear(void)
+{
+	__atomic_store_n(&cur()->user_work, 0, __ATOMIC_RELAXED);
 }
 
 /* Timer interrupt: wake expired sleepers; preempt a ring-3 thread. */

@@ -232,6 +232,17 @@ rtc_read_epoch(void)
 }
 
 /*
+ * Hand the vDSO (platform/vclock.c) what plat_now_ns() and
+ * plat_wallclock_ns() compute with.  Call after every change of the
+ * rate, the base or the wall-clock offset.
+ */
+static void
+time_publish(void)
+{
+	vclock_publish(boot_tsc, 0, ns_per_tick_q32, wall_at_boot_ns);
+}
+
+/*
  * Start timekeeping: the TSC rate from CPUID if stated, else the PIT
  * measurement begins here and ends in time_calibrate().  Until then
  * plat_now_ns() reads 0.
@@ -258,6 +269,7 @@ time_calibrate(void)
 	}
 	ns_per_tick_q32 = arch_muldiv64(NS_PER_S, 1ull << 32, tsc_hz);
 	wall_at_boot_ns = rtc_read_epoch() * NS_PER_S - plat_now_ns();
+	time_publish();
 }
 
 const char *

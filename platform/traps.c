@@ -32,6 +32,7 @@ void
 plat_set_upcalls(const struct plat_upcalls *u)
 {
 	upcalls = *u;
+	arch_syscall_set_fast(u->fast, u->nfast);
 }
 
 static enum plat_fault_kind
@@ -129,18 +130,18 @@ default_trap(struct trap_frame *f)
 }
 
 static void
-syscall_trap(struct trap_frame *f)
+user_return(struct trap_frame *f)
 {
-	upcalls.syscall((struct plat_regs *)f);
+	thread_user_work_clear();
 	if (upcalls.user_return != NULL)
 		upcalls.user_return((struct plat_regs *)f);
 }
 
 static void
-user_return(struct trap_frame *f)
+syscall_trap(struct trap_frame *f)
 {
-	if (upcalls.user_return != NULL)
-		upcalls.user_return((struct plat_regs *)f);
+	upcalls.syscall((struct plat_regs *)f);
+	user_return(f);
 }
 
 void
@@ -149,5 +150,5 @@ traps_init(void)
 	arch_idt_init();
 	arch_set_default_trap_handler(default_trap);
 	arch_set_user_return_hook(user_return);
-	arch_syscall_init(syscall_trap);
+	arch_syscall_init(syscall_trap, user_return);
 }

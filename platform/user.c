@@ -16,6 +16,11 @@
  * "this page exists".
  */
 #define PTE_PROTNONE	(1ull << 9)
+/*
+ * A page the platform lends (the vDSO's data page): another software
+ * bit.  Unmapping it does not free it, and it never becomes writable.
+ */
+#define PTE_LENT	(1ull << 10)
 
 static bool
 page_ok(uint64_t va)
@@ -61,8 +66,9 @@ pte_phys(uint64_t pte)
 	return pte & PTE_ADDR_MASK & ~vmm_ctx()->enc_mask;
 }
 
-int
-plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
+/* Map kpage at va with prot plus the software bits sw. */
+static int
+map_page(uint64_t va, const void *kpage, unsigned prot, uint64_t sw)
 {
 	uint64_t flags, *e;
 	int rc;
@@ -77,8 +83,30 @@ plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
 		return -ENOMEM;
 	if (pte_exists(*e))
 		return -EEXIST;
-	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags;
+	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags | sw;
 	return 0;
+}
+
+int
+plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
+{
+	return map_page(va, kpage, prot, 0);
+}
+
+int
+user_map_lent(uint64_t va, const void *kpage, unsigned prot)
+{
+	if (prot & PROT_W)
+		return -EINVAL;
+	return map_page(va, kpage, prot, PTE_LENT);
+}
+
+/* Drop a page's mapping; free it unless it is lent. */
+static void
+pte_release(uint64_t pte)
+{
+	if (!(pte & PTE_LENT))
+		pmm_free(pte_phys(pte), 0);
 }
 
 int
@@ -105,7 +133,7 @@ plat_user_unmap(uint64_t va, uint64_t len)
 
 		if (e == NULL || !pte_exists(*e))
 			continue;
-		pmm_free(pte_phys(*e), 0);
+		pte_release(*e);
 		*e = 0;
 		vmm_flush(a);
 	}
@@ -128,7 +156,9 @@ plat_user_protect(uint64_t va, uint64_t len, unsigned prot)
 
 		if (e == NULL || !pte_exists(*e))
 			continue;
-		*e = (*e & PTE_ADDR_MASK) | flags;
+		if ((*e & PTE_LENT) && (prot & PROT_W))
+			return -EACCES;
+		*e = (*e & (PTE_ADDR_MASK | PTE_LENT)) | flags;
 		vmm_flush(a);
 	}
 	return 0;
@@ -155,7 +185,7 @@ plat_user_move(uint64_t from, uint64_t to, uint64_t len)
 		*src = 0;
 		vmm_flush(from + off);
 		if (pte_exists(*dst))
-			pmm_free(pte_phys(*dst), 0);
+			pte_release(*dst);
 		*dst = pte;
 		vmm_flush(to + off);
 	}

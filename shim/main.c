@@ -13,7 +13,7 @@ extern const uint8_t rootfs_tar_start[], rootfs_tar_end[];
 static struct kcmdline cmdline;
 static struct exec_info exec;
 
-static const struct plat_upcalls upcalls = {
+static struct plat_upcalls upcalls = {
 	.syscall = shim_syscall,
 	.demand_fault = vm_demand_fault,
 	.user_fault = shim_user_fault,
@@ -77,6 +77,7 @@ cloister_main(void)
 	procfs_set_exe(cmdline.argv[0], guest_elf_start, (size_t)(guest_elf_end -
 	    guest_elf_start), cmdline.argc, (const char *const *)cmdline.argv,
 	    cmdline.envc, (const char *const *)cmdline.envp);
+	shim_fast_table(&upcalls.fast, &upcalls.nfast);
 	plat_set_upcalls(&upcalls);
 	fill_exec_args(&exec.args);
 	rc = exec_load(guest_elf_start, (size_t)(guest_elf_end -

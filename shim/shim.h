@@ -11,5 +11,7 @@
 void cloister_main(void) __attribute__((noreturn));
 /* Handle one syscall from the guest (the platform's syscall upcall). */
 void shim_syscall(struct plat_regs *r);
+/* The fast table for plat_upcalls (none while strace is on). */
+void shim_fast_table(const plat_syscall_fn **table, uint32_t *n);
 
 #endif

@@ -82,10 +82,22 @@ sig_force_fatal(int sig, const char *why)
 	plat_exit(128 + sig);
 }
 
+/*
+ * t's signal state changed: its next return to user mode must look
+ * (shim_user_return), even after a fast syscall.
+ */
+static void
+sig_changed(struct shim_thread *t)
+{
+	if (t->pt != NULL)
+		plat_thread_user_work(t->pt);
+}
+
 void
 sig_set_mask(struct shim_thread *t, uint64_t mask)
 {
 	t->sigmask = mask & ~UNBLOCKABLE;
+	sig_changed(t);
 }
 
 /* ---- Pending sets ---- */
@@ -186,8 +198,10 @@ send_thread(struct shim_thread *t, const struct ksiginfo *ki)
 	if (sig_discarded(t, ki->signo))
 		return 0;
 	rc = enqueue(&t->sigpending, thread_q(t), ki);
-	if (rc == 0)
+	if (rc == 0) {
+		sig_changed(t);
 		kick(t, ki->signo);
+	}
 	return rc;
 }
 
@@ -201,6 +215,8 @@ send_process(const struct ksiginfo *ki)
 	    (me == NULL || !(me->sigmask & SIGBIT(ki->signo))))
 		return 0;
 	rc = enqueue(&proc_pending, &proc_q, ki);
+	for (t = shim_thread_first(); rc == 0 && t != NULL; t = t->next)
+		sig_changed(t);
 	if (rc != 0 || (me != NULL && wants(me, ki->signo)))
 		return rc;		/* delivered on our own way out */
 	for (t = shim_thread_first(); t != NULL; t = t->next) {

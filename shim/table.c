@@ -1,10 +1,13 @@
 /*
  * The syscall table and dispatch.  One row per implemented syscall,
  * designated by number; everything else returns -ENOSYS and is logged
- * once with its name, so the guest's libc can fall back.
+ * once with its name, so the guest's libc can fall back.  sys_table is
+ * also the platform's fast table (called with no register frame); the
+ * few syscalls that read or rewrite the caller's registers through
+ * shim_regs() are in frame_syscall() instead.
  */
 #include "shim/internal.h"
-
+#include "shim/shim.h"
 
 static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_read] = sys_read,
@@ -92,16 +95,12 @@ static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_nanosleep] = sys_nanosleep,
 	[SYS_clock_nanosleep] = sys_clock_nanosleep,
 	[SYS_times] = sys_times,
-	[SYS_clone] = sys_clone,
-	[SYS_clone3] = sys_clone3,
 	[SYS_futex] = sys_futex,
 	[SYS_rt_sigaction] = sys_rt_sigaction,
 	[SYS_rt_sigprocmask] = sys_rt_sigprocmask,
 	[SYS_rt_sigpending] = sys_rt_sigpending,
 	[SYS_rt_sigsuspend] = sys_rt_sigsuspend,
 	[SYS_rt_sigtimedwait] = sys_rt_sigtimedwait,
-	[SYS_rt_sigreturn] = sys_rt_sigreturn,
-	[SYS_sigaltstack] = sys_sigaltstack,
 	[SYS_kill] = sys_kill,
 	[SYS_tkill] = sys_tkill,
 	[SYS_tgkill] = sys_tgkill,
@@ -162,6 +161,26 @@ static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_utime] = sys_utime,
 };
 
+/* Syscalls that need shim_regs(): never on the fast path. */
+static sys_fn
+frame_syscall(uint32_t nr)
+{
+	switch (nr) {
+	case SYS_clone:		return sys_clone;
+	case SYS_clone3:	return sys_clone3;
+	case SYS_rt_sigreturn:	return sys_rt_sigreturn;
+	case SYS_sigaltstack:	return sys_sigaltstack;
+	default:		return NULL;
+	}
+}
+
+void
+shim_fast_table(const plat_syscall_fn **table, uint32_t *n)
+{
+	*table = sys_table;
+	*n = strace_on ? 0 : SYS_MAX;
+}
+
 static uint8_t enosys_logged[(SYS_MAX + 7) / 8];
 static bool enosys_logged_out_of_range;
 /* The frame of the syscall the calling thread is in. */
@@ -196,12 +215,15 @@ traced_syscall(struct plat_regs *r, uint32_t nr)
 {
 	const uint64_t args[6] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8,
 	    r->r9 };
+	sys_fn fn;
 	long ret;
 
 	strace_enter((long)nr, args);
-	if (nr < SYS_MAX && sys_table[nr] != NULL)
-		ret = sys_table[nr](args[0], args[1], args[2], args[3],
-		    args[4], args[5]);
+	fn = nr < SYS_MAX ? sys_table[nr] : NULL;
+	if (fn == NULL)
+		fn = frame_syscall(nr);
+	if (fn != NULL)
+		ret = fn(args[0], args[1], args[2], args[3], args[4], args[5]);
 	else
 		ret = sys_unimplemented(nr);
 	r->rax = (uint64_t)ret;
@@ -209,23 +231,28 @@ traced_syscall(struct plat_regs *r, uint32_t nr)
 }
 
 /*
- * The number is the low 32 bits of RAX, as Linux's do_syscall_64 takes
- * it (an int); the x32 bit selects an ABI Cloister does not have.  This
- * is every syscall's path: kept short, no locals on the stack.
+ * The slow path: syscalls with no fast-table row, every syscall under
+ * strace.  The number is the low 32 bits of RAX, as Linux's
+ * do_syscall_64 takes it (an int); the x32 bit selects an ABI Cloister
+ * does not have.
  */
 void
 shim_syscall(struct plat_regs *r)
 {
 	uint32_t nr = (uint32_t)r->orig_rax;
+	sys_fn fn;
 
 	shim_thread_current()->regs = r;
 	if (strace_on) {
 		traced_syscall(r, nr);
 		return;
 	}
-	if (nr < SYS_MAX && sys_table[nr] != NULL)
-		r->rax = (uint64_t)sys_table[nr](r->rdi, r->rsi, r->rdx,
-		    r->r10, r->r8, r->r9);
+	fn = nr < SYS_MAX ? sys_table[nr] : NULL;
+	if (fn == NULL)
+		fn = frame_syscall(nr);
+	if (fn != NULL)
+		r->rax = (uint64_t)fn(r->rdi, r->rsi, r->rdx, r->r10, r->r8,
+		    r->r9);
 	else
 		r->rax = (uint64_t)sys_unimplemented(nr);
 }

@@ -4,9 +4,14 @@
  * guest (numbers in the table's gaps are avoided: Linux 6.11 gave 335 to
  * uretprobe, which answers a stray call with SIGILL); every register except
  * rax, rcx and r11 is preserved, also on the error paths; rcx comes back holding the return address and r11 the
- * flags, as SYSRET leaves them; EFLAGS.DF set by the guest is kept.
+ * flags, as SYSRET leaves them; EFLAGS.DF set by the guest is kept.  A
+ * syscall made with the trap flag set (single-stepping) returns its
+ * result and the step traps continue after it (SYSRET cannot restore TF
+ * safely: the kernel must return with IRET then).
  */
+#include <signal.h>
 #include <stdio.h>
+#include <ucontext.h>
 
 #include "guest.h"
 
@@ -136,6 +141,54 @@ test_registers(const char *what, long nr, long want, int set_df)
 	check(label, !!(outr.flags & 0x400) == set_df);
 }
 
+/* Single-step until past the syscall, then clear TF. */
+static volatile uint64_t tf_after;
+static volatile int tf_traps, tf_past;
+
+static void
+on_trap(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+
+	(void)sig;
+	(void)si;
+	tf_traps++;
+	if ((uint64_t)uc->uc_mcontext.gregs[REG_RIP] >= tf_after) {
+		tf_past = 1;
+		uc->uc_mcontext.gregs[REG_EFL] &= ~0x100L;
+	}
+}
+
+static void
+test_trap_flag(void)
+{
+	struct sigaction sa = { 0 };
+	uint64_t after;
+	long ret;
+
+	sa.sa_sigaction = on_trap;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGTRAP, &sa, NULL);
+	__asm__ volatile("lea 1f(%%rip), %0" : "=r"(after));
+	tf_after = after;
+	__asm__ volatile(
+	    "pushf\n\t"
+	    "orq $0x100, (%%rsp)\n\t"
+	    "popf\n\t"
+	    "mov %[nr], %%eax\n\t"
+	    "syscall\n"
+	    "1:\n\t"
+	    "nop\n\t"
+	    "nop\n\t"
+	    : "=a"(ret)
+	    : [nr] "i"(SYS_getppid)
+	    : "rcx", "r11", "memory", "cc");
+	check("getppid single-stepped: result", ret == SYS0(SYS_getppid));
+	check("getppid single-stepped: traps before and after it",
+	    tf_traps >= 2 && tf_past);
+	signal(SIGTRAP, SIG_DFL);
+}
+
 int
 main(void)
 {
@@ -146,5 +199,6 @@ main(void)
 	test_registers("EFAULT", SYS_clock_gettime, -EFAULT, 0);
 	test_registers("getppid with DF set", SYS_getppid, SYS0(SYS_getppid),
 	    1);
+	test_trap_flag();
 	return finish();
 }

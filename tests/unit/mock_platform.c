@@ -429,6 +429,12 @@ plat_thread_interrupt(struct plat_thread *t)
 }
 
 void
+plat_thread_user_work(struct plat_thread *t)
+{
+	(void)t;
+}
+
+void
 plat_run(void)
 {
 	mock_exit_with(MOCK_EXIT_RUN, "plat_run");

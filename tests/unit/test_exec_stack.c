@@ -15,12 +15,12 @@ enum {
 	T_BASE = 7, T_FLAGS = 8, T_ENTRY = 9, T_UID = 11, T_EUID = 12,
 	T_GID = 13, T_EGID = 14, T_PLATFORM = 15, T_HWCAP = 16, T_CLKTCK = 17,
 	T_SECURE = 23, T_RANDOM = 25, T_HWCAP2 = 26, T_EXECFN = 31,
-	T_MINSIGSTKSZ = 51,
+	T_SYSINFO_EHDR = 33, T_MINSIGSTKSZ = 51,
 };
 
-/* Linux 6.x order on x86_64 without a vDSO. */
+/* Linux 6.x order on x86_64 (AT_SYSINFO_EHDR only with a vDSO). */
 static const uint64_t aux_order[] = {
-	T_MINSIGSTKSZ, T_HWCAP, T_PAGESZ, T_CLKTCK, T_PHDR, T_PHENT, T_PHNUM,
+	T_SYSINFO_EHDR, T_MINSIGSTKSZ, T_HWCAP, T_PAGESZ, T_CLKTCK, T_PHDR, T_PHENT, T_PHNUM,
 	T_BASE, T_FLAGS, T_ENTRY, T_UID, T_EUID, T_GID, T_EGID, T_SECURE,
 	T_RANDOM, T_HWCAP2, T_EXECFN, T_PLATFORM, T_NULL,
 };
@@ -88,6 +88,7 @@ fill_args(struct exec_stack_args *a, int argc, const char *const *argv,
 	a->uid = 1000;
 	a->gid = 1001;
 	a->clktck = 100;
+	a->sysinfo_ehdr = 0x7ffff7ffd000ull;
 }
 
 /* Check one auxv pair against the arguments; returns 0 when wrong. */
@@ -97,6 +98,7 @@ aux_ok(const struct exec_stack_args *a, uint64_t type, uint64_t v)
 	const char *s;
 
 	switch (type) {
+	case T_SYSINFO_EHDR: return v == a->sysinfo_ehdr && v != 0;
 	case T_MINSIGSTKSZ: return v == a->minsigstksz;
 	case T_HWCAP:	return v == a->hwcap;
 	case T_HWCAP2:	return v == a->hwcap2;
@@ -174,6 +176,9 @@ stack_walk(uint8_t *buf, size_t size, uint64_t top, uint64_t sp,
 		/* AT_PLATFORM is left out when there is no platform. */
 		if (aux_order[j] == T_PLATFORM && a->platform == NULL)
 			j++;
+		/* AT_SYSINFO_EHDR too when there is no vDSO. */
+		if (aux_order[j] == T_SYSINFO_EHDR && a->sysinfo_ehdr == 0)
+			j++;
 		if (j >= sizeof(aux_order) / sizeof(aux_order[0]) ||
 		    aux_order[j++] != type || !aux_ok(a, type, v))
 			return 0;
@@ -233,6 +238,7 @@ test_minimal(void)
 
 	fill_args(&a, 0, NULL, 0, NULL);
 	a.platform = NULL;
+	a.sysinfo_ehdr = 0;	/* no vDSO: no AT_SYSINFO_EHDR */
 	a.execfn = NULL;
 	ok = buf != NULL && exec_stack_build(buf, size, TOP, &a, &sp) == 0 &&
 	    stack_walk(buf, size, TOP, sp, &a);

@@ -112,6 +112,30 @@ test_mprotect(void)
 }
 
 /* PROT_NONE hides a page's contents; making it accessible shows them. */
+/* The vDSO's data page never becomes writable; neither is dropped. */
+static void
+test_vdso_regions(void)
+{
+	long va;
+
+	fresh();
+	va = vm_place(2 * PAGE_SIZE);
+	CHECK(va > 0 && vm_add(va, va + PAGE_SIZE, PROT_READ, VMR_VVAR) == 0);
+	CHECK(vm_add(va + PAGE_SIZE, va + 2 * PAGE_SIZE,
+	    PROT_READ | PROT_EXEC, VMR_VDSO) == 0);
+	CHECK(vm_region_count() == 2);
+	CHECK(vm_mprotect(va, PAGE_SIZE, RW) == -EACCES);
+	CHECK(vm_mprotect(va, 2 * PAGE_SIZE, PROT_WRITE) == -EACCES);
+	CHECK(vm_find(va)->prot == PROT_READ);
+	CHECK(vm_mprotect(va, PAGE_SIZE, PROT_NONE) == 0);
+	CHECK(vm_mprotect(va, PAGE_SIZE, PROT_READ) == 0);
+	CHECK(vm_madvise_dontneed(va, PAGE_SIZE) == -EINVAL);
+	CHECK(vm_madvise_dontneed(va + PAGE_SIZE, PAGE_SIZE) == -EINVAL);
+	CHECK(vm_mprotect(va + PAGE_SIZE, PAGE_SIZE, RW) == 0);	/* as Linux */
+	CHECK(vm_place(2 * PAGE_SIZE) == va - 2 * (long)PAGE_SIZE);
+	CHECK(vm_munmap(va, 2 * PAGE_SIZE) == 0 && vm_region_count() == 0);
+}
+
 static void
 test_prot_none_keeps_data(void)
 {
@@ -263,6 +287,7 @@ main(void)
 	RUN(test_fixed_and_noreplace);
 	RUN(test_munmap_split);
 	RUN(test_mprotect);
+	RUN(test_vdso_regions);
 	RUN(test_prot_none_keeps_data);
 	RUN(test_overcommit);
 	RUN(test_demand_zero_and_dontneed);
