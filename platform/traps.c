@@ -14,6 +14,8 @@ _Static_assert(__builtin_offsetof(struct plat_regs, rip) ==
 _Static_assert(__builtin_offsetof(struct plat_regs, rax) ==
     __builtin_offsetof(struct trap_frame, rax), "plat_regs rax");
 
+#define DR6_CLEAR	0xffff0ff0ull	/* DR6's reset value */
+
 static struct plat_upcalls upcalls;
 
 static const char *const exception_names[32] = {
@@ -78,6 +80,11 @@ user_trap(struct trap_frame *f)
 	pf.vector = (uint32_t)f->vector;
 	pf.error = f->error;
 	pf.addr = cr2;
+	if (f->vector == VEC_DB) {
+		/* What the #DB was (step, breakpoint slot): for a debugger. */
+		pf.addr = arch_read_dr(6);
+		arch_write_dr(6, DR6_CLEAR);
+	}
 	pf.write = f->error & PF_ERR_WRITE;
 	pf.exec = f->error & PF_ERR_FETCH;
 	if (upcalls.user_fault == NULL)
@@ -105,6 +112,11 @@ kernel_trap(struct trap_frame *f)
 	    vmm_is_guard(f->rsp - 8))) {
 		panic_frame("kernel stack overflow (double fault on the "
 		    "guard page)", f);
+	} else if (f->vector == VEC_DB) {
+		/* A guest watchpoint hit by a kernel copy to or from user
+		 * memory: a trap, after the access, so carry on. */
+		arch_write_dr(6, DR6_CLEAR);
+		return;
 	} else if (f->vector == VEC_NMI) {
 		klog_always("cloister: NMI received, ignored");
 		return;

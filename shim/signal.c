@@ -79,6 +79,7 @@ sig_force_fatal(int sig, const char *why)
 {
 	klog_always("guest: killed by %s%s%s", sig_name(sig),
 	    why ? ": " : "", why ? why : "");
+	gdb_exit(0, sig);
 	plat_exit(128 + sig);
 }
 
@@ -301,6 +302,8 @@ shim_user_return(struct plat_regs *r)
 {
 	struct shim_thread *t = shim_thread_current();
 
+	if (__builtin_expect(gdb_enabled, 0))
+		gdb_user_return(t->tid, r);
 	if (((t->sigpending | proc_pending) & ~t->sigmask) != 0)
 		deliver(t, r);
 	else if (r->entry == PLAT_ENTRY_SYSCALL && (long)r->rax == -EINTR)
@@ -416,12 +419,16 @@ shim_user_fault(struct plat_regs *r, const struct plat_fault *f)
 	uint64_t h;
 
 	fault_info(f, r, &ki);
+	if (__builtin_expect(gdb_enabled, 0) &&
+	    gdb_fault(t->tid, ki.signo, f, r) == 0)
+		return;		/* the debugger took it */
 	h = actions[ki.signo].handler;
 	if (h == SIG_DFL || h == SIG_IGN || (t->sigmask & SIGBIT(ki.signo))) {
 		klog_always("guest: %s at rip %#llx (vector %u, error %#llx, "
 		    "address %#llx): killed", sig_name(ki.signo),
 		    (unsigned long long)r->rip, f->vector,
 		    (unsigned long long)f->error, (unsigned long long)f->addr);
+		gdb_exit(0, ki.signo);
 		plat_exit(128 + ki.signo);
 	}
 	if (send_thread(t, &ki) != 0)
