@@ -33,6 +33,9 @@ static bool pending_packet;	/* rx.buf holds a packet the IRQ received */
 static int stop_request;	/* signal for the next return to ring 3 */
 static int stepping_tid;	/* we set TF in this thread */
 static bool resume_rf;		/* set RF when the stopped thread resumes */
+static struct plat_regs *kframe;	/* a stop in kernel code: its frame */
+static int ktid;		/* and the thread it is reported on */
+static bool kstepping;		/* we set TF in a kernel frame */
 static int (*thread_source)(struct gdb_thread *out, int max);
 static struct gdb_state st;
 static struct gdb_rx rx;
@@ -52,6 +55,15 @@ thread_of_tid(int tid)
 		if (v[i].tid == tid)
 			return v[i].pt;
 	return NULL;
+}
+
+/* The registers a stop shows: the kernel's own for a kernel stop. */
+static struct plat_regs *
+frame_of(int tid, struct plat_thread *pt)
+{
+	if (kframe != NULL && tid == ktid)
+		return kframe;
+	return plat_debug_thread_regs(pt);
 }
 
 int
@@ -78,7 +90,7 @@ gdbt_regs_read(int tid, struct gdb_regs *g)
 
 	if (pt == NULL)
 		return -ESRCH;
-	g->r = *plat_debug_thread_regs(pt);
+	g->r = *frame_of(tid, pt);
 	g->fs_base = plat_debug_thread_tls(pt, PLAT_TLS_FS);
 	g->gs_base = plat_debug_thread_tls(pt, PLAT_TLS_GS);
 	if (plat_debug_thread_fpu(pt, g->fx) != 0)
@@ -93,7 +105,7 @@ gdbt_regs_write(int tid, const struct gdb_regs *g)
 
 	if (pt == NULL)
 		return -ESRCH;
-	*plat_debug_thread_regs(pt) = g->r;
+	*frame_of(tid, pt) = g->r;
 	plat_debug_thread_set_tls(pt, PLAT_TLS_FS, g->fs_base);
 	plat_debug_thread_set_tls(pt, PLAT_TLS_GS, g->gs_base);
 	return 0;
@@ -298,7 +310,7 @@ set_flag(int tid, uint64_t flag)
 	struct plat_thread *pt = thread_of_tid(tid);
 
 	if (pt != NULL)
-		plat_debug_thread_regs(pt)->rflags |= flag;
+		frame_of(tid, pt)->rflags |= flag;
 }
 
 /*
@@ -337,7 +349,10 @@ stop(int tid, int sig, const char *why, uint64_t addr)
 		attached = true;
 		if (st.resume.step_tid != 0) {
 			set_flag(st.resume.step_tid, RFLAGS_TF);
-			stepping_tid = st.resume.step_tid;
+			if (kframe != NULL && st.resume.step_tid == ktid)
+				kstepping = true;
+			else
+				stepping_tid = st.resume.step_tid;
 		}
 		if (resume_rf)
 			set_flag(tid, RFLAGS_RF);
@@ -389,6 +404,55 @@ gdb_fault(int tid, int signo, const struct plat_fault *f,
 		}
 	}
 	return stop(tid, signo, why, addr);
+}
+
+/* The thread running now, for a stop in kernel code. */
+static int
+current_tid(void)
+{
+	struct gdb_thread v[GDB_MAX_THREADS];
+	struct plat_thread *self = plat_thread_self();
+	int n = thread_source(v, GDB_MAX_THREADS);
+
+	for (int i = 0; i < n; i++)
+		if (v[i].pt == self)
+			return v[i].tid;
+	return n > 0 ? v[0].tid : 0;
+}
+
+bool
+gdb_kernel_debug(struct plat_regs *r, const struct plat_fault *f)
+{
+	const char *why = NULL;
+	int tid;
+
+	if (!gdb_enabled)
+		return false;
+	if (f->vector == VEC_BP) {
+		if (!gdb_swbp_at(&st, r->rip - 1))
+			return false;		/* not ours: a kernel bug */
+		r->rip--;
+		if (in_session || kframe != NULL) {
+			/* On the stub's own path: drop it and run on, rather
+			 * than stop inside a stop. */
+			gdb_swbp_remove(&st, r->rip);
+			return true;
+		}
+		why = "swbreak";
+	} else if (kstepping && (f->addr & DR6_BS)) {
+		r->rflags &= ~RFLAGS_TF;
+		kstepping = false;
+	} else {
+		return false;
+	}
+	tid = current_tid();
+	if (tid == 0)
+		return true;
+	kframe = r;
+	ktid = tid;
+	stop(tid, SIGTRAP_NR, why, 0);
+	kframe = NULL;
+	return true;
 }
 
 void
@@ -444,11 +508,13 @@ gdb_exit(int status, int sig)
 
 	if (!gdb_enabled || !attached)
 		return;
+	in_session = true;	/* breakpoints on this path are dropped */
 	if (sig != 0)
 		n = ksnprintf(msg, sizeof(msg), "X%02x", sig & 0xff);
 	else
 		n = ksnprintf(msg, sizeof(msg), "W%02x", status & 0xff);
 	send_frame(msg, (size_t)n);
+	in_session = false;
 }
 
 void

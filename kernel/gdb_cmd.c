@@ -216,24 +216,30 @@ swbp_find(struct gdb_state *s, uint64_t addr)
 	return -1;
 }
 
+int
+gdb_swbp_remove(struct gdb_state *s, uint64_t addr)
+{
+	int i = swbp_find(s, addr);
+
+	if (i < 0)
+		return 0;
+	if (gdbt_mem_write(addr, &s->swbp[i].orig, 1) != 0)
+		return -EFAULT;
+	s->swbp[i].used = false;
+	return 0;
+}
+
+/* Guest or kernel code: the kernel's through its direct map. */
 static long
 swbp(struct gdb_state *s, bool set, uint64_t addr, char *reply, size_t max)
 {
 	int i = swbp_find(s, addr);
 	uint8_t int3 = INT3, orig;
 
-	if (!set) {
-		if (i >= 0) {
-			if (gdbt_mem_write(addr, &s->swbp[i].orig, 1) != 0)
-				return put(reply, max, E_FAULT);
-			s->swbp[i].used = false;
-		}
-		return put(reply, max, "OK");
-	}
+	if (!set)
+		return put(reply, max, gdb_swbp_remove(s, addr) ? E_FAULT : "OK");
 	if (i >= 0)
 		return put(reply, max, "OK");
-	if (addr >= USER_MAX)
-		return put(reply, max, E_INVAL);	/* guest code only */
 	for (i = 0; i < GDB_MAX_SWBP && s->swbp[i].used; i++)
 		;
 	if (i == GDB_MAX_SWBP)

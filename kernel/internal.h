@@ -639,6 +639,8 @@ long gdb_command(struct gdb_state *s, const char *pkt, size_t len,
 size_t gdb_stop_reply(const struct gdb_state *s, char *out, size_t max);
 /* Is a stub software breakpoint at addr? */
 bool gdb_swbp_at(const struct gdb_state *s, uint64_t addr);
+/* Put the original byte back at addr (if a breakpoint is there). */
+int gdb_swbp_remove(struct gdb_state *s, uint64_t addr);
 
 /*
  * The target (kernel/gdb.c over platform.h; tests/unit/mock_gdbt.c on

@@ -193,6 +193,9 @@ int gdb_fault(int tid, int signo, const struct plat_fault *f,
 /* The first thread exists and has not run: with "gdb=wait", stop it
  * before its first instruction until gdb resumes it. */
 void gdb_start(void);
+/* The platform's kernel_debug upcall: a stub breakpoint or step in
+ * kernel code stops here (true), anything else is not the stub's. */
+bool gdb_kernel_debug(struct plat_regs *r, const struct plat_fault *f);
 /* On every return to ring 3 while the stub is on: stop if gdb asked. */
 void gdb_user_return(int tid, struct plat_regs *r);
 /* The guest is ending: with status (sig 0), or killed by signal sig.

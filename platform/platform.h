@@ -214,6 +214,14 @@ struct plat_upcalls {
 	 * NULL.
 	 */
 	void (*user_return)(struct plat_regs *r);
+	/*
+	 * A #BP or #DB raised by kernel code (a debugger's breakpoint or
+	 * single step; for #DB, f->addr is DR6).  r is the kernel's own
+	 * frame.  Return true when handled (execution resumes at r), false
+	 * to fall back (#BP: panic; #DB: ignored).  Interrupts are off.
+	 * May be NULL.
+	 */
+	bool (*kernel_debug)(struct plat_regs *r, const struct plat_fault *f);
 };
 
 /*

@@ -92,6 +92,22 @@ user_trap(struct trap_frame *f)
 	upcalls.user_fault((struct plat_regs *)f, &pf);
 }
 
+/* A breakpoint or step in kernel code: the debugger's, if it takes it. */
+static bool
+kernel_debug_trap(struct trap_frame *f)
+{
+	struct plat_fault df = { 0 };
+
+	df.kind = PLAT_FAULT_BP;
+	df.vector = (uint32_t)f->vector;
+	if (f->vector == VEC_DB) {
+		df.addr = arch_read_dr(6);
+		arch_write_dr(6, DR6_CLEAR);
+	}
+	return upcalls.kernel_debug != NULL &&
+	    upcalls.kernel_debug((struct plat_regs *)f, &df);
+}
+
 static void
 kernel_trap(struct trap_frame *f)
 {
@@ -112,11 +128,13 @@ kernel_trap(struct trap_frame *f)
 	    vmm_is_guard(f->rsp - 8))) {
 		panic_frame("kernel stack overflow (double fault on the "
 		    "guard page)", f);
-	} else if (f->vector == VEC_DB) {
-		/* A guest watchpoint hit by a kernel copy to or from user
-		 * memory: a trap, after the access, so carry on. */
-		arch_write_dr(6, DR6_CLEAR);
-		return;
+	} else if (f->vector == VEC_DB || f->vector == VEC_BP) {
+		if (kernel_debug_trap(f))
+			return;
+		/* A #DB nobody asked for: a guest watchpoint hit by a kernel
+		 * copy to or from user memory, a trap after the access. */
+		if (f->vector == VEC_DB)
+			return;
 	} else if (f->vector == VEC_NMI) {
 		klog_always("cloister: NMI received, ignored");
 		return;

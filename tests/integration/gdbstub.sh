@@ -13,6 +13,9 @@
 #                      writing a variable, `monitor threads`, detach: the
 #                      guest finishes with its own status
 #   gdbstub/reconnect  detach, connect again, detach
+#   gdbstub/kernel     a breakpoint in the kernel (sys_write) with a
+#                      kernel backtrace, stepping off it; a breakpoint on
+#                      the stub's own path is dropped, not a deadlock
 #   gdbstub/segv       a SIGSEGV stops the guest before it dies; continuing
 #                      delivers it (status 139, gdb sees the signal exit)
 #   gdbstub/garbage    random bytes and broken packets on the port: the
@@ -135,6 +138,20 @@ target remote 127.0.0.1:PORT
 set var spinning = 0
 detach"
 expect reconnect 3 '\$1 = 1' "detached" "gdb_target.c" "detached"
+
+start_guest kernel --gdb-wait "$g" &&
+	kelf=$(grep -o '[^ ]*/images/[^ ]*\.elf' "$RUN_TMP/kernel.log" | head -n 1) &&
+	drive kernel "file $g
+add-symbol-file $kelf
+$head
+break sys_write
+continue
+bt 3
+delete
+break plat_debug_port_write
+continue"
+expect kernel 0 "Breakpoint 1, sys_write .* at shim/io.c" \
+	"#1 .* in shim_syscall" "exited normally"
 
 start_guest segv --gdb-wait "$BUILD/guests/musl/gdb_target" segv &&
 	drive segv "file $BUILD/guests/musl/gdb_target
