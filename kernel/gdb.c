@@ -384,13 +384,21 @@ debug_reason(const struct plat_fault *f, uint64_t *addr)
 }
 
 int
+gdb_signal(int tid, int signo, struct plat_regs *r, bool fatal)
+{
+	if (!gdb_enabled || (!attached && !fatal) || in_session)
+		return signo;
+	return stop(tid, signo, NULL, 0) != 0 ? signo : 0;
+}
+
+int
 gdb_fault(int tid, int signo, const struct plat_fault *f,
-    struct plat_regs *r)
+    struct plat_regs *r, bool fatal)
 {
 	const char *why = NULL;
 	uint64_t addr = 0;
 
-	if (!gdb_enabled)
+	if (!gdb_enabled || (!attached && !fatal))
 		return signo;
 	if (signo == SIGTRAP_NR && f->vector == VEC_BP &&
 	    gdb_swbp_at(&st, r->rip - 1)) {

@@ -185,11 +185,15 @@ extern bool gdb_enabled;
 /*
  * A fault that would raise signo in thread tid (registers r, which the
  * stub may change): stop and let gdb decide.  Returns the signal to
- * deliver: signo unless the stub is off, 0 when gdb suppressed it
- * (breakpoints, steps, "continue" without the signal).
+ * deliver: signo when gdb is not attached (unless the fault is fatal:
+ * then the guest waits for gdb before it dies), 0 when gdb suppressed
+ * it (breakpoints, steps, "continue" without the signal).
  */
 int gdb_fault(int tid, int signo, const struct plat_fault *f,
-    struct plat_regs *r);
+    struct plat_regs *r, bool fatal);
+/* A signal about to be delivered to thread tid, as gdb_fault (ptrace's
+ * signal-delivery stop): 0 when gdb discarded it, else signo. */
+int gdb_signal(int tid, int signo, struct plat_regs *r, bool fatal);
 /* The first thread exists and has not run: with "gdb=wait", stop it
  * before its first instruction until gdb resumes it. */
 void gdb_start(void);

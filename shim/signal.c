@@ -330,6 +330,11 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 		if (sig == 0)
 			break;
 		act = actions[sig];
+		if (__builtin_expect(gdb_enabled, 0) &&
+		    gdb_signal(t->tid, sig, r, act.handler == SIG_DFL &&
+		    sig_default(sig) != ACT_IGN && sig_default(sig) != ACT_STOP)
+		    == 0)
+			continue;	/* the debugger discarded it */
 		if (act.handler == SIG_IGN)
 			continue;
 		if (act.handler == SIG_DFL) {
@@ -419,10 +424,11 @@ shim_user_fault(struct plat_regs *r, const struct plat_fault *f)
 	uint64_t h;
 
 	fault_info(f, r, &ki);
-	if (__builtin_expect(gdb_enabled, 0) &&
-	    gdb_fault(t->tid, ki.signo, f, r) == 0)
-		return;		/* the debugger took it */
 	h = actions[ki.signo].handler;
+	if (__builtin_expect(gdb_enabled, 0) &&
+	    gdb_fault(t->tid, ki.signo, f, r, h == SIG_DFL || h == SIG_IGN ||
+	    (t->sigmask & SIGBIT(ki.signo))) == 0)
+		return;		/* the debugger took it */
 	if (h == SIG_DFL || h == SIG_IGN || (t->sigmask & SIGBIT(ki.signo))) {
 		klog_always("guest: %s at rip %#llx (vector %u, error %#llx, "
 		    "address %#llx): killed", sig_name(ki.signo),

@@ -3,9 +3,11 @@
  * stub.  Run without arguments (as guests.sh does, natively and in
  * Cloister) it computes and exits; the other modes give the debugger
  * something to stop: "spin" loops until a debugger clears `spinning`,
- * "threads" has a second thread call `in_thread`, "segv" faults.
+ * "threads" has a second thread call `in_thread`, "segv" faults, "abort"
+ * raises SIGABRT.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +53,8 @@ main(int argc, char **argv)
 		printf("watched=%d\n", watched);
 		return 0;
 	}
+	if (strcmp(mode, "abort") == 0)
+		abort();
 	if (strcmp(mode, "segv") == 0)
 		*bad_pointer = 1;
 	counter = add(2, 3);

@@ -18,6 +18,7 @@
 #                      the stub's own path is dropped, not a deadlock
 #   gdbstub/segv       a SIGSEGV stops the guest before it dies; continuing
 #                      delivers it (status 139, gdb sees the signal exit)
+#   gdbstub/abort      likewise for a signal sent by the guest (abort)
 #   gdbstub/garbage    random bytes and broken packets on the port: the
 #                      guest runs on and exits with its own status
 #   gdbstub/noport     "gdb" with no debug port: said on the log, no stop
@@ -161,6 +162,13 @@ print counter
 continue"
 expect segv 139 "Program received signal SIGSEGV" "bad_pointer = 1" \
 	'\$1 = 0' "Program terminated with signal SIGSEGV"
+
+start_guest abort --gdb-wait "$g" abort && drive abort "file $g
+$head
+continue
+continue"
+expect abort 134 "Program received signal SIGABRT" \
+	"Program terminated with signal SIGABRT"
 
 # A hostile peer: noise, broken and oversized packets, then it leaves.
 if start_guest garbage "$g"; then
