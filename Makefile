@@ -53,7 +53,7 @@ KSRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(PLATFORM_SRCS) $(GHCB_SRCS) \
 	 $(KERNEL_SRCS) $(SHIM_SRCS) $(NET_SRCS) arch/vdso/image.asm
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
-.PHONY: all kernel run debug gdb test unit bench deps clean image
+.PHONY: all kernel run debug gdb gdb-serial test unit bench deps clean image
 all: $(BUILD)/cloister.bin
 
 deps:
@@ -112,13 +112,21 @@ include tests/unit/unit.mk
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/run --boot $(BOOT) --accel $(ACCEL) $(if $(ROOTFS),--rootfs $(ROOTFS)) $(GUEST) $(ARGS)
+	$(Q)scripts/run --boot $(BOOT) --accel $(ACCEL) $(if $(ROOTFS),--rootfs $(ROOTFS)) $(if $(GDB),--gdb $(GDB) --gdb-wait) $(GUEST) $(ARGS)
 
 debug: deps all
 	$(Q)scripts/debug $(BUILD)/cloister
 
 gdb:
 	$(Q)gdb -q -x $(BUILD)/cloister.gdb
+
+# The in-kernel stub (`make run GDB=1235` in another terminal): the
+# guest's symbols (gdb relocates them to its load base through qOffsets)
+# and the kernel's.
+gdb-serial:
+	$(Q)gdb -q -ex 'file $(GUEST)' \
+		-ex 'add-symbol-file $(BUILD)/cloister.elf' \
+		-ex 'target remote 127.0.0.1:$(or $(GDB),1235)'
 
 test: deps
 	$(Q)scripts/test

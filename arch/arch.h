@@ -122,6 +122,9 @@ void arch_write_cr0(uint64_t v);
 void arch_write_cr3(uint64_t v);
 void arch_write_cr4(uint64_t v);
 uint64_t arch_rdtsc(void);
+/* Debug registers 0-3, 6, 7 (under SEV-SNP a DR7 access raises #VC). */
+uint64_t arch_read_dr(int n);
+void arch_write_dr(int n, uint64_t v);
 void arch_invlpg(uint64_t va);
 void arch_halt(void);			/* hlt once, interrupts as they are */
 void arch_halt_forever(void) __attribute__((noreturn));

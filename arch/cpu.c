@@ -218,3 +218,34 @@ arch_fpu_init_state(void *area)
 	if (cpu.xsave)
 		*(uint64_t *)(p + 512) = XCR0_X87 | XCR0_SSE;
 }
+
+/* Debug registers: mov to/from DRn needs the register number in the
+ * instruction, hence one case each. */
+uint64_t
+arch_read_dr(int n)
+{
+	uint64_t v = 0;
+
+	switch (n) {
+	case 0: __asm__ volatile("mov %%dr0, %0" : "=r"(v)); break;
+	case 1: __asm__ volatile("mov %%dr1, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("mov %%dr2, %0" : "=r"(v)); break;
+	case 3: __asm__ volatile("mov %%dr3, %0" : "=r"(v)); break;
+	case 6: __asm__ volatile("mov %%dr6, %0" : "=r"(v)); break;
+	case 7: __asm__ volatile("mov %%dr7, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+void
+arch_write_dr(int n, uint64_t v)
+{
+	switch (n) {
+	case 0: __asm__ volatile("mov %0, %%dr0" : : "r"(v)); break;
+	case 1: __asm__ volatile("mov %0, %%dr1" : : "r"(v)); break;
+	case 2: __asm__ volatile("mov %0, %%dr2" : : "r"(v)); break;
+	case 3: __asm__ volatile("mov %0, %%dr3" : : "r"(v)); break;
+	case 6: __asm__ volatile("mov %0, %%dr6" : : "r"(v)); break;
+	case 7: __asm__ volatile("mov %0, %%dr7" : : "r"(v)); break;
+	}
+}

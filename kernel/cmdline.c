@@ -112,6 +112,10 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->console_tty = true;
 	else if (strcmp(w, "console=raw") == 0)
 		out->console_tty = false;
+	else if (strcmp(w, "gdb") == 0)
+		out->gdb = KGDB_ON;
+	else if (strcmp(w, "gdb=wait") == 0)
+		out->gdb = KGDB_WAIT;
 	else if (strncmp(w, "loglevel=", 9) != 0 ||
 	    !cl_number(w + 9, &out->loglevel)) {
 		cl_unknown(c, w, start);

@@ -147,6 +147,8 @@ setup_stack(struct exec_stack_args *a, uint64_t *sp)
 	return rc;
 }
 
+uint64_t exec_load_bias;
+
 int
 exec_load(const void *file, size_t len, struct exec_info *ei,
     const char **why)
@@ -176,6 +178,7 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 	rc = map_segments(file, &img, bias);
 	if (rc != 0)
 		return rc;
+	exec_load_bias = bias;
 	if (img.exec_stack)
 		klog("exec: the ELF asks for an executable stack; refused "
 		    "(W^X), its stack is not executable");

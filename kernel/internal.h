@@ -534,4 +534,136 @@ int proc_text_stat(struct sbuf *b);
 int proc_text_statm(struct sbuf *b);
 int proc_text_status(struct sbuf *b);
 
+
+/* ---- The gdb stub (kernel/gdb*.c) ---- */
+
+/*
+ * Framing (kernel/gdb_proto.c).  GDB_PKT_MAX is the largest payload the
+ * stub accepts and sends (advertised as PacketSize).  gdb_rx_byte feeds
+ * one byte from the peer and says what, if anything, it completed: a
+ * packet (rx->buf, rx->len, NUL-terminated; binary payloads may contain
+ * NUL), a bad one (checksum, escape or run-length error: answer '-'),
+ * one too long for the buffer, an interrupt (0x03 between packets), or
+ * an acknowledgement.  Garbage between packets is skipped.
+ */
+#define GDB_PKT_MAX	4096
+
+enum gdb_rx_event {
+	GDB_RX_NONE,
+	GDB_RX_PACKET,
+	GDB_RX_BAD,
+	GDB_RX_TOOLONG,
+	GDB_RX_INTR,
+	GDB_RX_ACK,
+	GDB_RX_NAK,
+};
+
+struct gdb_rx {
+	int state;
+	uint8_t sum;		/* of the raw bytes between '$' and '#' */
+	uint8_t ck;		/* the two digits after '#' */
+	bool bad, overflow;
+	size_t len;
+	char buf[GDB_PKT_MAX + 1];
+};
+
+void gdb_rx_reset(struct gdb_rx *rx);
+enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c);
+/* Frame payload as "$...#cc" with escapes into out; 0 if it does not fit. */
+size_t gdb_tx_frame(char *out, size_t max, const char *payload, size_t len);
+int gdb_hex_val(char c);
+size_t gdb_hex_encode(char *out, const void *bytes, size_t n);
+/* Decode n bytes from 2n hex digits; -EINVAL on a non-digit (stops at NUL). */
+int gdb_hex_decode(void *out, const char *hex, size_t n);
+/* Parse up to 16 hex digits at *p and advance; false if none or too many. */
+bool gdb_parse_hex(const char **p, uint64_t *v);
+
+/*
+ * Registers (kernel/gdb_regs.c): gdb's amd64 numbering, described to gdb
+ * by the target.xml the stub serves (core, sse, segments, linux).
+ */
+#define GDB_NREGS	60
+#define GDB_REG_BYTES	(16 * 8 + 8 + 4 * 7 + 8 * 10 + 8 * 4 + \
+			 16 * 16 + 4 + 3 * 8)
+
+/* What the stub knows of one thread's user state. */
+struct gdb_regs {
+	struct plat_regs r;
+	uint64_t fs_base, gs_base;
+	uint8_t fx[512];	/* FXSAVE layout: x87, MXCSR, XMM */
+};
+
+/* Register n's size in bytes (0: no such register). */
+size_t gdb_reg_size(unsigned n);
+/* Hex-encode register n (or all, for 'g') into out; returns digits. */
+size_t gdb_reg_get(const struct gdb_regs *g, unsigned n, char *out);
+size_t gdb_regs_get_all(const struct gdb_regs *g, char *out);
+/* Set register n from raw little-endian bytes; -EINVAL if not settable. */
+int gdb_reg_set(struct gdb_regs *g, unsigned n, const uint8_t *raw);
+/* The target description, "target.xml". */
+extern const char gdb_target_xml[];
+
+/*
+ * Commands (kernel/gdb_cmd.c): one packet in, one reply out, against the
+ * target functions below.  Returns the reply's length, or -1 when there
+ * is no reply now ('c', 's', 'k': the next stop answers).  s->resume.act
+ * is GDB_NONE after a packet that leaves the guest stopped.
+ */
+#define GDB_MAX_SWBP	64
+#define GDB_MAX_THREADS	256
+
+enum gdb_action { GDB_NONE, GDB_CONTINUE, GDB_DETACH, GDB_KILL };
+
+struct gdb_resume {
+	enum gdb_action act;
+	int step_tid;		/* thread to single-step, 0: none */
+	int sig;		/* signal for the stopped thread, 0: none */
+};
+
+struct gdb_state {
+	bool noack;
+	int stop_tid;		/* thread the last stop reported */
+	int stop_sig;
+	const char *stop_why;	/* "swbreak", "hwbreak", "watch"... or NULL */
+	uint64_t stop_addr;	/* watchpoint address */
+	int g_tid, c_tid;	/* Hg, Hc selections (0: any, -1: all) */
+	struct { uint64_t addr; uint8_t orig; bool used; } swbp[GDB_MAX_SWBP];
+	struct { uint64_t addr; int type, len; bool used; } hwbp[4];
+	struct gdb_resume resume;
+};
+
+void gdb_state_init(struct gdb_state *s);
+long gdb_command(struct gdb_state *s, const char *pkt, size_t len,
+    char *reply, size_t max);
+/* The stop reply for the state's last stop ("T05thread:1;swbreak:;"). */
+size_t gdb_stop_reply(const struct gdb_state *s, char *out, size_t max);
+/* Is a stub software breakpoint at addr? */
+bool gdb_swbp_at(const struct gdb_state *s, uint64_t addr);
+/* Put the original byte back at addr (if a breakpoint is there). */
+int gdb_swbp_remove(struct gdb_state *s, uint64_t addr);
+
+/*
+ * The target (kernel/gdb.c over platform.h; tests/unit/mock_gdbt.c on
+ * the host).  Thread ids are the guest's tids; every call is made while
+ * the guest is stopped.
+ */
+int gdbt_threads(int *tids, int max);
+bool gdbt_thread_alive(int tid);
+int gdbt_regs_read(int tid, struct gdb_regs *g);
+int gdbt_regs_write(int tid, const struct gdb_regs *g);
+/* Copy guest or kernel memory; -EFAULT where nothing is mapped.  Writes
+ * reach read-only guest text (for breakpoints) without changing what
+ * the guest may write. */
+int gdbt_mem_read(uint64_t addr, void *buf, size_t n);
+int gdbt_mem_write(uint64_t addr, const void *buf, size_t n);
+/* Debug register slot 0-3: type 0 exec, 1 write, 3 access; len 1/2/4/8;
+ * type -1 clears the slot. */
+int gdbt_hwbp(int slot, uint64_t addr, int type, int len);
+/* Name and state of a thread, for qThreadExtraInfo. */
+void gdbt_thread_describe(int tid, char *out, size_t max);
+/* Where the guest's ELF was loaded, minus its link address (PIE). */
+uint64_t gdbt_load_bias(void);
+/* A monitor command's output text into out; its length. */
+size_t gdbt_monitor(const char *cmd, char *out, size_t max);
+
 #endif

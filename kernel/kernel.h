@@ -149,6 +149,7 @@ struct kcmdline {
 	bool strace;
 	bool quiet;
 	bool console_tty;	/* "console=tty" (else "console=raw") */
+	int gdb;		/* KGDB_*: "gdb", "gdb=wait" */
 	int loglevel;
 	int argc;
 	char *argv[CMDLINE_MAX_ARGS + 1];	/* NULL-terminated */
@@ -165,6 +166,53 @@ struct kcmdline {
  * NULL-terminated.  line may be NULL (empty).
  */
 int cmdline_parse(const char *line, struct kcmdline *out);
+
+/* ---- The gdb stub (kernel/gdb.c) ---- */
+
+#define KGDB_OFF	0
+#define KGDB_ON		1	/* listen on the debug port */
+#define KGDB_WAIT	2	/* and stop before the first instruction */
+
+/* A guest thread as the stub sees it. */
+struct gdb_thread {
+	int tid;
+	struct plat_thread *pt;
+};
+
+/*
+ * Start the stub (mode KGDB_*) on the platform's debug port; threads
+ * lists the guest's live threads (returns how many it wrote, at most
+ * max).  Says so on the log and stays off when there is no port.
+ */
+void gdb_init(int mode, int (*threads)(struct gdb_thread *out, int max));
+/* Is the stub on?  (Hooks are called only when it is.) */
+extern bool gdb_enabled;
+/*
+ * A fault that would raise signo in thread tid (registers r, which the
+ * stub may change): stop and let gdb decide.  Returns the signal to
+ * deliver: signo when gdb is not attached (unless the fault is fatal:
+ * then the guest waits for gdb before it dies), 0 when gdb suppressed
+ * it (breakpoints, steps, "continue" without the signal).
+ */
+int gdb_fault(int tid, int signo, const struct plat_fault *f,
+    struct plat_regs *r, bool fatal);
+/* A signal about to be delivered to thread tid, as gdb_fault (ptrace's
+ * signal-delivery stop): 0 when gdb discarded it, else signo. */
+int gdb_signal(int tid, int signo, struct plat_regs *r, bool fatal);
+/* The first thread exists and has not run: with "gdb=wait", stop it
+ * before its first instruction until gdb resumes it. */
+void gdb_start(void);
+/* The platform's kernel_debug upcall: a stub breakpoint or step in
+ * kernel code stops here (true), anything else is not the stub's. */
+bool gdb_kernel_debug(struct plat_regs *r, const struct plat_fault *f);
+/* On every return to ring 3 while the stub is on: stop if gdb asked. */
+void gdb_user_return(int tid, struct plat_regs *r);
+/* The guest is ending: with status (sig 0), or killed by signal sig.
+ * Tells an attached gdb ("W" or "X"). */
+void gdb_exit(int status, int sig);
+
+/* Where the loader put the guest ELF, minus its link address. */
+extern uint64_t exec_load_bias;
 
 /* ---- Futexes (kernel/futex.c) ---- */
 

@@ -23,11 +23,33 @@ plat_loglevel(void)
 	return loglevel;
 }
 
+/* The newest log text, for the debugger's "monitor log". */
+#define TAIL_SIZE	4096	/* a power of two */
+static char tail[TAIL_SIZE];
+static uint64_t tail_end;
+
 void
 plat_log(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		arch_outb(DEBUGCON_PORT, (uint8_t)s[i]);
+		tail[tail_end++ % TAIL_SIZE] = s[i];
+	}
+}
+
+size_t
+plat_log_tail(char *out, size_t max)
+{
+	uint64_t n = tail_end < TAIL_SIZE ? tail_end : TAIL_SIZE;
+
+	if (max == 0)
+		return 0;
+	if (n > max - 1)
+		n = max - 1;
+	for (uint64_t i = 0; i < n; i++)
+		out[i] = tail[(tail_end - n + i) % TAIL_SIZE];
+	out[n] = '\0';
+	return n;
 }
 
 static void

@@ -228,6 +228,14 @@ struct plat_upcalls {
 	 * fast above).
 	 */
 	void (*user_return)(struct plat_regs *r);
+	/*
+	 * A #BP or #DB raised by kernel code (a debugger's breakpoint or
+	 * single step; for #DB, f->addr is DR6).  r is the kernel's own
+	 * frame.  Return true when handled (execution resumes at r), false
+	 * to fall back (#BP: panic; #DB: ignored).  Interrupts are off.
+	 * May be NULL.
+	 */
+	bool (*kernel_debug)(struct plat_regs *r, const struct plat_fault *f);
 };
 
 /*
@@ -443,5 +451,64 @@ uint64_t plat_boot_ns(void);
 /* Set the log level: 0 quiet (only the exit line), 1 normal, 2 debug. */
 void plat_set_loglevel(int level);
 int plat_loglevel(void);
+
+
+/* ---- Debugging: what the in-kernel gdb stub may reach ---- */
+
+/*
+ * The debug serial port: a 16550 at 0x3e8 on IRQ 5, present only when
+ * the host attached one (scripts/run --gdb PORT).  It is not the console
+ * and carries only the stub's protocol.  Port I/O goes through the same
+ * helpers as every device, so it works under SEV-SNP.
+ */
+bool plat_debug_port_present(void);
+/* Write n bytes, polling until the UART took them.  Any context. */
+void plat_debug_port_write(const void *buf, size_t n);
+/* One received byte (0-255), or -EAGAIN.  Never blocks.  Any context. */
+int plat_debug_port_getc(void);
+/*
+ * Register fn, called from the port's receive interrupt (interrupts off)
+ * with whether the interrupted code was the guest (ring 3).  fn reads
+ * the bytes itself with plat_debug_port_getc.  Called once.
+ */
+void plat_debug_port_set_notify(void (*fn)(bool from_user));
+
+/* Turn interrupts off for a debugger stop; restore what was.  Any context. */
+uint64_t plat_irq_save(void);
+void plat_irq_restore(uint64_t state);
+
+/*
+ * A guest thread's saved user state, for a debugger while the guest is
+ * stopped (every guest thread is then in the kernel with its ring-3
+ * registers saved).  Changes to the registers take effect when the
+ * thread returns to ring 3, through the same checks as any return.
+ */
+struct plat_regs *plat_debug_thread_regs(struct plat_thread *t);
+uint64_t plat_debug_thread_tls(struct plat_thread *t, int which);
+/* Set a TLS base (PLAT_TLS_*); -EPERM for a non-user address. */
+int plat_debug_thread_set_tls(struct plat_thread *t, int which,
+    uint64_t base);
+/* Its x87/SSE state in FXSAVE layout (512 bytes).  0 or -ENOMEM. */
+int plat_debug_thread_fpu(struct plat_thread *t, uint8_t fx[512]);
+/* "running", "runnable", "blocked" or "exited". */
+const char *plat_debug_thread_state(struct plat_thread *t);
+
+/*
+ * Kernel memory for a debugger: -EFAULT where any byte is unmapped,
+ * never a fault.  Writes reach read-only kernel text through the direct
+ * map (for breakpoints).
+ */
+int plat_debug_kmem_read(uint64_t addr, void *buf, size_t n);
+int plat_debug_kmem_write(uint64_t addr, const void *buf, size_t n);
+/*
+ * Hardware breakpoint slot 0-3 (DR0-DR3) for every guest thread: type 0
+ * execute, 1 write, 3 read/write; len 1, 2, 4 or 8 (1 for execute),
+ * addr aligned to len and in user space; type -1 clears the slot.  A hit
+ * reaches user_fault as PLAT_FAULT_BP on vector 1 with DR6 in addr.
+ * 0 or -EINVAL.
+ */
+int plat_debug_hwbp(int slot, uint64_t addr, int type, int len);
+/* The newest kernel log text, up to max - 1 bytes, NUL-terminated. */
+size_t plat_log_tail(char *out, size_t max);
 
 #endif

@@ -385,3 +385,66 @@ plat_run(void)
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
 	}
 }
+
+/* ---- For the debugger (platform.h, "Debugging") ---- */
+
+struct plat_regs *
+plat_debug_thread_regs(struct plat_thread *t)
+{
+	/* Every entry from ring 3 saves its frame at the top of the stack. */
+	return (struct plat_regs *)(t->kstack_top - sizeof(struct trap_frame));
+}
+
+uint64_t
+plat_debug_thread_tls(struct plat_thread *t, int which)
+{
+	return which == PLAT_TLS_FS ? t->fs_base : t->gs_base;
+}
+
+int
+plat_debug_thread_set_tls(struct plat_thread *t, int which, uint64_t base)
+{
+	if (base >= PLAT_USER_END)
+		return -EPERM;
+	if (base == plat_debug_thread_tls(t, which))
+		return 0;
+	if (which == PLAT_TLS_FS)
+		t->fs_base = base;
+	else
+		t->gs_base = base;
+	/* The running thread's user GS base waits in KERNEL_GS_BASE. */
+	if (t == cur())
+		arch_wrmsr(which == PLAT_TLS_FS ? MSR_FS_BASE :
+		    MSR_KERNEL_GS_BASE, base);
+	return 0;
+}
+
+int
+plat_debug_thread_fpu(struct plat_thread *t, uint8_t fx[512])
+{
+	uint8_t *live;
+
+	if (t != cur()) {
+		memcpy(fx, t->fpu, 512);
+		return 0;
+	}
+	/* The running thread's state is in the registers. */
+	live = plat_pages_alloc(t->fpu_order);
+	if (live == NULL)
+		return -ENOMEM;
+	arch_fpu_save(live);
+	memcpy(fx, live, 512);
+	plat_pages_free(live, t->fpu_order);
+	return 0;
+}
+
+const char *
+plat_debug_thread_state(struct plat_thread *t)
+{
+	switch (t->state) {
+	case T_RUNNING: return "running";
+	case T_RUNNABLE: return "runnable";
+	case T_BLOCKED: return "blocked";
+	default: return "exited";
+	}
+}

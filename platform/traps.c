@@ -14,6 +14,8 @@ _Static_assert(__builtin_offsetof(struct plat_regs, rip) ==
 _Static_assert(__builtin_offsetof(struct plat_regs, rax) ==
     __builtin_offsetof(struct trap_frame, rax), "plat_regs rax");
 
+#define DR6_CLEAR	0xffff0ff0ull	/* DR6's reset value */
+
 static struct plat_upcalls upcalls;
 
 static const char *const exception_names[32] = {
@@ -79,11 +81,32 @@ user_trap(struct trap_frame *f)
 	pf.vector = (uint32_t)f->vector;
 	pf.error = f->error;
 	pf.addr = cr2;
+	if (f->vector == VEC_DB) {
+		/* What the #DB was (step, breakpoint slot): for a debugger. */
+		pf.addr = arch_read_dr(6);
+		arch_write_dr(6, DR6_CLEAR);
+	}
 	pf.write = f->error & PF_ERR_WRITE;
 	pf.exec = f->error & PF_ERR_FETCH;
 	if (upcalls.user_fault == NULL)
 		panic("user fault before the kernel registered upcalls");
 	upcalls.user_fault((struct plat_regs *)f, &pf);
+}
+
+/* A breakpoint or step in kernel code: the debugger's, if it takes it. */
+static bool
+kernel_debug_trap(struct trap_frame *f)
+{
+	struct plat_fault df = { 0 };
+
+	df.kind = PLAT_FAULT_BP;
+	df.vector = (uint32_t)f->vector;
+	if (f->vector == VEC_DB) {
+		df.addr = arch_read_dr(6);
+		arch_write_dr(6, DR6_CLEAR);
+	}
+	return upcalls.kernel_debug != NULL &&
+	    upcalls.kernel_debug((struct plat_regs *)f, &df);
 }
 
 static void
@@ -106,6 +129,13 @@ kernel_trap(struct trap_frame *f)
 	    vmm_is_guard(f->rsp - 8))) {
 		panic_frame("kernel stack overflow (double fault on the "
 		    "guard page)", f);
+	} else if (f->vector == VEC_DB || f->vector == VEC_BP) {
+		if (kernel_debug_trap(f))
+			return;
+		/* A #DB nobody asked for: a guest watchpoint hit by a kernel
+		 * copy to or from user memory, a trap after the access. */
+		if (f->vector == VEC_DB)
+			return;
 	} else if (f->vector == VEC_NMI) {
 		klog_always("cloister: NMI received, ignored");
 		return;

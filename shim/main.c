@@ -18,7 +18,20 @@ static struct plat_upcalls upcalls = {
 	.demand_fault = vm_demand_fault,
 	.user_fault = shim_user_fault,
 	.user_return = shim_user_return,
+	.kernel_debug = gdb_kernel_debug,
 };
+
+/* The guest's threads, for the gdb stub. */
+static int
+gdb_threads(struct gdb_thread *out, int max)
+{
+	int n = 0;
+
+	for (struct shim_thread *t = shim_thread_first(); t != NULL && n < max;
+	    t = t->next)
+		out[n++] = (struct gdb_thread){ t->tid, t->pt };
+	return n;
+}
 
 static void
 apply_cmdline(void)
@@ -79,6 +92,7 @@ cloister_main(void)
 	    cmdline.envc, (const char *const *)cmdline.envp);
 	shim_fast_table(&upcalls.fast, &upcalls.nfast);
 	plat_set_upcalls(&upcalls);
+	gdb_init(cmdline.gdb, gdb_threads);
 	fill_exec_args(&exec.args);
 	rc = exec_load(guest_elf_start, (size_t)(guest_elf_end -
 	    guest_elf_start), &exec, &why);
@@ -96,5 +110,6 @@ cloister_main(void)
 	regs.rsp = exec.sp;
 	regs.rflags = 0x202;
 	shim_thread_start_main(&regs);
+	gdb_start();
 	plat_run();
 }

@@ -167,6 +167,7 @@ proc_init(void)
 void
 proc_exit(int status)
 {
+	gdb_exit(status, 0);
 	plat_exit(status);
 }
 

@@ -79,6 +79,7 @@ sig_force_fatal(int sig, const char *why)
 {
 	klog_always("guest: killed by %s%s%s", sig_name(sig),
 	    why ? ": " : "", why ? why : "");
+	gdb_exit(0, sig);
 	plat_exit(128 + sig);
 }
 
@@ -317,6 +318,8 @@ shim_user_return(struct plat_regs *r)
 {
 	struct shim_thread *t = shim_thread_current();
 
+	if (__builtin_expect(gdb_enabled, 0))
+		gdb_user_return(t->tid, r);
 	if (((t->sigpending | proc_pending) & ~t->sigmask) != 0)
 		deliver(t, r);
 	else if (r->entry == PLAT_ENTRY_SYSCALL && (long)r->rax == -EINTR)
@@ -343,6 +346,11 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 		if (sig == 0)
 			break;
 		act = actions[sig];
+		if (__builtin_expect(gdb_enabled, 0) &&
+		    gdb_signal(t->tid, sig, r, act.handler == SIG_DFL &&
+		    sig_default(sig) != ACT_IGN && sig_default(sig) != ACT_STOP)
+		    == 0)
+			continue;	/* the debugger discarded it */
 		if (act.handler == SIG_IGN)
 			continue;
 		if (act.handler == SIG_DFL) {
@@ -433,11 +441,16 @@ shim_user_fault(struct plat_regs *r, const struct plat_fault *f)
 
 	fault_info(f, r, &ki);
 	h = actions[ki.signo].handler;
+	if (__builtin_expect(gdb_enabled, 0) &&
+	    gdb_fault(t->tid, ki.signo, f, r, h == SIG_DFL || h == SIG_IGN ||
+	    (t->sigmask & SIGBIT(ki.signo))) == 0)
+		return;		/* the debugger took it */
 	if (h == SIG_DFL || h == SIG_IGN || (t->sigmask & SIGBIT(ki.signo))) {
 		klog_always("guest: %s at rip %#llx (vector %u, error %#llx, "
 		    "address %#llx): killed", sig_name(ki.signo),
 		    (unsigned long long)r->rip, f->vector,
 		    (unsigned long long)f->error, (unsigned long long)f->addr);
+		gdb_exit(0, ki.signo);
 		plat_exit(128 + ki.signo);
 	}
 	if (send_thread(t, &ki) != 0)

@@ -17,7 +17,7 @@ GUEST_DEPS   := $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/guests.mk
 
 GUEST_NAMES := $(filter-out demo,$(basename $(notdir \
 	$(wildcard tests/guests/*.c))))
-GUESTS_PIE  := hello auxv tls
+GUESTS_PIE  := hello auxv tls gdb_target
 
 GUEST_BINS := $(BUILD)/guests/demo \
 	$(patsubst %,$(BUILD)/guests/musl/%,$(GUEST_NAMES)) \
