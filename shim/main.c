@@ -91,6 +91,10 @@ cloister_main(void)
 	    guest_elf_start), cmdline.argc, (const char *const *)cmdline.argv,
 	    cmdline.envc, (const char *const *)cmdline.envp);
 	shim_fast_table(&upcalls.fast, &upcalls.nfast);
+	/* The debugger reads every blocked thread's whole frame, which
+	 * only the full syscall path saves. */
+	if (cmdline.gdb != KGDB_OFF)
+		upcalls.nfast = 0;
 	plat_set_upcalls(&upcalls);
 	gdb_init(cmdline.gdb, gdb_threads);
 	fill_exec_args(&exec.args);
