@@ -45,6 +45,12 @@ plat_wallclock_ns(void)
 	return wall_at_boot_ns + plat_now_ns();
 }
 
+void
+plat_wallclock_set(uint64_t ns)
+{
+	wall_at_boot_ns = ns - plat_now_ns();
+}
+
 uint64_t
 plat_boot_ns(void)
 {

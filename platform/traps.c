@@ -136,6 +136,14 @@ syscall_trap(struct trap_frame *f)
 		upcalls.user_return((struct plat_regs *)f);
 }
 
+/* The alarm upcall (platform/thread.c's timer interrupt). */
+void
+traps_alarm(void)
+{
+	if (upcalls.alarm != NULL)
+		upcalls.alarm();
+}
+
 static void
 user_return(struct trap_frame *f)
 {

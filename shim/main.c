@@ -18,6 +18,7 @@ static const struct plat_upcalls upcalls = {
 	.demand_fault = vm_demand_fault,
 	.user_fault = shim_user_fault,
 	.user_return = shim_user_return,
+	.alarm = ktimer_expire,
 };
 
 static void

@@ -214,6 +214,7 @@ shim_thread_exit(int status)
 		plat_exit(status & 0xff);
 	unlink_thread(t);
 	sig_thread_gone(t);
+	timer_thread_gone(t);
 	kfree(t);
 	plat_thread_exit();
 }
