@@ -734,13 +734,10 @@ sys_clock_settime(SYSCALL_ARGS)
 	struct linux_timespec ts;
 	int clock = (int)a0;
 
-	if (clock != CLOCK_REALTIME && clock != CLOCK_PROCESS_CPUTIME_ID &&
-	    clock != CLOCK_THREAD_CPUTIME_ID)
-		return -EINVAL;
+	if (clock != CLOCK_REALTIME)
+		return -EINVAL;		/* no other k_clock has clock_set */
 	if (plat_copy_from_user(&ts, a1, sizeof(ts)) != 0)
 		return -EFAULT;
-	if (clock != CLOCK_REALTIME)
-		return -EPERM;		/* posix_cpu_clock_set */
 	return settod(&ts, NULL);
 }
 
