@@ -12,19 +12,7 @@
 #define USER_HZ		100		/* times(), AT_CLKTCK */
 #define TIMER_ABSTIME	1
 
-/* Linux's clock ids (include/uapi/linux/time.h); 10 is unused. */
-#define CLOCK_REALTIME			0
-#define CLOCK_MONOTONIC			1
-#define CLOCK_PROCESS_CPUTIME_ID	2
-#define CLOCK_THREAD_CPUTIME_ID		3
-#define CLOCK_MONOTONIC_RAW		4
-#define CLOCK_REALTIME_COARSE		5
-#define CLOCK_MONOTONIC_COARSE		6
-#define CLOCK_BOOTTIME			7
-#define CLOCK_REALTIME_ALARM		8
-#define CLOCK_BOOTTIME_ALARM		9
-#define CLOCK_TAI			11
-#define CLOCK_NIDS			12
+#define CLOCK_NIDS	12	/* ids 0-11; 10 is unused */
 
 struct linux_timezone {
 	int32_t tz_minuteswest, tz_dsttime;

@@ -23,24 +23,6 @@
 #define MS	1000000L
 
 static long
-now(int clock)
-{
-	struct timespec ts;
-
-	SYS2(SYS_clock_gettime, clock, &ts);
-	return ts.tv_sec * NS + ts.tv_nsec;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * MS };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-static long
 arm(int fd, int flags, long value_ns, long interval_ns,
     struct itimerspec *old)
 {
@@ -146,7 +128,7 @@ test_read(void)
 	SYS2(SYS_timerfd_gettime, fd, &cur);
 	check("gettime, never armed: 0 and 0", tsns(&cur.it_value) == 0 &&
 	    tsns(&cur.it_interval) == 0);
-	t0 = now(CLOCK_MONOTONIC);
+	t0 = guest_now_ns(CLOCK_MONOTONIC);
 	expect_ok("one shot of 20 ms", arm(fd, 0, 20 * MS, 0, NULL));
 	SYS2(SYS_timerfd_gettime, fd, &cur);
 	check("  gettime: 0 < value <= 20 ms", tsns(&cur.it_value) > 0 &&
@@ -158,7 +140,7 @@ test_read(void)
 		    1);
 		expect_val("  revents", p.revents, POLLIN);
 	}
-	check("  not early", now(CLOCK_MONOTONIC) - t0 >= 20 * MS);
+	check("  not early", guest_now_ns(CLOCK_MONOTONIC) - t0 >= 20 * MS);
 	expect_val("  read", SYS3(SYS_read, fd, &v, 8), 8);
 	expect_val("  one expiry", (long)v, 1);
 	expect_err("  read again: EAGAIN", SYS3(SYS_read, fd, &v, 8), EAGAIN);
@@ -166,11 +148,11 @@ test_read(void)
 	check("  gettime after: 0", tsns(&cur.it_value) == 0);
 
 	arm(fd, 0, 10 * MS, 10 * MS, NULL);
-	sleep_ms(65);
+	guest_sleep_ms(65);
 	expect_val("periodic 10 ms, after 65 ms: read",
 	    SYS3(SYS_read, fd, &v, 16), 8);
 	check("  counted the periods (>= 6)", v >= 6 && v < 100);
-	sleep_ms(25);
+	guest_sleep_ms(25);
 	SYS2(SYS_timerfd_gettime, fd, &cur);
 	check("  gettime moves it on: 0 < value <= 10 ms, interval 10 ms",
 	    tsns(&cur.it_value) > 0 && tsns(&cur.it_value) <= 10 * MS &&
@@ -192,13 +174,13 @@ test_blocking(void)
 {
 	uint64_t v = 0;
 	int fd = (int)SYS2(SYS_timerfd_create, CLOCK_BOOTTIME, 0);
-	long t0 = now(CLOCK_MONOTONIC);
+	long t0 = guest_now_ns(CLOCK_MONOTONIC);
 
 	arm(fd, 0, 30 * MS, 0, NULL);
 	expect_val("CLOCK_BOOTTIME: a blocking read waits",
 	    SYS3(SYS_read, fd, &v, 8), 8);
 	check("  one expiry, not early", v == 1 &&
-	    now(CLOCK_MONOTONIC) - t0 >= 30 * MS);
+	    guest_now_ns(CLOCK_MONOTONIC) - t0 >= 30 * MS);
 	close(fd);
 }
 
@@ -207,12 +189,13 @@ test_abstime(int clock, const char *name)
 {
 	uint64_t v = 0;
 	int fd = (int)SYS2(SYS_timerfd_create, clock, 0);
-	long t0 = now(clock);
+	long t0 = guest_now_ns(clock);
 
 	expect_ok(name, arm(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
 	    t0 + 20 * MS, 0, NULL));
 	SYS3(SYS_read, fd, &v, 8);
-	check("  fired once, not early", v == 1 && now(clock) - t0 >= 20 * MS);
+	check("  fired once, not early", v == 1 &&
+	    guest_now_ns(clock) - t0 >= 20 * MS);
 	arm(fd, TFD_TIMER_ABSTIME, 1, 0, NULL);
 	SYS3(SYS_read, fd, &v, 8);
 	check("  a time in the past: fires at once", v == 1);

@@ -41,24 +41,6 @@ set_handler(int sig)
 }
 
 static long
-now_ns(void)
-{
-	struct timespec ts;
-
-	SYS2(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NS + ts.tv_nsec;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * MS };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-static long
 set(int which, long value_us, long interval_us, struct itimerval *old)
 {
 	struct itimerval it = {
@@ -188,20 +170,20 @@ test_periodic(void)
 	sigemptyset(&s);
 	sigaddset(&s, SIGALRM);
 	sigprocmask(SIG_BLOCK, &s, NULL);
-	t0 = now_ns();
+	t0 = guest_now_ns(CLOCK_MONOTONIC);
 	set(ITIMER_REAL, 10000, 10000, NULL);
 	for (n = 0; n < 20; n++) {
 		if (sigwaitinfo(&s, NULL) != SIGALRM)
 			break;
 	}
-	dt = now_ns() - t0;
+	dt = guest_now_ns(CLOCK_MONOTONIC) - t0;
 	set(ITIMER_REAL, 0, 0, NULL);
 	expect_val("20 periodic SIGALRMs taken", n, 20);
 	check("  not early: at least 200 ms", dt >= 200 * MS);
 
 	/* Pending and blocked: the timer waits, the signals merge. */
 	set(ITIMER_REAL, 5000, 300000, NULL);
-	sleep_ms(100);
+	guest_sleep_ms(100);
 	{
 		struct itimerval it;
 

@@ -62,24 +62,6 @@ set_of(int sig)
 }
 
 static long
-now(int clock)
-{
-	struct timespec ts;
-
-	SYS2(SYS_clock_gettime, clock, &ts);
-	return ts.tv_sec * NS + ts.tv_nsec;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * MS };
-
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-static long
 create(int clock, int notify, int sig, long value, int tid, int *id)
 {
 	struct ksigevent ev;
@@ -206,13 +188,13 @@ test_fire(const char *name, int clock, int abs)
 
 	count[SIGUSR1] = 0;
 	expect_ok(name, create(clock, SIGEV_SIGNAL, SIGUSR1, 0x1234, 0, &id));
-	t0 = now(clock == CLOCK_BOOTTIME ? CLOCK_BOOTTIME : clock);
+	t0 = guest_now_ns(clock);
 	arm(id, abs ? TIMER_ABSTIME : 0, abs ? t0 + 20 * MS : 20 * MS, 0,
 	    NULL);
 	while (count[SIGUSR1] == 0)
 		;
 	check("  fired once, not early", count[SIGUSR1] == 1 &&
-	    now(clock) - t0 >= 20 * MS);
+	    guest_now_ns(clock) - t0 >= 20 * MS);
 	check("  si_code SI_TIMER, si_timerid, si_value",
 	    last.si_code == SI_TIMER && last.si_timerid == id &&
 	    last.si_value.sival_int == 0x1234);
@@ -235,7 +217,7 @@ test_cpu_clocks(void)
 	SYS1(SYS_timer_delete, id);
 	expect_ok("CLOCK_THREAD_CPUTIME_ID timer", create(
 	    CLOCK_THREAD_CPUTIME_ID, SIGEV_SIGNAL, SIGUSR2, 7, 0, &id));
-	arm(id, TIMER_ABSTIME, now(CLOCK_THREAD_CPUTIME_ID) + 30 * MS, 0,
+	arm(id, TIMER_ABSTIME, guest_now_ns(CLOCK_THREAD_CPUTIME_ID) + 30 * MS, 0,
 	    NULL);
 	while (count[SIGUSR2] == 1)
 		n++;
@@ -273,7 +255,7 @@ test_overrun(void)
 	sigprocmask(SIG_BLOCK, &s, NULL);
 	create(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR1, 0, 0, &id);
 	arm(id, 0, 5 * MS, 5 * MS, NULL);
-	sleep_ms(100);
+	guest_sleep_ms(100);
 	expect_val("periodic 5 ms, blocked 100 ms: one signal",
 	    sigwaitinfo(&s, &si), SIGUSR1);
 	check("  si_overrun counts the skipped expiries (>= 15)",
@@ -308,11 +290,11 @@ test_none(void)
 	SYS2(SYS_timer_gettime, id, &cur);
 	check("  armed: 0 < value <= 10 ms", tsns(&cur.value) > 0 &&
 	    tsns(&cur.value) <= 10 * MS);
-	sleep_ms(20);
+	guest_sleep_ms(20);
 	SYS2(SYS_timer_gettime, id, &cur);
 	check("  expired one shot: 0", tsns(&cur.value) == 0);
 	arm(id, 0, 10 * MS, 10 * MS, NULL);
-	sleep_ms(35);
+	guest_sleep_ms(35);
 	SYS2(SYS_timer_gettime, id, &cur);
 	check("  periodic keeps counting down: 0 < value <= 10 ms",
 	    tsns(&cur.value) > 0 && tsns(&cur.value) <= 10 * MS &&
@@ -331,7 +313,7 @@ test_delete_pending(void)
 	sigprocmask(SIG_BLOCK, &s, NULL);
 	create(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR2, 0, 0, &id);
 	arm(id, 0, 1 * MS, 0, NULL);
-	sleep_ms(20);
+	guest_sleep_ms(20);
 	sigpending(&p);
 	check("fired one shot: its signal pending", sigismember(&p, SIGUSR2));
 	SYS1(SYS_timer_delete, id);

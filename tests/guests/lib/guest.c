@@ -277,3 +277,22 @@ all_bytes(const char *p, size_t len, char c)
 			return 0;
 	return 1;
 }
+
+long
+guest_now_ns(int clock)
+{
+	struct timespec ts;
+
+	guest_syscall(SYS_clock_gettime, clock, (long)&ts, 0, 0, 0, 0);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+void
+guest_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (guest_syscall(SYS_nanosleep, (long)&ts, (long)&ts, 0, 0, 0,
+	    0) == -EINTR)
+		;
+}
