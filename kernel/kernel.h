@@ -392,11 +392,11 @@ int eventfd_create(uint64_t initval, bool semaphore, uint32_t flags,
  * realtime (then it follows plat_wallclock_set through
  * ktimer_clock_was_set, which whoever sets the clock calls).  When it
  * is due, fn(t, now) runs from ktimer_expire (the alarm upcall), where
- * it may re-arm t; it must not block.  ktimer_cancel is a no-op for a
- * timer that is not armed.  ktimer_forward is Linux's hrtimer_forward:
- * it moves *expires past now by whole intervals (from the previous
- * expiry, so periodic timers do not drift) and returns how many
- * (0 if now < *expires).  ktimer_clock_seq counts wall-clock sets.
+ * it may re-arm t; it must not block nor allocate.  ktimer_cancel is a
+ * no-op for a timer that is not armed.  ktimer_forward is Linux's
+ * hrtimer_forward: it moves *expires past now by whole intervals (from
+ * the previous expiry, so periodic timers do not drift) and returns how
+ * many (0 if now < *expires).  ktimer_clock_seq counts wall-clock sets.
  * Callers are syscalls and the alarm upcall (never re-entered).
  */
 #define KTIMER_RUN_MAX	1024	/* expiries handled per alarm */

@@ -237,8 +237,9 @@ struct plat_upcalls {
 	 * which the platform only takes while a thread runs in ring 3 or the
 	 * CPU idles: the kernel is never inside a syscall then, so the upcall
 	 * may change kernel state, send signals and wake threads
-	 * (plat_wake, plat_thread_interrupt), but never blocks.  When a ring-3
-	 * thread was interrupted, user_return follows.  May be NULL.
+	 * (plat_wake, plat_thread_interrupt), but never blocks nor
+	 * allocates (the kernel heap is not for interrupt context).  When a
+	 * ring-3 thread was interrupted, user_return follows.  May be NULL.
 	 */
 	void (*alarm)(void);
 };

@@ -651,12 +651,15 @@ int sig_setup_frame(struct shim_thread *t, struct plat_regs *r,
 /*
  * For the timers and signalfd.  sig_send_timer queues ki for thread tid
  * (0: the process): 1 if queued, 0 if the signal is ignored (dropped),
- * -EAGAIN if the queue is full.  sig_dequeue takes the next pending
+ * -EAGAIN if the queue is full (or a thread's was never prepared with
+ * sig_prepare).  sig_dequeue takes the next pending
  * signal of set for t (thread-directed first), as a wait does: its
  * number, 0 if none.  sig_pending is what t could take (its own and the
  * process's).  Any of them may run from the alarm upcall.
  */
 int sig_send_timer(int tid, const struct ksiginfo *ki);
+/* Allocate t's queue now, as the alarm upcall must not: 0 or -ENOMEM. */
+int sig_prepare(struct shim_thread *t);
 int sig_dequeue(struct shim_thread *t, uint64_t set, struct ksiginfo *ki);
 uint64_t sig_pending(const struct shim_thread *t);
 long sys_rt_sigaction(SYSCALL_ARGS);

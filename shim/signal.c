@@ -667,10 +667,18 @@ sig_send_timer(int tid, const struct ksiginfo *ki)
 
 	if (tid != 0 && (t = shim_thread_find(tid)) == NULL)
 		return 0;		/* the thread is gone */
+	if (t != NULL && t->sigq == NULL)
+		return -EAGAIN;		/* no allocating here: see sig_prepare */
 	if (sig_discarded(t != NULL ? t : me, ki->signo))
 		return 0;
 	return (t != NULL ? send_thread(t, ki) : send_process(ki)) == 0 ?
 	    1 : -EAGAIN;
+}
+
+int
+sig_prepare(struct shim_thread *t)
+{
+	return thread_q(t) != NULL ? 0 : -ENOMEM;
 }
 
 int

@@ -495,6 +495,9 @@ sys_timer_create(SYSCALL_ARGS)
 	if (a1 == 0)
 		ev.value = (uint32_t)id;	/* sival_int = the id */
 	rc = sigevent_check(&ev);
+	if (rc == 0 && ev.notify == SIGEV_THREAD_ID &&
+	    sig_prepare(shim_thread_find(ev.tid)) != 0)
+		rc = -EAGAIN;
 	if (rc == 0 && plat_copy_to_user(a2, &id, sizeof(id)) != 0)
 		rc = -EFAULT;
 	if (rc == 0 && base == TB_ALARM)
