@@ -6,10 +6,12 @@
  * SIGEV_NONE only counts down; CLOCK_REALTIME, MONOTONIC, BOOTTIME
  * (relative and TIMER_ABSTIME) and the CPU-time clocks fire; a periodic
  * timer whose signal stays blocked reports the expiries it skipped as
- * si_overrun and timer_getoverrun; bad clocks, sigevents, timespecs and
+ * si_overrun and timer_getoverrun; the libcs' SIGEV_THREAD runs its
+ * function; bad clocks, sigevents, timespecs and
  * ids give Linux's errors, bad pointers EFAULT.  No time is printed.
  */
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -361,6 +363,40 @@ test_thread_id(void)
 	sigprocmask(SIG_UNBLOCK, &s, NULL);
 }
 
+static sem_t sev_sem;
+static volatile int sev_ran, sev_val;
+
+static void
+sev_fn(union sigval v)
+{
+	sev_val = v.sival_int;
+	sev_ran++;
+	sem_post(&sev_sem);
+}
+
+/* The libc's SIGEV_THREAD: a helper thread, SIGEV_THREAD_ID underneath. */
+static void
+test_sigev_thread(void)
+{
+	struct sigevent sev;
+	struct itimerspec its = { { 0, 10 * MS }, { 0, 10 * MS } };
+	timer_t t;
+
+	sem_init(&sev_sem, 0, 0);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD;
+	sev.sigev_notify_function = sev_fn;
+	sev.sigev_value.sival_int = 99;
+	expect_ok("libc timer_create SIGEV_THREAD",
+	    timer_create(CLOCK_MONOTONIC, &sev, &t) ? -errno : 0);
+	timer_settime(t, 0, &its, NULL);
+	for (int i = 0; i < 3; i++)
+		sem_wait(&sev_sem);
+	timer_delete(t);
+	check("  the function ran 3 times with the value",
+	    sev_ran >= 3 && sev_val == 99);
+}
+
 int
 main(void)
 {
@@ -379,5 +415,6 @@ main(void)
 	test_none();
 	test_delete_pending();
 	test_thread_id();
+	test_sigev_thread();
 	return finish();
 }
