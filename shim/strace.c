@@ -139,10 +139,10 @@ static const char *const arg_fmt[SYS_MAX] = {
 	[SYS_rseq] = "pudx",
 	[SYS_faccessat2] = "Dsox",
 	[SYS_signalfd] = "dpu",
-	[SYS_timerfd_create] = "cO",
+	[SYS_timerfd_create] = "cx",
 	[SYS_timerfd_settime] = "ddpp",
 	[SYS_timerfd_gettime] = "dp",
-	[SYS_signalfd4] = "dpuO",
+	[SYS_signalfd4] = "dpux",
 };
 
 struct flag_name {
