@@ -172,8 +172,15 @@ expired(struct ktimer *kt, uint64_t mono)
 		return;
 	}
 	if (p == &itimer_cpu[0] || p == &itimer_cpu[1]) {
-		/* check_cpu_itimer: reload at once, no overrun. */
-		p->expires = p->interval != 0 ? p->expires + p->interval : 0;
+		/*
+		 * check_cpu_itimer: reload at once, no overrun, at most one
+		 * signal per check (Linux checks at each tick).
+		 */
+		if (p->interval == 0)
+			p->expires = 0;
+		else if (ktimer_forward(&p->expires, now, p->interval) != 0 &&
+		    p->expires < now + TICK_NS)
+			p->expires = now + TICK_NS;
 		send(p);
 		arm(p);
 		return;

@@ -159,6 +159,24 @@ test_spin(int which, int sig, const char *name)
 	    last_code == SI_KERNEL ? "SI_KERNEL" : "other");
 }
 
+/* ITIMER_PROF reloads: 5 periods of CPU time while spinning. */
+static void
+test_cpu_periodic(void)
+{
+	volatile unsigned long n = 0;
+	struct itimerval it;
+
+	count[SIGPROF] = 0;
+	set(ITIMER_PROF, 10000, 10000, NULL);
+	while (count[SIGPROF] < 5)
+		n++;
+	SYS2(SYS_getitimer, ITIMER_PROF, &it);
+	set(ITIMER_PROF, 0, 0, NULL);
+	expect_val("periodic ITIMER_PROF: 5 SIGPROFs while spinning",
+	    count[SIGPROF], 5);
+	expect_val("  interval (us)", us(&it.it_interval), 10000);
+}
+
 /* Periodic: 20 periods of 10 ms, each taken with sigwaitinfo. */
 static void
 test_periodic(void)
@@ -234,6 +252,7 @@ main(void)
 	test_spin(ITIMER_REAL, SIGALRM, "ITIMER_REAL");
 	test_spin(ITIMER_VIRTUAL, SIGVTALRM, "ITIMER_VIRTUAL");
 	test_spin(ITIMER_PROF, SIGPROF, "ITIMER_PROF");
+	test_cpu_periodic();
 	test_periodic();
 	test_sleeping();
 	return finish();
