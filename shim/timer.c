@@ -588,7 +588,8 @@ sys_timer_settime(SYSCALL_ARGS)
 		if (p->base == TB_REAL && !((int)a1 & TIMER_ABSTIME))
 			p->base = TB_MONO;	/* relative: hrtimer's rule */
 		now = base_now(p);
-		p->expires = ((int)a1 & TIMER_ABSTIME) ? v.value : now + v.value;
+		p->expires = ((int)a1 & TIMER_ABSTIME) ? v.value :
+		    now + v.value;
 		if (p->expires == 0)
 			p->expires = 1;
 		arm(p);
@@ -698,7 +699,8 @@ settod(const struct linux_timespec *ts, const int32_t *tz)
 {
 	uint64_t ns;
 
-	if (ts != NULL && (ts->tv_sec < 0 || ts->tv_sec >= TIME_SETTOD_SEC_MAX ||
+	if (ts != NULL && (ts->tv_sec < 0 ||
+	    ts->tv_sec >= TIME_SETTOD_SEC_MAX ||
 	    (uint64_t)ts->tv_nsec >= NSEC_PER_SEC))
 		return -EINVAL;
 	if (!proc_capable())

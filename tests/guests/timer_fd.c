@@ -23,21 +23,10 @@
 #define MS	1000000L
 
 static long
-arm(int fd, int flags, long value_ns, long interval_ns,
-    struct itimerspec *old)
+arm(int id, int flags, long value_ns, long interval_ns, void *old)
 {
-	struct itimerspec its = {
-		{ interval_ns / NS, interval_ns % NS },
-		{ value_ns / NS, value_ns % NS },
-	};
-
-	return SYS4(SYS_timerfd_settime, fd, flags, &its, old);
-}
-
-static long
-tsns(const struct timespec *ts)
-{
-	return ts->tv_sec * NS + ts->tv_nsec;
+	return guest_settime(SYS_timerfd_settime, id, flags, value_ns,
+	    interval_ns, old);
 }
 
 static short
@@ -126,13 +115,15 @@ test_read(void)
 	expect_err("read 4 bytes", SYS3(SYS_read, fd, small, 4), EINVAL);
 	expect_val("poll: not ready", revents(fd), 0);
 	SYS2(SYS_timerfd_gettime, fd, &cur);
-	check("gettime, never armed: 0 and 0", tsns(&cur.it_value) == 0 &&
-	    tsns(&cur.it_interval) == 0);
+	check("gettime, never armed: 0 and 0",
+	    guest_ts_ns(&cur.it_value) == 0 &&
+	    guest_ts_ns(&cur.it_interval) == 0);
 	t0 = guest_now_ns(CLOCK_MONOTONIC);
 	expect_ok("one shot of 100 ms", arm(fd, 0, 100 * MS, 0, NULL));
 	SYS2(SYS_timerfd_gettime, fd, &cur);
-	check("  gettime: 0 < value <= 100 ms", tsns(&cur.it_value) > 0 &&
-	    tsns(&cur.it_value) <= 100 * MS);
+	check("  gettime: 0 < value <= 100 ms",
+	    guest_ts_ns(&cur.it_value) > 0 &&
+	    guest_ts_ns(&cur.it_value) <= 100 * MS);
 	{
 		struct pollfd p = { fd, POLLIN, 0 };
 
@@ -145,7 +136,7 @@ test_read(void)
 	expect_val("  one expiry", (long)v, 1);
 	expect_err("  read again: EAGAIN", SYS3(SYS_read, fd, &v, 8), EAGAIN);
 	SYS2(SYS_timerfd_gettime, fd, &cur);
-	check("  gettime after: 0", tsns(&cur.it_value) == 0);
+	check("  gettime after: 0", guest_ts_ns(&cur.it_value) == 0);
 
 	arm(fd, 0, 10 * MS, 10 * MS, NULL);
 	guest_sleep_ms(65);
@@ -155,17 +146,18 @@ test_read(void)
 	guest_sleep_ms(25);
 	SYS2(SYS_timerfd_gettime, fd, &cur);
 	check("  gettime moves it on: 0 < value <= 10 ms, interval 10 ms",
-	    tsns(&cur.it_value) > 0 && tsns(&cur.it_value) <= 10 * MS &&
-	    tsns(&cur.it_interval) == 10 * MS);
+	    guest_ts_ns(&cur.it_value) > 0 &&
+	    guest_ts_ns(&cur.it_value) <= 10 * MS &&
+	    guest_ts_ns(&cur.it_interval) == 10 * MS);
 	SYS3(SYS_read, fd, &v, 8);
 	check("  ... and the read still counts them (>= 2)", v >= 2 &&
 	    v < 100000);
 	expect_ok("settime 0 returns the old setting",
 	    arm(fd, 0, 0, 0, &cur));
-	check("  old interval 10 ms", tsns(&cur.it_interval) == 10 * MS);
+	check("  old interval 10 ms", guest_ts_ns(&cur.it_interval) == 10 * MS);
 	SYS2(SYS_timerfd_gettime, fd, &cur);
-	check("  disarmed", tsns(&cur.it_value) == 0 &&
-	    tsns(&cur.it_interval) == 0);
+	check("  disarmed", guest_ts_ns(&cur.it_value) == 0 &&
+	    guest_ts_ns(&cur.it_interval) == 0);
 	close(fd);
 }
 

@@ -35,6 +35,13 @@ struct ksigevent {
 static volatile int count[65];
 static volatile siginfo_t last;
 
+static long
+arm(int id, int flags, long value_ns, long interval_ns, void *old)
+{
+	return guest_settime(SYS_timer_settime, id, flags, value_ns,
+	    interval_ns, old);
+}
+
 static void
 on_sig(int sig, siginfo_t *si, void *uc)
 {
@@ -74,24 +81,6 @@ create(int clock, int notify, int sig, long value, int tid, int *id)
 	ev.value = value;
 	ev.tid = tid;
 	return SYS3(SYS_timer_create, clock, &ev, id);
-}
-
-static long
-arm(int id, int flags, long value_ns, long interval_ns,
-    struct kitimerspec *old)
-{
-	struct kitimerspec its = {
-		{ interval_ns / NS, interval_ns % NS },
-		{ value_ns / NS, value_ns % NS },
-	};
-
-	return SYS4(SYS_timer_settime, id, flags, &its, old);
-}
-
-static long
-tsns(const struct timespec *ts)
-{
-	return ts->tv_sec * NS + ts->tv_nsec;
 }
 
 static void
@@ -219,8 +208,8 @@ test_cpu_clocks(void)
 	SYS1(SYS_timer_delete, id);
 	expect_ok("CLOCK_THREAD_CPUTIME_ID timer", create(
 	    CLOCK_THREAD_CPUTIME_ID, SIGEV_SIGNAL, SIGUSR2, 7, 0, &id));
-	arm(id, TIMER_ABSTIME, guest_now_ns(CLOCK_THREAD_CPUTIME_ID) + 30 * MS, 0,
-	    NULL);
+	arm(id, TIMER_ABSTIME,
+	    guest_now_ns(CLOCK_THREAD_CPUTIME_ID) + 30 * MS, 0, NULL);
 	while (count[SIGUSR2] == 1)
 		n++;
 	expect_val("  fired while spinning (TIMER_ABSTIME)", count[SIGUSR2],
@@ -266,14 +255,15 @@ test_overrun(void)
 	    SYS1(SYS_timer_getoverrun, id) == si.si_overrun);
 	expect_ok("timer_gettime", SYS2(SYS_timer_gettime, id, &cur));
 	check("  interval 5 ms, 0 < value <= 5 ms",
-	    tsns(&cur.interval) == 5 * MS && tsns(&cur.value) > 0 &&
-	    tsns(&cur.value) <= 5 * MS);
+	    guest_ts_ns(&cur.interval) == 5 * MS &&
+	    guest_ts_ns(&cur.value) > 0 &&
+	    guest_ts_ns(&cur.value) <= 5 * MS);
 	expect_ok("timer_settime to 0 returns the old setting",
 	    arm(id, 0, 0, 0, &cur));
-	check("  old interval 5 ms", tsns(&cur.interval) == 5 * MS);
+	check("  old interval 5 ms", guest_ts_ns(&cur.interval) == 5 * MS);
 	SYS2(SYS_timer_gettime, id, &cur);
-	check("  now disarmed", tsns(&cur.value) == 0 &&
-	    tsns(&cur.interval) == 0);
+	check("  now disarmed", guest_ts_ns(&cur.value) == 0 &&
+	    guest_ts_ns(&cur.interval) == 0);
 	SYS1(SYS_timer_delete, id);
 	sigprocmask(SIG_UNBLOCK, &s, NULL);
 }
@@ -286,21 +276,21 @@ test_none(void)
 
 	create(CLOCK_MONOTONIC, SIGEV_NONE, 0, 0, 0, &id);
 	SYS2(SYS_timer_gettime, id, &cur);
-	check("SIGEV_NONE, never set: 0 and 0", tsns(&cur.value) == 0 &&
-	    tsns(&cur.interval) == 0);
+	check("SIGEV_NONE, never set: 0 and 0", guest_ts_ns(&cur.value) == 0 &&
+	    guest_ts_ns(&cur.interval) == 0);
 	arm(id, 0, 10 * MS, 0, NULL);
 	SYS2(SYS_timer_gettime, id, &cur);
-	check("  armed: 0 < value <= 10 ms", tsns(&cur.value) > 0 &&
-	    tsns(&cur.value) <= 10 * MS);
+	check("  armed: 0 < value <= 10 ms", guest_ts_ns(&cur.value) > 0 &&
+	    guest_ts_ns(&cur.value) <= 10 * MS);
 	guest_sleep_ms(20);
 	SYS2(SYS_timer_gettime, id, &cur);
-	check("  expired one shot: 0", tsns(&cur.value) == 0);
+	check("  expired one shot: 0", guest_ts_ns(&cur.value) == 0);
 	arm(id, 0, 10 * MS, 10 * MS, NULL);
 	guest_sleep_ms(35);
 	SYS2(SYS_timer_gettime, id, &cur);
 	check("  periodic keeps counting down: 0 < value <= 10 ms",
-	    tsns(&cur.value) > 0 && tsns(&cur.value) <= 10 * MS &&
-	    tsns(&cur.interval) == 10 * MS);
+	    guest_ts_ns(&cur.value) > 0 && guest_ts_ns(&cur.value) <= 10 * MS &&
+	    guest_ts_ns(&cur.interval) == 10 * MS);
 	SYS1(SYS_timer_delete, id);
 }
 

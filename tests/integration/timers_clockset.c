@@ -40,7 +40,8 @@ tfd_arm(int fd, int flags, long value)
 int
 main(void)
 {
-	long r0 = guest_now_ns(CLOCK_REALTIME), m0 = guest_now_ns(CLOCK_MONOTONIC), t;
+	long r0 = guest_now_ns(CLOCK_REALTIME);
+	long m0 = guest_now_ns(CLOCK_MONOTONIC), t;
 	struct timeval tv;
 	struct timezone tz = { -60, 0 }, tzr;
 	uint64_t v = 0;

@@ -296,3 +296,21 @@ guest_sleep_ms(long ms)
 	    0) == -EINTR)
 		;
 }
+
+long
+guest_settime(long nr, int id, int flags, long value_ns, long interval_ns,
+    void *old)
+{
+	struct timespec its[2] = {
+		{ interval_ns / 1000000000L, interval_ns % 1000000000L },
+		{ value_ns / 1000000000L, value_ns % 1000000000L },
+	};
+
+	return guest_syscall(nr, id, flags, (long)its, (long)old, 0, 0);
+}
+
+long
+guest_ts_ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000L + ts->tv_nsec;
+}
