@@ -12,6 +12,8 @@
  */
 #include "kernel/internal.h"
 
+#define KTIMER_ALARM_MAX	(3600ull * 1000000000ull)
+
 static struct ktimer *head;
 static uint32_t clock_seq;
 
@@ -55,10 +57,23 @@ insert(struct ktimer *t)
 	t->armed = true;
 }
 
+/*
+ * The alarm for the head, but never more than an hour ahead: a timer
+ * set for the year 2262 is looked at again hourly, so the platform is
+ * never asked to count a span its timer hardware cannot hold.
+ */
 static void
 program(void)
 {
-	plat_alarm_set(head != NULL ? head->key : 0);
+	uint64_t now;
+
+	if (head == NULL) {
+		plat_alarm_set(0);
+		return;
+	}
+	now = plat_now_ns();
+	plat_alarm_set(head->key - now > KTIMER_ALARM_MAX && head->key > now ?
+	    now + KTIMER_ALARM_MAX : head->key);
 }
 
 void

@@ -294,6 +294,30 @@ test_none(void)
 	SYS1(SYS_timer_delete, id);
 }
 
+/* The far future: saturated, armed, harmless. */
+static void
+test_far(void)
+{
+	struct kitimerspec its, cur;
+	int id;
+
+	create(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR1, 0, 0, &id);
+	memset(&its, 0, sizeof(its));
+	its.value.tv_sec = 0x7fffffffffffffffL;
+	its.interval.tv_sec = 0x7fffffffffffffffL;
+	expect_ok("timer_settime tv_sec 2^63 - 1",
+	    SYS4(SYS_timer_settime, id, 0, &its, NULL));
+	guest_sleep_ms(5);
+	SYS2(SYS_timer_gettime, id, &cur);
+	check("  value and interval over 200 years",
+	    cur.value.tv_sec > 200L * 366 * 86400 &&
+	    cur.interval.tv_sec > 200L * 366 * 86400);
+	expect_ok("  with TIMER_ABSTIME",
+	    SYS4(SYS_timer_settime, id, TIMER_ABSTIME, &its, NULL));
+	expect_val("  nothing fired", count[SIGUSR1], 0);
+	SYS1(SYS_timer_delete, id);
+}
+
 /* A one shot whose signal is pending when the timer is deleted. */
 static void
 test_delete_pending(void)
@@ -394,6 +418,7 @@ main(void)
 	set_handler(SIGUSR2);
 	test_errors();
 	test_ids();
+	test_far();
 	test_fire("CLOCK_MONOTONIC relative", CLOCK_MONOTONIC, 0);
 	test_fire("CLOCK_MONOTONIC TIMER_ABSTIME", CLOCK_MONOTONIC, 1);
 	test_fire("CLOCK_REALTIME relative", CLOCK_REALTIME, 0);

@@ -157,6 +157,21 @@ test_realtime(void)
 }
 
 static void
+test_far_future(void)
+{
+	uint64_t now = plat_now_ns();
+
+	fresh();
+	ktimer_arm(&t[0], UINT64_MAX - 1, false);
+	CHECK(mock_alarm_ns >= now + 3599000000000ull &&
+	    mock_alarm_ns <= plat_now_ns() + 3600000000000ull);
+	ktimer_run(plat_now_ns());		/* the hourly look: not due */
+	CHECK(nfired == 0 && t[0].armed);
+	ktimer_cancel(&t[0]);
+	CHECK(mock_alarm_ns == 0);
+}
+
+static void
 test_forward(void)
 {
 	uint64_t e;
@@ -233,6 +248,7 @@ main(void)
 	RUN(test_periodic_no_drift);
 	RUN(test_bounded_run);
 	RUN(test_realtime);
+	RUN(test_far_future);
 	RUN(test_forward);
 	RUN(test_random);
 	return harness_done();
