@@ -189,10 +189,17 @@ expired(struct ktimer *kt, uint64_t mono)
 		p->waiting = p->interval != 0;
 		return;			/* re-armed when the signal is taken */
 	}
-	/* Ignored: a periodic timer keeps its rhythm without signals. */
+	/*
+	 * Ignored: a periodic timer keeps its rhythm without signals,
+	 * looked at no more than once a tick (a 1 ns interval must not
+	 * flood the CPU with interrupts).
+	 */
 	if (p->interval != 0 &&
-	    ktimer_forward(&p->expires, now, p->interval) != 0)
+	    ktimer_forward(&p->expires, now, p->interval) != 0) {
 		arm(p);
+		if (p->kt.armed && p->kt.key < mono + TICK_NS)
+			ktimer_arm(&p->kt, mono + TICK_NS, false);
+	}
 }
 
 /* Move a stopped periodic timer past now; returns the skipped count. */
