@@ -2,11 +2,12 @@
  * Setting the wall clock inside Cloister (the differential guests
  * cannot: the native run would move the host's clock).  Run by
  * tests/integration/timers.sh as root in the guest: clock_settime and
- * settimeofday move CLOCK_REALTIME (and gettimeofday, the zone too) but
- * not CLOCK_MONOTONIC; an absolute CLOCK_REALTIME timer (timerfd and
- * POSIX) fires when the clock is set past its time; a timerfd with
- * TFD_TIMER_CANCEL_ON_SET reads ECANCELED; a relative CLOCK_REALTIME
- * timer keeps its length when the clock jumps back.
+ * settimeofday move CLOCK_REALTIME (and gettimeofday, the zone too, and
+ * what the libc reads through the vDSO) but not CLOCK_MONOTONIC; an
+ * absolute CLOCK_REALTIME timer (timerfd and POSIX) fires when the
+ * clock is set past its time; a timerfd with TFD_TIMER_CANCEL_ON_SET
+ * reads ECANCELED; a relative CLOCK_REALTIME timer keeps its length
+ * when the clock jumps back.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -58,6 +59,17 @@ main(void)
 	SYS2(SYS_gettimeofday, &tv, NULL);
 	check("  gettimeofday agrees", tv.tv_sec >= r0 / NS + 1000 &&
 	    tv.tv_sec < r0 / NS + 1010);
+	{
+		/* The libc's calls, which take the vDSO where there is one. */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gettimeofday(&tv, NULL);
+		check("  the libc's clock_gettime, gettimeofday and time too",
+		    ts.tv_sec >= r0 / NS + 1000 && ts.tv_sec < r0 / NS + 1010 &&
+		    tv.tv_sec >= r0 / NS + 1000 && tv.tv_sec < r0 / NS + 1010 &&
+		    time(NULL) >= r0 / NS + 1000);
+	}
 	tv.tv_sec = r0 / NS + 5000;
 	tv.tv_usec = 0;
 	expect_ok("settimeofday(+5000 s, zone -60)",
