@@ -86,6 +86,8 @@ int exec_stack_build(uint8_t *buf, size_t size, uint64_t top,
  * last reference is gone, before its release operation.
  */
 void epoll_file_changed(struct file *f, unsigned events);
+/* The wall clock was set: wake timerfds with TFD_TIMER_CANCEL_ON_SET. */
+void timerfd_clock_was_set(void);
 void epoll_file_released(struct file *f);
 
 /* struct termios as the kernel's ioctls see it (36 bytes). */

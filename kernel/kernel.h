@@ -438,6 +438,59 @@ long pipe_set_size(struct file *f, uint64_t want);
 int eventfd_create(uint64_t initval, bool semaphore, uint32_t flags,
     struct file **out);
 
+/*
+ * Kernel timers (kernel/ktimer.c): a list sorted by monotonic deadline,
+ * with the platform's alarm (plat_alarm_set) set for the earliest.
+ * ktimer_arm (re-)arms t for when: monotonic ns, or wall-clock ns if
+ * realtime (then it follows plat_wallclock_set through
+ * ktimer_clock_was_set, which whoever sets the clock calls).  When it
+ * is due, fn(t, now) runs from ktimer_expire (the alarm upcall), where
+ * it may re-arm t; it must not block nor allocate.  ktimer_cancel is a
+ * no-op for a timer that is not armed.  ktimer_forward is Linux's
+ * hrtimer_forward: it moves *expires past now by whole intervals (from
+ * the previous expiry, so periodic timers do not drift) and returns how
+ * many (0 if now < *expires).  ktimer_clock_seq counts wall-clock sets.
+ * Callers are syscalls and the alarm upcall (never re-entered).
+ */
+#define KTIMER_RUN_MAX	1024	/* expiries handled per alarm */
+struct ktimer {
+	struct ktimer *next;
+	uint64_t when;		/* as armed: monotonic or wall-clock ns */
+	uint64_t key;		/* the monotonic deadline it is sorted by */
+	bool armed, realtime;
+	void (*fn)(struct ktimer *t, uint64_t now);
+};
+void ktimer_arm(struct ktimer *t, uint64_t when, bool realtime);
+void ktimer_cancel(struct ktimer *t);
+void ktimer_run(uint64_t now);
+void ktimer_expire(void);
+void ktimer_clock_was_set(void);
+uint32_t ktimer_clock_seq(void);
+uint64_t ktimer_forward(uint64_t *expires, uint64_t now, uint64_t interval);
+
+/*
+ * timerfd_create: a timer as a file (Linux's fs/timerfd.c) on clock
+ * (TIMERFD_REALTIME or TIMERFD_MONOTONIC; the shim maps Linux's ids);
+ * flags may hold O_NONBLOCK.  A read takes the 8-byte count of expiries
+ * since the last read, waiting while it is 0.  timerfd_settime arms it
+ * (value 0 disarms; TFD_TIMER_ABSTIME: value is a time of the clock;
+ * TFD_TIMER_CANCEL_ON_SET with both on the realtime clock: a read
+ * returns -ECANCELED once the clock is set) and gives the old setting
+ * in *old; timerfd_gettime gives the time left and the interval.  Both
+ * -EINVAL for a file that is not a timerfd.  Values are nanoseconds.
+ */
+#define TIMERFD_REALTIME	0
+#define TIMERFD_MONOTONIC	1
+#define TFD_TIMER_ABSTIME	1
+#define TFD_TIMER_CANCEL_ON_SET	2
+struct ktimerspec {
+	uint64_t value, interval;
+};
+int timerfd_create(int clock, uint32_t flags, struct file **out);
+int timerfd_settime(struct file *f, int flags, const struct ktimerspec *new,
+    struct ktimerspec *old);
+int timerfd_gettime(struct file *f, struct ktimerspec *cur);
+
 /* epoll events and operations, Linux's values. */
 #define EPOLLIN		0x001
 #define EPOLLPRI	0x002

@@ -162,6 +162,8 @@ void time_calibrate(void);
 const char *time_source(void);
 uint64_t time_uncertainty_ppm(void);
 void traps_init(void);
+/* Run the kernel's alarm upcall (from the timer interrupt). */
+void traps_alarm(void);
 /* ---- The scheduler's queues (platform/sched_queue.c) ---- */
 
 #define SQ_BUCKETS	64

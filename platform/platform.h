@@ -64,6 +64,7 @@
 #define ENOTSUP		95
 #define EOPNOTSUPP	95
 #define ETIMEDOUT	110
+#define ECANCELED	125
 
 /* ---- Freestanding runtime (platform/string.c, platform/fmt.c) ---- */
 
@@ -137,6 +138,23 @@ uint64_t plat_now_ns(void);
 uint64_t plat_wallclock_ns(void);
 /* TSC ticks per second, as measured or reported at boot. */
 uint64_t plat_tsc_hz(void);
+/*
+ * plat_wallclock_set: from now on plat_wallclock_ns() reads ns (and
+ * advances with the monotonic clock).  The one place the wall-clock
+ * offset moves: whatever publishes the offset (the vDSO page) is updated
+ * here.  The caller checks privilege and range (ns >= plat_now_ns()).
+ * Thread context.
+ */
+void plat_wallclock_set(uint64_t ns);
+
+/*
+ * plat_alarm_set: have the alarm upcall run once plat_now_ns() has
+ * reached deadline_ns (0: cancel).  There is one alarm: a call replaces
+ * the previous deadline.  The kernel keeps its own sorted timers and
+ * sets the alarm for the earliest.  The upcall may come late (by the
+ * interrupt latency) but never early.  Any context.
+ */
+void plat_alarm_set(uint64_t deadline_ns);
 
 /* ---- Physical pages (PageManagementProvider, kernel side) ---- */
 
@@ -236,6 +254,16 @@ struct plat_upcalls {
 	 * May be NULL.
 	 */
 	bool (*kernel_debug)(struct plat_regs *r, const struct plat_fault *f);
+	/*
+	 * plat_alarm_set's deadline passed.  Runs from the timer interrupt,
+	 * which the platform only takes while a thread runs in ring 3 or the
+	 * CPU idles: the kernel is never inside a syscall then, so the upcall
+	 * may change kernel state, send signals and wake threads
+	 * (plat_wake, plat_thread_interrupt), but never blocks nor
+	 * allocates (the kernel heap is not for interrupt context).  When a
+	 * ring-3 thread was interrupted, user_return follows.  May be NULL.
+	 */
+	void (*alarm)(void);
 };
 
 /*
@@ -403,6 +431,12 @@ void *plat_thread_data(struct plat_thread *t);
 void plat_thread_exit(void) __attribute__((noreturn));
 /* Let other runnable threads run first.  Thread context. */
 void plat_yield(void);
+/*
+ * CPU time t has used: nanoseconds it held the CPU (in ring 3 or in the
+ * kernel on its behalf), counted at thread switches; for the calling
+ * thread, up to now.  Any context.
+ */
+uint64_t plat_thread_cpu_ns(struct plat_thread *t);
 /* Wake t with -EINTR if it is blocked in plat_block.  Any context. */
 void plat_thread_interrupt(struct plat_thread *t);
 /*

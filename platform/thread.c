@@ -29,6 +29,8 @@ struct plat_thread {
 	enum tstate state;
 	struct sched_node node;		/* run queue, wait bucket, sleepers */
 	int wake_reason;		/* 0, -ETIMEDOUT, -EINTR */
+	uint64_t cpu_ns;		/* time run before the current slice */
+	uint64_t run_start;		/* plat_now_ns when it last got the CPU */
 	struct plat_thread *znext;	/* zombie list */
 	void *kdata;
 };
@@ -41,6 +43,7 @@ static struct plat_thread idle_thread;
 static struct sched_queues q;
 static struct plat_thread *zombies;
 static uint64_t slice_end;
+static uint64_t alarm_at;		/* plat_alarm_set's deadline, 0 = none */
 static bool have_timer;
 
 static struct plat_thread *
@@ -97,6 +100,8 @@ timer_program(void)
 		next = slice_end;
 	if (q.sleepers != NULL && (next == 0 || q.sleepers->deadline < next))
 		next = q.sleepers->deadline;
+	if (alarm_at != 0 && (next == 0 || alarm_at < next))
+		next = alarm_at;
 	lapic_arm(next);
 }
 
@@ -118,20 +123,25 @@ static void
 switch_to(struct plat_thread *next)
 {
 	struct plat_thread *prev = cur();
+	uint64_t now;
 
 	if (next == prev) {
 		next->state = T_RUNNING;
 		return;
 	}
-	if (prev != &idle_thread)
+	now = plat_now_ns();
+	if (prev != &idle_thread) {
 		arch_fpu_save(prev->fpu);
+		prev->cpu_ns += now - prev->run_start;
+	}
 	if (next != &idle_thread) {
+		next->run_start = now;
 		arch_fpu_restore(next->fpu);
 		arch_wrmsr(MSR_FS_BASE, next->fs_base);
 		arch_wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 		arch_set_kernel_stack(next->kstack_top);
 		percpu_set_kernel_stack(next->kstack_top);
-		slice_end = plat_now_ns() + SLICE_NS;
+		slice_end = now + SLICE_NS;
 	}
 	next->state = T_RUNNING;
 	set_cur(next);
@@ -237,7 +247,33 @@ thread_user_work_clear(void)
 	__atomic_store_n(&cur()->user_work, 0, __ATOMIC_RELAXED);
 }
 
-/* Timer interrupt: wake expired sleepers; preempt a ring-3 thread. */
+void
+plat_alarm_set(uint64_t deadline_ns)
+{
+	bool irq = arch_irq_enabled();
+
+	arch_irq_disable();
+	alarm_at = deadline_ns;
+	timer_program();
+	if (irq)
+		arch_irq_enable();
+}
+
+uint64_t
+plat_thread_cpu_ns(struct plat_thread *t)
+{
+	if (t == cur() && t != &idle_thread)
+		return t->cpu_ns + (plat_now_ns() - t->run_start);
+	return t->cpu_ns;
+}
+
+/*
+ * Timer interrupt: wake expired sleepers; run the kernel's alarm when it
+ * is due (the interrupt is only taken in ring 3 or idle, so the kernel
+ * is between syscalls); preempt a ring-3 thread.  An interrupt that came
+ * early (a one-shot APIC count off from the TSC) finds nothing due and
+ * re-arms: expiries are always checked against the TSC.
+ */
 static void
 timer_tick(struct trap_frame *f)
 {
@@ -247,6 +283,10 @@ timer_tick(struct trap_frame *f)
 	lapic_eoi();
 	while ((n = sq_sleep_expired(&q, now)) != NULL)
 		wake(thread_of(n), -ETIMEDOUT);
+	if (alarm_at != 0 && now >= alarm_at) {
+		alarm_at = 0;
+		traps_alarm();
+	}
 	if (trap_from_user(f) && q.run_head != NULL && now >= slice_end) {
 		runq_push(cur());
 		schedule();

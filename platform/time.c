@@ -9,6 +9,8 @@
 #include "platform/internal.h"
 #include "arch/arch.h"
 
+static void time_publish(void);
+
 #define PIT_HZ		1193182ull
 #define PIT_CH2		0x42
 #define PIT_CMD		0x43
@@ -43,6 +45,13 @@ uint64_t
 plat_wallclock_ns(void)
 {
 	return wall_at_boot_ns + plat_now_ns();
+}
+
+void
+plat_wallclock_set(uint64_t ns)
+{
+	wall_at_boot_ns = ns - plat_now_ns();
+	time_publish();
 }
 
 uint64_t

@@ -167,6 +167,14 @@ user_return(struct trap_frame *f)
 		upcalls.user_return((struct plat_regs *)f);
 }
 
+/* The alarm upcall (platform/thread.c's timer interrupt). */
+void
+traps_alarm(void)
+{
+	if (upcalls.alarm != NULL)
+		upcalls.alarm();
+}
+
 static void
 syscall_trap(struct trap_frame *f)
 {

@@ -566,6 +566,7 @@ bool futex_restartable(uint64_t op, uint64_t timeout);
 #define SS_AUTODISARM	(1u << 31)
 #define SI_USER		0
 #define SI_KERNEL	0x80
+#define SI_TIMER	(-2)
 #define SI_TKILL	(-6)
 #define SIGBIT(sig)	(1ull << ((sig) - 1))
 
@@ -593,6 +594,10 @@ struct siginfo64 {
 			uint32_t uid;
 		};
 		uint64_t addr;
+		struct {		/* SI_TIMER */
+			int32_t timerid, overrun;
+			uint64_t value;
+		} timer;
 		uint8_t raw[112];
 	};
 };
@@ -605,6 +610,10 @@ struct ksiginfo {
 	int32_t pid;
 	uint32_t uid;
 	uint64_t addr, trapno, err;
+	/* SI_TIMER: the timer, its overrun and sigev_value (shim/timer.c). */
+	int32_t timerid, overrun;
+	uint64_t value;
+	uint32_t timer_seq;
 };
 
 /*
@@ -639,6 +648,20 @@ void sig_restore_altstack(struct shim_thread *t,
 int sig_setup_frame(struct shim_thread *t, struct plat_regs *r,
     const struct k_sigaction *act, const struct ksiginfo *ki,
     uint64_t oldmask);
+/*
+ * For the timers and signalfd.  sig_send_timer queues ki for thread tid
+ * (0: the process): 1 if queued, 0 if the signal is ignored (dropped),
+ * -EAGAIN if the queue is full (or a thread's was never prepared with
+ * sig_prepare).  sig_dequeue takes the next pending
+ * signal of set for t (thread-directed first), as a wait does: its
+ * number, 0 if none.  sig_pending is what t could take (its own and the
+ * process's).  Any of them may run from the alarm upcall.
+ */
+int sig_send_timer(int tid, const struct ksiginfo *ki);
+/* Allocate t's queue now, as the alarm upcall must not: 0 or -ENOMEM. */
+int sig_prepare(struct shim_thread *t);
+int sig_dequeue(struct shim_thread *t, uint64_t set, struct ksiginfo *ki);
+uint64_t sig_pending(const struct shim_thread *t);
 long sys_rt_sigaction(SYSCALL_ARGS);
 long sys_rt_sigprocmask(SYSCALL_ARGS);
 long sys_rt_sigpending(SYSCALL_ARGS);
@@ -650,6 +673,60 @@ long sys_kill(SYSCALL_ARGS);
 long sys_tkill(SYSCALL_ARGS);
 long sys_tgkill(SYSCALL_ARGS);
 long sys_pause(SYSCALL_ARGS);
+
+/* ---- Timers (shim/timer.c) and signalfd (shim/signalfd.c) ---- */
+
+/* Linux's clock ids (include/uapi/linux/time.h); 10 is unused. */
+#define CLOCK_REALTIME			0
+#define CLOCK_MONOTONIC			1
+#define CLOCK_PROCESS_CPUTIME_ID	2
+#define CLOCK_THREAD_CPUTIME_ID		3
+#define CLOCK_MONOTONIC_RAW		4
+#define CLOCK_REALTIME_COARSE		5
+#define CLOCK_MONOTONIC_COARSE		6
+#define CLOCK_BOOTTIME			7
+#define CLOCK_REALTIME_ALARM		8
+#define CLOCK_BOOTTIME_ALARM		9
+#define CLOCK_TAI			11
+
+struct linux_timespec {
+	int64_t tv_sec, tv_nsec;
+};
+
+struct linux_timeval {
+	int64_t tv_sec, tv_usec;
+};
+
+long sys_alarm(SYSCALL_ARGS);
+long sys_getitimer(SYSCALL_ARGS);
+long sys_setitimer(SYSCALL_ARGS);
+long sys_timer_create(SYSCALL_ARGS);
+long sys_timer_settime(SYSCALL_ARGS);
+long sys_timer_gettime(SYSCALL_ARGS);
+long sys_timer_getoverrun(SYSCALL_ARGS);
+long sys_timer_delete(SYSCALL_ARGS);
+long sys_timerfd_create(SYSCALL_ARGS);
+long sys_timerfd_settime(SYSCALL_ARGS);
+long sys_timerfd_gettime(SYSCALL_ARGS);
+long sys_clock_settime(SYSCALL_ARGS);
+long sys_settimeofday(SYSCALL_ARGS);
+long sys_signalfd(SYSCALL_ARGS);
+long sys_signalfd4(SYSCALL_ARGS);
+/* CPU time used by thread t, or by the whole process (t == NULL). */
+uint64_t timer_cpu_ns(struct shim_thread *t);
+/*
+ * A signal is being taken (dequeued).  SIGALRM re-arms a periodic
+ * ITIMER_REAL and SI_TIMER a periodic POSIX timer (filling si_overrun),
+ * from the previous expiry, as Linux's dequeue_signal.  False if ki
+ * came from a timer since changed or deleted: drop it.
+ */
+bool timer_signal_taken(struct ksiginfo *ki);
+/* Thread t is ending: its CPU time joins the process's, its timers stop. */
+void timer_thread_gone(struct shim_thread *t);
+/* The time zone settimeofday set (gettimeofday returns it). */
+void timer_get_tz(int32_t tz[2]);
+/* A signal was queued: wake readers and pollers of signalfds. */
+void signalfd_notify(void);
 
 /* ---- Files and the file tree (shim/fs.c, fsio.c, stat.c, fsattr.c) ---- */
 
@@ -734,6 +811,8 @@ struct shim_proc {
 extern struct shim_proc proc;
 
 void proc_init(void);
+/* Does the process have root's capabilities (euid 0)? */
+bool proc_capable(void);
 /* End the guest with this status (0-255); never returns. */
 void proc_exit(int status) __attribute__((noreturn));
 

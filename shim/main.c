@@ -19,6 +19,7 @@ static struct plat_upcalls upcalls = {
 	.user_fault = shim_user_fault,
 	.user_return = shim_user_return,
 	.kernel_debug = gdb_kernel_debug,
+	.alarm = ktimer_expire,
 };
 
 /* The guest's threads, for the gdb stub. */

@@ -77,10 +77,6 @@ struct linux_rlimit {
 	uint64_t cur, max;
 };
 
-struct linux_timeval {
-	int64_t tv_sec, tv_usec;
-};
-
 struct linux_rusage {
 	struct linux_timeval utime, stime;
 	int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap;
@@ -247,6 +243,12 @@ static bool
 privileged(void)
 {
 	return cred.uid.e == 0;
+}
+
+bool
+proc_capable(void)
+{
+	return privileged();
 }
 
 /* Linux's commit_creds: a changed euid/fsuid makes the task undumpable. */
@@ -548,7 +550,7 @@ sys_setrlimit(SYSCALL_ARGS)
 	return do_prlimit((uint32_t)a0, &new, 0);
 }
 
-/* All time since start is user time: nothing else competes for the CPU. */
+/* All CPU time counts as user time (the kernel's is not told apart). */
 long
 sys_getrusage(SYSCALL_ARGS)
 {
@@ -561,7 +563,8 @@ sys_getrusage(SYSCALL_ARGS)
 		return -EINVAL;
 	memset(&ru, 0, sizeof(ru));
 	if (who != RUSAGE_CHILDREN) {
-		ns = plat_now_ns() - proc.start_ns;
+		ns = timer_cpu_ns(who == RUSAGE_THREAD ?
+		    shim_thread_current() : NULL);
 		ru.utime.tv_sec = ns / 1000000000;
 		ru.utime.tv_usec = ns % 1000000000 / 1000;
 	}

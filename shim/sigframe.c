@@ -128,6 +128,10 @@ fill_siginfo(const struct ksiginfo *ki, struct siginfo64 *si)
 	si->si_code = ki->code;
 	if (ki->is_fault) {
 		si->addr = ki->addr;
+	} else if (ki->code == SI_TIMER) {
+		si->timer.timerid = ki->timerid;
+		si->timer.overrun = ki->overrun;
+		si->timer.value = ki->value;
 	} else {
 		si->pid = ki->pid;
 		si->uid = ki->uid;

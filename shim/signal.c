@@ -134,6 +134,7 @@ enqueue(uint64_t *pending, struct sigqueue *q, const struct ksiginfo *ki)
 		q->rt[q->nrt++] = *ki;
 	}
 	*pending |= SIGBIT(sig);
+	signalfd_notify();
 	return 0;
 }
 
@@ -256,6 +257,8 @@ next_signal(struct shim_thread *t, struct ksiginfo *ki)
 	else
 		dequeue(&proc_pending, &proc_q, sig, ki);
 	ki->signo = sig;
+	if (!timer_signal_taken(ki))
+		return next_signal(t, ki);	/* a stale timer's: dropped */
 	return sig;
 }
 
@@ -623,6 +626,11 @@ sys_rt_sigtimedwait(SYSCALL_ARGS)
 		si.si_code = ki.code;
 		si.pid = ki.pid;
 		si.uid = ki.uid;
+		if (ki.code == SI_TIMER) {
+			si.timer.timerid = ki.timerid;
+			si.timer.overrun = ki.overrun;
+			si.timer.value = ki.value;
+		}
 		if (plat_copy_to_user(a1, &si, sizeof(si)) != 0)
 			return -EFAULT;
 	}
@@ -677,4 +685,39 @@ long
 sys_tgkill(SYSCALL_ARGS)
 {
 	return thread_kill((int)a0, (int)a1, (int)a2);
+}
+
+/* ---- For the timers and signalfd ---- */
+
+int
+sig_send_timer(int tid, const struct ksiginfo *ki)
+{
+	struct shim_thread *t = NULL, *me = shim_thread_current();
+
+	if (tid != 0 && (t = shim_thread_find(tid)) == NULL)
+		return 0;		/* the thread is gone */
+	if (t != NULL && t->sigq == NULL)
+		return -EAGAIN;		/* no allocating here: see sig_prepare */
+	if (sig_discarded(t != NULL ? t : me, ki->signo))
+		return 0;
+	return (t != NULL ? send_thread(t, ki) : send_process(ki)) == 0 ?
+	    1 : -EAGAIN;
+}
+
+int
+sig_prepare(struct shim_thread *t)
+{
+	return thread_q(t) != NULL ? 0 : -ENOMEM;
+}
+
+int
+sig_dequeue(struct shim_thread *t, uint64_t set, struct ksiginfo *ki)
+{
+	return take_waited(t, set & ~UNBLOCKABLE, ki);
+}
+
+uint64_t
+sig_pending(const struct shim_thread *t)
+{
+	return t->sigpending | proc_pending;
 }

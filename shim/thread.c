@@ -216,6 +216,7 @@ shim_thread_exit(int status)
 	}
 	unlink_thread(t);
 	sig_thread_gone(t);
+	timer_thread_gone(t);
 	kfree(t);
 	plat_thread_exit();
 }

@@ -1,8 +1,8 @@
 /*
  * shim/time.c: clocks and sleeping.  Realtime clocks read the platform's
  * wall clock, the monotonic family its monotonic clock, and the CPU-time
- * clocks the time since the process started (nothing else competes for
- * the CPU).  Nothing interrupts a sleep yet, so rem is never written:
+ * clocks the time the process's threads (or the calling one) held the
+ * CPU (shim/timer.c).  Nothing interrupts a sleep yet, so rem is never written:
  * Linux writes it only when a signal cuts a sleep short.
  */
 #include "shim/internal.h"
@@ -12,27 +12,7 @@
 #define USER_HZ		100		/* times(), AT_CLKTCK */
 #define TIMER_ABSTIME	1
 
-/* Linux's clock ids (include/uapi/linux/time.h); 10 is unused. */
-#define CLOCK_REALTIME			0
-#define CLOCK_MONOTONIC			1
-#define CLOCK_PROCESS_CPUTIME_ID	2
-#define CLOCK_THREAD_CPUTIME_ID		3
-#define CLOCK_MONOTONIC_RAW		4
-#define CLOCK_REALTIME_COARSE		5
-#define CLOCK_MONOTONIC_COARSE		6
-#define CLOCK_BOOTTIME			7
-#define CLOCK_REALTIME_ALARM		8
-#define CLOCK_BOOTTIME_ALARM		9
-#define CLOCK_TAI			11
-#define CLOCK_NIDS			12
-
-struct linux_timespec {
-	int64_t tv_sec, tv_nsec;
-};
-
-struct linux_timeval {
-	int64_t tv_sec, tv_usec;
-};
+#define CLOCK_NIDS	12	/* ids 0-11; 10 is unused */
 
 struct linux_timezone {
 	int32_t tz_minuteswest, tz_dsttime;
@@ -51,7 +31,8 @@ enum clock_base {
 	CB_NONE = 0,	/* not a clock */
 	CB_REAL,	/* plat_wallclock_ns; TAI too (Linux's offset is 0) */
 	CB_MONO,	/* plat_now_ns; boot time too (no suspend) */
-	CB_CPU,		/* plat_now_ns - proc.start_ns */
+	CB_CPU,		/* the process's CPU time (timer_cpu_ns) */
+	CB_TCPU,	/* the calling thread's CPU time */
 };
 
 /* How clock_nanosleep treats a clock (Linux's k_clock.nsleep). */
@@ -71,7 +52,7 @@ static const struct clock_desc clocks[CLOCK_NIDS] = {
 	[CLOCK_REALTIME] = { CB_REAL, CS_ANY, false },
 	[CLOCK_MONOTONIC] = { CB_MONO, CS_ANY, false },
 	[CLOCK_PROCESS_CPUTIME_ID] = { CB_CPU, CS_ANY, false },
-	[CLOCK_THREAD_CPUTIME_ID] = { CB_CPU, CS_NONE, false },
+	[CLOCK_THREAD_CPUTIME_ID] = { CB_TCPU, CS_NONE, false },
 	[CLOCK_MONOTONIC_RAW] = { CB_MONO, CS_NONE, false },
 	[CLOCK_REALTIME_COARSE] = { CB_REAL, CS_NONE, true },
 	[CLOCK_MONOTONIC_COARSE] = { CB_MONO, CS_NONE, true },
@@ -105,7 +86,10 @@ clock_now(const struct clock_desc *c)
 		t = plat_wallclock_ns();
 		break;
 	case CB_CPU:
-		t = plat_now_ns() - proc.start_ns;
+		t = timer_cpu_ns(NULL);
+		break;
+	case CB_TCPU:
+		t = timer_cpu_ns(shim_thread_current());
 		break;
 	default:
 		t = plat_now_ns();
@@ -228,6 +212,7 @@ sys_gettimeofday(SYSCALL_ARGS)
 {
 	struct linux_timeval tv;
 	struct linux_timezone tz;
+	int32_t zone[2];
 	uint64_t ns;
 
 	if (a0 != 0) {
@@ -237,7 +222,9 @@ sys_gettimeofday(SYSCALL_ARGS)
 		if (plat_copy_to_user(a0, &tv, sizeof(tv)) < 0)
 			return -EFAULT;
 	}
-	memset(&tz, 0, sizeof(tz));
+	timer_get_tz(zone);
+	tz.tz_minuteswest = zone[0];
+	tz.tz_dsttime = zone[1];
 	if (a1 != 0 && plat_copy_to_user(a1, &tz, sizeof(tz)) < 0)
 		return -EFAULT;
 	return 0;
@@ -261,8 +248,7 @@ sys_times(SYSCALL_ARGS)
 
 	if (a0 != 0) {
 		memset(&tms, 0, sizeof(tms));
-		tms.utime = (plat_now_ns() - proc.start_ns) /
-		    (NSEC_PER_SEC / USER_HZ);
+		tms.utime = timer_cpu_ns(NULL) / (NSEC_PER_SEC / USER_HZ);
 		if (plat_copy_to_user(a0, &tms, sizeof(tms)) < 0)
 			return -EFAULT;
 	}

@@ -28,6 +28,10 @@ struct plat_regs mock_user_regs;
 int mock_user_entered;
 int mock_yields;
 int mock_interrupts;
+uint64_t mock_alarm_ns;
+int mock_alarm_sets;
+uint64_t mock_wall_adjust;
+uint64_t mock_thread_cpu_ns;
 char *mock_console_out;
 size_t mock_console_len;
 const char *mock_cmdline = "";
@@ -153,7 +157,20 @@ plat_now_ns(void)
 uint64_t
 plat_wallclock_ns(void)
 {
-	return clock_ns(CLOCK_REALTIME);
+	return clock_ns(CLOCK_REALTIME) + mock_wall_adjust;
+}
+
+void
+plat_wallclock_set(uint64_t ns)
+{
+	mock_wall_adjust = ns - clock_ns(CLOCK_REALTIME);
+}
+
+void
+plat_alarm_set(uint64_t deadline_ns)
+{
+	mock_alarm_ns = deadline_ns;
+	mock_alarm_sets++;
 }
 
 uint64_t
@@ -400,6 +417,12 @@ void *
 plat_thread_data(struct plat_thread *t)
 {
 	return t != NULL ? t->kdata : NULL;
+}
+
+uint64_t
+plat_thread_cpu_ns(struct plat_thread *t)
+{
+	return mock_thread_cpu_ns;
 }
 
 void

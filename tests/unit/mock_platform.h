@@ -40,6 +40,10 @@ extern struct plat_regs mock_user_regs;	/* of the last plat_thread_create */
 extern int mock_user_entered;		/* calls of plat_thread_create */
 extern int mock_yields;			/* calls of plat_yield */
 extern int mock_interrupts;		/* calls of plat_thread_interrupt */
+extern uint64_t mock_alarm_ns;		/* plat_alarm_set's last deadline */
+extern int mock_alarm_sets;		/* calls of plat_alarm_set */
+extern uint64_t mock_wall_adjust;	/* plat_wallclock_set's offset */
+extern uint64_t mock_thread_cpu_ns;	/* plat_thread_cpu_ns of any thread */
 struct plat_thread;
 /* Make t the thread plat_thread_self() returns. */
 void plat_thread_set_current(struct plat_thread *t);

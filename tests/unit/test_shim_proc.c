@@ -251,7 +251,7 @@ test_getrusage(void)
 
 	setup();
 	ru = uptr(U_RW);
-	proc.start_ns -= 2500000000ull;		/* ran 2.5 s */
+	mock_thread_cpu_ns = 2500000000ull;	/* ran 2.5 s */
 	CHECK(SYS(sys_getrusage, 0, U_RW) == 0);
 	CHECK(ru[0] == 2 && ru[1] >= 500000 && ru[1] < 1000000);
 	CHECK(ru[2] == 0 && ru[3] == 0);

@@ -277,3 +277,40 @@ all_bytes(const char *p, size_t len, char c)
 			return 0;
 	return 1;
 }
+
+long
+guest_now_ns(int clock)
+{
+	struct timespec ts;
+
+	guest_syscall(SYS_clock_gettime, clock, (long)&ts, 0, 0, 0, 0);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+void
+guest_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (guest_syscall(SYS_nanosleep, (long)&ts, (long)&ts, 0, 0, 0,
+	    0) == -EINTR)
+		;
+}
+
+long
+guest_settime(long nr, int id, int flags, long value_ns, long interval_ns,
+    void *old)
+{
+	struct timespec its[2] = {
+		{ interval_ns / 1000000000L, interval_ns % 1000000000L },
+		{ value_ns / 1000000000L, value_ns % 1000000000L },
+	};
+
+	return guest_syscall(nr, id, flags, (long)its, (long)old, 0, 0);
+}
+
+long
+guest_ts_ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000L + ts->tv_nsec;
+}

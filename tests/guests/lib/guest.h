@@ -113,6 +113,23 @@ int all_bytes(const char *p, size_t len, char c);
 long guest_raw_clone(unsigned long flags, void *stack_top, int *ptid,
     int *ctid, int (*fn)(void *), void *arg);
 
+/*
+ * Time for the timer tests, through the raw calls: guest_now_ns reads a
+ * clock in nanoseconds; guest_sleep_ms sleeps at least ms milliseconds
+ * (the rest of the time after a signal's handler ran).
+ */
+long guest_now_ns(int clock);
+void guest_sleep_ms(long ms);
+/*
+ * guest_settime: timer_settime or timerfd_settime (nr: they take the
+ * same arguments) of timer id to value_ns and interval_ns, the old
+ * setting to old.  guest_ts_ns: a timespec in nanoseconds.
+ */
+struct timespec;
+long guest_settime(long nr, int id, int flags, long value_ns,
+    long interval_ns, void *old);
+long guest_ts_ns(const struct timespec *ts);
+
 /* Print "checks: N passed, M failed"; return the exit status (0 or 1). */
 int finish(void);
 
