@@ -17,11 +17,12 @@
 ; far jumps, segment loads, rep movsd/stosd to RAM, mov to CR3/CR4, and
 ; rdmsr/wrmsr of EFER (not intercepted for SEV-ES guests, as OVMF's reset
 ; vector relies on too).  No CPUID, no port I/O, no other MSR, no RDTSC.
-; Page-table entries take their upper half from EBP (the C-bit mask above
-; bit 31): 0 here; finding the C-bit under SNP (from the CPUID page at
-; SNP_CPUID, which needs no instruction that traps) belongs at
-; rom_sev_cbit.  Before paging every access is private under SEV, so the
-; kernel copy and the tables are written with the right encryption.
+; Page-table entries take their upper half from EBP, the C-bit mask: under
+; SEV-SNP the C-bit position comes from the CPUID page the secure processor
+; filled in at ROM_SNP_CPUID (rom_sev_cbit), read without any instruction
+; that traps; elsewhere that page is zero RAM and the mask is 0.  Before
+; paging every data access is private under SEV, so the kernel copy and
+; the tables are written encrypted; page-table walks are always private.
 
 %ifndef ROM_SIZE
 %error "boot/rom.asm: assemble through boot/rom-image"
@@ -37,6 +38,7 @@ ROM_PT_BASE	equ 0x10000		; PML4, PDPT_lo, PDPT_hi, 4 PDs
 ROM_PT_END	equ 0x17000
 ROM_SNP_SECRETS	equ 0x1e000
 ROM_SNP_CPUID	equ 0x1f000
+SNP_CPUID_MAX	equ 64			; entries a CPUID page can hold
 PML4		equ ROM_PT_BASE
 PDPT_LO		equ ROM_PT_BASE + 0x1000
 PDPT_HI		equ ROM_PT_BASE + 0x2000
@@ -117,8 +119,38 @@ rom_start32:
 	mov ecx, (KERNEL_BSS + 3) / 4
 	rep stosd
 
+	; The C-bit: CPUID 0x8000001F in the SNP CPUID page (SNP firmware ABI
+	; #56860, "CPUID page": u32 count, 12 bytes reserved, then count
+	; 48-byte entries {u32 eax_in, ecx_in; u64 xcr0_in, xss_in; u32 eax,
+	; ebx, ecx, edx; u64 reserved}).  EAX bit 1: SEV; EBX[5:0]: the C-bit.
+	; A page that is absent, malformed or names a C-bit outside 32..62
+	; gives no mask (the kernel's own SEV checks then stop an SNP guest).
 rom_sev_cbit:
-	xor ebp, ebp			; C-bit mask bits 63:32 (none: not SEV)
+	xor ebp, ebp			; C-bit mask bits 63:32
+	mov ecx, [ROM_SNP_CPUID]
+	cmp ecx, SNP_CPUID_MAX
+	ja .done
+	mov esi, ROM_SNP_CPUID + 16
+.scan:
+	test ecx, ecx
+	jz .done
+	cmp dword [esi], 0x8000001f
+	je .found
+	add esi, 48
+	dec ecx
+	jmp .scan
+.found:
+	test dword [esi + 24], 1 << 1
+	jz .done
+	mov ecx, [esi + 28]
+	and ecx, 0x3f
+	sub ecx, 32
+	jb .done
+	cmp ecx, 62 - 32
+	ja .done
+	mov ebp, 1
+	shl ebp, cl
+.done:
 
 	; Early page tables.
 	mov edi, ROM_PT_BASE

@@ -11,6 +11,11 @@
 #   rom/panic         a kernel panic gives the backtrace and status 250
 #   rom/q35           the same ROM on q35 (the SNP machine type), with no
 #                     command line at all
+#   rom/sev-cbit      the ROM takes the C-bit from an SNP CPUID page: a
+#                     planted page naming bit 47 puts it in every early
+#                     PTE (under TCG's 40 physical bits: a reserved-bit
+#                     #PF at the first fetch with paging on); a page
+#                     without SEV, or with a C-bit out of range, is ignored
 #   rom/footer        QEMU's firmware table: footer GUID at 4 GiB - 0x30,
 #                     the SEV-ES reset block and the ASEV metadata
 #   rom/musl/NAME, rom/glibc/NAME  differential guests through the ROM
@@ -113,6 +118,50 @@ check_q35() {
 	log_has q35 "cloister: booting (ROM)" "exit status=0"
 }
 
+# cpuid_page FILE SEV_EAX CBIT: an SNP CPUID page with two entries.
+cpuid_page() {
+	python3 -c '
+import struct, sys
+p = bytearray(4096)
+struct.pack_into("<I", p, 0, 2)
+struct.pack_into("<IIQQIIIIQ", p, 16, 0x80000000, 0, 0, 0, 0x8000001f, 0, 0, 0, 0)
+struct.pack_into("<IIQQIIIIQ", p, 64, 0x8000001f, 0, 0, 0, int(sys.argv[2]), int(sys.argv[3]), 0, 0, 0)
+open(sys.argv[1], "wb").write(p)' "$@"
+}
+
+# cbit_boot NAME: QEMU with the planted page NAME.bin; log in NAME.err,
+# interrupts in NAME.int.
+cbit_boot() {
+	timeout "$RUN_TIMEOUT" qemu-system-x86_64 -M q35 -m 128 -nodefaults \
+		-display none -no-reboot -bios "$BUILD/cloister.rom" \
+		-accel tcg -cpu max -debugcon "file:$RUN_TMP/$1.err" \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-device "loader,file=$RUN_TMP/$1.bin,addr=0x1f000,force-raw=on" \
+		-d int -D "$RUN_TMP/$1.int" >/dev/null 2>&1
+}
+
+check_sev_cbit() {
+	local first
+	cpuid_page "$RUN_TMP/cbit47.bin" 3 47
+	cbit_boot cbit47
+	first=$(grep -m1 ' v=' "$RUN_TMP/cbit47.int")
+	if [[ ! $first =~ v=0e\ e=00[0-9a-f][89a-f] ]] ||
+		grep -q "cloister: booting" "$RUN_TMP/cbit47.err"; then
+		fail rom/sev-cbit "C-bit 47 not in the early page tables (first event: ${first:-none})"
+		return
+	fi
+	cpuid_page "$RUN_TMP/nosev.bin" 0 47
+	cpuid_page "$RUN_TMP/cbit20.bin" 3 20
+	for n in nosev cbit20; do
+		cbit_boot "$n"
+		if ! grep -q "exit status=0" "$RUN_TMP/$n.err"; then
+			fail rom/sev-cbit "a CPUID page ($n) that must be ignored stopped the boot"
+			return
+		fi
+	done
+	pass rom/sev-cbit
+}
+
 # The table QEMU reads (hw/i386/pc_sysfw_ovmf.c), checked with an
 # independent reader: scripts/snp-measure --table.
 check_footer() {
@@ -141,7 +190,7 @@ check_differential() {
 }
 
 checks=(${ROM_CHECKS:-check_demo check_status check_args check_mem_5g
-	check_panic check_q35 check_footer check_differential})
+	check_panic check_q35 check_sev_cbit check_footer check_differential})
 i=0
 for c in "${checks[@]}"; do
 	"$c" >"$RUN_TMP/result.$c" &
