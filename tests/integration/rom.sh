@@ -19,6 +19,8 @@
 #   rom/footer        QEMU's firmware table: footer GUID at 4 GiB - 0x30,
 #                     the SEV-ES reset block and the ASEV metadata
 #   rom/musl/NAME, rom/glibc/NAME  differential guests through the ROM
+#   rom/musl/stdin    input on COM1 by interrupt: no BIOS puts the local
+#                     APIC in virtual-wire mode, the kernel must
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -189,8 +191,15 @@ check_differential() {
 	done
 }
 
+check_stdin() {
+	RUN_BOOT=rom
+	RUN_TIMEOUT=30
+	RUN_INPUT=$'hello\nsecond line with more words\n\nEND\nafter the end\n'
+	differential rom/musl/stdin "$g/musl/stdin"
+}
+
 checks=(${ROM_CHECKS:-check_demo check_status check_args check_mem_5g
-	check_panic check_q35 check_sev_cbit check_footer check_differential})
+	check_panic check_q35 check_sev_cbit check_footer check_differential check_stdin})
 i=0
 for c in "${checks[@]}"; do
 	"$c" >"$RUN_TMP/result.$c" &
