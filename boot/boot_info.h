@@ -72,7 +72,7 @@ struct boot_info {
 	uint64_t snp_cpuid_page;	/* physical, 0 if none */
 };
 
-/* The one C entry both boot paths end in.  Never returns. */
+/* The one C entry every boot path ends in.  Never returns. */
 void platform_start(struct boot_info *bi) __attribute__((noreturn));
 
 #endif
