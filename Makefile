@@ -1,6 +1,7 @@
 # Cloister build.  `make` builds build/cloister.elf (symbols, for gdb) and
 # build/cloister.bin (the multiboot-loadable flat image) with the default
-# demo guest embedded.  `make run`, `make test`, `make bench`, `make debug`.
+# demo guest embedded.  `make rom` builds build/cloister.rom (a -bios ROM).
+# `make run` (SNP=1: as an SEV-SNP guest), `make test`, `make bench`, `make debug`.
 # V=1 shows full commands.
 
 ifneq ($(V),1)
@@ -40,20 +41,22 @@ EARLY_KCFLAGS := $(KCFLAGS) -fno-stack-protector
 NASMFLAGS := -f elf64 -g -F dwarf
 
 # Source lists choose what is built (no #ifdef targets).
-BOOT_SRCS     := boot/multiboot.asm boot/multiboot.c
+BOOT_SRCS     := boot/multiboot.asm boot/multiboot.c \
+		 boot/rom_entry.asm boot/rom.c boot/fwcfg.c boot/fwcfg_io.c
 ARCH_SRCS     := $(wildcard arch/*.c arch/*.asm)
 PLATFORM_SRCS := $(wildcard platform/*.c platform/*.asm)
 GHCB_SRCS     := $(wildcard ghcb/*.c)
 KERNEL_SRCS   := $(wildcard kernel/*.c)
 SHIM_SRCS     := $(wildcard shim/*.c)
 NET_SRCS      := $(wildcard net/*.c)
-EARLY_SRCS    := boot/multiboot.c platform/start.c
+EARLY_SRCS    := boot/multiboot.c platform/start.c boot/rom.c boot/fwcfg.c \
+		 boot/fwcfg_io.c
 
 KSRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(PLATFORM_SRCS) $(GHCB_SRCS) \
 	 $(KERNEL_SRCS) $(SHIM_SRCS) $(NET_SRCS) arch/vdso/image.asm
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
-.PHONY: all kernel run debug gdb gdb-serial test unit bench deps clean image
+.PHONY: all kernel run debug gdb gdb-serial test unit bench deps clean image rom
 all: $(BUILD)/cloister.bin
 
 deps:
@@ -104,6 +107,12 @@ $(BUILD)/cloister.bin: $(BUILD)/kernel.a $(GUEST) scripts/link-image linker.ld
 	$(call say,LINK,$@)
 	$(Q)scripts/link-image $(GUEST) $(BUILD)/cloister
 
+# The -bios ROM (boot/rom.asm): the same image behind a reset vector.
+rom: $(BUILD)/cloister.rom
+$(BUILD)/cloister.rom: $(BUILD)/cloister.bin boot/rom.asm boot/rom-image
+	$(call say,ROM,$@)
+	$(Q)boot/rom-image $(BUILD)/cloister
+
 -include $(KOBJS:.o=.d)
 -include tests/guests/guests.mk
 -include tests/fuzz/fuzz.mk
@@ -112,7 +121,7 @@ include tests/unit/unit.mk
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/run --boot $(BOOT) --accel $(ACCEL) $(if $(ROOTFS),--rootfs $(ROOTFS)) $(if $(GDB),--gdb $(GDB) --gdb-wait) $(GUEST) $(ARGS)
+	$(Q)scripts/run $(if $(SNP),--snp,--boot $(BOOT) --accel $(ACCEL)) $(if $(ROOTFS),--rootfs $(ROOTFS)) $(if $(GDB),--gdb $(GDB) --gdb-wait) $(GUEST) $(ARGS)
 
 debug: deps all
 	$(Q)scripts/debug $(BUILD)/cloister

@@ -1,8 +1,9 @@
 /*
  * struct boot_info: everything a boot path hands the kernel.
  *
- * Both boot paths (multiboot1 in boot/multiboot.asm + boot/multiboot.c and
- * the UEFI loader in boot/uefi/) fill one of these and call
+ * The boot paths (multiboot1 in boot/multiboot.asm + boot/multiboot.c, the
+ * UEFI loader in boot/uefi/, and the -bios ROM in boot/rom*) fill one of
+ * these and call
  * platform_start().  The structure is plain data with fixed-size arrays so
  * a loader can fill it before any allocator exists.  Values here come from
  * firmware or a boot loader and are not trusted blindly: platform/memmap.c
@@ -21,6 +22,7 @@
 enum boot_source {
 	BOOT_SRC_MULTIBOOT = 1,
 	BOOT_SRC_UEFI = 2,
+	BOOT_SRC_ROM = 3,		/* -bios ROM, fw_cfg (boot/rom*) */
 };
 
 /* Memory region types, after translation from E820/multiboot or EFI. */
@@ -70,7 +72,7 @@ struct boot_info {
 	uint64_t snp_cpuid_page;	/* physical, 0 if none */
 };
 
-/* The one C entry both boot paths end in.  Never returns. */
+/* The one C entry every boot path ends in.  Never returns. */
 void platform_start(struct boot_info *bi) __attribute__((noreturn));
 
 #endif

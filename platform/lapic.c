@@ -19,11 +19,15 @@
 #define APIC_EOI		0x0b0
 #define APIC_SVR		0x0f0
 #define APIC_LVT_TIMER		0x320
+#define APIC_LVT_LINT0		0x350
+#define APIC_LVT_LINT1		0x360
 #define APIC_TIMER_INIT		0x380
 #define APIC_TIMER_CUR		0x390
 #define APIC_TIMER_DIV		0x3e0
 #define SVR_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
+#define LVT_EXTINT		(7u << 8)	/* delivery mode ExtINT */
+#define LVT_NMI			(4u << 8)	/* delivery mode NMI */
 #define LVT_TSC_DEADLINE	(2u << 17)
 #define DIV_BY_1		0xb
 #define CALIB_NS		100000ull	/* against the TSC: ~0.1% */
@@ -91,6 +95,11 @@ lapic_init(void)
 			return false;
 	}
 	apic_write(APIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
+	/* Virtual-wire mode, as a BIOS leaves it (MP spec 1.4, 3.6.2.2): the
+	 * 8259's interrupts arrive on LINT0, NMI on LINT1.  Without firmware
+	 * (the ROM boot) nobody else sets it. */
+	apic_write(APIC_LVT_LINT0, LVT_EXTINT);
+	apic_write(APIC_LVT_LINT1, LVT_NMI);
 	deadline_mode = cpu.tsc_deadline;
 	if (deadline_mode) {
 		apic_write(APIC_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);

@@ -141,7 +141,8 @@ platform_start(struct boot_info *bi)
 	if (cmdline_has_option(boot.cmdline, "quiet"))
 		plat_set_loglevel(0);
 	klog("cloister: booting (%s)",
-	    boot.source == BOOT_SRC_UEFI ? "UEFI" : "multiboot1");
+	    boot.source == BOOT_SRC_UEFI ? "UEFI" :
+	    boot.source == BOOT_SRC_ROM ? "ROM" : "multiboot1");
 	early_memory();
 	uart_init();
 	acpi_init(boot.acpi_rsdp);

@@ -15,7 +15,7 @@
 # empty for native runs).  The guest reads RUN_INPUT (default empty) on
 # stdin through a pipe, and gets exactly the environment GUEST_ENV.
 # ACCEL (tcg or kvm, default tcg) and RUN_TIMEOUT (seconds, default 60)
-# are passed to scripts/run.
+# are passed to scripts/run, and RUN_BOOT (e.g. rom) as --boot when set.
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root" || exit 1
@@ -67,7 +67,8 @@ run_cloister() {
 		envargs+=(--env "$e")
 	done
 	printf '%s' "$RUN_INPUT" | scripts/run --quiet --timeout "$RUN_TIMEOUT" \
-		--accel "$ACCEL" "${envargs[@]}" "$elf" "$@" \
+		--accel "$ACCEL" ${RUN_BOOT:+--boot "$RUN_BOOT"} \
+		"${envargs[@]}" "$elf" "$@" \
 		>"$RUN_STDOUT" 2>"$RUN_STDERR"
 	RUN_STATUS=${PIPESTATUS[1]}
 }

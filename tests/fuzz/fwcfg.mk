@@ -1,0 +1,2 @@
+FUZZ_TARGETS += fwcfg
+FUZZ_SRCS_fwcfg := boot/fwcfg.c tests/unit/fwcfg_model.c

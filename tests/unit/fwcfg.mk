@@ -1,0 +1,2 @@
+UNIT_TESTS += fwcfg
+UNIT_SRCS_fwcfg := boot/fwcfg.c tests/unit/fwcfg_model.c
