@@ -6,6 +6,7 @@
  */
 #include "platform/internal.h"
 #include "arch/arch.h"
+#include "ghcb/snp.h"
 
 _Static_assert(sizeof(struct plat_regs) == sizeof(struct trap_frame),
     "plat_regs must mirror trap_frame");
@@ -143,11 +144,26 @@ user_return(struct trap_frame *f)
 		upcalls.user_return((struct plat_regs *)f);
 }
 
+/* #VC (SEV-ES/SNP): ghcb/ emulates, or says which fault to raise. */
+static void
+vc_trap(struct trap_frame *f)
+{
+	int vec = snp_vc_trap(f);
+
+	if (vec == 0)
+		return;
+	f->vector = (uint64_t)vec;
+	if (vec != VEC_VC)
+		f->error = 0;
+	default_trap(f);
+}
+
 void
 traps_init(void)
 {
 	arch_idt_init();
 	arch_set_default_trap_handler(default_trap);
+	arch_set_trap_handler(VEC_VC, vc_trap);
 	arch_set_user_return_hook(user_return);
 	arch_syscall_init(syscall_trap);
 }

@@ -1,0 +1,159 @@
+/*
+ * The hardware seam of ghcb/ (see internal.h): the only file here that
+ * executes VMGEXIT, PVALIDATE, CPUID or touches the GHCB MSR.  Host unit
+ * tests replace it with tests/unit/snp_model.c.
+ */
+#include "ghcb/internal.h"
+
+#define USER_TOP	0x0000800000000000ull	/* canonical lower half */
+#define KERNEL_BOTTOM	0xffff800000000000ull
+
+uint64_t
+snp_hw_ghcb_msr_read(void)
+{
+	return arch_rdmsr_native(MSR_GHCB);
+}
+
+void
+snp_hw_ghcb_msr_write(uint64_t v)
+{
+	arch_wrmsr_native(MSR_GHCB, v);
+}
+
+/* VMGEXIT is REP VMMCALL: F3 0F 01 D9 ([APM] vol. 3, VMGEXIT). */
+void
+snp_hw_vmgexit(void)
+{
+	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" : : : "memory");
+}
+
+void
+snp_hw_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	__asm__ volatile("cpuid"
+	    : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+	    : "a"(leaf), "c"(sub));
+}
+
+uint64_t
+snp_hw_sev_status(void)
+{
+	return arch_rdmsr_native(MSR_SEV_STATUS);
+}
+
+/*
+ * PVALIDATE: F2 0F 01 FF; rAX = VA, ECX = page size (0: 4 KiB, 1: 2 MiB),
+ * EDX = 1 validate / 0 rescind; EAX = result, CF = 1 when the RMP entry
+ * was not changed ([APM] vol. 3, PVALIDATE).
+ */
+int
+snp_hw_pvalidate(uint64_t va, bool huge, bool validate, bool *no_update)
+{
+	uint64_t rax = va;
+	uint8_t cf;
+
+	__asm__ volatile(".byte 0xf2, 0x0f, 0x01, 0xff\n\tsetc %1"
+	    : "+a"(rax), "=qm"(cf)
+	    : "c"((uint32_t)huge), "d"((uint32_t)validate)
+	    : "memory", "cc");
+	*no_update = cf != 0;
+	return (int)(uint32_t)rax;
+}
+
+bool
+snp_hw_irq_save(void)
+{
+	bool on = arch_irq_enabled();
+
+	arch_irq_disable();
+	return on;
+}
+
+void
+snp_hw_irq_restore(bool was_on)
+{
+	if (was_on)
+		arch_irq_enable();
+}
+
+void
+snp_hw_halt(void)
+{
+	arch_halt_forever();
+}
+
+uint64_t
+snp_hw_xcr0(void)
+{
+	uint32_t lo, hi;
+
+	if (!(arch_read_cr4() & CR4_OSXSAVE))
+		return 1;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+uint64_t
+snp_hw_cr4(void)
+{
+	return arch_read_cr4();
+}
+
+int
+snp_hw_fetch(uint64_t rip, bool user, uint8_t *buf, size_t n)
+{
+	size_t left;
+
+	if (user) {
+		if (rip >= USER_TOP || n > USER_TOP - rip)
+			return -14;
+		left = arch_copy_from_user(buf, (const void *)rip, n);
+		return left == n ? -14 : (int)(n - left);
+	}
+	if (rip < KERNEL_BOTTOM)
+		return -14;
+	__builtin_memcpy(buf, (const void *)rip, n);
+	return (int)n;
+}
+
+static void *
+dmap(uint64_t phys, void *arg)
+{
+	return (void *)(snp.dmap_base + phys);
+}
+
+int
+snp_hw_virt_to_phys(uint64_t va, uint64_t *pa, bool *shared)
+{
+	struct pt_ctx c = {
+		.root = arch_read_cr3() & PTE_ADDR_MASK & ~snp.enc_mask,
+		.enc_mask = snp.enc_mask,
+		.phys_to_virt = dmap,
+	};
+	uint64_t size = 0, pte = pt_lookup(&c, va, &size);
+
+	if (pte == 0 || size == 0)
+		return -14;
+	*shared = (pte & snp.enc_mask) == 0;
+	*pa = ((pte & PTE_ADDR_MASK & ~snp.enc_mask) & ~(size - 1)) +
+	    (va & (size - 1));
+	return 0;
+}
+
+int
+snp_hw_mem_read(uint64_t va, void *dst, size_t n)
+{
+	if (va < KERNEL_BOTTOM || n > ~va)
+		return -14;
+	__builtin_memcpy(dst, (const void *)va, n);
+	return 0;
+}
+
+int
+snp_hw_mem_write(uint64_t va, const void *src, size_t n)
+{
+	if (va < KERNEL_BOTTOM || n > ~va)
+		return -14;
+	__builtin_memcpy((void *)va, src, n);
+	return 0;
+}
