@@ -168,7 +168,7 @@ vc_decode(const uint8_t *b, size_t n, struct vc_insn *o)
 {
 	struct cursor c = { b, n < VC_INSN_MAX ? n : VC_INSN_MAX, 0, false };
 	bool p66 = false, prefix = true;
-	uint8_t op;
+	uint8_t op = 0;
 
 	*o = (struct vc_insn){ .base = -1, .index = -1, .addrsize = 8,
 	    .scale = 1 };

@@ -186,7 +186,7 @@ io_in(uint16_t port, int size)
 
 	/* #GP on a port: the device is not there; all ones, like a bus. */
 	if (snp_nae_ioio(ioio_info(port, size, true), &v) != GHCB_OK)
-		return 0xffffffffu;
+		v = ~0ull;
 	return (uint32_t)(size == 1 ? v & 0xff : size == 2 ? v & 0xffff : v);
 }
 
