@@ -375,6 +375,50 @@ generic_lies(struct ghcb *g)
 		g->sw_scratch += 8;
 }
 
+/* Take n bytes of fuzz input (zeroes once it runs out). */
+static void
+fuzz_take(void *dst, size_t n)
+{
+	size_t k = n < model.fuzz_len ? n : model.fuzz_len;
+
+	memset(dst, 0, n);
+	memcpy(dst, model.fuzz, k);
+	model.fuzz += k;
+	model.fuzz_len -= k;
+}
+
+/* A hypervisor that answers with whatever the fuzzer chose. */
+static void
+fuzz_response(struct ghcb *g)
+{
+	uint8_t mode, status;
+	uint64_t v;
+
+	fuzz_take(&mode, 1);
+	if (mode & 1) {
+		fuzz_take(&status, 1);
+		g->sw_exit_info_1 = status & 0x83;
+		fuzz_take(&g->sw_exit_info_2, 8);
+	}
+	if (mode & 2)
+		fuzz_take(g->valid_bitmap, 16);
+	if (mode & 4) {
+		fuzz_take(&g->rax, 8);
+		fuzz_take(&g->rcx, 8);
+		fuzz_take(&g->rdx, 8);
+	}
+	if (mode & 8) {
+		fuzz_take(&v, 1);
+		g->sw_scratch += v & 0xff;
+	}
+	if (mode & 16)
+		fuzz_take(g->shared_buffer, 8);		/* PSC header */
+	if (mode & 32) {
+		fuzz_take(&v, 1);
+		fuzz_take(g->shared_buffer + 8 + 8 * (v % 8), 8);
+	}
+}
+
 static void
 ghcb_exchange(void)
 {
@@ -428,6 +472,8 @@ ghcb_exchange(void)
 	default: refuse(g, 2); break;		/* unsupported event */
 	}
 	generic_lies(g);
+	if (model.fuzz != NULL)
+		fuzz_response(g);
 }
 
 /* ==== The seam ==== */

@@ -83,6 +83,9 @@ struct model {
 	enum model_lie lie;
 	unsigned lie_after;	/* honest exchanges before the lie */
 	unsigned lie_vector, lie_type;
+	/* Fuzzing: each exchange's response is then overwritten from here. */
+	const uint8_t *fuzz;
+	size_t fuzz_len;
 	/* Termination */
 	bool terminated;
 	unsigned term_set, term_code;
