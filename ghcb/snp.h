@@ -97,7 +97,6 @@ enum snp_term_code {
 	SNP_TERM_VC_UNKNOWN,		/* #VC: exit code not handled */
 	SNP_TERM_VC_PRIVATE_MMIO,	/* #VC: MMIO to a private page */
 	SNP_TERM_GHCB_REFUSED,		/* a required request was refused */
-	SNP_TERM_NO_SNP_FEATURE,	/* hypervisor lacks GHCB SNP features */
 };
 void snp_terminate(unsigned set, unsigned code) __attribute__((noreturn));
 
