@@ -15,6 +15,7 @@
 #include "ghcb/internal.h"
 
 struct snp_state snp;
+struct snp_emul snp_emul;	/* off unless snp=emulate (emulate.c) */
 
 /*
  * SEV_STATUS policy.  Required: SEV, SEV-ES, SNP.  Accepted (hardening
@@ -55,7 +56,7 @@ snp_active(void)
 uint64_t
 snp_enc_mask(void)
 {
-	return snp.enc_mask;
+	return snp_emul.on ? 0 : snp.enc_mask;	/* emulated: nothing encrypts */
 }
 
 static const struct arch_io_ops early_io_ops;

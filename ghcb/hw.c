@@ -8,28 +8,53 @@
 #define USER_TOP	0x0000800000000000ull	/* canonical lower half */
 #define KERNEL_BOTTOM	0xffff800000000000ull
 
+/* Under snp=emulate each call goes to the stand-in (emulate.c) instead. */
+
+static uint64_t vmgexits;
+
+uint64_t
+snp_vmgexit_count(void)
+{
+	return vmgexits;
+}
+
 uint64_t
 snp_hw_ghcb_msr_read(void)
 {
+	if (snp_emul.on)
+		return snp_emul.msr;
 	return arch_rdmsr_native(MSR_GHCB);
 }
 
 void
 snp_hw_ghcb_msr_write(uint64_t v)
 {
-	arch_wrmsr_native(MSR_GHCB, v);
+	if (snp_emul.on)
+		snp_emul.msr = v;
+	else
+		arch_wrmsr_native(MSR_GHCB, v);
 }
 
 /* VMGEXIT is REP VMMCALL: F3 0F 01 D9 ([APM] vol. 3, VMGEXIT). */
 void
 snp_hw_vmgexit(void)
 {
-	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" : : : "memory");
+	vmgexits++;
+	if (snp_emul.on)
+		snp_emul_vmgexit();
+	else
+		__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" : : :
+		    "memory");
 }
 
 void
 snp_hw_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
+	/* Emulated SNP: what the #VC handler would answer while detecting. */
+	if (snp_emul.on) {
+		snp_detect_cpuid(leaf, sub, r);
+		return;
+	}
 	__asm__ volatile("cpuid"
 	    : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
 	    : "a"(leaf), "c"(sub));
@@ -38,6 +63,8 @@ snp_hw_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 uint64_t
 snp_hw_sev_status(void)
 {
+	if (snp_emul.on)
+		return snp_emul_sev_status();
 	return arch_rdmsr_native(MSR_SEV_STATUS);
 }
 
@@ -52,6 +79,8 @@ snp_hw_pvalidate(uint64_t va, bool huge, bool validate, bool *no_update)
 	uint64_t rax = va;
 	uint8_t cf;
 
+	if (snp_emul.on)
+		return snp_emul_pvalidate(va, huge, validate, no_update);
 	__asm__ volatile(".byte 0xf2, 0x0f, 0x01, 0xff\n\tsetc %1"
 	    : "+a"(rax), "=qm"(cf)
 	    : "c"((uint32_t)huge), "d"((uint32_t)validate)

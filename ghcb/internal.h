@@ -236,6 +236,19 @@ int snp_hw_virt_to_phys(uint64_t va, uint64_t *pa, bool *shared);
 int snp_hw_mem_read(uint64_t va, void *dst, size_t n);
 int snp_hw_mem_write(uint64_t va, const void *src, size_t n);
 
+/* emulate.c: the in-guest stand-in behind the seam (snp=emulate). */
+struct snp_emul {
+	bool on;
+	uint64_t msr;		/* the GHCB MSR as the stand-in sees it */
+	uint64_t gpa;		/* registered GHCB */
+	uint64_t vmgexits, exchanges;
+};
+extern struct snp_emul snp_emul;
+void snp_emul_vmgexit(void);
+uint64_t snp_emul_sev_status(void);
+int snp_emul_pvalidate(uint64_t va, bool huge, bool validate,
+    bool *no_update);
+
 /* ==== Protocol logic ==== */
 
 struct snp_state {

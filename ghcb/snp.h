@@ -29,8 +29,19 @@ bool snp_active(void);
  */
 bool snp_detect(const void *cpuid_page, uint64_t dmap_base);
 
-/* The C-bit as a PTE mask (0 when not SNP). */
+/* The C-bit as a PTE mask (0 when not SNP, and under snp=emulate). */
 uint64_t snp_enc_mask(void);
+
+/*
+ * Kernel option snp=emulate: start the in-guest stand-in hypervisor
+ * (ghcb/emulate.c) before snp_detect, which is then given the CPUID page
+ * this returns.  Plain QEMU then runs the SNP protocol code; see
+ * ghcb/README.md for what that proves and what not.
+ */
+const void *snp_emulate_start(void);
+bool snp_emulated(void);
+/* GHCB exchanges (VMGEXITs) so far; for the boot log. */
+uint64_t snp_vmgexit_count(void);
 
 /*
  * Accept [pa, pa + len) as private memory: page-state change to private,

@@ -71,10 +71,11 @@ early_cpu(void)
 	/* Under SEV-SNP every CPUID traps: the #VC handler comes first. */
 	arch_gdt_init(ist);
 	traps_init();
-	snp_detect((const void *)boot.snp_cpuid_page, DMAP_BASE);
+	snp_detect(cmdline_has_option(boot.cmdline, "snp=emulate") ?
+	    snp_emulate_start() : (const void *)boot.snp_cpuid_page,
+	    DMAP_BASE);
 	arch_cpu_init();
 	arch_percpu_init(&percpu0);
-	pic_init();
 }
 
 static void
@@ -144,6 +145,9 @@ ghcb_start(void)
 	if (shmem_alloc(PAGE_SIZE, &r) != 0)
 		snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
 	snp_ghcb_init(r.va, r.pa);
+	klog("snp: SEV-SNP guest%s, C-bit %llx, GHCB at %llx",
+	    snp_emulated() ? " (snp=emulate: stand-in hypervisor)" : "",
+	    (unsigned long long)snp_enc_mask(), (unsigned long long)r.pa);
 }
 
 static void
@@ -162,7 +166,6 @@ platform_start(struct boot_info *bi)
 {
 	boot = *bi;
 	boot.cmdline[BOOT_CMDLINE_MAX - 1] = '\0';
-	time_init(boot.boot_tsc);
 	early_cpu();
 	if (cmdline_has_option(boot.cmdline, "quiet"))
 		plat_set_loglevel(0);
@@ -175,6 +178,9 @@ platform_start(struct boot_info *bi)
 	if (shmem_init(SHMEM_DEFAULT_BYTES) != 0)
 		klog_always("cloister: no shared memory pool; devices are off");
 	ghcb_start();
+	/* Port I/O from here on (under SNP it needs the GHCB page). */
+	pic_init();
+	time_init(boot.boot_tsc);
 	uart_init();
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
@@ -186,5 +192,8 @@ platform_start(struct boot_info *bi)
 	klog("cloister: platform up at %llu us, %llu MiB free",
 	    (unsigned long long)(plat_now_ns() / 1000),
 	    (unsigned long long)(plat_pages_free_count() >> 8));
+	if (snp_active())
+		klog("snp: %llu VMGEXITs during boot",
+		    (unsigned long long)snp_vmgexit_count());
 	cloister_main();
 }

@@ -15,7 +15,8 @@
 # empty for native runs).  The guest reads RUN_INPUT (default empty) on
 # stdin through a pipe, and gets exactly the environment GUEST_ENV.
 # ACCEL (tcg or kvm, default tcg) and RUN_TIMEOUT (seconds, default 60)
-# are passed to scripts/run.
+# are passed to scripts/run, and so are the words of RUN_OPTS (e.g.
+# RUN_OPTS="--cmdline snp=emulate" runs a suite on emulated SNP).
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root" || exit 1
@@ -60,14 +61,15 @@ new_run_files() {
 }
 
 run_cloister() {
-	local elf=$1 envargs=() e
+	local elf=$1 envargs=() e opts=()
 	shift
 	new_run_files
 	for e in "${GUEST_ENV[@]}"; do
 		envargs+=(--env "$e")
 	done
+	read -ra opts <<<"${RUN_OPTS:-}"
 	printf '%s' "$RUN_INPUT" | scripts/run --quiet --timeout "$RUN_TIMEOUT" \
-		--accel "$ACCEL" "${envargs[@]}" "$elf" "$@" \
+		--accel "$ACCEL" "${opts[@]}" "${envargs[@]}" "$elf" "$@" \
 		>"$RUN_STDOUT" 2>"$RUN_STDERR"
 	RUN_STATUS=${PIPESTATUS[1]}
 }
