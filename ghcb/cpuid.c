@@ -72,22 +72,22 @@ snp_cpuid_validate(const void *page, unsigned cbit,
 	struct snp_cpuid_table *t = out;
 
 	if (page == NULL)
-		return -22;
+		return -SNP_EINVAL;
 	/* One copy: the checks and every later lookup see the same bytes. */
 	__builtin_memcpy(t, page, sizeof(*t));
 	if (t->count > SNP_CPUID_COUNT_MAX || t->reserved1 || t->reserved2)
-		return -22;
+		return -SNP_EINVAL;
 	for (uint32_t i = 0; i < t->count; i++) {
 		const struct snp_cpuid_fn *a = &t->fn[i];
 
 		if (a->reserved != 0)
-			return -22;
+			return -SNP_EINVAL;
 		for (uint32_t j = 0; j < i; j++) {
 			const struct snp_cpuid_fn *b = &t->fn[j];
 
 			if (a->eax_in == b->eax_in && a->ecx_in == b->ecx_in &&
 			    a->xcr0_in == b->xcr0_in && a->xss_in == b->xss_in)
-				return -22;
+				return -SNP_EINVAL;
 		}
 	}
 	f0 = find(t, 0, 0, false);
@@ -96,14 +96,14 @@ snp_cpuid_validate(const void *page, unsigned cbit,
 	if (f0 == NULL || e0 == NULL || sev == NULL ||
 	    f0->eax > STD_MAX_LIMIT || e0->eax < 0x8000001f ||
 	    e0->eax > EXT_MAX_LIMIT)
-		return -22;
+		return -SNP_EINVAL;
 	for (uint32_t i = 0; i < t->count; i++)
 		if (!in_range(t->fn[i].eax_in, f0->eax, e0->eax))
-			return -22;
+			return -SNP_EINVAL;
 	/* 0x8000001F EAX: [1] SEV, [3] SEV-ES, [4] SNP; EBX[5:0] C-bit. */
 	if ((sev->eax & 0x1a) != 0x1a || (sev->ebx & 0x3f) != cbit ||
 	    cbit < 32 || cbit > 51)
-		return -22;
+		return -SNP_EINVAL;
 	return 0;
 }
 

@@ -41,9 +41,9 @@ int
 snp_policy_check(uint64_t sev_status)
 {
 	if ((sev_status & SEV_STATUS_REQUIRED) != SEV_STATUS_REQUIRED)
-		return -22;
+		return -SNP_EINVAL;
 	if (sev_status & ~SEV_STATUS_ACCEPTED)
-		return -22;
+		return -SNP_EINVAL;
 	return 0;
 }
 

@@ -133,16 +133,13 @@ snp_hw_fetch(uint64_t rip, bool user, uint8_t *buf, size_t n)
 {
 	size_t left;
 
-	if (user) {
-		if (rip >= USER_TOP || n > USER_TOP - rip)
-			return -14;
-		left = arch_copy_from_user(buf, (const void *)rip, n);
-		return left == n ? -14 : (int)(n - left);
-	}
-	if (rip < KERNEL_BOTTOM)
-		return -14;
-	__builtin_memcpy(buf, (const void *)rip, n);
-	return (int)n;
+	if (user ? rip >= USER_TOP : rip < KERNEL_BOTTOM)
+		return -SNP_EFAULT;
+	if (user && n > USER_TOP - rip)
+		n = USER_TOP - rip;
+	/* With fault recovery: up to 15 bytes may run into an unmapped page. */
+	left = arch_copy_from_user(buf, (const void *)rip, n);
+	return left == n ? -SNP_EFAULT : (int)(n - left);
 }
 
 static void *
@@ -162,7 +159,7 @@ snp_hw_virt_to_phys(uint64_t va, uint64_t *pa, bool *shared)
 	uint64_t size = 0, pte = pt_lookup(&c, va, &size);
 
 	if (pte == 0 || size == 0)
-		return -14;
+		return -SNP_EFAULT;
 	*shared = (pte & snp.enc_mask) == 0;
 	*pa = ((pte & PTE_ADDR_MASK & ~snp.enc_mask) & ~(size - 1)) +
 	    (va & (size - 1));
@@ -173,7 +170,7 @@ int
 snp_hw_mem_read(uint64_t va, void *dst, size_t n)
 {
 	if (va < KERNEL_BOTTOM || n > ~va)
-		return -14;
+		return -SNP_EFAULT;
 	__builtin_memcpy(dst, (const void *)va, n);
 	return 0;
 }
@@ -182,7 +179,7 @@ int
 snp_hw_mem_write(uint64_t va, const void *src, size_t n)
 {
 	if (va < KERNEL_BOTTOM || n > ~va)
-		return -14;
+		return -SNP_EFAULT;
 	__builtin_memcpy((void *)va, src, n);
 	return 0;
 }

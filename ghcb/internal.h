@@ -25,6 +25,10 @@
 #include "ghcb/snp.h"
 #include "arch/arch.h"
 
+/* Linux errno values (platform.h has them all; ghcb/ sits below it). */
+#define SNP_EFAULT	14
+#define SNP_EINVAL	22
+
 #define SNP_PAGE_SIZE	4096ull
 #define SNP_2M		(2ull << 20)
 

@@ -10,6 +10,24 @@
 
 #define SHARED_BUF_GPA	(snp.ghcb.pa + GHCB_SHARED_BUF_OFF)
 
+/*
+ * An exchange whose data travels in the shared buffer: sw_scratch names
+ * it; from_host data is copied out after the exit, else in before it.
+ */
+static enum ghcb_result
+call_with_buffer(struct ghcb_exit *e, void *buf, size_t len, bool from_host)
+{
+	ghcb_exit_in(e, GHCB_BIT(sw_scratch), SHARED_BUF_GPA);
+	if (from_host) {
+		e->buf_out = buf;
+		e->buf_out_len = len;
+	} else {
+		e->buf_in = buf;
+		e->buf_in_len = len;
+	}
+	return ghcb_call(e);
+}
+
 /* IOIO (0x7b): exit_info_1 as the hardware would give it, rax in/out. */
 enum ghcb_result
 snp_nae_ioio(uint64_t info1, uint64_t *rax)
@@ -43,15 +61,7 @@ snp_nae_ioio_string(uint64_t info1, uint64_t count, void *buf, size_t size)
 	    bytes / size != count)
 		return GHCB_REFUSED;
 	ghcb_exit_init(&e, SVM_EXIT_IOIO, info1, count);
-	ghcb_exit_in(&e, GHCB_BIT(sw_scratch), SHARED_BUF_GPA);
-	if (in) {
-		e.buf_out = buf;
-		e.buf_out_len = bytes;
-	} else {
-		e.buf_in = buf;
-		e.buf_in_len = bytes;
-	}
-	return ghcb_call(&e);
+	return call_with_buffer(&e, buf, bytes, in);
 }
 
 /* MSR (0x7c): exit_info_1 0 = rdmsr, 1 = wrmsr; rcx, edx:eax. */
@@ -110,15 +120,7 @@ snp_nae_mmio(bool write, uint64_t gpa, void *data, unsigned size)
 		return GHCB_REFUSED;
 	ghcb_exit_init(&e, write ? SVM_VMGEXIT_MMIO_WRITE :
 	    SVM_VMGEXIT_MMIO_READ, gpa, size);
-	ghcb_exit_in(&e, GHCB_BIT(sw_scratch), SHARED_BUF_GPA);
-	if (write) {
-		e.buf_in = data;
-		e.buf_in_len = size;
-	} else {
-		e.buf_out = data;
-		e.buf_out_len = size;
-	}
-	return ghcb_call(&e);
+	return call_with_buffer(&e, data, size, !write);
 }
 
 /* DR7 write (0x37): rax in.  Reads are served from snp.dr7. */

@@ -61,7 +61,7 @@ snp_psc_ghcb(const uint64_t *entries, unsigned n)
 	unsigned stall = 0;
 
 	if (n == 0 || n > PSC_MAX_ENTRY)
-		return -22;
+		return -SNP_EINVAL;
 	__builtin_memset(&sent, 0, sizeof(sent));
 	sent.hdr.cur_entry = 0;
 	sent.hdr.end_entry = (uint16_t)(n - 1);
@@ -195,7 +195,7 @@ snp_share_pages(uint64_t pa, uint64_t npages)
 	if (!snp.active || npages == 0)
 		return 0;
 	if (pa % SNP_PAGE_SIZE)
-		return -22;
+		return -SNP_EINVAL;
 	change_state(pa, npages * SNP_PAGE_SIZE, false);
 	return 0;
 }

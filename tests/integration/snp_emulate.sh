@@ -8,7 +8,10 @@
 # cannot prove is in ghcb/README.md.)
 source "$(dirname "$0")/lib.sh"
 
-make -s --no-print-directory all guests >/dev/null || { fail snp-emulate/build "make failed"; exit 1; }
+if ! make -s --no-print-directory all guests >/dev/null; then
+	fail snp-emulate/build "make failed"
+	exit 1
+fi
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 
 # The boot log says the guest is SNP and where the GHCB is, and the guest
@@ -21,12 +24,12 @@ status=$?
 if [[ $status != 0 ]]; then
 	fail snp-emulate/boot "exit status $status"
 	tail -n 20 "$log" >&2
-elif ! grep -q 'snp: SEV-SNP guest (snp=emulate: stand-in hypervisor)' "$log"; then
+elif ! grep -q 'snp: SEV-SNP guest (snp=emulate: stand-in' "$log"; then
 	fail snp-emulate/boot "no SNP line in the kernel log"
 	head -n 5 "$log" >&2
 elif ! n=$(sed -n 's/.*snp: \([0-9]*\) VMGEXITs during boot.*/\1/p' "$log") ||
 	[[ -z $n ]] || ((n < 100)); then
-	fail snp-emulate/boot "the boot made ${n:-no} GHCB exits (port I/O not routed?)"
+	fail snp-emulate/boot "${n:-no} GHCB exits (port I/O not routed?)"
 elif ! grep -q '^Goodbye' "$log"; then
 	fail snp-emulate/boot "the demo's output is missing"
 else

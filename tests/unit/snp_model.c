@@ -604,7 +604,7 @@ snp_hw_fetch(uint64_t rip, bool user, uint8_t *buf, size_t n)
 	uint64_t end = model.code_va + sizeof(model.code);
 
 	if (rip < model.code_va || rip >= end)
-		return -14;
+		return -SNP_EFAULT;
 	if (n > end - rip)
 		n = end - rip;
 	memcpy(buf, &model.code[rip - model.code_va], n);
@@ -625,7 +625,7 @@ snp_hw_virt_to_phys(uint64_t va, uint64_t *pa, bool *shared)
 		*shared = false;
 		return 0;
 	}
-	return -14;
+	return -SNP_EFAULT;
 }
 
 int
