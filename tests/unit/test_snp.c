@@ -603,6 +603,74 @@ test_vc_not_snp(void)
 	CHECK(snp_vc_trap(&f) == VEC_VC && model.vmgexits == 0);
 }
 
+static void
+test_decoder_forms(void)
+{
+	struct vc_insn in;
+	uint8_t b[16];
+
+	/* mov 0x12345678, %eax via SIB without base or index: 7 bytes. */
+	CHECK(vc_decode((const uint8_t *)"\x8b\x04\x25\x78\x56\x34\x12",
+	    7, &in) == 0);
+	CHECK(in.len == 7 && in.base == -1 && in.index == -1 &&
+	    in.disp == 0x12345678 && in.kind == VC_K_MMIO_LOAD);
+	/* REX.WB: mov (%r8), %rax; REX.R: mov %r9d, (%rax). */
+	CHECK(vc_decode((const uint8_t *)"\x49\x8b\x00", 3, &in) == 0);
+	CHECK(in.base == 8 && in.reg == 0 && in.opsize == 8);
+	CHECK(vc_decode((const uint8_t *)"\x44\x89\x08", 3, &in) == 0);
+	CHECK(in.reg == 9 && in.opsize == 4 && in.kind == VC_K_MMIO_STORE);
+	/* 66: 16-bit; 67: 32-bit addressing; negative disp8. */
+	CHECK(vc_decode((const uint8_t *)"\x66\x67\x89\x48\xf0", 5, &in) == 0);
+	CHECK(in.opsize == 2 && in.addrsize == 4 && in.disp == -16);
+	/* RIP-relative. */
+	CHECK(vc_decode((const uint8_t *)"\x8b\x05\x10\x00\x00\x00", 6,
+	    &in) == 0);
+	CHECK(in.rip_rel && in.disp == 0x10 && in.len == 6);
+	/* A REX prefix not right before the opcode is not decoded. */
+	CHECK(vc_decode((const uint8_t *)"\x48\x66\x8b\x00", 4, &in) != 0);
+	/* Truncated: ModRM promises a disp32 that is not there. */
+	CHECK(vc_decode((const uint8_t *)"\x8b\x80\x00\x00", 4, &in) != 0);
+	CHECK(vc_decode((const uint8_t *)"\x0f", 1, &in) != 0);
+	CHECK(vc_decode(b, 0, &in) != 0);
+	/* Prefixes up to 15 bytes, never more. */
+	memset(b, 0x66, sizeof(b));
+	b[13] = 0xec;
+	CHECK(vc_decode(b, sizeof(b), &in) == 0 && in.len == 14);
+	b[13] = 0x66;
+	b[14] = 0x0f;
+	b[15] = 0xa2;
+	CHECK(vc_decode(b, sizeof(b), &in) != 0);
+	/* mov to DR7 only: DR0 is not something #VC emulates. */
+	CHECK(vc_decode((const uint8_t *)"\x0f\x23\xc0", 3, &in) != 0);
+	/* Register forms are not MMIO. */
+	CHECK(vc_decode((const uint8_t *)"\x8b\xc3", 2, &in) != 0);
+	/* The exit code names the instruction. */
+	CHECK(vc_decode((const uint8_t *)"\x0f\x32", 2, &in) == 0);
+	CHECK(vc_insn_matches(SVM_EXIT_MSR, &in));
+	CHECK(!vc_insn_matches(SVM_EXIT_CPUID, &in));
+	CHECK(!vc_insn_matches(SVM_EXIT_NPF, &in));
+}
+
+static void
+test_vc_mmio_rip_relative(void)
+{
+	struct trap_frame f;
+	uint8_t b[6] = { 0x8b, 0x05 };		/* mov disp32(%rip), %eax */
+	int32_t disp;
+
+	model_reset();
+	model_boot();
+	model.code_va = MODEL_MMIO_VA + 0x100000;	/* within a disp32 */
+	disp = (int32_t)((int64_t)(MODEL_MMIO_VA + 0x20) -
+	    (int64_t)(model.code_va + 6));
+	memcpy(b + 2, &disp, 4);
+	memcpy(&model.mmio[0x20], "\xef\xbe\xad\xde", 4);
+	f = vc_frame(b, 6, SVM_EXIT_NPF, false);
+	CHECK(snp_vc_handle(&f) == VC_DONE);
+	CHECK(f.rax == 0xdeadbeef && f.rip == model.code_va + 6);
+	CHECK(model.last_info1 == MODEL_MMIO_GPA + 0x20);
+}
+
 /* ---- bad replies on the GHCB page ---- */
 
 static bool
@@ -875,6 +943,8 @@ main(void)
 	RUN(test_vc_dr7_wbinvd_vmmcall);
 	RUN(test_vc_injected_mismatch);
 	RUN(test_vc_not_snp);
+	RUN(test_decoder_forms);
+	RUN(test_vc_mmio_rip_relative);
 	RUN(test_bad_bitmap);
 	RUN(test_bad_inject);
 	RUN(test_bad_exit_info_refused_scratch);
