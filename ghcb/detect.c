@@ -54,6 +54,12 @@ snp_active(void)
 }
 
 uint64_t
+snp_sev_status(void)
+{
+	return snp.active ? snp.sev_status : 0;
+}
+
+uint64_t
 snp_enc_mask(void)
 {
 	return snp_emul.on ? 0 : snp.enc_mask;	/* emulated: nothing encrypts */

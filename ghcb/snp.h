@@ -29,6 +29,9 @@ bool snp_active(void);
  */
 bool snp_detect(const void *cpuid_page, uint64_t dmap_base);
 
+/* SEV_STATUS as detected (0 when not SNP): for the boot log. */
+uint64_t snp_sev_status(void);
+
 /* The C-bit as a PTE mask (0 when not SNP, and under snp=emulate). */
 uint64_t snp_enc_mask(void);
 

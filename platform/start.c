@@ -145,8 +145,9 @@ ghcb_start(void)
 	if (shmem_alloc(PAGE_SIZE, &r) != 0)
 		snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
 	snp_ghcb_init(r.va, r.pa);
-	klog("snp: SEV-SNP guest%s, C-bit %llx, GHCB at %llx",
+	klog("snp: SEV-SNP guest%s, SEV_STATUS %llx, C-bit %llx, GHCB at %llx",
 	    snp_emulated() ? " (snp=emulate: stand-in hypervisor)" : "",
+	    (unsigned long long)snp_sev_status(),
 	    (unsigned long long)snp_enc_mask(), (unsigned long long)r.pa);
 }
 
