@@ -14,6 +14,7 @@
 #include "ghcb/internal.h"
 
 /* Private copies: the request as built and the response as received. */
+#define SAVE_AREA_LEN	(offsetof(struct ghcb, valid_bitmap) + 16)	/* 0x400 */
 static struct ghcb req_page;
 static struct ghcb resp_page;
 
@@ -62,7 +63,7 @@ ghcb_exit_need(struct ghcb_exit *e, unsigned bit)
 static void
 build_request(const struct ghcb_exit *e, struct ghcb *g)
 {
-	__builtin_memset(g, 0, offsetof(struct ghcb, shared_buffer));
+	__builtin_memset(g, 0, SAVE_AREA_LEN);
 	g->sw_exit_code = e->code;
 	g->sw_exit_info_1 = e->info1;
 	g->sw_exit_info_2 = e->info2;
@@ -138,8 +139,7 @@ ghcb_call(struct ghcb_exit *e)
 		__builtin_memcpy(req_page.shared_buffer, e->buf_in,
 		    e->buf_in_len);
 	/* Copy in: the save area, then the buffer, then the trailer. */
-	__builtin_memcpy((void *)page, &req_page,
-	    offsetof(struct ghcb, shared_buffer));
+	__builtin_memcpy((void *)page, &req_page, SAVE_AREA_LEN);
 	__builtin_memcpy((void *)page->shared_buffer, req_page.shared_buffer,
 	    e->buf_in_len);
 	page->protocol_version = req_page.protocol_version;
@@ -147,8 +147,7 @@ ghcb_call(struct ghcb_exit *e)
 	snp_hw_ghcb_msr_write(snp.ghcb.pa);
 	snp_hw_vmgexit();
 	/* Copy out once; only the private copy is examined. */
-	__builtin_memcpy(&resp_page, (const void *)page,
-	    offsetof(struct ghcb, shared_buffer));
+	__builtin_memcpy(&resp_page, (const void *)page, SAVE_AREA_LEN);
 	__builtin_memcpy(resp_page.shared_buffer,
 	    (const void *)page->shared_buffer, e->buf_out_len);
 	res = ghcb_check_response(e, &resp_page);
