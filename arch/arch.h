@@ -162,6 +162,9 @@ struct arch_io_ops {
 	void (*cpuid)(uint32_t leaf, uint32_t sub, struct cpuid_regs *r);
 };
 void arch_set_io_ops(const struct arch_io_ops *ops);
+/* The instructions themselves, for the io_ops (MSRs never intercepted). */
+uint64_t arch_rdmsr_native(uint32_t msr);
+void arch_wrmsr_native(uint32_t msr, uint64_t v);
 
 /* MSRs. */
 #define MSR_EFER		0xC0000080

@@ -1,7 +1,10 @@
 /*
  * Port I/O, MSR, CPUID and control-register access.  Every such access in
  * Cloister goes through here so that ghcb/ can replace the instruction
- * with a GHCB call under SEV-ES/SNP (arch_set_io_ops).
+ * with a GHCB call under SEV-ES/SNP (arch_set_io_ops).  Plain boots
+ * pay one load and branch per access; under SNP ghcb/ answers CPUID from
+ * the validated CPUID page and sends ports and MSRs through the GHCB
+ * page without taking a #VC.
  */
 #include "arch/arch.h"
 
@@ -74,14 +77,27 @@ arch_outl(uint16_t port, uint32_t v)
 }
 
 uint64_t
-arch_rdmsr(uint32_t msr)
+arch_rdmsr_native(uint32_t msr)
 {
 	uint32_t lo, hi;
 
-	if (io_ops != NULL)
-		return io_ops->rdmsr(msr);
 	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
 	return ((uint64_t)hi << 32) | lo;
+}
+
+void
+arch_wrmsr_native(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+	    "d"((uint32_t)(v >> 32)));
+}
+
+uint64_t
+arch_rdmsr(uint32_t msr)
+{
+	if (io_ops != NULL)
+		return io_ops->rdmsr(msr);
+	return arch_rdmsr_native(msr);
 }
 
 void
@@ -90,8 +106,7 @@ arch_wrmsr(uint32_t msr, uint64_t v)
 	if (io_ops != NULL)
 		io_ops->wrmsr(msr, v);
 	else
-		__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-		    "d"((uint32_t)(v >> 32)));
+		arch_wrmsr_native(msr, v);
 }
 
 void

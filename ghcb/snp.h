@@ -1,7 +1,12 @@
 /*
  * ghcb/snp.h: what the rest of the kernel asks of the SEV-SNP layer.
  * Only platform/ includes it (platform -> ghcb).  Every call is correct
- * outside SNP too: there it reports "not active" or does nothing.
+ * outside SNP too: there it reports "not active" or does nothing, and
+ * costs a load and a branch.
+ *
+ * Order under SNP (platform/start.c): snp_detect (IDT installed, before
+ * the first CPUID) -> snp_accept for RAM the launch did not validate ->
+ * shmem_init (snp_share_pages) -> snp_ghcb_init with a pool page.
  */
 #ifndef GHCB_SNP_H
 #define GHCB_SNP_H
@@ -13,12 +18,100 @@
 bool snp_active(void);
 
 /*
+ * Detect SEV-SNP at run time: CPUID 0x8000001F, then MSR SEV_STATUS.
+ * Not SNP: returns false and changes nothing.  SNP: checks SEV_STATUS
+ * against Cloister's feature policy, negotiates the GHCB protocol
+ * version over the MSR protocol, validates the CPUID page (cpuid_page,
+ * mapped; required under SNP) and copies it into private memory, and
+ * routes CPUID through it.  Any failure is a termination request.
+ * Needs the IDT (the #VC handler) in place.  dmap_base: physical address
+ * pa is mapped at dmap_base + pa (for PVALIDATE) from snp_accept on.
+ */
+bool snp_detect(const void *cpuid_page, uint64_t dmap_base);
+
+/* SEV_STATUS as detected (0 when not SNP): for the boot log. */
+uint64_t snp_sev_status(void);
+
+/* The C-bit as a PTE mask (0 when not SNP, and under snp=emulate). */
+uint64_t snp_enc_mask(void);
+
+/*
+ * Kernel option snp=emulate: start the in-guest stand-in hypervisor
+ * (ghcb/emulate.c) before snp_detect, which is then given the CPUID page
+ * this returns.  Plain QEMU then runs the SNP protocol code; see
+ * ghcb/README.md for what that proves and what not.
+ */
+const void *snp_emulate_start(void);
+bool snp_emulated(void);
+/* GHCB exchanges (VMGEXITs) so far; for the boot log. */
+uint64_t snp_vmgexit_count(void);
+
+/*
+ * Accept [pa, pa + len) as private memory: page-state change to private,
+ * then PVALIDATE (2 MiB where aligned, 4 KiB on size mismatch).  A page
+ * the hardware reports as already validated ends the guest (the host
+ * remapped memory).  Outside SNP: nothing.
+ */
+void snp_accept(uint64_t pa, uint64_t len);
+
+/*
  * Make [pa, pa + npages * 4 KiB) shared with the host: rescind its
- * validation (PVALIDATE) and ask the hypervisor for a page-state change
- * to shared.  The caller maps it without the C-bit afterwards and must
- * not touch it through a private mapping again.  0, or -EIO when the
- * hypervisor refused (the caller gives the pages up).  Outside SNP: 0.
+ * validation (PVALIDATE) and ask the hypervisor for a
+ * page-state change to shared.  The caller maps it without the C-bit
+ * afterwards and must not touch it through a private mapping again.
+ * 0, or -EINVAL for an unaligned pa.  A refusal by the hypervisor ends
+ * the guest (SNP_TERM_PSC_ERROR).  Outside SNP: 0.
  */
 int snp_share_pages(uint64_t pa, uint64_t npages);
+
+/*
+ * Register the GHCB page (one shared pool page: va mapped without the
+ * C-bit, pa its physical address) and route port I/O and MSRs through it
+ * (arch_set_io_ops).  Outside SNP: nothing.
+ */
+void snp_ghcb_init(volatile void *va, uint64_t pa);
+
+/* The #VC handler (vector 29): platform/traps.c routes the trap here. */
+struct trap_frame;
+/*
+ * 0: handled; else the vector to raise for the frame instead: #GP or #UD
+ * (ring 3: a signal), or #VC itself when this machine is not SEV at all.
+ */
+int snp_vc_trap(struct trap_frame *f);
+
+/*
+ * Ask the hypervisor to end the guest (GHCB MSR protocol termination
+ * request) with a reason from ghcb/README.md; never returns.  Set 0
+ * holds the GHCB spec's codes, set 1 Cloister's own (SNP_TERM_*).
+ */
+#define SNP_TERM_SET_GHCB	0
+#define SNP_TERM_SET_CLOISTER	1
+/* Set 0 ([GHCB] "Termination Request"). */
+#define SNP_TERM_GENERAL	0	/* general termination */
+#define SNP_TERM_PROTOCOL	1	/* GHCB protocol version unsupported */
+#define SNP_TERM_SNP_UNSUPPORTED 2	/* SNP features unsupported */
+/* Set 1: Cloister's reasons, one per security failure. */
+enum snp_term_code {
+	SNP_TERM_POLICY = 1,		/* SEV_STATUS has a feature not accepted */
+	SNP_TERM_CBIT,			/* C-bit position not sane / not agreed */
+	SNP_TERM_MSR_RESP,		/* MSR protocol: wrong response code */
+	SNP_TERM_REGISTER_ECHO,		/* GHCB GPA registration not echoed */
+	SNP_TERM_MSR_PSC,		/* MSR protocol page-state change failed */
+	SNP_TERM_BAD_BITMAP,		/* response lacks a required valid bit */
+	SNP_TERM_BAD_INJECT,		/* exception other than #GP/#UD injected */
+	SNP_TERM_BAD_EXIT_INFO,		/* sw_exit_info_1 not a defined code */
+	SNP_TERM_BAD_LENGTH,		/* response changed a length or scratch */
+	SNP_TERM_PSC_ERROR,		/* page-state change refused */
+	SNP_TERM_PSC_PROGRESS,		/* PSC progress backwards or stalled */
+	SNP_TERM_PSC_TAMPER,		/* PSC entries changed by the host */
+	SNP_TERM_PVALIDATE,		/* PVALIDATE failed */
+	SNP_TERM_REMAP,			/* PVALIDATE: already (in)valid: remap */
+	SNP_TERM_CPUID_PAGE,		/* CPUID page missing or malformed */
+	SNP_TERM_VC_MISMATCH,		/* #VC: instruction does not match */
+	SNP_TERM_VC_UNKNOWN,		/* #VC: exit code not handled */
+	SNP_TERM_VC_PRIVATE_MMIO,	/* #VC: MMIO to a private page */
+	SNP_TERM_GHCB_REFUSED,		/* a required request was refused */
+};
+void snp_terminate(unsigned set, unsigned code) __attribute__((noreturn));
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "platform/internal.h"
 #include "arch/arch.h"
+#include "ghcb/snp.h"
 
 #define LOW_RESERVED_END	0x100000ull	/* BIOS, IVT, EBDA */
 
@@ -67,11 +68,14 @@ early_cpu(void)
 
 	for (int i = 1; i <= 4; i++)
 		ist[i] = (uint64_t)boot_stacks[i].stack + KSTACK_SIZE;
-	arch_cpu_init();
+	/* Under SEV-SNP every CPUID traps: the #VC handler comes first. */
 	arch_gdt_init(ist);
-	arch_percpu_init(&percpu0);
-	pic_init();
 	traps_init();
+	snp_detect(cmdline_has_option(boot.cmdline, "snp=emulate") ?
+	    snp_emulate_start() : (const void *)boot.snp_cpuid_page,
+	    DMAP_BASE);
+	arch_cpu_init();
+	arch_percpu_init(&percpu0);
 }
 
 static void
@@ -96,8 +100,15 @@ early_memory(void)
 {
 	struct mem_range excl[2 + BOOT_MODULES_MAX];
 	struct memmap_report rep;
+	static bool to_accept[BOOT_MMAP_MAX];
 	int nexcl = 0, n;
 
+	/* SNP: RAM the launch did not validate is accepted, then usable. */
+	for (uint32_t i = 0; snp_active() && i < boot.mmap_count; i++)
+		if (boot.mmap[i].type == BOOT_MEM_UNACCEPTED) {
+			boot.mmap[i].type = BOOT_MEM_USABLE;
+			to_accept[i] = true;
+		}
 	excl[nexcl++] = (struct mem_range){ 0, LOW_RESERVED_END };
 	excl[nexcl++] = (struct mem_range){ PAGE_ALIGN_DOWN(boot.kernel.start),
 	    PAGE_ALIGN_UP(boot.kernel.end) };
@@ -112,12 +123,32 @@ early_memory(void)
 		klog_always("cloister: the memory map has no usable RAM");
 		plat_exit(PLAT_EXIT_BOOT);
 	}
-	vmm_init(&boot, usable, n, 0);
+	vmm_init(&boot, usable, n, snp_enc_mask());
+	for (uint32_t i = 0; snp_active() && i < boot.mmap_count; i++)
+		if (to_accept[i])
+			snp_accept(boot.mmap[i].base, boot.mmap[i].len);
 	if (pmm_init(usable, n, DMAP_BASE) != 0) {
 		klog_always("cloister: page allocator could not start");
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
 	vmm_use_pmm();
+}
+
+/* SNP: the GHCB page is the pool's first page; no pool, no guest. */
+static void
+ghcb_start(void)
+{
+	struct shared_region r;
+
+	if (!snp_active())
+		return;
+	if (shmem_alloc(PAGE_SIZE, &r) != 0)
+		snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
+	snp_ghcb_init(r.va, r.pa);
+	klog("snp: SEV-SNP guest%s, SEV_STATUS %llx, C-bit %llx, GHCB at %llx",
+	    snp_emulated() ? " (snp=emulate: stand-in hypervisor)" : "",
+	    (unsigned long long)snp_sev_status(),
+	    (unsigned long long)snp_enc_mask(), (unsigned long long)r.pa);
 }
 
 static void
@@ -136,7 +167,6 @@ platform_start(struct boot_info *bi)
 {
 	boot = *bi;
 	boot.cmdline[BOOT_CMDLINE_MAX - 1] = '\0';
-	time_init(boot.boot_tsc);
 	early_cpu();
 	if (cmdline_has_option(boot.cmdline, "quiet"))
 		plat_set_loglevel(0);
@@ -144,13 +174,18 @@ platform_start(struct boot_info *bi)
 	    boot.source == BOOT_SRC_UEFI ? "UEFI" :
 	    boot.source == BOOT_SRC_ROM ? "ROM" : "multiboot1");
 	early_memory();
+	/* Host-visible memory for the GHCB and devices: one pool, before any
+	 * port I/O (under SNP it goes through the GHCB page from the pool).
+	 * Without it devices stay off; the guest runs. */
+	if (shmem_init(SHMEM_DEFAULT_BYTES) != 0)
+		klog_always("cloister: no shared memory pool; devices are off");
+	ghcb_start();
+	/* Port I/O from here on (under SNP it needs the GHCB page). */
+	pic_init();
+	time_init(boot.boot_tsc);
 	uart_init();
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
-	/* Host-visible memory for devices and the GHCB: one pool, set up
-	 * before any device.  Without it devices stay off; the guest runs. */
-	if (shmem_init(SHMEM_DEFAULT_BYTES) != 0)
-		klog_always("cloister: no shared memory pool; devices are off");
 	/* The TSC measurement started in time_init overlapped the above. */
 	time_calibrate();
 	cpu_log_features();
@@ -159,5 +194,8 @@ platform_start(struct boot_info *bi)
 	klog("cloister: platform up at %llu us, %llu MiB free",
 	    (unsigned long long)(plat_now_ns() / 1000),
 	    (unsigned long long)(plat_pages_free_count() >> 8));
+	if (snp_active())
+		klog("snp: %llu VMGEXITs during boot",
+		    (unsigned long long)snp_vmgexit_count());
 	cloister_main();
 }

@@ -6,6 +6,7 @@
  */
 #include "platform/internal.h"
 #include "arch/arch.h"
+#include "ghcb/snp.h"
 
 _Static_assert(sizeof(struct plat_regs) == sizeof(struct trap_frame),
     "plat_regs must mirror trap_frame");
@@ -182,11 +183,26 @@ syscall_trap(struct trap_frame *f)
 	user_return(f);
 }
 
+/* #VC (SEV-ES/SNP): ghcb/ emulates, or says which fault to raise. */
+static void
+vc_trap(struct trap_frame *f)
+{
+	int vec = snp_vc_trap(f);
+
+	if (vec == 0)
+		return;
+	f->vector = (uint64_t)vec;
+	if (vec != VEC_VC)
+		f->error = 0;
+	default_trap(f);
+}
+
 void
 traps_init(void)
 {
 	arch_idt_init();
 	arch_set_default_trap_handler(default_trap);
+	arch_set_trap_handler(VEC_VC, vc_trap);
 	arch_set_user_return_hook(user_return);
 	arch_syscall_init(syscall_trap, user_return);
 }

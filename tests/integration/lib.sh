@@ -15,7 +15,9 @@
 # empty for native runs).  The guest reads RUN_INPUT (default empty) on
 # stdin through a pipe, and gets exactly the environment GUEST_ENV.
 # ACCEL (tcg or kvm, default tcg) and RUN_TIMEOUT (seconds, default 60)
-# are passed to scripts/run, and RUN_BOOT (e.g. rom) as --boot when set.
+# are passed to scripts/run, RUN_BOOT (e.g. rom) as --boot when set, and
+# the words of RUN_OPTS (e.g. RUN_OPTS="--cmdline snp=emulate" runs a
+# suite on emulated SNP).
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root" || exit 1
@@ -60,14 +62,15 @@ new_run_files() {
 }
 
 run_cloister() {
-	local elf=$1 envargs=() e
+	local elf=$1 envargs=() e opts=()
 	shift
 	new_run_files
 	for e in "${GUEST_ENV[@]}"; do
 		envargs+=(--env "$e")
 	done
+	read -ra opts <<<"${RUN_OPTS:-}"
 	printf '%s' "$RUN_INPUT" | scripts/run --quiet --timeout "$RUN_TIMEOUT" \
-		--accel "$ACCEL" ${RUN_BOOT:+--boot "$RUN_BOOT"} \
+		--accel "$ACCEL" ${RUN_BOOT:+--boot "$RUN_BOOT"} "${opts[@]}" \
 		"${envargs[@]}" "$elf" "$@" \
 		>"$RUN_STDOUT" 2>"$RUN_STDERR"
 	RUN_STATUS=${PIPESTATUS[1]}
