@@ -77,7 +77,17 @@ $(BUILD)/kernel.a: $(KOBJS)
 
 kernel: $(BUILD)/kernel.a
 
-$(BUILD)/cloister.bin: $(BUILD)/kernel.a $(GUEST) scripts/link-image linker.ld
+# Which guest the image holds: rewritten when GUEST names another file,
+# so `make image GUEST=...` relinks even when that file is older.
+$(BUILD)/guest.id: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(abspath $(GUEST))' | cmp -s - $@ || echo '$(abspath $(GUEST))' >$@
+
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/cloister.bin: $(BUILD)/kernel.a $(GUEST) $(BUILD)/guest.id \
+		scripts/link-image linker.ld
 	$(call say,LINK,$@)
 	$(Q)scripts/link-image $(GUEST) $(BUILD)/cloister
 

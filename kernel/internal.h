@@ -170,6 +170,7 @@ struct tty {
 	uint8_t pend[64];
 	size_t npend, pos;
 	bool input_end;			/* console=raw: no more input comes */
+	uint32_t ws_count;		/* the host's size reports seen */
 };
 
 bool ldisc_receive(struct tty *t, uint8_t c);

@@ -327,6 +327,14 @@ bool plat_console_input_end(void);
  * epoch with plat_wake).  NULL removes it.  Called once at kernel start.
  */
 void plat_console_set_notify(void (*fn)(void));
+/*
+ * The host terminal's size as it last reported it on the control
+ * channel (scripts/run does on SIGWINCH): sets *rows and *cols and
+ * returns a count that grows with every report, 0 (and nothing set)
+ * before the first.  The notification above also runs on a report.
+ * Never blocks.  Any context.
+ */
+uint32_t plat_console_winsize(uint16_t *rows, uint16_t *cols);
 
 /* ---- The running thread's FPU state (for signal frames) ---- */
 

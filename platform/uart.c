@@ -11,6 +11,7 @@
  *   kernel -> host  CTL_HELLO once both ports receive; the host sends
  *                   nothing on COM1 or COM2 before (firmware reads both)
  *   host -> kernel  "eof N\n": the input ended after N bytes on COM1
+ *                   "winsize ROWS COLS\n": the terminal's new size
  *
  * Counting makes it race-free: the end is reached only once exactly N
  * bytes were handed out, however late QEMU delivers them.
@@ -72,6 +73,8 @@ static char ctl_line[CTL_LINE_MAX];
 static size_t ctl_len;			/* > CTL_LINE_MAX: skip to '\n' */
 static bool in_end;
 static uint64_t in_total;
+static uint16_t ws_rows, ws_cols;
+static uint32_t ws_count;		/* reports so far */
 
 static void uart_rx_init(void);
 static void ctl_init(void);
@@ -173,32 +176,68 @@ uart_write(const char *s, size_t len)
 
 /* ---- COM2, the control channel ---- */
 
-/* "eof N": the host's input ends after N bytes.  Anything else is ignored. */
+/*
+ * A decimal number from ctl_line[*i] up to stop (a character, or '\0'
+ * for the end of the line); false if there is none or it exceeds max.
+ */
+static bool
+ctl_number(size_t *i, char stop, uint64_t max, uint64_t *out)
+{
+	uint64_t n = 0;
+	size_t start = *i;
+
+	for (; *i < ctl_len && ctl_line[*i] != stop; (*i)++) {
+		if (ctl_line[*i] < '0' || ctl_line[*i] > '9' ||
+		    n > (max - 9) / 10)
+			return false;
+		n = n * 10 + (uint64_t)(ctl_line[*i] - '0');
+	}
+	if (*i == start || (stop != '\0' && *i == ctl_len))
+		return false;
+	*out = n;
+	return true;
+}
+
+/*
+ * "eof N": the host's input ends after N bytes.  "winsize R C": the
+ * terminal is R rows by C columns.  Anything else is ignored.
+ */
 static void
 ctl_line_done(void)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, rows, cols;
+	size_t i;
 
-	if (ctl_len <= 4 || ctl_len > CTL_LINE_MAX ||
-	    memcmp(ctl_line, "eof ", 4) != 0)
+	if (ctl_len > CTL_LINE_MAX)
 		return;
-	for (size_t i = 4; i < ctl_len; i++) {
-		if (ctl_line[i] < '0' || ctl_line[i] > '9' ||
-		    n > (UINT64_MAX - 9) / 10)
+	if (ctl_len > 4 && memcmp(ctl_line, "eof ", 4) == 0) {
+		i = 4;
+		if (ctl_number(&i, '\0', UINT64_MAX, &n) && !in_end) {
+			in_total = n;
+			in_end = true;
+		}
+	} else if (ctl_len > 8 && memcmp(ctl_line, "winsize ", 8) == 0) {
+		i = 8;
+		if (!ctl_number(&i, ' ', UINT16_MAX, &rows))
 			return;
-		n = n * 10 + (uint64_t)(ctl_line[i] - '0');
-	}
-	if (!in_end) {
-		in_total = n;
-		in_end = true;
+		i++;
+		if (!ctl_number(&i, '\0', UINT16_MAX, &cols))
+			return;
+		ws_rows = (uint16_t)rows;
+		ws_cols = (uint16_t)cols;
+		ws_count++;
 	}
 }
 
-/* Take what COM2 received.  Interrupts are off.  True if the end was new. */
+/*
+ * Take what COM2 received.  Interrupts are off.  True if the end was
+ * new or a size was reported.
+ */
 static bool
 ctl_drain(void)
 {
 	bool was_end = in_end;
+	uint32_t was_count = ws_count;
 	char c;
 
 	while (ctl_present && (arch_inb(COM2 + UART_LSR) & LSR_DATA_READY)) {
@@ -212,7 +251,7 @@ ctl_drain(void)
 			ctl_len = CTL_LINE_MAX + 1;	/* too long: dropped */
 		}
 	}
-	return in_end && !was_end;
+	return (in_end && !was_end) || ws_count != was_count;
 }
 
 static void
@@ -294,4 +333,22 @@ void
 plat_console_set_notify(void (*fn)(void))
 {
 	rx_notify = fn;
+}
+
+uint32_t
+plat_console_winsize(uint16_t *rows, uint16_t *cols)
+{
+	bool irq = arch_irq_enabled();
+	uint32_t count;
+
+	arch_irq_disable();
+	ctl_drain();
+	count = ws_count;
+	if (count != 0) {
+		*rows = ws_rows;
+		*cols = ws_cols;
+	}
+	if (irq)
+		arch_irq_enable();
+	return count;
 }

@@ -68,8 +68,14 @@ cloister_main(void)
 		klog_always("cloister: no memory for the console");
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
-	if (vfs_init(rootfs_tar_start, (size_t)(rootfs_tar_end -
-	    rootfs_tar_start)) != 0) {
+	tty_set_winsize(cmdline.rows, cmdline.cols);
+	rc = vfs_init(rootfs_tar_start, (size_t)(rootfs_tar_end -
+	    rootfs_tar_start));
+	if (rc == -EINVAL) {
+		klog_always("cloister: the root file system archive is "
+		    "damaged; the guest is not started");
+		plat_exit(PLAT_EXIT_BOOT);
+	} else if (rc != 0) {
 		klog_always("cloister: no memory for the root file system");
 		plat_exit(PLAT_EXIT_NOMEM);
 	}

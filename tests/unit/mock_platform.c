@@ -253,6 +253,18 @@ plat_console_input_end(void)
 }
 
 void (*mock_console_notify)(void);
+uint16_t mock_console_rows, mock_console_cols;
+uint32_t mock_console_ws_count;
+
+uint32_t
+plat_console_winsize(uint16_t *rows, uint16_t *cols)
+{
+	if (mock_console_ws_count != 0) {
+		*rows = mock_console_rows;
+		*cols = mock_console_cols;
+	}
+	return mock_console_ws_count;
+}
 
 void
 plat_console_set_notify(void (*fn)(void))
