@@ -298,14 +298,14 @@ int plat_wake(const uint32_t *word, int n);
 int plat_tls_set(int which, uint64_t base);
 uint64_t plat_tls_get(int which);
 
-/* ---- The guest console (UART) ---- */
+/* ---- The guest console (virtio console, else the UART) ---- */
 
-/* Write len bytes to the console; blocks until the UART took them. */
+/* Write len bytes to the console; blocks until the device took them. */
 void plat_console_write(const void *buf, size_t len);
 /*
  * Read up to len bytes that have arrived on the console.  Returns the
  * count (> 0), or -EAGAIN when nothing is there yet.  Never blocks.
- * Input is received by interrupt into a 4 KiB buffer; while it is full
+ * Input is received by interrupt into a 64 KiB buffer; while it is full
  * the host is held back.  Any context.
  */
 long plat_console_read(void *buf, size_t len);

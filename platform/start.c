@@ -150,6 +150,8 @@ platform_start(struct boot_info *bi)
 	 * before any device.  Without it devices stay off; the guest runs. */
 	if (shmem_init(SHMEM_DEFAULT_BYTES) != 0)
 		klog_always("cloister: no shared memory pool; devices are off");
+	else
+		console_init();
 	/* The TSC measurement started in time_init overlapped the above. */
 	time_calibrate();
 	cpu_log_features();

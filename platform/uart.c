@@ -47,7 +47,7 @@
 #define UART_IRQ	4
 #define IER_RX_AVAIL	0x01	/* received data available */
 #define MCR_OUT2	0x08	/* gates the IRQ line on PC UARTs */
-#define RX_BUF		4096	/* a power of two */
+#define RX_BUF		65536	/* a power of two */
 #define LSR_DATA_READY	0x01
 #define CTL_IRQ		3	/* COM2 */
 #define CTL_HELLO	"\001cloister: stdin\002\n"
@@ -104,6 +104,17 @@ uart_init(void)
 }
 
 /*
+ * Once the shared pool is up: the virtio console, when the host has
+ * one, takes over the guest's console from COM1.
+ */
+void
+console_init(void)
+{
+	if (vcon_init() && uart_present)
+		arch_outb(COM1 + UART_IER, 0);	/* its input is not ours */
+}
+
+/*
  * Drain the receive FIFO into rx_buf.  Interrupts are off.  When the
  * buffer is full the receive interrupt is turned off and the bytes stay
  * in the UART, so the host holds the rest back (QEMU delivers only what
@@ -128,6 +139,31 @@ uart_rx_drain(void)
 		arch_outb(COM1 + UART_IER, IER_RX_AVAIL);
 	}
 	return any;
+}
+
+size_t
+console_rx_room(size_t n)
+{
+	size_t room = RX_BUF - (rx_tail - rx_head);
+
+	return n < room ? n : room;
+}
+
+size_t
+console_rx_put(const uint8_t *p, size_t n)
+{
+	n = console_rx_room(n);
+	for (size_t i = 0; i < n; i++)
+		rx_buf[(rx_tail + i) % RX_BUF] = p[i];
+	rx_tail += (uint32_t)n;
+	return n;
+}
+
+void
+console_rx_notify(void)
+{
+	if (rx_notify != NULL)
+		rx_notify();
 }
 
 static void
@@ -283,7 +319,10 @@ ctl_init(void)
 void
 plat_console_write(const void *buf, size_t len)
 {
-	uart_write(buf, len);
+	if (vcon_active())
+		vcon_write(buf, len);
+	else
+		uart_write(buf, len);
 }
 
 long
@@ -293,10 +332,12 @@ plat_console_read(void *buf, size_t len)
 	bool irq = arch_irq_enabled();
 	size_t n = 0;
 
-	if (!uart_present)
+	if (!uart_present && !vcon_active())
 		return -EAGAIN;
 	arch_irq_disable();
-	uart_rx_drain();	/* what the interrupt has not taken yet */
+	if (uart_present && !vcon_active())
+		uart_rx_drain();	/* what the interrupt has not taken yet */
+	vcon_rx_drain();
 	ctl_drain();
 	if (in_end && rx_taken >= in_total)
 		len = 0;		/* the host's input ended: nothing past it */
@@ -307,8 +348,9 @@ plat_console_read(void *buf, size_t len)
 		rx_head++;
 	}
 	rx_taken += n;
-	if (rx_throttled)
+	if (rx_throttled && !vcon_active())
 		uart_rx_drain();	/* room again: let the host send */
+	vcon_rx_drain();
 	if (irq)
 		arch_irq_enable();
 	return n > 0 ? (long)n : -EAGAIN;
