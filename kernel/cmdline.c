@@ -128,6 +128,8 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->strace = true;
 	else if (strcmp(w, "quiet") == 0)
 		out->quiet = true;
+	else if (strcmp(w, "noenv") == 0)
+		out->noenv = true;
 	else if (strcmp(w, "console=tty") == 0)
 		out->console_tty = true;
 	else if (strcmp(w, "console=raw") == 0)

@@ -144,6 +144,7 @@ struct kcmdline {
 	bool strace;
 	bool quiet;
 	bool console_tty;	/* "console=tty" (else "console=raw") */
+	bool noenv;		/* "noenv": no default PATH and HOME */
 	int loglevel;
 	uint16_t rows, cols;	/* "winsize=ROWSxCOLS"; 0 if not given */
 	int argc;

@@ -20,6 +20,49 @@ static const struct plat_upcalls upcalls = {
 	.user_return = shim_user_return,
 };
 
+/*
+ * What a minimal Linux root's login gives, where the command line did
+ * not set it: a search path and root's home.  (TERM comes from the host
+ * terminal through scripts/run; with no terminal there is none, as
+ * natively.)
+ */
+static const struct {
+	const char *name;	/* "NAME=" */
+	const char *word;	/* "NAME=VALUE" */
+} default_env[] = {
+	{ "PATH=", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+	    "/sbin:/bin" },
+	{ "HOME=", "HOME=/root" },
+};
+
+static bool
+env_has(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < cmdline.envc; i++) {
+		if (strncmp(cmdline.envp[i], name, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Kernel option "noenv" leaves the environment as given. */
+static void
+add_default_env(void)
+{
+	if (cmdline.noenv)
+		return;
+	for (size_t i = 0; i < sizeof(default_env) / sizeof(default_env[0]);
+	    i++) {
+		if (env_has(default_env[i].name) ||
+		    cmdline.envc == CMDLINE_MAX_ENV)
+			continue;
+		cmdline.envp[cmdline.envc++] = (char *)default_env[i].word;
+		cmdline.envp[cmdline.envc] = NULL;
+	}
+}
+
 static void
 apply_cmdline(void)
 {
@@ -29,6 +72,7 @@ apply_cmdline(void)
 		klog("shim: unknown kernel option '%s' ignored",
 		    cmdline.unknown[i]);
 	strace_on = cmdline.strace;
+	add_default_env();
 	if (cmdline.argc == 0) {
 		/* No "--": the guest still gets a name. */
 		cmdline.argv[0] = "guest";
