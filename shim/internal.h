@@ -522,6 +522,7 @@ void shim_thread_start_main(const struct plat_regs *regs);
 /* End the calling thread; the last one ends the process. */
 void shim_thread_exit(int status) __attribute__((noreturn));
 long sys_clone(SYSCALL_ARGS);
+long sys_fork(SYSCALL_ARGS);	/* fork and vfork: ENOSYS, logged once */
 long sys_clone3(SYSCALL_ARGS);
 long sys_futex(SYSCALL_ARGS);
 bool futex_restartable(uint64_t op, uint64_t timeout);
