@@ -11,6 +11,7 @@
 
 /* The top of the stack (shim/main.c): the one upward call, at the end. */
 extern void cloister_main(void) __attribute__((noreturn));
+extern const char baked_cmdline[];	/* scripts/link-image, NUL-ended */
 
 uint64_t __stack_chk_guard;
 
@@ -136,6 +137,11 @@ platform_start(struct boot_info *bi)
 {
 	boot = *bi;
 	boot.cmdline[BOOT_CMDLINE_MAX - 1] = '\0';
+	/* A disk boot passes nothing: the image's own line (link-image). */
+	if (boot.cmdline[0] == '\0')
+		for (size_t i = 0; i < BOOT_CMDLINE_MAX - 1 &&
+		    baked_cmdline[i] != '\0'; i++)
+			boot.cmdline[i] = baked_cmdline[i];
 	time_init(boot.boot_tsc);
 	early_cpu();
 	if (cmdline_has_option(boot.cmdline, "quiet"))
