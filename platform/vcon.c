@@ -1,8 +1,8 @@
 /*
  * The guest console over virtio: a virtio-serial PCI device with one
- * console port (QEMU's virtio-serial-pci + virtconsole), used when the
- * host offers one; the UART (platform/uart.c) stays for early boot, for
- * hosts without the device, and for its COM2 control channel.
+ * port, number 1 (QEMU's virtio-serial-pci + virtserialport,nr=1), used
+ * when the host offers one; the UART (platform/uart.c) stays for early
+ * boot, for hosts without the device, and for its COM2 control channel.
  *
  * Why: a 16550 moves one byte per port access and QEMU writes each byte
  * to the host with its own system call, which caps the console at a few
@@ -13,8 +13,13 @@
  * Interfaces: A Note on PCI Device Layout"): registers in I/O BAR 0,
  * split virtqueues at a page frame number (2.7 "Split Virtqueues",
  * legacy layout in 2.7.2 "Legacy Interfaces: A Note on Virtqueue
- * Layout").  Features: none, so no MULTIPORT: port 0 on queues 0
- * (receive) and 1 (transmit), 5.3.2 "Virtqueues".
+ * Layout").  Feature MULTIPORT (5.3.6.2 "Multiport Device Operation"):
+ * a generic port, unlike QEMU's console port 0 (virtconsole), makes the
+ * host hold output back while its side is full; a console port drops
+ * it.  Queues (5.3.2): 2 and 3 carry control messages, 4 and 5 port 1's
+ * input and output.  At start the driver says DEVICE_READY, then
+ * PORT_READY and PORT_OPEN for port 1; later control messages from the
+ * host (port added, opened, named) need no action and are only taken.
  *
  * The host is untrusted: every ring, index and buffer is in the shared
  * pool (platform/shmem.c), read once, and checked (a used id past the
@@ -44,15 +49,32 @@
 #define ST_DRIVER_OK	4
 #define ST_FAILED	128
 
+#define VL_HOST_FEATURES	0x00
+#define F_MULTIPORT	(1u << 1)
+
 #define VRING_DESC_F_WRITE	2
 #define VRING_AVAIL_F_NO_INTERRUPT	1
 #define VQ_MAX		256		/* larger queues are not used */
-#define RXQ		0
-#define TXQ		1
+#define CTRL_RXQ	2
+#define CTRL_TXQ	3
+#define PORT		1
+#define RXQ		(2 * PORT + 2)
+#define TXQ		(2 * PORT + 3)
 #define RX_BUFS		4
 #define RX_BUF_SIZE	4096
 #define TX_BUF_SIZE	16384
-#define TX_SPIN_MAX	200000000ull	/* about seconds: a dead host */
+#define CTRL_BUFS	8
+
+/* 5.3.6.2: struct virtio_console_control. */
+struct vcon_ctrl {
+	uint32_t id;
+	uint16_t event;
+	uint16_t value;
+};
+_Static_assert(sizeof(struct vcon_ctrl) == 8, "virtio_console_control");
+#define EV_DEVICE_READY	0
+#define EV_PORT_READY	3
+#define EV_PORT_OPEN	6
 
 struct vring_desc {
 	uint64_t addr;
@@ -73,12 +95,14 @@ struct vq {
 
 static uint16_t io;			/* BAR 0; 0: no device */
 static bool vcon_on;
-static struct vq rxq, txq;
-static struct shared_region rxbuf, txbuf;
+static struct vq rxq, txq, crxq, ctxq;
+static struct shared_region rxbuf, txbuf, cbuf;	/* cbuf: CTRL_BUFS in, 1 out */
 /* A used receive buffer not yet wholly taken: its id, length, offset. */
 static bool rx_held;
 static uint16_t rx_held_id;
 static uint32_t rx_held_len, rx_held_off;
+
+static void vcon_fail(const char *why);
 
 static uint32_t
 pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off)
@@ -144,6 +168,74 @@ vq_init(struct vq *q, uint16_t qnum)
 	q->used = q->mem.va + used_off;
 	arch_outl(io + VL_QUEUE_PFN, (uint32_t)(q->mem.pa / PAGE_SIZE));
 	return 0;
+}
+
+/*
+ * Hand [pa, pa + n) to the host on the transmit queue q (number qnum),
+ * one descriptor, and wait until the host has used it: a host whose
+ * side is full holds it back, so this waits as long as the host does.
+ * False if the host's answer makes no sense (the device is then off).
+ */
+static bool
+vq_send(struct vq *q, uint16_t qnum, uint64_t pa, uint32_t n)
+{
+	uint32_t id, ulen;
+
+	q->desc[0].addr = pa;
+	q->desc[0].len = n;
+	q->desc[0].flags = 0;
+	q->desc[0].next = 0;
+	vq_publish(q, 0, qnum);
+	while (used_idx(q) == q->used_seen)
+		__builtin_ia32_pause();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	used_elem(q, q->used_seen, &id, &ulen);
+	q->used_seen++;
+	return id == 0 && used_idx(q) == q->used_seen;
+}
+
+/* A control message to the host (5.3.6.2). */
+static bool
+ctrl_send(uint32_t port, uint16_t event, uint16_t value)
+{
+	struct vcon_ctrl m = { .id = port, .event = event, .value = value };
+	uint64_t off = CTRL_BUFS * sizeof(m);
+
+	shmem_copy_in(&cbuf, off, &m, sizeof(m));
+	return vq_send(&ctxq, CTRL_TXQ, cbuf.pa + off, sizeof(m));
+}
+
+/* Give control buffer i back to the host. */
+static void
+ctrl_post(uint16_t i)
+{
+	crxq.desc[i].addr = cbuf.pa + (uint64_t)i * sizeof(struct vcon_ctrl);
+	crxq.desc[i].len = sizeof(struct vcon_ctrl);
+	crxq.desc[i].flags = VRING_DESC_F_WRITE;
+	crxq.desc[i].next = 0;
+	vq_publish(&crxq, i, CTRL_RXQ);
+}
+
+/*
+ * Take the host's control messages: none needs an answer once port 1
+ * is open, so each buffer goes straight back (a bad id turns the device
+ * off).  Interrupts are off.
+ */
+static void
+ctrl_drain(void)
+{
+	uint32_t id, len;
+
+	while (vcon_on && used_idx(&crxq) != crxq.used_seen) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		used_elem(&crxq, crxq.used_seen, &id, &len);
+		crxq.used_seen++;
+		if (id >= CTRL_BUFS) {
+			vcon_fail("bad control entry from the host");
+			return;
+		}
+		ctrl_post((uint16_t)id);
+	}
 }
 
 /* Give receive buffer i back to the host. */
@@ -221,6 +313,7 @@ vcon_irq(struct trap_frame *f)
 {
 	(void)f;
 	(void)arch_inb(io + VL_ISR);	/* reading acknowledges */
+	ctrl_drain();
 	if (vcon_rx_drain())
 		console_rx_notify();
 	pic_eoi(vcon_irq_line);
@@ -232,6 +325,7 @@ vcon_init(void)
 {
 	uint32_t id, bar, irq;
 	unsigned dev;
+	bool ok;
 
 	for (dev = 0; dev < 32; dev++) {
 		id = pci_read32(0, dev, 0, 0);
@@ -254,21 +348,42 @@ vcon_init(void)
 	arch_outb(io + VL_STATUS, 0);
 	arch_outb(io + VL_STATUS, ST_ACK);
 	arch_outb(io + VL_STATUS, ST_ACK | ST_DRIVER);
-	arch_outl(io + VL_GUEST_FEATURES, 0);
-	if (vq_init(&rxq, RXQ) != 0 || vq_init(&txq, TXQ) != 0 ||
+	if (!(arch_inl(io + VL_HOST_FEATURES) & F_MULTIPORT)) {
+		arch_outb(io + VL_STATUS, ST_FAILED);
+		klog("vcon: device without MULTIPORT; not used");
+		return false;
+	}
+	arch_outl(io + VL_GUEST_FEATURES, F_MULTIPORT);
+	if (vq_init(&crxq, CTRL_RXQ) != 0 || vq_init(&ctxq, CTRL_TXQ) != 0 ||
+	    vq_init(&rxq, RXQ) != 0 || vq_init(&txq, TXQ) != 0 ||
 	    shmem_alloc(RX_BUFS * RX_BUF_SIZE, &rxbuf) != 0 ||
-	    shmem_alloc(TX_BUF_SIZE, &txbuf) != 0) {
+	    shmem_alloc(TX_BUF_SIZE, &txbuf) != 0 ||
+	    shmem_alloc((CTRL_BUFS + 1) * sizeof(struct vcon_ctrl), &cbuf) != 0) {
 		arch_outb(io + VL_STATUS, ST_FAILED);
 		klog_always("vcon: no room in the shared pool; not used");
 		return false;
 	}
 	txq.avail[0] = VRING_AVAIL_F_NO_INTERRUPT;	/* polled */
+	ctxq.avail[0] = VRING_AVAIL_F_NO_INTERRUPT;
 	vcon_irq_line = (uint8_t)irq;
 	arch_set_trap_handler(VEC_IRQ_BASE + irq, vcon_irq);
 	arch_outb(io + VL_STATUS, ST_ACK | ST_DRIVER | ST_DRIVER_OK);
 	vcon_on = true;
+	for (uint16_t i = 0; i < CTRL_BUFS; i++)
+		ctrl_post(i);
 	for (uint16_t i = 0; i < RX_BUFS; i++)
 		rx_post(i);
+	/* The host answers each on the control queue (ctrl_drain). */
+	ok = ctrl_send(0, EV_DEVICE_READY, 1);
+	ctrl_drain();
+	ok = ok && ctrl_send(PORT, EV_PORT_READY, 1);
+	ctrl_drain();
+	ok = ok && ctrl_send(PORT, EV_PORT_OPEN, 1);
+	ctrl_drain();
+	if (!ok) {
+		vcon_fail("bad control transmit entry from the host");
+		return false;
+	}
 	pic_unmask(irq);
 	klog("vcon: virtio console at io %#x, irq %u, queues %u/%u",
 	    io, irq, rxq.size, txq.size);
@@ -289,29 +404,12 @@ void
 vcon_write(const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
-	uint32_t id, ulen;
-	uint64_t spin;
 	size_t n;
 
 	while (len > 0 && vcon_on) {
 		n = len < TX_BUF_SIZE ? len : TX_BUF_SIZE;
 		shmem_copy_in(&txbuf, 0, p, n);
-		txq.desc[0].addr = txbuf.pa;
-		txq.desc[0].len = (uint32_t)n;
-		txq.desc[0].flags = 0;
-		txq.desc[0].next = 0;
-		vq_publish(&txq, 0, TXQ);
-		for (spin = 0; used_idx(&txq) == txq.used_seen; spin++) {
-			if (spin == TX_SPIN_MAX) {
-				vcon_fail("the host never took the output");
-				return;
-			}
-			__builtin_ia32_pause();
-		}
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		used_elem(&txq, txq.used_seen, &id, &ulen);
-		txq.used_seen++;
-		if (id != 0 || used_idx(&txq) != txq.used_seen) {
+		if (!vq_send(&txq, TXQ, txbuf.pa, (uint32_t)n)) {
 			vcon_fail("bad transmit entry from the host");
 			return;
 		}
