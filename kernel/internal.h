@@ -164,7 +164,7 @@ struct tty {
 	size_t lines;			/* complete lines queued */
 	size_t edit;			/* entries of the line being edited */
 	bool lnext;			/* the next byte is literal (^V) */
-	unsigned nsignals;		/* signal characters so far */
+	unsigned nsignals;		/* signal characters, resizes so far */
 	unsigned column;		/* output column, for echo */
 	/* Bytes taken from the platform but not yet queued. */
 	uint8_t pend[64];

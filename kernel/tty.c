@@ -91,7 +91,9 @@ tty_changed(struct tty *t, unsigned events)
 
 /*
  * The host's terminal changed size: take it, and tell the foreground
- * process group with SIGWINCH, as Linux's TIOCSWINSZ does.
+ * process group with SIGWINCH, as Linux's TIOCSWINSZ does.  Counted as
+ * a signal: a read in progress ends with EINTR, which the shim restarts
+ * unless a handler without SA_RESTART runs, as on Linux.
  */
 static void
 tty_winsize_check(struct tty *t)
@@ -107,6 +109,7 @@ tty_winsize_check(struct tty *t)
 		return;
 	t->winsize.ws_row = rows;
 	t->winsize.ws_col = cols;
+	t->nsignals++;
 	if (t->signal != NULL)
 		t->signal(TTY_SIGWINCH);
 }
