@@ -4,7 +4,8 @@
 # with echo and line editing, ^D as end of file, raw mode with VMIN and
 # VTIME, ^C ending the guest with status 130, an interactive busybox
 # shell, the host terminal's size, TERM and resizes (SIGWINCH), the
-# Ctrl-] escape, and the kernel log kept off the terminal.  One line per check, "PASS tty/NAME" or "FAIL tty/NAME: why".
+# Ctrl-] escape, and the kernel log kept off the terminal.  One line
+# per check, "PASS tty/NAME" or "FAIL tty/NAME: why".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
