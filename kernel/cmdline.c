@@ -130,6 +130,8 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->quiet = true;
 	else if (strcmp(w, "noenv") == 0)
 		out->noenv = true;
+	else if (strcmp(w, "norandmaps") == 0)
+		out->norandmaps = true;
 	else if (strcmp(w, "console=tty") == 0)
 		out->console_tty = true;
 	else if (strcmp(w, "console=raw") == 0)

@@ -109,6 +109,8 @@ struct exec_info {
 	uint64_t entry;			/* biased entry point */
 	uint64_t sp;			/* initial user stack pointer */
 	uint64_t brk;			/* initial program break */
+	uint64_t bias;			/* load address - ELF address */
+	bool norandmaps;		/* caller: no address randomization */
 };
 
 /*
@@ -145,6 +147,7 @@ struct kcmdline {
 	bool quiet;
 	bool console_tty;	/* "console=tty" (else "console=raw") */
 	bool noenv;		/* "noenv": no default PATH and HOME */
+	bool norandmaps;	/* "norandmaps": no ASLR (as Linux's) */
 	int loglevel;
 	uint16_t rows, cols;	/* "winsize=ROWSxCOLS"; 0 if not given */
 	int argc;

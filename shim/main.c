@@ -129,6 +129,7 @@ cloister_main(void)
 	    cmdline.envc, (const char *const *)cmdline.envp);
 	plat_set_upcalls(&upcalls);
 	fill_exec_args(&exec.args);
+	exec.norandmaps = cmdline.norandmaps;
 	rc = exec_load(guest_elf_start, (size_t)(guest_elf_end -
 	    guest_elf_start), &exec, &why);
 	if (rc != 0) {
@@ -136,8 +137,10 @@ cloister_main(void)
 		plat_exit(rc == -ENOEXEC ? PLAT_EXIT_BADELF : rc == -EIO ?
 		    PLAT_EXIT_BOOT : PLAT_EXIT_NOMEM);
 	}
-	klog("shim: entering guest %s at %#llx, %llu us after boot, %llu "
-	    "pages free", cmdline.argv[0], (unsigned long long)exec.entry,
+	klog("shim: entering guest %s at %#llx (load bias %#llx%s), %llu us "
+	    "after boot, %llu pages free", cmdline.argv[0],
+	    (unsigned long long)exec.entry, (unsigned long long)exec.bias,
+	    cmdline.norandmaps ? ", norandmaps" : "",
 	    (unsigned long long)(plat_now_ns() / 1000),
 	    (unsigned long long)plat_pages_free_count());
 	memset(&regs, 0, sizeof(regs));

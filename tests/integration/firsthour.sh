@@ -12,6 +12,7 @@
 #                             starts; gzip/xz archives unpacked
 #   firsthour/console-in|out|both  10 MB through the console, checksummed
 #   firsthour/env-musl|glibc  PATH, HOME, C.UTF-8, localhost, root
+#   firsthour/debug-guest     gdb stops at a guest function by name
 #   firsthour/help, mem-min, gdbstub-loopback, df, fork-log, make-baked,
 #   image-cache, listings     the smaller items
 set -uo pipefail
@@ -70,6 +71,33 @@ if command -v gdb >/dev/null; then
 	wait "$dpid"
 	rc=$?
 	check make-debug "$rc" "make debug ended with $rc: $(tail -n 2 "$t/debug.out" | tr '\n' ' ')"
+fi
+
+# 10. Debugging a guest: scripts/run --gdbstub writes a gdb script with
+# the kernel's and the guest's symbols (a static PIE, no ASLR), and a
+# breakpoint on a guest function is hit.
+if command -v gdb >/dev/null; then
+	printf '%s\n' '#include <stdio.h>' \
+		'int marker_function(int x) { return x * 3; }' \
+		'int main(void) { printf("%d\n", marker_function(14)); return 0; }' \
+		>"$t/pie.c"
+	gcc -static-pie -g -O0 -o "$t/pie" "$t/pie.c"
+	port=$((20000 + RANDOM % 20000))
+	scripts/run --quiet --timeout 120 --gdbstub "$port" "$t/pie" \
+		>"$t/pie.out" 2>"$t/pie.err" &
+	ppid=$!
+	g=
+	for _ in $(seq 100); do
+		g=$(sed -n 's/.*gdb -x //p' "$t/pie.err")
+		[[ -n $g ]] && ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+		sleep 0.2
+	done
+	timeout 60 gdb -q -batch -x "$g" -ex "break marker_function" \
+		-ex continue -ex continue >"$t/pie.gdb" 2>&1
+	wait "$ppid"
+	grep -q "Breakpoint 1, marker_function" "$t/pie.gdb" &&
+		[[ $(cat "$t/pie.out") == 42 ]]
+	check debug-guest $? "$(tail -n 3 "$t/pie.gdb" | tr '\n' ' ')"
 fi
 
 # 3. Every way QEMU can fail to start ends the run at once, status 125,
