@@ -253,8 +253,19 @@ plat_console_input_end(void)
 }
 
 void (*mock_console_notify)(void);
-uint16_t mock_console_rows, mock_console_cols;
-uint32_t mock_console_ws_count;
+static uint16_t mock_console_rows, mock_console_cols;
+static uint32_t mock_console_ws_count;
+
+/* Like a "winsize" line on COM2: record the size, then notify. */
+void
+mock_console_winsize(uint16_t rows, uint16_t cols)
+{
+	mock_console_rows = rows;
+	mock_console_cols = cols;
+	mock_console_ws_count++;
+	if (mock_console_notify != NULL)
+		mock_console_notify();
+}
 
 uint32_t
 plat_console_winsize(uint16_t *rows, uint16_t *cols)
@@ -300,6 +311,7 @@ mock_console_reset(void)
 	if (mock_console_out != NULL)
 		mock_console_out[0] = '\0';
 	mock_console_in_len = mock_console_in_pos = 0;
+	mock_console_ws_count = 0;
 }
 
 /* ---- Blocking ---- */
