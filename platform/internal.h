@@ -166,6 +166,13 @@ size_t console_rx_put(const uint8_t *p, size_t n);
 void console_rx_notify(void);
 /* The virtio console (platform/vcon.c), used when present. */
 void console_init(void);
+/* A line from the console's control channel (platform/ctlmsg.c). */
+struct ctlmsg {
+	enum { CTL_NONE, CTL_EOF, CTL_WINSIZE } kind;
+	uint64_t total;			/* CTL_EOF: bytes in all */
+	uint16_t rows, cols;		/* CTL_WINSIZE: 1..65535 each */
+};
+void ctlmsg_parse(const char *line, size_t len, struct ctlmsg *m);
 bool vcon_init(void);
 bool vcon_active(void);
 void vcon_write(const void *buf, size_t len);

@@ -212,55 +212,21 @@ uart_write(const char *s, size_t len)
 
 /* ---- COM2, the control channel ---- */
 
-/*
- * A decimal number from ctl_line[*i] up to stop (a character, or '\0'
- * for the end of the line); false if there is none or it exceeds max.
- */
-static bool
-ctl_number(size_t *i, char stop, uint64_t max, uint64_t *out)
-{
-	uint64_t n = 0;
-	size_t start = *i;
-
-	for (; *i < ctl_len && ctl_line[*i] != stop; (*i)++) {
-		if (ctl_line[*i] < '0' || ctl_line[*i] > '9' ||
-		    n > (max - 9) / 10)
-			return false;
-		n = n * 10 + (uint64_t)(ctl_line[*i] - '0');
-	}
-	if (*i == start || (stop != '\0' && *i == ctl_len))
-		return false;
-	*out = n;
-	return true;
-}
-
-/*
- * "eof N": the host's input ends after N bytes.  "winsize R C": the
- * terminal is R rows by C columns.  Anything else is ignored.
- */
+/* A whole line from the host (platform/ctlmsg.c says what it means). */
 static void
 ctl_line_done(void)
 {
-	uint64_t n = 0, rows, cols;
-	size_t i;
+	struct ctlmsg m;
 
 	if (ctl_len > CTL_LINE_MAX)
 		return;
-	if (ctl_len > 4 && memcmp(ctl_line, "eof ", 4) == 0) {
-		i = 4;
-		if (ctl_number(&i, '\0', UINT64_MAX, &n) && !in_end) {
-			in_total = n;
-			in_end = true;
-		}
-	} else if (ctl_len > 8 && memcmp(ctl_line, "winsize ", 8) == 0) {
-		i = 8;
-		if (!ctl_number(&i, ' ', UINT16_MAX, &rows))
-			return;
-		i++;
-		if (!ctl_number(&i, '\0', UINT16_MAX, &cols))
-			return;
-		ws_rows = (uint16_t)rows;
-		ws_cols = (uint16_t)cols;
+	ctlmsg_parse(ctl_line, ctl_len, &m);
+	if (m.kind == CTL_EOF && !in_end) {
+		in_total = m.total;
+		in_end = true;
+	} else if (m.kind == CTL_WINSIZE) {
+		ws_rows = m.rows;
+		ws_cols = m.cols;
 		ws_count++;
 	}
 }
