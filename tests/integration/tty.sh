@@ -153,7 +153,7 @@ check_tty winsize-change 0 'read: EINTR, winched 1, size 33 120'
 # status 130 and a word on stderr.
 tty_session 'expect ready
 send \x01x\n
-expect got [\x01x
+expect got [\\x01x
 send \x1dx' "${run[@]}" "$guest" lines
 check_tty escape 130 'got \[\\x01x\\x0a\].*quit from the console'
 
