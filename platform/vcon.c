@@ -360,7 +360,8 @@ vcon_init(void)
 	    shmem_alloc(TX_BUF_SIZE, &txbuf) != 0 ||
 	    shmem_alloc((CTRL_BUFS + 1) * sizeof(struct vcon_ctrl), &cbuf) != 0) {
 		arch_outb(io + VL_STATUS, ST_FAILED);
-		klog_always("vcon: no room in the shared pool; not used");
+		klog_always("vcon: no queues 2-5 or no room in the shared "
+		    "pool; not used");
 		return false;
 	}
 	txq.avail[0] = VRING_AVAIL_F_NO_INTERRUPT;	/* polled */
