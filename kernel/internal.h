@@ -156,7 +156,7 @@ struct tty {
 	uint32_t ispeed, ospeed;
 	struct kwinsize winsize;
 	int pgrp;
-	void (*signal)(int sig);	/* ISIG: TTY_SIG* */
+	bool (*signal)(int sig);	/* ISIG, resizes: TTY_SIG* */
 	struct file *files[TTY_MAX_FILES];
 	/* Input queue: bytes, TQ_EOL / TQ_EOF marks (ldisc.c). */
 	uint16_t q[TTY_BUF];

@@ -441,7 +441,8 @@ int epoll_wait(struct file *epf, struct epoll_kevent *out, int max,
  * both ways and answers the tty ioctls with ENOTTY, as the pipe the
  * guest has natively would.  signal is called (thread context) for a
  * signal character typed with ISIG: TTY_SIGINT, TTY_SIGQUIT or
- * TTY_SIGTSTP, or TTY_SIGWINCH when the size changes.  tty_open gives another file on the console (/dev/tty),
+ * TTY_SIGTSTP, or TTY_SIGWINCH when the size changes; it returns false
+ * when the signal was dropped (ignored).  tty_open gives another file on the console (/dev/tty),
  * or NULL; tty_service moves received input into the line discipline
  * (the console's own operations and epoll_wait call it).
  */
@@ -449,7 +450,7 @@ int epoll_wait(struct file *epf, struct epoll_kevent *out, int max,
 #define TTY_SIGQUIT	3
 #define TTY_SIGTSTP	20
 #define TTY_SIGWINCH	28	/* the window size changed */
-int tty_console_init(bool is_tty, void (*signal)(int sig));
+int tty_console_init(bool is_tty, bool (*signal)(int sig));
 /* The terminal's size at start (kernel option winsize=ROWSxCOLS). */
 void tty_set_winsize(uint16_t rows, uint16_t cols);
 struct file *tty_open(uint32_t flags);

@@ -91,9 +91,10 @@ tty_changed(struct tty *t, unsigned events)
 
 /*
  * The host's terminal changed size: take it, and tell the foreground
- * process group with SIGWINCH, as Linux's TIOCSWINSZ does.  Counted as
- * a signal: a read in progress ends with EINTR, which the shim restarts
- * unless a handler without SA_RESTART runs, as on Linux.
+ * process group with SIGWINCH, as Linux's TIOCSWINSZ does.  When the
+ * signal is taken (a handler, not ignored) it counts as one: a wait in
+ * progress ends with EINTR, and the shim restarts it unless the handler
+ * lacks SA_RESTART, as on Linux.
  */
 static void
 tty_winsize_check(struct tty *t)
@@ -109,9 +110,8 @@ tty_winsize_check(struct tty *t)
 		return;
 	t->winsize.ws_row = rows;
 	t->winsize.ws_col = cols;
-	t->nsignals++;
-	if (t->signal != NULL)
-		t->signal(TTY_SIGWINCH);
+	if (t->signal != NULL && t->signal(TTY_SIGWINCH))
+		t->nsignals++;
 }
 
 /* Move what the terminal sent into the line discipline. */
@@ -458,7 +458,7 @@ tty_set_winsize(uint16_t rows, uint16_t cols)
 }
 
 int
-tty_console_init(bool is_tty, void (*signal)(int sig))
+tty_console_init(bool is_tty, bool (*signal)(int sig))
 {
 	struct tty *t = &console;
 	struct file *f;
