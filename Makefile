@@ -103,9 +103,27 @@ $(BUILD)/kernel.a: $(KOBJS)
 
 kernel: $(BUILD)/kernel.a
 
-$(BUILD)/cloister.bin: $(BUILD)/kernel.a $(GUEST) scripts/link-image linker.ld
+# Which guest the image holds: rewritten when GUEST names another file,
+# so `make image GUEST=...` relinks even when that file is older.
+$(BUILD)/guest.id: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(abspath $(GUEST)) $(ARGS) $(ROOTFS)' | cmp -s - $@ || \
+		echo '$(abspath $(GUEST)) $(ARGS) $(ROOTFS)' >$@
+
+.PHONY: FORCE
+FORCE:
+
+# The image bakes in the guest's command line (ARGS: words, no quoting)
+# for boots that pass none (make image), and ROOTFS (a directory or a
+# tar archive, with the default files) as its root; with ROOTFS it is
+# relinked every time, as make cannot see into it.
+BAKED_CMDLINE := -- "$(GUEST)"$(foreach a,$(ARGS), "$(a)")
+$(BUILD)/cloister.bin: $(BUILD)/kernel.a $(GUEST) $(BUILD)/guest.id \
+		scripts/link-image linker.ld $(if $(ROOTFS),FORCE)
 	$(call say,LINK,$@)
-	$(Q)scripts/link-image $(GUEST) $(BUILD)/cloister
+	$(Q)tar=$$(scripts/rootfs-tar $(BUILD) $(BUILD)/cloister.rootfs.tar \
+		$(ROOTFS)) && CMDLINE='$(BAKED_CMDLINE)' \
+		scripts/link-image $(GUEST) $(BUILD)/cloister $$tar
 
 # The -bios ROM (boot/rom.asm): the same image behind a reset vector.
 rom: $(BUILD)/cloister.rom

@@ -73,6 +73,26 @@ cl_number(const char *s, int *v)
 	return true;
 }
 
+/* "ROWSxCOLS", each 1..65535. */
+static bool
+cl_winsize(const char *s, struct kcmdline *out)
+{
+	char num[10];
+	const char *x = strchr(s, 'x');
+	int rows, cols;
+
+	if (x == NULL || x == s || (size_t)(x - s) >= sizeof(num))
+		return false;
+	memcpy(num, s, (size_t)(x - s));
+	num[x - s] = '\0';
+	if (!cl_number(num, &rows) || !cl_number(x + 1, &cols) ||
+	    rows < 1 || rows > 65535 || cols < 1 || cols > 65535)
+		return false;
+	out->rows = (uint16_t)rows;
+	out->cols = (uint16_t)cols;
+	return true;
+}
+
 /* An unknown option: kept for the report, or dropped past 16 of them. */
 static void
 cl_unknown(struct cl *c, char *w, size_t start)
@@ -108,6 +128,10 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->strace = true;
 	else if (strcmp(w, "quiet") == 0)
 		out->quiet = true;
+	else if (strcmp(w, "noenv") == 0)
+		out->noenv = true;
+	else if (strcmp(w, "norandmaps") == 0)
+		out->norandmaps = true;
 	else if (strcmp(w, "console=tty") == 0)
 		out->console_tty = true;
 	else if (strcmp(w, "console=raw") == 0)
@@ -116,6 +140,9 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->gdb = KGDB_ON;
 	else if (strcmp(w, "gdb=wait") == 0)
 		out->gdb = KGDB_WAIT;
+	else if (strncmp(w, "winsize=", 8) == 0 &&
+	    cl_winsize(w + 8, out))
+		;
 	else if (strncmp(w, "loglevel=", 9) != 0 ||
 	    !cl_number(w + 9, &out->loglevel)) {
 		cl_unknown(c, w, start);

@@ -13,12 +13,14 @@
 #define BRK_RAND_PAGES		(1u << 13)	/* 32 MiB, as Linux */
 #define MMAP_RAND_PAGES		(1u << 16)
 
-/* Random page offset in [0, pages) from the CRNG. */
+static bool norandmaps;		/* this load: no randomization */
+
+/* Random page offset in [0, pages) from the CRNG; 0 with norandmaps. */
 static int
 rand_pages(uint64_t pages, uint64_t *out)
 {
-	uint64_t r;
-	int rc = plat_crng_fill(&r, sizeof(r));
+	uint64_t r = 0;
+	int rc = norandmaps ? 0 : plat_crng_fill(&r, sizeof(r));
 
 	if (rc != 0)
 		return rc;
@@ -158,6 +160,7 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 	uint64_t bias = 0, off;
 	int rc;
 
+	norandmaps = ei->norandmaps;
 	rc = elf_parse(file, len, &img, why);
 	if (rc != 0)
 		return rc;
@@ -195,6 +198,7 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 	if (rc != 0)
 		return rc;
 	ei->entry = img.entry + bias;
+	ei->bias = bias;
 	a->phdr = img.phdr_vaddr + bias;
 	a->phent = img.phentsize;
 	a->phnum = img.phnum;

@@ -158,7 +158,7 @@ struct tty {
 	uint32_t ispeed, ospeed;
 	struct kwinsize winsize;
 	int pgrp;
-	void (*signal)(int sig);	/* ISIG: TTY_SIG* */
+	bool (*signal)(int sig);	/* ISIG, resizes: TTY_SIG* */
 	struct file *files[TTY_MAX_FILES];
 	/* Input queue: bytes, TQ_EOL / TQ_EOF marks (ldisc.c). */
 	uint16_t q[TTY_BUF];
@@ -166,12 +166,13 @@ struct tty {
 	size_t lines;			/* complete lines queued */
 	size_t edit;			/* entries of the line being edited */
 	bool lnext;			/* the next byte is literal (^V) */
-	unsigned nsignals;		/* signal characters so far */
+	unsigned nsignals;		/* signal characters, resizes so far */
 	unsigned column;		/* output column, for echo */
 	/* Bytes taken from the platform but not yet queued. */
 	uint8_t pend[64];
 	size_t npend, pos;
 	bool input_end;			/* console=raw: no more input comes */
+	uint32_t ws_count;		/* the host's size reports seen */
 };
 
 bool ldisc_receive(struct tty *t, uint8_t c);

@@ -114,6 +114,8 @@ struct exec_info {
 	uint64_t entry;			/* biased entry point */
 	uint64_t sp;			/* initial user stack pointer */
 	uint64_t brk;			/* initial program break */
+	uint64_t bias;			/* load address - ELF address */
+	bool norandmaps;		/* caller: no address randomization */
 };
 
 /*
@@ -150,7 +152,10 @@ struct kcmdline {
 	bool quiet;
 	bool console_tty;	/* "console=tty" (else "console=raw") */
 	int gdb;		/* KGDB_*: "gdb", "gdb=wait" */
+	bool noenv;		/* "noenv": no default PATH and HOME */
+	bool norandmaps;	/* "norandmaps": no ASLR (as Linux's) */
 	int loglevel;
+	uint16_t rows, cols;	/* "winsize=ROWSxCOLS"; 0 if not given */
 	int argc;
 	char *argv[CMDLINE_MAX_ARGS + 1];	/* NULL-terminated */
 	int envc;
@@ -542,14 +547,18 @@ int epoll_wait(struct file *epf, struct epoll_kevent *out, int max,
  * both ways and answers the tty ioctls with ENOTTY, as the pipe the
  * guest has natively would.  signal is called (thread context) for a
  * signal character typed with ISIG: TTY_SIGINT, TTY_SIGQUIT or
- * TTY_SIGTSTP.  tty_open gives another file on the console (/dev/tty),
+ * TTY_SIGTSTP, or TTY_SIGWINCH when the size changes; it returns false
+ * when the signal was dropped (ignored).  tty_open gives another file on the console (/dev/tty),
  * or NULL; tty_service moves received input into the line discipline
  * (the console's own operations and epoll_wait call it).
  */
 #define TTY_SIGINT	2
 #define TTY_SIGQUIT	3
 #define TTY_SIGTSTP	20
-int tty_console_init(bool is_tty, void (*signal)(int sig));
+#define TTY_SIGWINCH	28	/* the window size changed */
+int tty_console_init(bool is_tty, bool (*signal)(int sig));
+/* The terminal's size at start (kernel option winsize=ROWSxCOLS). */
+void tty_set_winsize(uint16_t rows, uint16_t cols);
 struct file *tty_open(uint32_t flags);
 bool file_is_console(const struct file *f);
 bool tty_is_terminal(void);
@@ -603,8 +612,10 @@ struct kstatfs {
  * vfs_init: build the tree from the tar archive [tar, tar + len) (len 0:
  * an empty root), create /tmp (1777), /dev and /proc where the archive
  * has none, populate /dev and mount /proc.  Entries the reader refuses
- * are logged and skipped; a damaged archive is logged and what was read
- * before the damage is kept.  Returns 0 or -ENOMEM.  Boot only.
+ * are logged and skipped.  A damaged archive is logged, the tree is
+ * made with what was read before the damage, and -EINVAL says so (the
+ * caller refuses to start the guest).  Returns 0, -EINVAL or -ENOMEM.
+ * Boot only.
  */
 int vfs_init(const void *tar, size_t len);
 

@@ -228,10 +228,15 @@ proc_text_loadavg(struct sbuf *b)
 	return sb_done(b);
 }
 
+/*
+ * The root as statfs describes it (tmpfs: the in-memory layer takes
+ * every write).  Not "rootfs": tools skip that name, as Linux's initial
+ * rootfs is always hidden under the real root (busybox df).
+ */
 int
 proc_text_mounts(struct sbuf *b)
 {
-	sb_printf(b, "rootfs / rootfs rw 0 0\n"
+	sb_printf(b, "cloister / tmpfs rw,relatime 0 0\n"
 	    "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
 	return sb_done(b);
 }

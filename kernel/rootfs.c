@@ -141,9 +141,12 @@ add_entry(struct vnode *root, const struct tar_entry *e)
 	return NULL;
 }
 
-/* Read the archive into root; the number of entries added. */
+/*
+ * Read the archive into root; the number of entries added.  *damaged
+ * is set when the archive ends in damage.
+ */
 static unsigned
-load_archive(struct vnode *root, const void *tar, size_t len)
+load_archive(struct vnode *root, const void *tar, size_t len, bool *damaged)
 {
 	struct tar_iter *it = kmalloc(sizeof(*it));
 	struct tar_entry e;
@@ -163,9 +166,11 @@ load_archive(struct vnode *root, const void *tar, size_t len)
 		}
 		n++;
 	}
-	if (rc < 0)
-		klog_always("rootfs: damaged archive (%s) at byte %llu: the "
-		    "rest is ignored", it->why, (unsigned long long)it->off);
+	if (rc < 0) {
+		klog_always("rootfs: damaged archive (%s) at byte %llu",
+		    it->why, (unsigned long long)it->off);
+		*damaged = true;
+	}
 	if (skipped > 20)
 		klog("rootfs: %u entries skipped in all", skipped);
 	kfree(it);
@@ -197,6 +202,7 @@ vfs_init(const void *tar, size_t len)
 {
 	struct vnode *root, *dev, *proc;
 	unsigned n = 0;
+	bool damaged = false;
 
 	vfs_set_ids(0, 0);
 	root = vnode_new(VN_DIR, S_IFDIR | 0755);
@@ -205,7 +211,7 @@ vfs_init(const void *tar, size_t len)
 	root->archived = true;
 	root->links = 1;
 	if (len > 0)
-		n = load_archive(root, tar, len);
+		n = load_archive(root, tar, len, &damaged);
 	vfs_set_root(root);
 	vnode_put(root);
 	if (ensure_dir(root, "tmp", 01777) == NULL)
@@ -220,5 +226,5 @@ vfs_init(const void *tar, size_t len)
 		klog("rootfs: /proc could not be mounted");
 	klog("rootfs: %u entries from a %llu-byte archive", n,
 	    (unsigned long long)len);
-	return 0;
+	return damaged ? -EINVAL : 0;
 }

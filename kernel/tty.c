@@ -89,6 +89,31 @@ tty_changed(struct tty *t, unsigned events)
 	file_notify();
 }
 
+/*
+ * The host's terminal changed size: take it, and tell the foreground
+ * process group with SIGWINCH, as Linux's TIOCSWINSZ does.  When the
+ * signal is taken (a handler, not ignored) it counts as one: a wait in
+ * progress ends with EINTR, and the shim restarts it unless the handler
+ * lacks SA_RESTART, as on Linux.
+ */
+static void
+tty_winsize_check(struct tty *t)
+{
+	uint16_t rows, cols;
+	uint32_t count = plat_console_winsize(&rows, &cols);
+
+	if (count == t->ws_count)
+		return;
+	t->ws_count = count;
+	if (!t->is_tty || (rows == t->winsize.ws_row &&
+	    cols == t->winsize.ws_col))
+		return;
+	t->winsize.ws_row = rows;
+	t->winsize.ws_col = cols;
+	if (t->signal != NULL && t->signal(TTY_SIGWINCH))
+		t->nsignals++;
+}
+
 /* Move what the terminal sent into the line discipline. */
 void
 tty_service(void)
@@ -116,6 +141,7 @@ tty_service(void)
 	}
 	if (any)
 		tty_changed(t, POLLIN | POLLRDNORM);
+	tty_winsize_check(t);
 	if (!t->is_tty && !t->input_end && t->npend == 0 &&
 	    plat_console_input_end()) {
 		t->input_end = true;
@@ -256,6 +282,9 @@ get_termios(struct tty *t, uint64_t arg, bool two)
 static long
 tty_ioctl_term(struct tty *t, unsigned long cmd, uint64_t arg)
 {
+	struct kwinsize ws;
+	bool changed;
+	long rc;
 	int v;
 
 	switch (cmd) {
@@ -273,8 +302,15 @@ tty_ioctl_term(struct tty *t, unsigned long cmd, uint64_t arg)
 	case TIOCGWINSZ:
 		return plat_copy_to_user(arg, &t->winsize, sizeof(t->winsize));
 	case TIOCSWINSZ:
-		return plat_copy_from_user(&t->winsize, arg,
-		    sizeof(t->winsize));
+		rc = plat_copy_from_user(&ws, arg, sizeof(ws));
+		if (rc != 0)
+			return rc;
+		changed = ws.ws_row != t->winsize.ws_row ||
+		    ws.ws_col != t->winsize.ws_col;
+		t->winsize = ws;
+		if (changed && t->signal != NULL)
+			t->signal(TTY_SIGWINCH);
+		return 0;
 	case TIOCGPGRP:
 		return put_int(arg, t->pgrp);
 	case TIOCGSID:
@@ -412,8 +448,17 @@ console_rx_notify(void)
 	file_notify();
 }
 
+void
+tty_set_winsize(uint16_t rows, uint16_t cols)
+{
+	if (rows != 0 && cols != 0) {
+		console.winsize.ws_row = rows;
+		console.winsize.ws_col = cols;
+	}
+}
+
 int
-tty_console_init(bool is_tty, void (*signal)(int sig))
+tty_console_init(bool is_tty, bool (*signal)(int sig))
 {
 	struct tty *t = &console;
 	struct file *f;

@@ -156,6 +156,27 @@ bool shmem_contains(uint64_t pa, uint64_t len);
 
 void uart_init(void);
 void uart_write(const char *s, size_t len);
+/*
+ * The console's receive buffer (platform/uart.c), filled by the UART or
+ * the virtio console with interrupts off: room for up to n more bytes,
+ * put (returns how many it took), and the kernel's notification.
+ */
+size_t console_rx_room(size_t n);
+size_t console_rx_put(const uint8_t *p, size_t n);
+void console_rx_notify(void);
+/* The virtio console (platform/vcon.c), used when present. */
+void console_init(void);
+/* A line from the console's control channel (platform/ctlmsg.c). */
+struct ctlmsg {
+	enum { CTL_NONE, CTL_EOF, CTL_WINSIZE } kind;
+	uint64_t total;			/* CTL_EOF: bytes in all */
+	uint16_t rows, cols;		/* CTL_WINSIZE: 1..65535 each */
+};
+void ctlmsg_parse(const char *line, size_t len, struct ctlmsg *m);
+bool vcon_init(void);
+bool vcon_active(void);
+void vcon_write(const void *buf, size_t len);
+bool vcon_rx_drain(void);
 void time_init(uint64_t boot_tsc);
 /* Finish the TSC calibration time_init began (once, before timestamps). */
 void time_calibrate(void);

@@ -359,14 +359,14 @@ int plat_wake(const uint32_t *word, int n);
 int plat_tls_set(int which, uint64_t base);
 uint64_t plat_tls_get(int which);
 
-/* ---- The guest console (UART) ---- */
+/* ---- The guest console (virtio console, else the UART) ---- */
 
-/* Write len bytes to the console; blocks until the UART took them. */
+/* Write len bytes to the console; blocks until the device took them. */
 void plat_console_write(const void *buf, size_t len);
 /*
  * Read up to len bytes that have arrived on the console.  Returns the
  * count (> 0), or -EAGAIN when nothing is there yet.  Never blocks.
- * Input is received by interrupt into a 4 KiB buffer; while it is full
+ * Input is received by interrupt into a 64 KiB buffer; while it is full
  * the host is held back.  Any context.
  */
 long plat_console_read(void *buf, size_t len);
@@ -388,6 +388,14 @@ bool plat_console_input_end(void);
  * epoch with plat_wake).  NULL removes it.  Called once at kernel start.
  */
 void plat_console_set_notify(void (*fn)(void));
+/*
+ * The host terminal's size as it last reported it on the control
+ * channel (scripts/run does on SIGWINCH): sets *rows and *cols and
+ * returns a count that grows with every report, 0 (and nothing set)
+ * before the first.  The notification above also runs on a report.
+ * Never blocks.  Any context.
+ */
+uint32_t plat_console_winsize(uint16_t *rows, uint16_t *cols);
 
 /* ---- The running thread's FPU state (for signal frames) ---- */
 

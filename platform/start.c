@@ -12,6 +12,7 @@
 
 /* The top of the stack (shim/main.c): the one upward call, at the end. */
 extern void cloister_main(void) __attribute__((noreturn));
+extern const char baked_cmdline[];	/* scripts/link-image, NUL-ended */
 
 uint64_t __stack_chk_guard;
 
@@ -167,6 +168,11 @@ platform_start(struct boot_info *bi)
 {
 	boot = *bi;
 	boot.cmdline[BOOT_CMDLINE_MAX - 1] = '\0';
+	/* A disk boot passes nothing: the image's own line (link-image). */
+	if (boot.cmdline[0] == '\0')
+		for (size_t i = 0; i < BOOT_CMDLINE_MAX - 1 &&
+		    baked_cmdline[i] != '\0'; i++)
+			boot.cmdline[i] = baked_cmdline[i];
 	early_cpu();
 	if (cmdline_has_option(boot.cmdline, "quiet"))
 		plat_set_loglevel(0);
@@ -186,6 +192,7 @@ platform_start(struct boot_info *bi)
 	uart_init();
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
+	console_init();	/* the virtio console, when the pool and the host allow */
 	/* The TSC measurement started in time_init overlapped the above. */
 	time_calibrate();
 	cpu_log_features();

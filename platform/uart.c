@@ -11,6 +11,7 @@
  *   kernel -> host  CTL_HELLO once both ports receive; the host sends
  *                   nothing on COM1 or COM2 before (firmware reads both)
  *   host -> kernel  "eof N\n": the input ended after N bytes on COM1
+ *                   "winsize ROWS COLS\n": the terminal's new size
  *
  * Counting makes it race-free: the end is reached only once exactly N
  * bytes were handed out, however late QEMU delivers them.
@@ -46,7 +47,7 @@
 #define UART_IRQ	4
 #define IER_RX_AVAIL	0x01	/* received data available */
 #define MCR_OUT2	0x08	/* gates the IRQ line on PC UARTs */
-#define RX_BUF		4096	/* a power of two */
+#define RX_BUF		65536	/* a power of two */
 #define LSR_DATA_READY	0x01
 #define CTL_IRQ		3	/* COM2 */
 #define CTL_HELLO	"\001cloister: stdin\002\n"
@@ -72,6 +73,8 @@ static char ctl_line[CTL_LINE_MAX];
 static size_t ctl_len;			/* > CTL_LINE_MAX: skip to '\n' */
 static bool in_end;
 static uint64_t in_total;
+static uint16_t ws_rows, ws_cols;
+static uint32_t ws_count;		/* reports so far */
 
 static void uart_rx_init(void);
 static void ctl_init(void);
@@ -101,6 +104,17 @@ uart_init(void)
 }
 
 /*
+ * Once the shared pool is up: the virtio console, when the host has
+ * one, takes over the guest's console from COM1.
+ */
+void
+console_init(void)
+{
+	if (vcon_init() && uart_present)
+		arch_outb(COM1 + UART_IER, 0);	/* its input is not ours */
+}
+
+/*
  * Drain the receive FIFO into rx_buf.  Interrupts are off.  When the
  * buffer is full the receive interrupt is turned off and the bytes stay
  * in the UART, so the host holds the rest back (QEMU delivers only what
@@ -125,6 +139,31 @@ uart_rx_drain(void)
 		arch_outb(COM1 + UART_IER, IER_RX_AVAIL);
 	}
 	return any;
+}
+
+size_t
+console_rx_room(size_t n)
+{
+	size_t room = RX_BUF - (rx_tail - rx_head);
+
+	return n < room ? n : room;
+}
+
+size_t
+console_rx_put(const uint8_t *p, size_t n)
+{
+	n = console_rx_room(n);
+	for (size_t i = 0; i < n; i++)
+		rx_buf[(rx_tail + i) % RX_BUF] = p[i];
+	rx_tail += (uint32_t)n;
+	return n;
+}
+
+void
+console_rx_notify(void)
+{
+	if (rx_notify != NULL)
+		rx_notify();
 }
 
 static void
@@ -173,32 +212,34 @@ uart_write(const char *s, size_t len)
 
 /* ---- COM2, the control channel ---- */
 
-/* "eof N": the host's input ends after N bytes.  Anything else is ignored. */
+/* A whole line from the host (platform/ctlmsg.c says what it means). */
 static void
 ctl_line_done(void)
 {
-	uint64_t n = 0;
+	struct ctlmsg m;
 
-	if (ctl_len <= 4 || ctl_len > CTL_LINE_MAX ||
-	    memcmp(ctl_line, "eof ", 4) != 0)
+	if (ctl_len > CTL_LINE_MAX)
 		return;
-	for (size_t i = 4; i < ctl_len; i++) {
-		if (ctl_line[i] < '0' || ctl_line[i] > '9' ||
-		    n > (UINT64_MAX - 9) / 10)
-			return;
-		n = n * 10 + (uint64_t)(ctl_line[i] - '0');
-	}
-	if (!in_end) {
-		in_total = n;
+	ctlmsg_parse(ctl_line, ctl_len, &m);
+	if (m.kind == CTL_EOF && !in_end) {
+		in_total = m.total;
 		in_end = true;
+	} else if (m.kind == CTL_WINSIZE) {
+		ws_rows = m.rows;
+		ws_cols = m.cols;
+		ws_count++;
 	}
 }
 
-/* Take what COM2 received.  Interrupts are off.  True if the end was new. */
+/*
+ * Take what COM2 received.  Interrupts are off.  True if the end was
+ * new or a size was reported.
+ */
 static bool
 ctl_drain(void)
 {
 	bool was_end = in_end;
+	uint32_t was_count = ws_count;
 	char c;
 
 	while (ctl_present && (arch_inb(COM2 + UART_LSR) & LSR_DATA_READY)) {
@@ -212,7 +253,7 @@ ctl_drain(void)
 			ctl_len = CTL_LINE_MAX + 1;	/* too long: dropped */
 		}
 	}
-	return in_end && !was_end;
+	return (in_end && !was_end) || ws_count != was_count;
 }
 
 static void
@@ -244,7 +285,10 @@ ctl_init(void)
 void
 plat_console_write(const void *buf, size_t len)
 {
-	uart_write(buf, len);
+	if (vcon_active())
+		vcon_write(buf, len);
+	else
+		uart_write(buf, len);
 }
 
 long
@@ -254,10 +298,12 @@ plat_console_read(void *buf, size_t len)
 	bool irq = arch_irq_enabled();
 	size_t n = 0;
 
-	if (!uart_present)
+	if (!uart_present && !vcon_active())
 		return -EAGAIN;
 	arch_irq_disable();
-	uart_rx_drain();	/* what the interrupt has not taken yet */
+	if (uart_present && !vcon_active())
+		uart_rx_drain();	/* what the interrupt has not taken yet */
+	vcon_rx_drain();
 	ctl_drain();
 	if (in_end && rx_taken >= in_total)
 		len = 0;		/* the host's input ended: nothing past it */
@@ -268,8 +314,9 @@ plat_console_read(void *buf, size_t len)
 		rx_head++;
 	}
 	rx_taken += n;
-	if (rx_throttled)
+	if (rx_throttled && !vcon_active())
 		uart_rx_drain();	/* room again: let the host send */
+	vcon_rx_drain();
 	if (irq)
 		arch_irq_enable();
 	return n > 0 ? (long)n : -EAGAIN;
@@ -294,4 +341,22 @@ void
 plat_console_set_notify(void (*fn)(void))
 {
 	rx_notify = fn;
+}
+
+uint32_t
+plat_console_winsize(uint16_t *rows, uint16_t *cols)
+{
+	bool irq = arch_irq_enabled();
+	uint32_t count;
+
+	arch_irq_disable();
+	ctl_drain();
+	count = ws_count;
+	if (count != 0) {
+		*rows = ws_rows;
+		*cols = ws_cols;
+	}
+	if (irq)
+		arch_irq_enable();
+	return count;
 }

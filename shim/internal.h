@@ -403,7 +403,7 @@ long sys_lseek(SYSCALL_ARGS);
  * callback: SIGINT 130, SIGQUIT 131, SIGTSTP ignored).
  */
 void shim_raise_sigpipe(void);
-void shim_tty_signal(int sig);
+bool shim_tty_signal(int sig);
 
 /* ---- Descriptors, pipes, eventfd (shim/pipe.c) ---- */
 long sys_pipe(SYSCALL_ARGS);
@@ -522,6 +522,7 @@ void shim_thread_start_main(const struct plat_regs *regs);
 /* End the calling thread; the last one ends the process. */
 void shim_thread_exit(int status) __attribute__((noreturn));
 long sys_clone(SYSCALL_ARGS);
+long sys_fork(SYSCALL_ARGS);	/* fork and vfork: ENOSYS, logged once */
 long sys_clone3(SYSCALL_ARGS);
 long sys_futex(SYSCALL_ARGS);
 bool futex_restartable(uint64_t op, uint64_t timeout);
@@ -636,8 +637,11 @@ void sig_thread_gone(struct shim_thread *t);
 void shim_user_return(struct plat_regs *r);
 /* A fault in ring 3: a signal to a handler, or the default action. */
 void shim_user_fault(struct plat_regs *r, const struct plat_fault *f);
-/* Send sig from the kernel to the whole process (e.g. the tty's ^C). */
-void sig_send_process(int sig, int code);
+/*
+ * Send sig from the kernel to the whole process (e.g. the tty's ^C);
+ * false if it was dropped (ignored, or no room).
+ */
+bool sig_send_process(int sig, int code);
 /* End the guest as sig's default action would; logs why. */
 void sig_force_fatal(int sig, const char *why) __attribute__((noreturn));
 void sig_set_mask(struct shim_thread *t, uint64_t mask);

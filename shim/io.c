@@ -469,9 +469,12 @@ shim_raise_sigpipe(void)
 	sig_send_process(SIGPIPE, SI_USER);
 }
 
-/* A signal character typed on the console (ISIG): ^C, ^\, ^Z. */
-void
+/*
+ * A signal character typed on the console (ISIG): ^C, ^\, ^Z; or a new
+ * window size (SIGWINCH).  False if the signal was dropped (ignored).
+ */
+bool
 shim_tty_signal(int sig)
 {
-	sig_send_process(sig, SI_KERNEL);
+	return sig_send_process(sig, SI_KERNEL);
 }

@@ -34,6 +34,49 @@ gdb_threads(struct gdb_thread *out, int max)
 	return n;
 }
 
+/*
+ * What a minimal Linux root's login gives, where the command line did
+ * not set it: a search path and root's home.  (TERM comes from the host
+ * terminal through scripts/run; with no terminal there is none, as
+ * natively.)
+ */
+static const struct {
+	const char *name;	/* "NAME=" */
+	const char *word;	/* "NAME=VALUE" */
+} default_env[] = {
+	{ "PATH=", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+	    "/sbin:/bin" },
+	{ "HOME=", "HOME=/root" },
+};
+
+static bool
+env_has(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (int i = 0; i < cmdline.envc; i++) {
+		if (strncmp(cmdline.envp[i], name, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Kernel option "noenv" leaves the environment as given. */
+static void
+add_default_env(void)
+{
+	if (cmdline.noenv)
+		return;
+	for (size_t i = 0; i < sizeof(default_env) / sizeof(default_env[0]);
+	    i++) {
+		if (env_has(default_env[i].name) ||
+		    cmdline.envc == CMDLINE_MAX_ENV)
+			continue;
+		cmdline.envp[cmdline.envc++] = (char *)default_env[i].word;
+		cmdline.envp[cmdline.envc] = NULL;
+	}
+}
+
 static void
 apply_cmdline(void)
 {
@@ -43,6 +86,7 @@ apply_cmdline(void)
 		klog("shim: unknown kernel option '%s' ignored",
 		    cmdline.unknown[i]);
 	strace_on = cmdline.strace;
+	add_default_env();
 	if (cmdline.argc == 0) {
 		/* No "--": the guest still gets a name. */
 		cmdline.argv[0] = "guest";
@@ -82,8 +126,14 @@ cloister_main(void)
 		klog_always("cloister: no memory for the console");
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
-	if (vfs_init(rootfs_tar_start, (size_t)(rootfs_tar_end -
-	    rootfs_tar_start)) != 0) {
+	tty_set_winsize(cmdline.rows, cmdline.cols);
+	rc = vfs_init(rootfs_tar_start, (size_t)(rootfs_tar_end -
+	    rootfs_tar_start));
+	if (rc == -EINVAL) {
+		klog_always("cloister: the root file system archive is "
+		    "damaged; the guest is not started");
+		plat_exit(PLAT_EXIT_BOOT);
+	} else if (rc != 0) {
 		klog_always("cloister: no memory for the root file system");
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
@@ -99,6 +149,7 @@ cloister_main(void)
 	plat_set_upcalls(&upcalls);
 	gdb_init(cmdline.gdb, gdb_threads);
 	fill_exec_args(&exec.args);
+	exec.norandmaps = cmdline.norandmaps;
 	rc = exec_load(guest_elf_start, (size_t)(guest_elf_end -
 	    guest_elf_start), &exec, &why);
 	if (rc != 0) {
@@ -106,8 +157,10 @@ cloister_main(void)
 		plat_exit(rc == -ENOEXEC ? PLAT_EXIT_BADELF : rc == -EIO ?
 		    PLAT_EXIT_BOOT : PLAT_EXIT_NOMEM);
 	}
-	klog("shim: entering guest %s at %#llx, %llu us after boot, %llu "
-	    "pages free", cmdline.argv[0], (unsigned long long)exec.entry,
+	klog("shim: entering guest %s at %#llx (load bias %#llx%s), %llu us "
+	    "after boot, %llu pages free", cmdline.argv[0],
+	    (unsigned long long)exec.entry, (unsigned long long)exec.bias,
+	    cmdline.norandmaps ? ", norandmaps" : "",
 	    (unsigned long long)(plat_now_ns() / 1000),
 	    (unsigned long long)plat_pages_free_count());
 	memset(&regs, 0, sizeof(regs));

@@ -207,15 +207,18 @@ send_thread(struct shim_thread *t, const struct ksiginfo *ki)
 	return rc;
 }
 
+/* 0 or -EAGAIN (queue full); *kept: false if ignored and dropped. */
 static int
-send_process(const struct ksiginfo *ki)
+send_process_kept(const struct ksiginfo *ki, bool *kept)
 {
 	struct shim_thread *me = shim_thread_current(), *t;
 	int rc;
 
+	*kept = false;
 	if (sig_discarded(NULL, ki->signo) &&
 	    (me == NULL || !(me->sigmask & SIGBIT(ki->signo))))
 		return 0;
+	*kept = true;
 	rc = enqueue(&proc_pending, &proc_q, ki);
 	for (t = shim_thread_first(); rc == 0 && t != NULL; t = t->next)
 		sig_changed(t);
@@ -230,12 +233,21 @@ send_process(const struct ksiginfo *ki)
 	return 0;
 }
 
-void
+static int
+send_process(const struct ksiginfo *ki)
+{
+	bool kept;
+
+	return send_process_kept(ki, &kept);
+}
+
+bool
 sig_send_process(int sig, int code)
 {
 	struct ksiginfo ki = { .signo = sig, .code = code };
+	bool kept;
 
-	send_process(&ki);
+	return send_process_kept(&ki, &kept) == 0 && kept;
 }
 
 /* ---- Delivery ---- */

@@ -97,6 +97,27 @@ struct clone_req {
 	uint64_t flags, stack, ptid, ctid, tls;
 };
 
+/*
+ * fork, vfork, posix_spawn: musl calls fork(2) and vfork(2), glibc
+ * clone(2) without CLONE_VM; one cause, one log line.
+ */
+static long
+no_second_process(void)
+{
+	if (!fork_logged) {
+		fork_logged = true;
+		klog("shim: fork/vfork/posix_spawn: Cloister runs exactly one "
+		    "process; ENOSYS");
+	}
+	return -ENOSYS;
+}
+
+long
+sys_fork(SYSCALL_ARGS)
+{
+	return no_second_process();
+}
+
 static long
 do_clone(const struct clone_req *c)
 {
@@ -106,15 +127,8 @@ do_clone(const struct clone_req *c)
 	uint32_t tid;
 	int err;
 
-	if (!(c->flags & CLONE_THREAD) || !(c->flags & CLONE_VM)) {
-		if (!fork_logged) {
-			fork_logged = true;
-			klog("shim: fork/vfork/posix_spawn (clone without "
-			    "CLONE_THREAD): Cloister runs exactly one "
-			    "process; ENOSYS");
-		}
-		return -ENOSYS;
-	}
+	if (!(c->flags & CLONE_THREAD) || !(c->flags & CLONE_VM))
+		return no_second_process();
 	if (!(c->flags & CLONE_SIGHAND) || (c->flags & ~CLONE_THREAD_OK &
 	    ~0xffull))
 		return -EINVAL;

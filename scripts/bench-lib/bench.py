@@ -29,6 +29,7 @@ from prepare import (build_guest, fetch_linux, host_tsc_hz, make_data_file,
                      make_initramfs, make_probe)
 from report import Metric, chart, fmt, table, write_json
 from vm import Qemu, Systems
+from console import bench_console
 
 
 def median(xs):
@@ -284,6 +285,7 @@ def main():
         for _, key, _, _, _, _ in MICRO:
             del metrics[key + "_icount"]
     image_sizes(guest, vmlinuz, metrics)
+    bench_console(metrics)
     if not args.no_memsearch:
         bench_min_mem(sy, metrics)
     else:

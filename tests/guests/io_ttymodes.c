@@ -10,8 +10,14 @@
  *          byte with VMIN 1, then a read with VMIN 0 VTIME 2 that times
  *          out
  *   sig    print "ready" and read: ^C ends it (status 130)
+ *   winch  print the window size and TERM, then "ready", and read: a
+ *          resize interrupts it (SIGWINCH, no SA_RESTART); print the
+ *          new size
  */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -78,6 +84,36 @@ raw(void)
 	out("restored\n");
 }
 
+static volatile sig_atomic_t winched;
+
+static void
+on_winch(int sig)
+{
+	(void)sig;
+	winched = 1;
+}
+
+static void
+winch(void)
+{
+	struct sigaction sa;
+	struct winsize ws;
+	char buf[16];
+	long n;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_winch;
+	sigaction(SIGWINCH, &sa, NULL);
+	ioctl(0, TIOCGWINSZ, &ws);
+	out("size %d %d TERM=%s\n", ws.ws_row, ws.ws_col,
+	    getenv("TERM") ? getenv("TERM") : "(unset)");
+	out("ready\n");
+	n = SYS3(SYS_read, 0, buf, sizeof(buf));
+	ioctl(0, TIOCGWINSZ, &ws);
+	out("read: %s, winched %d, size %d %d\n", errname(n), (int)winched,
+	    ws.ws_row, ws.ws_col);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -87,6 +123,8 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "raw") == 0)
 		raw();
+	else if (argc > 1 && strcmp(argv[1], "winch") == 0)
+		winch();
 	else if (argc > 1 && strcmp(argv[1], "sig") == 0) {
 		char buf[16];
 

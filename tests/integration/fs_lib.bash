@@ -64,7 +64,7 @@ fs_compare() {
 	for e in "${GUEST_ENV[@]}"; do envargs+=(--env "$e"); done
 	new_run_files
 	printf '%s' "$input" | scripts/run --quiet --accel "$ACCEL" \
-		--timeout "$RUN_TIMEOUT" --rootfs "$cl" "${envargs[@]}" \
+		--timeout "$RUN_TIMEOUT" --bare --rootfs "$cl" "${envargs[@]}" \
 		"$prog" "$@" >"$RUN_STDOUT" 2>"$RUN_STDERR"
 	cl_status=${PIPESTATUS[1]} cl_out=$RUN_STDOUT cl_err=$RUN_STDERR
 	new_run_files

@@ -2,8 +2,10 @@
 # The console as a terminal: scripts/run under a pseudo-terminal (so it
 # passes console=tty), driven like a user at a keyboard.  Canonical input
 # with echo and line editing, ^D as end of file, raw mode with VMIN and
-# VTIME, ^C ending the guest with status 130, and an interactive busybox
-# shell.  One line per check, "PASS tty/NAME" or "FAIL tty/NAME: why".
+# VTIME, ^C ending the guest with status 130, an interactive busybox
+# shell, the host terminal's size, TERM and resizes (SIGWINCH), the
+# Ctrl-] escape, and the kernel log kept off the terminal.  One line
+# per check, "PASS tty/NAME" or "FAIL tty/NAME: why".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -24,8 +26,13 @@ tty_session() {
 	python3 - "$script" "$TTY_OUT" "$@" <<'PY'
 import os, pty, select, sys, time
 script, outpath, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+import fcntl, struct, termios
+def winsize(fd, rows, cols):
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 pid, fd = pty.fork()
 if pid == 0:
+    winsize(0, 40, 100)
+    os.environ["TERM"] = "xterm-256color"
     os.execvp(argv[0], argv)
 out = b""
 def pump(seconds):
@@ -56,6 +63,10 @@ for line in script.split("\n"):
     elif op == "send":
         time.sleep(0.2)
         os.write(fd, arg)
+    elif op == "resize":
+        time.sleep(0.2)
+        rows, cols = arg.split()
+        winsize(fd, int(rows), int(cols))
 while alive:
     alive = pump(0.5)
 _, st = os.waitpid(pid, 0)
@@ -128,3 +139,33 @@ send echo hi\n
 expect hi\r
 send exit 3\n' "${run[@]}" /bin/busybox sh
 check_tty busybox-sh 3 'echo hi\|hi\|.*exit 3'
+
+# The host terminal's size and TERM at start (the pseudo-terminal is
+# 40x100, TERM=xterm-256color), and a resize: SIGWINCH interrupts the
+# guest's read, and the new size is there.
+tty_session 'expect ready
+resize 33 120
+expect read:' "${run[@]}" "$guest" winch
+check_tty winsize-start 0 'size 40 100 TERM=xterm-256color'
+check_tty winsize-change 0 'read: EINTR, winched 1, size 33 120'
+
+# The escape is Ctrl-] (Ctrl-A reaches the guest): Ctrl-] x quits, with
+# status 130 and a word on stderr.
+tty_session 'expect ready
+send \x01x\n
+expect got [\\x01x
+send \x1dx' "${run[@]}" "$guest" lines
+check_tty escape 130 'got \[\\x01x\\x0a\].*quit from the console'
+
+# Without --quiet, the kernel log stays off the terminal: in a file,
+# named at exit.
+tty_session 'expect ready
+send \x04' scripts/run --timeout 90 "$guest" lines
+check_tty klog-off-terminal 0 'ready.*kernel log is in '
+if flat | grep -q 'cloister: booting'; then
+	fail tty/klog-off-terminal-text "kernel log lines on the terminal"
+else
+	pass tty/klog-off-terminal-text
+fi
+rm -f "$(flat | sed -n 's/.*kernel log is in \([^|]*\).*/\1/p')"
+

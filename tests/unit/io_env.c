@@ -41,12 +41,13 @@ io_uptr(uint64_t u)
 	    (u & (PAGE_SIZE - 1));
 }
 
-void
+bool
 sig_send_process(int sig, int code)
 {
 	(void)code;
 	io_last_signal = sig;
 	io_signals++;
+	return true;
 }
 
 struct shim_thread *

@@ -270,6 +270,29 @@ plat_console_input_end(void)
 }
 
 void (*mock_console_notify)(void);
+static uint16_t mock_console_rows, mock_console_cols;
+static uint32_t mock_console_ws_count;
+
+/* Like a "winsize" line on COM2: record the size, then notify. */
+void
+mock_console_winsize(uint16_t rows, uint16_t cols)
+{
+	mock_console_rows = rows;
+	mock_console_cols = cols;
+	mock_console_ws_count++;
+	if (mock_console_notify != NULL)
+		mock_console_notify();
+}
+
+uint32_t
+plat_console_winsize(uint16_t *rows, uint16_t *cols)
+{
+	if (mock_console_ws_count != 0) {
+		*rows = mock_console_rows;
+		*cols = mock_console_cols;
+	}
+	return mock_console_ws_count;
+}
 
 void
 plat_console_set_notify(void (*fn)(void))
@@ -305,6 +328,7 @@ mock_console_reset(void)
 	if (mock_console_out != NULL)
 		mock_console_out[0] = '\0';
 	mock_console_in_len = mock_console_in_pos = 0;
+	mock_console_ws_count = 0;
 }
 
 /* ---- Blocking ---- */

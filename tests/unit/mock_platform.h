@@ -63,6 +63,7 @@ void mock_console_feed(const void *buf, size_t len);	/* then notify */
 void mock_console_end(void);
 extern void (*mock_console_notify)(void);	/* plat_console_set_notify */
 void mock_console_reset(void);
+void mock_console_winsize(uint16_t rows, uint16_t cols);	/* then notify */
 
 extern const char *mock_cmdline;	/* plat_cmdline(), "" */
 extern uint64_t mock_boot_ns;		/* plat_boot_ns(), 0 */

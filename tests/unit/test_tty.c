@@ -5,7 +5,8 @@
  * kill, word erase, literal next, EOF), echo with ECHOCTL, ONLCR, ^C
  * (SIGINT, the read interrupted, input flushed), raw mode with
  * VMIN/VTIME, termios and window-size round trips; the end of the
- * host's input on console=raw.
+ * host's input on console=raw; the host terminal's size at start and
+ * its changes (SIGWINCH).
  */
 #include "kernel/internal.h"
 #include "tests/unit/io_env.h"
@@ -333,6 +334,58 @@ test_raw_end_of_input(void)
 	CHECK(EXPECT_PANIC(rd(100, &s)));	/* waits */
 }
 
+/* TIOCGWINSZ: rows and cols. */
+static void
+winsize(uint16_t *rows, uint16_t *cols)
+{
+	struct kwinsize *ws = io_uptr(U_TIO);
+
+	CHECK(SYS(sys_ioctl, 0, TIOCGWINSZ, U_TIO) == 0);
+	*rows = ws->ws_row;
+	*cols = ws->ws_col;
+}
+
+static void
+test_host_winsize(void)
+{
+	struct kwinsize *ws;
+	uint16_t rows, cols;
+	char *s;
+
+	console(true);
+	winsize(&rows, &cols);
+	CHECK(rows == 24 && cols == 80);	/* nothing said: Linux's */
+	tty_set_winsize(40, 100);		/* winsize=40x100 */
+	winsize(&rows, &cols);
+	CHECK(rows == 40 && cols == 100);
+	tty_set_winsize(0, 7);			/* nonsense: kept */
+	winsize(&rows, &cols);
+	CHECK(rows == 40 && cols == 100);
+	/* A resize interrupts a read and raises SIGWINCH. */
+	io_signals = 0;
+	mock_console_winsize(33, 120);
+	CHECK(rd(100, &s) == -EINTR);
+	CHECK(io_last_signal == TTY_SIGWINCH && io_signals == 1);
+	winsize(&rows, &cols);
+	CHECK(rows == 33 && cols == 120);
+	/* The same size again is no change. */
+	mock_console_winsize(33, 120);
+	feed("x\n");
+	CHECK(rd(100, &s) == 2 && io_signals == 1);
+	/* The guest's own TIOCSWINSZ signals too, as on Linux. */
+	ws = io_uptr(U_TIO);
+	ws->ws_row = 10;
+	ws->ws_col = 20;
+	CHECK(SYS(sys_ioctl, 0, TIOCSWINSZ, U_TIO) == 0);
+	CHECK(io_last_signal == TTY_SIGWINCH && io_signals == 2);
+	/* console=raw: no terminal, no signal. */
+	console(false);
+	io_signals = 0;
+	mock_console_winsize(50, 60);
+	feed("y");
+	CHECK(rd(100, &s) == 1 && io_signals == 0);
+}
+
 int
 main(void)
 {
@@ -344,5 +397,6 @@ main(void)
 	RUN(test_interrupt);
 	RUN(test_noncanonical);
 	RUN(test_raw_end_of_input);
+	RUN(test_host_winsize);
 	return harness_done();
 }

@@ -715,6 +715,21 @@ test_reset_frees_all(void)
 	CHECK(kheap_in_use() == heap);
 }
 
+/* A damaged archive: what came before is kept, and -EINVAL says so. */
+static void
+test_damaged_archive(void)
+{
+	fd_reset();
+	vfs_reset();
+	build_archive();
+	memset(ar + 512, 0x5a, 512);		/* the second header: junk */
+	CHECK(vfs_init(ar, arlen) == -EINVAL);
+	CHECK(vfs_root() != NULL);
+	vfs_reset();
+	CHECK(vnode_count() == 0);
+	fresh();
+}
+
 int
 main(void)
 {
@@ -735,5 +750,6 @@ main(void)
 	RUN(test_statfs_and_times);
 	RUN(test_no_leaks);
 	RUN(test_reset_frees_all);
+	RUN(test_damaged_archive);
 	return harness_done();
 }

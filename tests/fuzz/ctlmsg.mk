@@ -1,0 +1,2 @@
+FUZZ_TARGETS += ctlmsg
+FUZZ_SRCS_ctlmsg := platform/ctlmsg.c
