@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sleeps keep time on a busy host.  The bench guest (tests/bench/bench.c)
-# sleeps 10 x 100 ms and 10 x 20 ms in Cloister while two busy loops (one
+# sleeps 10 x 100 ms and 10 x 50 ms in Cloister while two busy loops (one
 # per core of the test machine) compete with QEMU for the CPU.  No sleep
 # may end before what was asked (by the guest's clock), the median may be
 # at most half as long again, and the longest at most 3 times as long (a
@@ -32,7 +32,7 @@ done
 
 RUN_TIMEOUT=120
 t0=$EPOCHREALTIME
-run_cloister "$guest" sleep=100000 sleep=20000
+run_cloister "$guest" sleep=100000 sleep=50000
 t1=$EPOCHREALTIME
 stop_load
 
@@ -42,7 +42,7 @@ if ((RUN_STATUS != 0)); then
 	exit 0
 fi
 total_us=0
-for req in 100000 20000; do
+for req in 100000 50000; do
 	line=$(grep "^BENCH sleep requested_us=$req " "$RUN_STDOUT")
 	if [[ -z $line ]]; then
 		fail "sleep/$((req / 1000))ms" "no result line"
