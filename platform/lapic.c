@@ -63,10 +63,14 @@ apic_write(uint32_t reg, uint32_t v)
 		mmio[reg / 4] = v;
 }
 
-/* End the timer interrupt (the only LAPIC interrupt Cloister uses). */
+/*
+ * End the timer interrupt (the only LAPIC interrupt Cloister uses).  The
+ * TSC rate's background measurement finishes here when due.
+ */
 void
 lapic_eoi(void)
 {
+	time_refine();
 	armed = 0;		/* a one-shot timer that fired is disarmed */
 	apic_write(APIC_EOI, 0);
 }
@@ -189,15 +193,18 @@ lapic_init(void)
 }
 
 /*
- * Interrupt at monotonic time deadline_ns (0: cancel).  Re-arming for the
+ * Interrupt at monotonic time deadline_ns (0: cancel), or earlier when
+ * the TSC rate's background measurement is due.  Re-arming for the
  * deadline already set is skipped: every thread switch asks, and each
  * APIC write is an exit to the hypervisor.
  */
 void
 lapic_arm(uint64_t deadline_ns)
 {
-	uint64_t now, delta, count;
+	uint64_t now, delta, count, refine = time_refine_deadline();
 
+	if (refine != 0 && (deadline_ns == 0 || refine < deadline_ns))
+		deadline_ns = refine;
 	if (deadline_ns == armed)
 		return;
 	armed = deadline_ns;
