@@ -245,20 +245,28 @@ pit_rate(const struct pit_sample *s1, uint64_t *ppm)
 	return arch_muldiv64(dt, PIT_HZ, pit_s0.count - s1->count);
 }
 
-/* The quick measurement: at least PIT_QUICK_US after pit_s0. */
+/*
+ * The quick measurement: at least PIT_QUICK_US after pit_s0.  If the
+ * counter ran out first (boot work or the host took over 54 ms), start
+ * it again.
+ */
 static uint64_t
 tsc_from_pit(void)
 {
 	uint32_t span = PIT_HZ * PIT_QUICK_US / 1000000;
 	struct pit_sample s1;
-	uint64_t a, b, hz;
+	uint64_t a, b, hz = 0;
 
-	if ((!pit_running || pit_ran_out()) && !pit_start())
-		return 0;
-	while ((uint16_t)(pit_s0.count - pit_read(&a, &b)) < span)
-		if (pit_ran_out())
-			return 0;
-	if (!pit_edge(&s1) || (hz = pit_rate(&s1, &calib_ppm)) == 0) {
+	for (int i = 0; i < PIT_REFINE_TRIES && hz == 0; i++) {
+		if ((!pit_running || pit_ran_out()) && !pit_start())
+			return 0;	/* no PIT */
+		while ((uint16_t)(pit_s0.count - pit_read(&a, &b)) < span &&
+		    !pit_ran_out())
+			;
+		if (!pit_ran_out() && pit_edge(&s1) && !pit_ran_out())
+			hz = pit_rate(&s1, &calib_ppm);
+	}
+	if (hz == 0) {
 		pit_stop();
 		return 0;
 	}
