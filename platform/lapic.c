@@ -103,8 +103,8 @@ apic_sample(struct apic_sample *best)
 
 /*
  * One measurement over at least span TSC ticks: APIC ticks per TSC tick
- * (32.32) lowered by its error bound, which goes to *ppm.  0 when the
- * count did not move (no working timer).
+ * (32.32) lowered by its error bound (by half at most), which goes to
+ * *ppm.  0 when the count did not move (no working timer).
  */
 static uint64_t
 lapic_measure(uint64_t span, uint64_t *ppm)
@@ -124,6 +124,8 @@ lapic_measure(uint64_t span, uint64_t *ppm)
 	dc = s0.count - s1.count;
 	*ppm = arch_muldiv64(s0.window + s1.window, 1000000, dt);
 	rate = arch_muldiv64(dc, 1ull << 32, dt);
+	if (*ppm >= 500000)
+		return rate / 2;
 	return rate - arch_muldiv64(rate, *ppm, 1000000);
 }
 
