@@ -180,6 +180,12 @@ bool vcon_rx_drain(void);
 void time_init(uint64_t boot_tsc);
 /* Finish the TSC calibration time_init began (once, before timestamps). */
 void time_calibrate(void);
+/* The one function that changes the TSC rate (interrupts off). */
+void time_set_tsc_hz(uint64_t hz);
+/* The background refinement of the rate: its deadline (monotonic ns, 0:
+ * none pending), and the step the timer interrupt runs (platform/lapic.c). */
+uint64_t time_refine_deadline(void);
+void time_refine(void);
 const char *time_source(void);
 uint64_t time_uncertainty_ppm(void);
 void traps_init(void);

@@ -2,8 +2,17 @@
  * The local APIC timer: one-shot interrupts at the scheduler's next
  * event (a time-slice end or the earliest sleeper's deadline), nothing
  * when idle with no deadline.  TSC-deadline mode where the CPU has it,
- * else one-shot mode with the APIC timer's rate calibrated against the
+ * else one-shot mode with the APIC timer's rate measured against the
  * TSC.  x2APIC registers are MSRs; xAPIC ones are an MMIO window.
+ *
+ * The rate is kept as APIC ticks per TSC tick, so it holds when the TSC
+ * rate is refined later (platform/time.c).  The measurement cannot be
+ * skewed by a busy host: each end is a read of the count bracketed by two
+ * TSC reads, the narrowest of several, and the brackets bound the error;
+ * a host that preempts the VM during a read only widens a bracket.  The
+ * rate used is the low end of that bound, so an interrupt can come early
+ * but not late; the scheduler compares every expiry with the TSC and
+ * re-arms for the rest (platform/thread.c, timer_tick).
  */
 #include "platform/internal.h"
 #include "arch/arch.h"
@@ -30,11 +39,15 @@
 #define LVT_NMI			(4u << 8)	/* delivery mode NMI */
 #define LVT_TSC_DEADLINE	(2u << 17)
 #define DIV_BY_1		0xb
-#define CALIB_NS		100000ull	/* against the TSC: ~0.1% */
+#define CALIB_NS		100000ull	/* first span; doubled per try */
+#define CALIB_TRIES		6		/* up to 3.2 ms */
+#define CALIB_PPM_OK		2000		/* good enough: 0.2% */
+#define CALIB_SAMPLES		4		/* reads per end, narrowest kept */
 
 static volatile uint32_t *mmio;
 static bool x2apic, deadline_mode;
-static uint64_t apic_hz;
+static uint64_t apic_per_tsc_q32;	/* APIC ticks per TSC tick, 32.32 */
+static uint64_t calib_ppm;		/* the measurement's error bound */
 static uint64_t armed;		/* deadline the timer is set for, 0 = none */
 
 static uint32_t
@@ -54,29 +67,99 @@ apic_write(uint32_t reg, uint32_t v)
 		mmio[reg / 4] = v;
 }
 
-/* End the timer interrupt (the only LAPIC interrupt Cloister uses). */
+/*
+ * End the timer interrupt (the only LAPIC interrupt Cloister uses).  The
+ * TSC rate's background measurement finishes here when due.
+ */
 void
 lapic_eoi(void)
 {
+	time_refine();
 	armed = 0;		/* a one-shot timer that fired is disarmed */
 	apic_write(APIC_EOI, 0);
 }
 
+/* The APIC timer's count, between two TSC reads: the narrowest of a few. */
+struct apic_sample {
+	uint64_t tsc;		/* midpoint of the bracket */
+	uint64_t window;	/* its width in TSC ticks */
+	uint32_t count;
+};
+
+static void
+apic_sample(struct apic_sample *best)
+{
+	uint64_t a, b;
+	uint32_t c;
+
+	best->window = UINT64_MAX;
+	for (int i = 0; i < CALIB_SAMPLES; i++) {
+		a = arch_rdtsc();
+		c = apic_read(APIC_TIMER_CUR);
+		b = arch_rdtsc();
+		if (b - a < best->window) {
+			best->tsc = a + (b - a) / 2;
+			best->window = b - a;
+			best->count = c;
+		}
+	}
+}
+
+/*
+ * One measurement over at least span TSC ticks: APIC ticks per TSC tick
+ * (32.32) lowered by its error bound (by half at most), which goes to
+ * *ppm.  0 when the count did not move (no working timer).
+ */
+static uint64_t
+lapic_measure(uint64_t span, uint64_t *ppm)
+{
+	struct apic_sample s0, s1;
+	uint64_t dt, dc, rate;
+
+	apic_write(APIC_TIMER_INIT, 0xffffffffu);
+	apic_sample(&s0);
+	while (arch_rdtsc() - s0.tsc < span)
+		__asm__ volatile("pause");
+	apic_sample(&s1);
+	apic_write(APIC_TIMER_INIT, 0);
+	if (s1.count >= s0.count || s1.tsc <= s0.tsc)
+		return 0;
+	dt = s1.tsc - s0.tsc;
+	dc = s0.count - s1.count;
+	*ppm = arch_muldiv64(s0.window + s1.window, 1000000, dt);
+	rate = arch_muldiv64(dc, 1ull << 32, dt);
+	if (*ppm >= 500000)
+		return rate / 2;
+	return rate - arch_muldiv64(rate, *ppm, 1000000);
+}
+
+/* Measure until the error bound is small; longer each try. */
 static void
 lapic_calibrate(void)
 {
-	uint64_t t0, t1, ticks = plat_tsc_hz() * CALIB_NS / 1000000000ull;
-	uint32_t left;
+	uint64_t span = arch_muldiv64(plat_tsc_hz(), CALIB_NS, 1000000000ull);
+	uint64_t rate, ppm;
 
 	apic_write(APIC_TIMER_DIV, DIV_BY_1);
 	apic_write(APIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
-	t0 = arch_rdtsc();
-	apic_write(APIC_TIMER_INIT, 0xffffffffu);
-	while ((t1 = arch_rdtsc()) - t0 < ticks)
-		__asm__ volatile("pause");
-	left = apic_read(APIC_TIMER_CUR);
-	apic_write(APIC_TIMER_INIT, 0);
-	apic_hz = arch_muldiv64(0xffffffffu - left, plat_tsc_hz(), t1 - t0);
+	for (int i = 0; i < CALIB_TRIES; i++, span *= 2) {
+		rate = lapic_measure(span, &ppm);
+		if (rate == 0)
+			continue;
+		if (apic_per_tsc_q32 == 0 || ppm < calib_ppm) {
+			apic_per_tsc_q32 = rate;
+			calib_ppm = ppm;
+		}
+		if (calib_ppm <= CALIB_PPM_OK)
+			break;
+	}
+}
+
+/* The APIC timer's rate in Hz, as measured (for the log). */
+static uint64_t
+lapic_hz(void)
+{
+	return arch_muldiv64(apic_per_tsc_q32, plat_tsc_hz(), 1ull << 32);
 }
 
 /* Returns false when there is no usable APIC (no preemption then). */
@@ -105,25 +188,34 @@ lapic_init(void)
 		apic_write(APIC_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
 	} else {
 		lapic_calibrate();
-		if (apic_hz == 0)
+		if (apic_per_tsc_q32 == 0)
 			return false;
 		apic_write(APIC_LVT_TIMER, VEC_TIMER);
+		klog("timer: local APIC (%s), one-shot mode, %llu.%03llu MHz "
+		    "+-%llu ppm", x2apic ? "x2APIC" : "xAPIC",
+		    (unsigned long long)(lapic_hz() / 1000000),
+		    (unsigned long long)(lapic_hz() / 1000 % 1000),
+		    (unsigned long long)calib_ppm);
+		return true;
 	}
-	klog("timer: local APIC (%s), %s", x2apic ? "x2APIC" : "xAPIC",
-	    deadline_mode ? "TSC-deadline mode" : "one-shot mode");
+	klog("timer: local APIC (%s), TSC-deadline mode",
+	    x2apic ? "x2APIC" : "xAPIC");
 	return true;
 }
 
 /*
- * Interrupt at monotonic time deadline_ns (0: cancel).  Re-arming for the
+ * Interrupt at monotonic time deadline_ns (0: cancel), or earlier when
+ * the TSC rate's background measurement is due.  Re-arming for the
  * deadline already set is skipped: every thread switch asks, and each
  * APIC write is an exit to the hypervisor.
  */
 void
 lapic_arm(uint64_t deadline_ns)
 {
-	uint64_t now, delta, count;
+	uint64_t now, delta, count, refine = time_refine_deadline();
 
+	if (refine != 0 && (deadline_ns == 0 || refine < deadline_ns))
+		deadline_ns = refine;
 	if (deadline_ns == armed)
 		return;
 	armed = deadline_ns;
@@ -141,7 +233,8 @@ lapic_arm(uint64_t deadline_ns)
 		    arch_muldiv64(delta, plat_tsc_hz(), 1000000000ull));
 		return;
 	}
-	count = arch_muldiv64(delta, apic_hz, 1000000000ull);
+	count = arch_muldiv64(arch_muldiv64(delta, plat_tsc_hz(),
+	    1000000000ull), apic_per_tsc_q32, 1ull << 32);
 	if (count == 0)
 		count = 1;
 	if (count > 0xffffffffu)

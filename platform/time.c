@@ -4,35 +4,98 @@
  *
  * The TSC frequency comes from CPUID when the CPU or hypervisor states it
  * (leaf 0x15 crystal ratio, hypervisor leaf 0x40000010, leaf 0x16 base
- * MHz), otherwise from a short calibration against PIT channel 2.
+ * MHz), otherwise from PIT channel 2 in two steps: a quick measurement
+ * over PIT_QUICK_US during boot, then a longer one over PIT_REFINE_MS
+ * that the timer interrupt finishes in the background (time_refine),
+ * which republishes the rate.  Every change of the rate goes through
+ * time_set_tsc_hz(), which rebases the clock so it stays continuous and
+ * monotonic.
  */
 #include "platform/internal.h"
 #include "arch/arch.h"
 
-static void time_publish(void);
 
 #define PIT_HZ		1193182ull
 #define PIT_CH2		0x42
 #define PIT_CMD		0x43
 #define PIT_GATE	0x61	/* bit 0 gate, bit 1 speaker, bit 5 OUT2 */
-#define PIT_CALIB_MS	2
+#define PIT_QUICK_US	250	/* the boot measurement: a few 100 ppm */
+#define PIT_REFINE_MS	30	/* the background one; the counter lasts 54 */
+#define PIT_REFINE_TRIES 3	/* restarts when the counter ran out first */
+#define PIT_EDGES	4	/* count changes per sample, narrowest kept */
 #define CMOS_ADDR	0x70
 #define CMOS_DATA	0x71
 #define NS_PER_S	1000000000ull
 
-static uint64_t boot_tsc;
-static uint64_t tsc_hz;
+/*
+ * The clock: ns = base_ns + (TSC - base_tsc) * ns_per_tick_q32 >> 32.
+ * time_set_tsc_hz() may change it from the timer interrupt, so readers
+ * retry while seq is odd or changed under them (one CPU: compiler
+ * barriers suffice).
+ */
+static volatile uint32_t seq;
+static uint64_t base_tsc;
+static uint64_t base_ns;
 static uint64_t ns_per_tick_q32;	/* nanoseconds per tick, 32.32 */
+static uint64_t tsc_hz;
 static uint64_t wall_at_boot_ns;
 static const char *tsc_source = "none";
 static uint64_t calib_ppm;		/* PIT calibration's uncertainty */
 
+#define barrier()	__asm__ volatile("" : : : "memory")
+
 uint64_t
 plat_now_ns(void)
 {
-	uint64_t d = arch_rdtsc() - boot_tsc;
+	uint64_t t, n, m, d;
+	uint32_t s;
 
-	return (uint64_t)(((unsigned __int128)d * ns_per_tick_q32) >> 32);
+	do {
+		s = seq;
+		barrier();
+		t = base_tsc;
+		n = base_ns;
+		m = ns_per_tick_q32;
+		d = arch_rdtsc() - t;
+		barrier();
+	} while ((s & 1) || s != seq);
+	return n + (uint64_t)(((unsigned __int128)d * m) >> 32);
+}
+
+/*
+ * The one place the TSC rate changes (interrupts off).  The first rate
+ * counts from kernel entry (time_init's TSC); a later one rebases the
+ * clock at the current instant, so it neither jumps nor runs back.
+ * Whatever shows the clock to user space republishes from here.
+ */
+/*
+ * Hand the vDSO (platform/vclock.c) what plat_now_ns() and
+ * plat_wallclock_ns() compute with.  Call after every change of the
+ * rate, the base or the wall-clock offset.
+ */
+static void
+time_publish(void)
+{
+	vclock_publish(base_tsc, base_ns, ns_per_tick_q32, wall_at_boot_ns);
+}
+
+void
+time_set_tsc_hz(uint64_t hz)
+{
+	uint64_t now_tsc = arch_rdtsc();
+	uint64_t now = plat_now_ns();
+
+	seq++;
+	barrier();
+	if (tsc_hz != 0) {
+		base_tsc = now_tsc;
+		base_ns = now;
+	}
+	tsc_hz = hz;
+	ns_per_tick_q32 = arch_muldiv64(NS_PER_S, 1ull << 32, hz);
+	barrier();
+	seq++;
+	time_publish();
 }
 
 uint64_t
@@ -97,94 +160,187 @@ tsc_from_cpuid(void)
 }
 
 /*
- * One sample: PIT channel 2's count bracketed by two TSC reads.  The
- * window (tsc_b - tsc_a) bounds the error; a host that preempts QEMU
- * between the reads shows up as a wide window and the sample is retaken.
+ * One sample: the moment PIT channel 2's count changes, bracketed by TSC
+ * reads (the method of Linux's quick_pit_calibrate).  The change happened
+ * after the last read that saw the old count began and before the first
+ * read that saw the new one ended; that window bounds the error.  A host
+ * that preempts QEMU meanwhile shows up as a wide window, and the
+ * narrowest of PIT_EDGES changes is kept.
  */
 struct pit_sample {
 	uint64_t tsc;		/* midpoint of the window */
 	uint64_t window;
-	uint16_t count;
+	uint16_t count;		/* the new count */
 };
 
-static void
-pit_sample(struct pit_sample *s)
+static uint16_t
+pit_read(uint64_t *before, uint64_t *after)
 {
-	uint64_t a, b;
 	uint8_t lo, hi;
 
-	a = arch_rdtsc();
+	*before = arch_rdtsc();
 	arch_outb(PIT_CMD, 0x80);	/* latch channel 2 */
 	lo = arch_inb(PIT_CH2);
 	hi = arch_inb(PIT_CH2);
-	b = arch_rdtsc();
-	s->tsc = a + (b - a) / 2;
-	s->window = b - a;
-	s->count = (uint16_t)(lo | hi << 8);
+	*after = arch_rdtsc();
+	return (uint16_t)(lo | hi << 8);
 }
 
-/* The narrowest of a few samples. */
-static void
-pit_best_sample(struct pit_sample *best)
+/* False when the count does not move (no PIT). */
+static bool
+pit_edge(struct pit_sample *best)
 {
-	struct pit_sample s;
+	uint64_t a0, b0, a, b;
+	uint16_t c0, c;
+	uint32_t spins;
 
-	pit_sample(best);
-	for (int i = 0; i < 8; i++) {
-		pit_sample(&s);
-		if (s.window < best->window)
-			*best = s;
+	best->window = UINT64_MAX;
+	c0 = pit_read(&a0, &b0);
+	for (int i = 0; i < PIT_EDGES; i++) {
+		spins = 0;
+		while ((c = pit_read(&a, &b)) == c0) {
+			a0 = a;
+			if (++spins > 1000000)
+				return false;
+		}
+		if (b - a0 < best->window) {
+			best->tsc = a0 + (b - a0) / 2;
+			best->window = b - a0;
+			best->count = c;
+		}
+		c0 = c;
+		a0 = a;
 	}
+	return true;
 }
 
 /*
- * TSC ticks per second from two narrow samples of the free-running PIT
- * counter at least PIT_CALIB_MS apart (the method of Linux's
- * quick_pit_calibrate): independent of how long the guest takes to
- * notice time passing.  The first sample is taken at time_init and the
- * second at time_calibrate, so the boot work in between overlaps the
- * measurement.  If the 16-bit counter ran out meanwhile (OUT2 high, more
- * than 55 ms), it measures afresh.
+ * TSC ticks per second between two PIT samples, and the error bound in
+ * ppm: both windows plus a tick of slack for where in its window each
+ * change fell.  Both samples are taken on the free-running 16-bit
+ * counter, which lasts 54.9 ms; OUT2 goes high when it ran out.
  */
 static struct pit_sample pit_s0;
 static uint8_t pit_gate_saved;
-static bool pit_started;
+static bool pit_running;
+static uint64_t refine_at;	/* monotonic ns to finish; 0: none pending */
+static int refine_tries;
 
-static void
+static bool
 pit_start(void)
 {
-	pit_gate_saved = arch_inb(PIT_GATE);
+	if (!pit_running)
+		pit_gate_saved = arch_inb(PIT_GATE);
 	arch_outb(PIT_GATE, (pit_gate_saved & ~0x02) | 0x01);	/* no beep */
 	arch_outb(PIT_CMD, 0xb0);	/* channel 2, lo/hi, mode 0, binary */
 	arch_outb(PIT_CH2, 0xff);
 	arch_outb(PIT_CH2, 0xff);
-	pit_best_sample(&pit_s0);
-	pit_started = true;
+	pit_running = pit_edge(&pit_s0);
+	return pit_running;
 }
 
+static void
+pit_stop(void)
+{
+	arch_outb(PIT_GATE, pit_gate_saved);
+	pit_running = false;
+}
+
+static bool
+pit_ran_out(void)
+{
+	return (arch_inb(PIT_GATE) & 0x20) != 0;
+}
+
+/* Rate from pit_s0 to s1 and its bound, or 0. */
+static uint64_t
+pit_rate(const struct pit_sample *s1, uint64_t *ppm)
+{
+	uint64_t dt;
+
+	if (s1->count >= pit_s0.count || s1->tsc <= pit_s0.tsc)
+		return 0;
+	dt = s1->tsc - pit_s0.tsc;
+	*ppm = arch_muldiv64(pit_s0.window + s1->window, 1000000, dt);
+	return arch_muldiv64(dt, PIT_HZ, pit_s0.count - s1->count);
+}
+
+/*
+ * The quick measurement: at least PIT_QUICK_US after pit_s0.  If the
+ * counter ran out first (boot work or the host took over 54 ms), start
+ * it again.
+ */
 static uint64_t
 tsc_from_pit(void)
 {
-	uint32_t span = PIT_HZ * PIT_CALIB_MS / 1000;
+	uint32_t span = PIT_HZ * PIT_QUICK_US / 1000000;
 	struct pit_sample s1;
-	uint64_t spins = 0;
+	uint64_t a, b, hz = 0;
 
-	if (!pit_started || (arch_inb(PIT_GATE) & 0x20))
-		pit_start();		/* not started, or it ran out */
-	do {
-		pit_sample(&s1);
-		if (++spins > 10000000ull || s1.count > pit_s0.count)
-			return 0;	/* PIT absent, stuck or wrapped */
-	} while ((uint32_t)(pit_s0.count - s1.count) < span);
-	pit_best_sample(&s1);
-	arch_outb(PIT_GATE, pit_gate_saved);
-	if (s1.count >= pit_s0.count)
+	for (int i = 0; i < PIT_REFINE_TRIES && hz == 0; i++) {
+		if ((!pit_running || pit_ran_out()) && !pit_start())
+			return 0;	/* no PIT */
+		while ((uint16_t)(pit_s0.count - pit_read(&a, &b)) < span &&
+		    !pit_ran_out())
+			;
+		if (!pit_ran_out() && pit_edge(&s1) && !pit_ran_out())
+			hz = pit_rate(&s1, &calib_ppm);
+	}
+	if (hz == 0) {
+		pit_stop();
 		return 0;
+	}
 	tsc_source = "PIT calibration";
-	calib_ppm = arch_muldiv64(pit_s0.window + s1.window, 1000000,
-	    s1.tsc - pit_s0.tsc);
-	return arch_muldiv64(s1.tsc - pit_s0.tsc, PIT_HZ,
-	    pit_s0.count - s1.count);
+	return hz;
+}
+
+/*
+ * The deadline of the background measurement (0: none pending), for the
+ * timer to be armed by then.
+ */
+uint64_t
+time_refine_deadline(void)
+{
+	return refine_at;
+}
+
+/*
+ * Called from the timer interrupt: once the deadline has passed, finish
+ * the longer measurement and republish the rate.  If the counter ran out
+ * first (the interrupt came late), start over, a few times at most.
+ */
+void
+time_refine(void)
+{
+	struct pit_sample s1;
+	uint64_t hz, ppm, old = tsc_hz;
+
+	if (refine_at == 0 || plat_now_ns() < refine_at)
+		return;
+	if (pit_ran_out() || !pit_edge(&s1) || pit_ran_out() ||
+	    (hz = pit_rate(&s1, &ppm)) == 0 || ppm >= calib_ppm) {
+		if (++refine_tries < PIT_REFINE_TRIES && pit_start()) {
+			refine_at = plat_now_ns() + PIT_REFINE_MS * 1000000ull;
+			return;
+		}
+		refine_at = 0;
+		pit_stop();
+		klog("time: TSC rate not refined; %llu ppm stays",
+		    (unsigned long long)calib_ppm);
+		return;
+	}
+	refine_at = 0;
+	pit_stop();
+	calib_ppm = ppm;
+	time_set_tsc_hz(hz);
+	klog("time: TSC %llu.%03llu MHz (PIT over %llu ms, +-%llu ppm); the "
+	    "boot estimate was off by %s%llu ppm",
+	    (unsigned long long)(hz / 1000000),
+	    (unsigned long long)(hz / 1000 % 1000),
+	    (unsigned long long)(arch_muldiv64(s1.tsc - pit_s0.tsc, 1000,
+	    hz)), (unsigned long long)ppm, old < hz ? "-" : "+",
+	    (unsigned long long)arch_muldiv64(old < hz ? hz - old : old - hz,
+	    1000000, hz));
 }
 
 static uint8_t
@@ -240,16 +396,6 @@ rtc_read_epoch(void)
 	    min * 60 + sec;
 }
 
-/*
- * Hand the vDSO (platform/vclock.c) what plat_now_ns() and
- * plat_wallclock_ns() compute with.  Call after every change of the
- * rate, the base or the wall-clock offset.
- */
-static void
-time_publish(void)
-{
-	vclock_publish(boot_tsc, 0, ns_per_tick_q32, wall_at_boot_ns);
-}
 
 /*
  * Start timekeeping: the TSC rate from CPUID if stated, else the PIT
@@ -259,24 +405,32 @@ time_publish(void)
 void
 time_init(uint64_t tsc0)
 {
-	boot_tsc = tsc0 != 0 ? tsc0 : arch_rdtsc();
-	tsc_hz = tsc_from_cpuid();
-	if (tsc_hz == 0)
+	uint64_t hz;
+
+	base_tsc = tsc0 != 0 ? tsc0 : arch_rdtsc();
+	hz = tsc_from_cpuid();
+	if (hz == 0)
 		pit_start();
 	else
-		time_calibrate();
+		time_set_tsc_hz(hz);
 }
 
 void
 time_calibrate(void)
 {
-	if (tsc_hz == 0)
-		tsc_hz = tsc_from_pit();
-	if (tsc_hz == 0) {
-		tsc_hz = 1000000000ull;
+	uint64_t hz = tsc_hz;
+	bool refine = false;
+
+	if (hz == 0)
+		refine = (hz = tsc_from_pit()) != 0;
+	if (hz == 0) {
+		hz = 1000000000ull;
 		tsc_source = "assumed 1 GHz (no PIT)";
 	}
-	ns_per_tick_q32 = arch_muldiv64(NS_PER_S, 1ull << 32, tsc_hz);
+	if (hz != tsc_hz)
+		time_set_tsc_hz(hz);
+	if (refine)
+		refine_at = plat_now_ns() + PIT_REFINE_MS * 1000000ull;
 	wall_at_boot_ns = rtc_read_epoch() * NS_PER_S - plat_now_ns();
 	time_publish();
 }

@@ -2,9 +2,12 @@
 """make bench: Cloister side by side with a Linux microVM, in one run.
 
 Both systems boot the same static guest (tests/bench/bench.c) in the same
-QEMU with the same flags; only -kernel, -initrd and -append differ.  The
+QEMU on the same machine (board, CPU, accelerator: the machine flags of
+scripts/run's command line); each reaches its console its own way.  The
 Cloister side goes through scripts/run; the Linux side boots Debian's
-cloud kernel with an initramfs whose /init is the guest.  A wrapper that
+cloud kernel with an initramfs whose /init is the guest, on a serial
+console.  --quick (scripts/test) runs every row once, briefly, and fails
+when a row has no figure for either system.  A wrapper that
 stands in for qemu-system-x86_64 (qemu-wrap) records when QEMU starts and
 its exact argv, and adds -icount for the deterministic runs.
 
@@ -21,6 +24,7 @@ import argparse
 import os
 import statistics
 import subprocess
+import sys
 import time
 
 from common import (BUILD, CLOISTER_TIMEOUT, ICOUNT, MEM_MIB,
@@ -28,7 +32,7 @@ from common import (BUILD, CLOISTER_TIMEOUT, ICOUNT, MEM_MIB,
 from prepare import (build_guest, fetch_linux, host_tsc_hz, make_data_file,
                      make_initramfs, make_probe)
 from report import Metric, chart, fmt, table, write_json
-from vm import Qemu, Systems
+from vm import LINUX_CONSOLE, Qemu, Systems
 from console import bench_console
 
 
@@ -37,17 +41,15 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
-MICRO = [  # mode, metric key, label, chart label, unit, target ratio
-    ("null", "null_syscall", "null syscall (getppid)", "null\\nsyscall",
-     "ns/op", 3),
-    ("clock", "clock_gettime", "clock_gettime(MONOTONIC)", "clock_\\ngettime",
-     "ns/op", None),
-    ("mmap", "mmap_64k", "mmap + touch + munmap 64 KiB",
-     "mmap, touch,\\nmunmap 64K", "ns/op", 5),
-    ("pipe", "pipe_pingpong", "pipe ping-pong, 2 threads",
-     "pipe\\nping-pong", "ns/round trip", 1),
-    ("file", "file_read_16m", "read 16 MiB file from rootfs",
-     "read 16 MiB\\nfile", "ms", None),
+MICRO = [  # mode, metric key, label, unit, target ratio
+    ("null", "null_syscall", "null syscall (getppid)", "ns/op", 3),
+    ("clock", "clock_gettime", "clock_gettime(MONOTONIC)", "ns/op", 1),
+    ("gtod", "gettimeofday", "gettimeofday", "ns/op", 1),
+    ("mmap", "mmap_64k", "mmap + touch + munmap 64 KiB", "ns/op", 5),
+    ("pipe", "pipe_pingpong", "pipe ping-pong, 2 threads", "ns/round trip",
+     1),
+    ("file", "file_read_16m", "read 16 MiB file from rootfs", "ms", None),
+    ("sleep", "sleep_late", "usleep(10 ms): late by (median)", "us", 1),
 ]
 
 
@@ -55,7 +57,11 @@ def micro_value(run, mode):
     r = run.result(mode)
     if r is None:
         return None
-    return float(r["ms"] if mode == "file" else r["ns_per_op"])
+    if mode == "file":
+        return float(r["ms"])
+    if mode == "sleep":
+        return float(r["over_us"])
+    return float(r["ns_per_op"])
 
 
 def hello_ok(run):
@@ -132,18 +138,29 @@ def bench_boot_icount(sy, metrics):
         fmt(m.cloister), fmt(m.linux)))
 
 
-def bench_micro(sy, metrics, icount):
+def bench_micro(sy, metrics, icount, quick):
+    """Every microbenchmark on both systems: one VM per benchmark, or with
+    quick one VM per system running them all briefly."""
     suffix = "_icount" if icount else ""
-    for mode, key, _, _, _, _ in MICRO:
+    if quick:
+        modes = ["quick"] + [mode for mode, *_ in MICRO]
+        runs = {mode: (l, c) for l, c in [
+            (sy.linux(modes, initrd="file", icount=icount),
+             sy.cloister(modes, icount=icount, rootfs=True,
+                         timeout=CLOISTER_TIMEOUT))] for mode in modes}
+    for mode, key, _, _, _ in MICRO:
         m = metrics[key + suffix]
-        rootfs = mode == "file"
-        l = sy.linux([mode], initrd="file" if rootfs else "hello",
-                     icount=icount)
+        if quick:
+            l, c = runs[mode]
+        else:
+            rootfs = mode == "file"
+            l = sy.linux([mode], initrd="file" if rootfs else "hello",
+                         icount=icount)
+            c = sy.cloister([mode], icount=icount, rootfs=rootfs,
+                            timeout=CLOISTER_TIMEOUT)
         m.linux = micro_value(l, mode)
         if m.linux is None:
             m.linux_why = l.why(mode)
-        c = sy.cloister([mode], icount=icount, rootfs=rootfs,
-                        timeout=CLOISTER_TIMEOUT)
         m.cloister = micro_value(c, mode)
         if m.cloister is None:
             m.cloister_why = c.why(mode)
@@ -187,10 +204,10 @@ def image_sizes(guest, vmlinuz, metrics):
     m.cloister = (os.path.getsize(out + ".bin") - g) / 1024
 
 
-def search_min_mem(ok, hi, lo=0):
+def search_min_mem(ok, hi, lo=0, step=1):
     """Smallest MiB in (lo, hi] for which ok(MiB) holds, given ok(hi), by
-    bisection; assumes more memory never hurts."""
-    while hi - lo > 1:
+    bisection to within step MiB; assumes more memory never hurts."""
+    while hi - lo > step:
         mid = (lo + hi) // 2
         if ok(mid):
             hi = mid
@@ -199,7 +216,7 @@ def search_min_mem(ok, hi, lo=0):
     return hi
 
 
-def bench_min_mem(sy, metrics):
+def bench_min_mem(sy, metrics, step):
     m = metrics["min_memory"]
 
     def linux_ok(mib):
@@ -215,11 +232,11 @@ def bench_min_mem(sy, metrics):
         return good
 
     if linux_ok(MEM_MIB):
-        m.linux = search_min_mem(linux_ok, MEM_MIB)
+        m.linux = search_min_mem(linux_ok, MEM_MIB, step=step)
     else:
         m.linux_why = "hello-world fails even with %d MiB" % MEM_MIB
     if cloister_ok(MEM_MIB):
-        m.cloister = search_min_mem(cloister_ok, MEM_MIB)
+        m.cloister = search_min_mem(cloister_ok, MEM_MIB, step=step)
     else:
         m.cloister_why = "hello-world guest does not run with %d MiB" % \
             MEM_MIB
@@ -227,24 +244,40 @@ def bench_min_mem(sy, metrics):
 
 def make_metrics():
     ms = [Metric("boot_wall", "boot: QEMU start to exit, hello (median)",
-                 "boot wall\\nQEMU start\\nto exit", "ms", ("ratio", 15)),
-          Metric("boot_kernel_to_main", "boot: kernel entry to main",
-                 "kernel entry\\nto main", "ms", ("max", 2)),
+                 "ms", ("ratio", 15)),
+          Metric("boot_kernel_to_main", "boot: kernel entry to main", "ms",
+                 ("max", 2)),
           Metric("boot_kernel_to_main_icount",
-                 "boot: kernel entry to main, icount",
-                 "kernel entry\\nto main\\n[icount]", "virtual ms",
-                 ("max", 2))]
-    for _, key, label, short, unit, tgt in MICRO:
-        ms.append(Metric(key, label, short, unit, tgt and ("ratio", tgt)))
-    for _, key, label, short, unit, tgt in MICRO:
-        u = "virtual " + unit
+                 "boot: kernel entry to main, icount", "virtual ms",
+                 ("max", 1))]
+    for _, key, label, unit, tgt in MICRO:
+        ms.append(Metric(key, label, unit, tgt and ("ratio", tgt)))
+    for _, key, label, unit, tgt in MICRO:
         ms.append(Metric(key + "_icount", label + ", icount",
-                         short + "\\n[icount]", u, tgt and ("ratio", tgt)))
-    ms.append(Metric("image_size", "image size (kernel, no guest)",
-                     "image size\\n(kernel)", "KiB", ("ratio", 10)))
-    ms.append(Metric("min_memory", "smallest -m running hello",
-                     "smallest -m\\nfor hello", "MiB", ("max", 8)))
+                         "virtual " + unit, tgt and ("ratio", tgt)))
+    ms.append(Metric("image_size", "image size (kernel, no guest)", "KiB",
+                     ("ratio", 10)))
+    ms.append(Metric("min_memory", "smallest -m running hello", "MiB",
+                     ("max", 8)))
     return {m.key: m for m in ms}
+
+
+def quick_verdict(metrics):
+    """--quick: one line per row, PASS when both systems gave a figure;
+    the exit status says whether all did."""
+    bad = 0
+    for m in metrics.values():
+        missing = [why for v, why in ((m.cloister, "Cloister: %s" %
+                                       m.cloister_why),
+                                      (m.linux, "Linux: %s" % m.linux_why))
+                   if v is None]
+        if missing:
+            bad += 1
+            print("FAIL bench/%s: no figure (%s)" % (m.key,
+                                                   "; ".join(missing)))
+        else:
+            print("PASS bench/%s" % m.key)
+    return 1 if bad else 0
 
 
 def main():
@@ -255,7 +288,13 @@ def main():
                     help="skip the -icount shift=0 runs")
     ap.add_argument("--no-memsearch", action="store_true",
                     help="skip the smallest -m search")
+    ap.add_argument("--quick", action="store_true",
+                    help="one short pass of every row (a test of the "
+                    "harness, not a measurement): fails unless every row "
+                    "has a figure for both systems")
     args = ap.parse_args()
+    if args.quick:
+        args.runs, args.no_icount, args.no_memsearch = 1, False, False
 
     t0 = time.time()
     load0 = os.getloadavg()[0]
@@ -276,30 +315,35 @@ def main():
 
     metrics = make_metrics()
     notes = bench_boot(sy, metrics, args.runs, tsc_hz)
-    bench_micro(sy, metrics, icount=False)
+    bench_micro(sy, metrics, False, args.quick)
     if not args.no_icount:
         bench_boot_icount(sy, metrics)
-        bench_micro(sy, metrics, icount=True)
+        bench_micro(sy, metrics, True, args.quick)
     else:
         del metrics["boot_kernel_to_main_icount"]
-        for _, key, _, _, _, _ in MICRO:
+        for _, key, _, _, _ in MICRO:
             del metrics[key + "_icount"]
     image_sizes(guest, vmlinuz, metrics)
     bench_console(metrics)
     if not args.no_memsearch:
-        bench_min_mem(sy, metrics)
+        bench_min_mem(sy, metrics, 64 if args.quick else 1)
     else:
         del metrics["min_memory"]
 
+    tab = table(metrics)
+    if args.quick:
+        print(tab, file=sys.stderr)
+        return quick_verdict(metrics)
     write_json(metrics)
     png = chart(metrics)
-    tab = table(metrics)
     with open(os.path.join(OUT, "results.md"), "w") as f:
         f.write(tab + "\n")
     print(tab)
     print()
-    print("Same QEMU for both (%s), -m %d MiB unless searching, flags %s: %s"
-          % (qver, MEM_MIB, sy.flags_from, " ".join(sy.flags)))
+    print("Same QEMU for both (%s), -m %d MiB unless searching, %s: %s; "
+          "Linux on a serial console: %s"
+          % (qver, MEM_MIB, sy.flags_from, " ".join(sy.flags),
+             " ".join(LINUX_CONSOLE)))
     print("Linux: %s, vmlinuz; initramfs /init = the same static guest "
           "(tests/bench/bench.c)." % linux_pkg)
     print("Units are lower-is-better; ratio = Linux / Cloister, so above 1x "
@@ -326,4 +370,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,33 +1,33 @@
 # chart.gp: the `make bench` chart.  Called as
-#   gnuplot -e "datafile='chart.dat'; outfile='chart.png'; ymin=0.1; ymax=100" chart.gp
-# chart.dat columns: index, "x label", ratio (Linux/Cloister, ? if n/a),
-# target ratio (? if none), "bar label", its height, 1 above / -1 below,
-# its number of lines.
-set terminal pngcairo size 1600,760 font "DejaVu Sans,11" noenhanced
+#   gnuplot -e "datafile='chart.dat'; outfile='chart.png'; rows=19" chart.gp
+# chart.dat, one line per row, top row first: y, "label", Cloister and
+# Linux scaled to the larger of the two (? if none), the target's place
+# on that scale (? if none), "Cloister figure", "Linux figure",
+# "ratio and target", where the two figures are written (0 if none).
+set terminal pngcairo size 1500, 110 + 46 * rows font "DejaVu Sans,11" noenhanced
 set output outfile
 set datafile missing "?"
-set title "Cloister vs a Linux microVM in the same QEMU (TCG), same static guest: Linux / Cloister per metric\nabove 1x Cloister is faster or smaller; n/a: Cloister cannot run it yet; [icount]: -icount shift=0, 1 virtual ns per instruction"
-set logscale y
-set yrange [ymin:ymax]
-set ylabel "Linux / Cloister (log scale)"
-set format y "%gx"
-set grid ytics
-set style fill solid 0.85 border -1
-set xtics nomirror font ",10"
-set offsets 0.6, 0.6, 0, 0
-set key top right
-set bmargin 5
-set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb "black"
-# Bars grow from 1x (parity), up when Cloister is better, down otherwise.
-# Bar labels sit just past the bar's end, further for more lines.
-up(n) = 0.3 + 0.72 * n
-plot datafile using 1:($3 >= 1 ? $3 : 1/0):($1-0.32):($1+0.32):(1):3:xtic(2) \
-	with boxxyerror lc rgb "#2e8b57" title "Cloister better", \
-     datafile using 1:($3 < 1 ? $3 : 1/0):($1-0.32):($1+0.32):3:(1) \
-	with boxxyerror lc rgb "#c0504d" title "Linux better", \
-     datafile using 1:4:($1-0.42):($1+0.42) with xerrorbars pt -1 lw 3 \
-	lc rgb "#1f4e9c" title "target", \
-     for [n=1:3] datafile using 1:($7 > 0 && $8 == n ? $6 : 1/0):5 \
-	with labels offset 0, up(n) font ",10" notitle, \
-     for [n=1:3] datafile using 1:($7 < 0 && $8 == n ? $6 : 1/0):5 \
-	with labels offset 0, -up(n) font ",10" notitle
+set title "Cloister vs a Linux microVM in the same QEMU (TCG), same static guest\nEvery figure is lower-is-better; each row is scaled to its larger figure; ratio = Linux / Cloister (above 1x Cloister is better)\nBlack tick: where Cloister's bar must end to meet the target.  icount rows: -icount shift=0, 1 virtual ns per instruction"
+set xrange [0:1.8]
+set yrange [0.4:rows + 1.2]
+unset xtics
+set ytics nomirror scale 0
+set ytics font ",10"
+set grid noxtics noytics
+set border 1
+set lmargin 44
+set style fill solid 0.9 noborder
+set key top right horizontal
+set arrow from 1.0, graph 0 to 1.0, graph 1 nohead dt 3 lc rgb "#999999"
+h = 0.17
+plot datafile using (0):($1 + 0.19):(0):3:($1 + 0.19 - h):($1 + 0.19 + h):ytic(2) \
+	with boxxyerror lc rgb "#2e8b57" title "Cloister", \
+     datafile using (0):($1 - 0.19):(0):4:($1 - 0.19 - h):($1 - 0.19 + h) \
+	with boxxyerror lc rgb "#8c8c8c" title "Linux", \
+     datafile using 9:($1 + 0.19):6 \
+	with labels left offset 0.6, 0 font ",9" notitle, \
+     datafile using 10:($1 - 0.19):7 \
+	with labels left offset 0.6, 0 font ",9" notitle, \
+     datafile using (1.32):($1):8 with labels left font ",10" notitle, \
+     datafile using 5:($1 - 0.02):(0):(0.44) with vectors nohead lw 3 \
+	lc rgb "black" title "target"

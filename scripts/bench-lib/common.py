@@ -6,7 +6,11 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 BUILD = os.path.abspath(os.path.join(ROOT, os.environ.get("BUILD", "build")))
-OUT = os.path.join(BUILD, "bench")
+# BENCH_OUT: scripts/bench --quick works apart from a full run's results.
+OUT = os.path.abspath(os.environ.get("BENCH_OUT") or
+                      os.path.join(BUILD, "bench"))
+# The Linux kernel package, fetched once for both.
+LINUX_DIR = os.path.join(BUILD, "bench", "linux")
 LIB = os.path.join(ROOT, "scripts", "bench-lib")
 
 MEM_MIB = 256            # -m for every run except the memory search

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from common import FILE_MIB, OUT, ROOT, say, sh
+from common import FILE_MIB, LINUX_DIR, OUT, ROOT, say, sh
 from vm import parse_bench
 
 LINUX_META = "linux-image-cloud-amd64"
@@ -45,7 +45,7 @@ def fetch_linux():
         pkg = apt_lists_ok()
         if pkg is None:
             sys.exit("bench: apt-cache finds no %s" % LINUX_META)
-    ldir = os.path.join(OUT, "linux")
+    ldir = LINUX_DIR
     vmlinuz = os.path.join(ldir, "boot", "vmlinuz-" + pkg[len("linux-image-"):])
     if not os.path.exists(vmlinuz):
         say("fetching %s (apt-get download, unpacked into %s)" % (pkg, ldir))

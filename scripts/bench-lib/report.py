@@ -1,6 +1,5 @@
 """The report: Markdown table, results.json, chart.png."""
 import json
-import math
 import os
 import subprocess
 
@@ -10,13 +9,12 @@ NA = "n/a (not supported yet)"
 
 
 class Metric:
-    """One row: key (results.json), label (table), short (chart, "\\n"
-    breaks lines), unit, target ("ratio", min Linux/Cloister) or ("max",
+    """One row: key (results.json), label (table and chart), unit, target ("ratio", min Linux/Cloister) or ("max",
     Cloister's own figure at most)."""
 
-    def __init__(self, key, label, short, unit, target=None):
-        self.key, self.label, self.short, self.unit, self.target = \
-            key, label, short, unit, target
+    def __init__(self, key, label, unit, target=None):
+        self.key, self.label, self.unit, self.target = \
+            key, label, unit, target
         self.cloister = self.linux = None
         self.cloister_why = self.linux_why = None
 
@@ -81,33 +79,53 @@ def table(metrics):
     return "\n".join(lines)
 
 
+def chart_row(m):
+    """The figures of one row scaled to the larger of the two (0..1) and
+    the position of the target on that scale (where Cloister's bar must
+    end), each None when there is none."""
+    vals = [v for v in (m.cloister, m.linux) if v is not None and v > 0]
+    top = max(vals) if vals else None
+    if top is None:
+        return None, None, None
+    c = None if m.cloister is None else m.cloister / top
+    l = None if m.linux is None else m.linux / top
+    tgt = None
+    if m.target and m.target[0] == "ratio" and m.linux is not None:
+        tgt = m.linux / m.target[1] / top
+    elif m.target and m.target[0] == "max":
+        tgt = m.target[1] / top
+    if tgt is not None:
+        tgt = min(tgt, 1.02)
+    return c, l, tgt
+
+
 def chart(metrics):
-    """build/bench/chart.png: Linux/Cloister per metric, log scale."""
+    """build/bench/chart.png: one pair of bars per row, Cloister above
+    Linux, each row scaled to its larger figure (every unit is lower is
+    better), the figures and the ratio written out, the target marked."""
     dat = os.path.join(OUT, "chart.dat")
+    rows = list(metrics.values())
+    q = lambda v: "?" if v is None else "%.4g" % v
     with open(dat, "w") as f:
-        for i, m in enumerate(metrics.values()):
+        for i, m in enumerate(rows):
+            c, l, tgt = chart_row(m)
+            unit = m.unit.replace("virtual ", "v")
             r = m.ratio()
-            tgt = m.target[1] if m.target and m.target[0] == "ratio" else None
-            text = "n/a" if r is None else "%.3gx" % r
-            if m.target and m.target[0] == "max" and m.cloister is not None:
-                text += "\\n%s %s (<= %g)\\n%s" % (
-                    fmt(m.cloister), m.unit.replace("virtual ", ""),
-                    m.target[1], m.target_text()[1])
-            y = 1 if r is None else r
-            f.write('%d "%s" %s %s "%s" %.4g %d %d\n' % (
-                i, m.short, "?" if r is None else "%.4g" % r,
-                "?" if tgt is None else tgt, text, y,
-                1 if y >= 1 else -1, text.count("\\n") + 1))
-    ys = [m.ratio() for m in metrics.values() if m.ratio() is not None]
-    ys += [m.target[1] for m in metrics.values()
-           if m.target and m.target[0] == "ratio"]
-    ymin = 10 ** min(-1, math.floor(math.log10(min(ys + [1]) / 2)))
-    ymax = 10 ** max(2, math.ceil(math.log10(max(ys + [1]) * 2)))
+            t, verdict = m.target_text()
+            rtext = "n/a" if r is None else "%.2fx" % r
+            if t:
+                rtext += "   target %s%s" % (t.replace("Cloister ", ""),
+                                           ", " + verdict if verdict else "")
+            f.write('%d "%s" %s %s %s "%s" "%s" "%s" %s %s\n' % (
+                len(rows) - i, m.label, q(c), q(l), q(tgt),
+                fmt(m.cloister) + ("" if m.cloister is None else " " + unit),
+                fmt(m.linux) + ("" if m.linux is None else " " + unit),
+                rtext, q(c or 0), q(l or 0)))
     png = os.path.join(OUT, "chart.png")
     r = subprocess.run(["gnuplot", "-e", "datafile='%s'; outfile='%s'; "
-                        "ymin=%g; ymax=%g" % (dat, png, ymin, ymax),
+                        "rows=%d" % (dat, png, len(rows)),
                         os.path.join(LIB, "chart.gp")], stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+                       stderr=subprocess.STDOUT, text=True)
     log(r.stdout)
     if r.returncode != 0:
         say("gnuplot failed: " + r.stdout.strip())

@@ -13,17 +13,24 @@ from common import ICOUNT, LIB, MEM_MIB, OUT, ROOT, RUN_TIMEOUT, log
 
 LINUX_APPEND = "console=ttyS0 quiet panic=-1 rdinit=/init --"
 
-# QEMU flags shared by both systems when no Cloister run was captured;
-# normally they are copied from scripts/run's own command line.
-DEFAULT_FLAGS = ["-M", "pc", "-nodefaults", "-display", "none", "-no-reboot",
-                 "-debugcon", "null",
-                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
-                 "-accel", "tcg", "-cpu", "max",
-                 "-chardev", "stdio,id=con,signal=off",
+# Each system starts with the QEMU flags it needs.  The machine itself
+# (board, CPU, accelerator, exit device) is the same for both: these are
+# copied from scripts/run's own command line when one was captured, from
+# MACHINE_DEFAULT otherwise.  How each reaches its console is its own
+# business: scripts/run's channels (kernel log, stdin byte count, a
+# monitor) are never copied, and the Linux side always gets LINUX_CONSOLE.
+MACHINE_DEFAULT = ["-M", "pc", "-nodefaults", "-display", "none",
+                   "-no-reboot",
+                   "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+                   "-accel", "tcg", "-cpu", "max"]
+# Flags that shape the machine, with their arity: the only ones copied.
+MACHINE_FLAGS = {"-M": 1, "-machine": 1, "-nodefaults": 0, "-display": 1,
+                 "-no-reboot": 0, "-device": 1, "-accel": 1, "-cpu": 1,
+                 "-smp": 1, "-global": 1}
+# Devices the Linux microVM gets from that list (no console devices).
+MACHINE_DEVICES = ("isa-debug-exit",)
+LINUX_CONSOLE = ["-chardev", "stdio,id=con,signal=off",
                  "-serial", "chardev:con"]
-# Flags that name one system's payload or are per-run, with their arity.
-PER_RUN_FLAGS = {"-kernel": 1, "-initrd": 1, "-append": 1, "-m": 1,
-                 "-gdb": 1, "-S": 0, "-icount": 1}
 
 
 class Run:
@@ -155,24 +162,25 @@ class Qemu:
         return start, time.time()
 
 
-def common_flags(cloister_argv):
-    """The QEMU flags of a Cloister run minus what is per system or per run;
-    the Linux microVM gets exactly these."""
+def machine_flags(cloister_argv):
+    """The flags of a Cloister run that shape the machine (MACHINE_FLAGS),
+    and where they came from.  Everything else on scripts/run's command
+    line is Cloister's own (payload, console, channels) and is skipped, so
+    a new scripts/run flag can never leak into the Linux side."""
     if not cloister_argv:
-        return list(DEFAULT_FLAGS), "defaults (no Cloister run captured)"
+        return list(MACHINE_DEFAULT), "defaults (no Cloister run captured)"
     flags, i = [], 0
     while i < len(cloister_argv):
         a = cloister_argv[i]
-        if a in PER_RUN_FLAGS:
-            i += 1 + PER_RUN_FLAGS[a]
+        n = MACHINE_FLAGS.get(a)
+        if n is None:
+            i += 1
             continue
-        if a == "-debugcon":            # Cloister's kernel log; Linux: none
-            flags += [a, "null"]
-            i += 2
-            continue
-        flags.append(a)
-        i += 1
-    return flags, "copied from scripts/run"
+        val = cloister_argv[i + 1:i + 1 + n]
+        if a != "-device" or val[0].startswith(MACHINE_DEVICES):
+            flags += [a] + val
+        i += 1 + n
+    return flags, "machine flags copied from scripts/run"
 
 
 class Systems:
@@ -182,17 +190,17 @@ class Systems:
         self.q, self.guest, self.vmlinuz, self.probe = \
             qemu, guest, vmlinuz, probe
         self.initrds, self.rootfs = initrds, rootfs
-        self.flags, self.flags_from = common_flags(None)
+        self.flags, self.flags_from = machine_flags(None)
 
     def adopt_flags(self, run):
         if run.argv:
-            self.flags, self.flags_from = common_flags(run.argv)
+            self.flags, self.flags_from = machine_flags(run.argv)
 
     def linux(self, args, initrd="hello", mem=MEM_MIB, icount=False,
               timeout=RUN_TIMEOUT, kernel=None, label="linux"):
         # Through the wrapper, like scripts/run's QEMU.
         cmd = [os.path.join(self.q.bindir, "qemu-system-x86_64")] + \
-            self.flags + ["-m", str(mem), "-kernel", kernel or self.vmlinuz,
+            self.flags + LINUX_CONSOLE + ["-m", str(mem), "-kernel", kernel or self.vmlinuz,
                           "-initrd", self.initrds[initrd],
                           "-append", LINUX_APPEND + " " + " ".join(args)]
         return self.q.run(cmd, icount, timeout, label + " " + " ".join(args))

@@ -5,8 +5,10 @@
  *
  *	bench MODE [MODE...]
  *
- * Modes: hello [tsc], null, clock, mmap, pipe, file[=PATH], tschz.  Each
- * mode prints one machine-readable line, for example
+ * Modes: hello [tsc], null, clock, gtod, mmap, pipe, file[=PATH],
+ * sleep[=US], tschz; the word quick before them runs every mode briefly
+ * (a smoke test of the harness: figures, not timings).  Each mode prints
+ * one machine-readable line, for example
  *
  *	BENCH null ns_per_op=412.7 iters=20000 batches=5
  *	BENCH pipe error=ENOSYS what=pthread_create
@@ -32,15 +34,22 @@
 #include <sys/mman.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BATCHES		5
+#define SLEEP_US	10000	/* the sleep mode's default request */
+#define SLEEPS		10	/* and how many it makes */
 #define BATCH_BUDGET_NS	1000000000ull	/* 1 s (virtual under icount) */
 #define FILE_DEFAULT	"/bench.dat"
 #define FILE_CHUNK	(64 * 1024)
 #define MMAP_LEN	(64 * 1024)
 #define PAGE		4096
+
+/* "quick": one batch, iterations divided by QUICK_DIV. */
+#define QUICK_DIV	20
+static int quick;
 
 static uint64_t
 now_ns(clockid_t clk)
@@ -107,12 +116,15 @@ cmp_double(const void *a, const void *b)
 static int
 run_batches(const char *mode, int (*op)(void), long iters, long check)
 {
-	long chunk = check > 0 ? check : iters;
-	long i, end, done = iters;
+	long chunk, i, end, done;
+	int b, e, batches = quick ? 1 : BATCHES;
 	double per[BATCHES];
-	int b, e;
 
-	for (b = -1; b < BATCHES; b++) {
+	if (quick)
+		iters = iters / QUICK_DIV > 0 ? iters / QUICK_DIV : 1;
+	chunk = check > 0 ? check : iters;
+	done = iters;
+	for (b = -1; b < batches; b++) {
 		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
 
 		for (i = 0; i < iters;) {
@@ -129,9 +141,9 @@ run_batches(const char *mode, int (*op)(void), long iters, long check)
 		if (i < done)
 			done = i;
 	}
-	qsort(per, BATCHES, sizeof(per[0]), cmp_double);
+	qsort(per, batches, sizeof(per[0]), cmp_double);
 	printf("BENCH %s ns_per_op=%.1f min_ns_per_op=%.1f iters=%ld "
-	    "batches=%d\n", mode, per[BATCHES / 2], per[0], done, BATCHES);
+	    "batches=%d\n", mode, per[batches / 2], per[0], done, batches);
 	fflush(stdout);
 	return 0;
 }
@@ -151,6 +163,14 @@ op_clock(void)
 	struct timespec ts;
 
 	return clock_gettime(CLOCK_MONOTONIC, &ts) != 0 ? errno : 0;
+}
+
+static int
+op_gtod(void)
+{
+	struct timeval tv;
+
+	return gettimeofday(&tv, NULL) != 0 ? errno : 0;
 }
 
 static int
@@ -244,9 +264,9 @@ bench_file(const char *path)
 {
 	double ms[BATCHES];
 	long bytes = 0;
-	int b, e;
+	int b, e, batches = quick ? 1 : BATCHES;
 
-	for (b = -1; b < BATCHES; b++) {
+	for (b = -1; b < batches; b++) {
 		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
 
 		if ((e = read_whole(path, &bytes)) != 0)
@@ -256,10 +276,39 @@ bench_file(const char *path)
 	}
 	if (bytes == 0)
 		return fail("file", "empty", EIO);
-	qsort(ms, BATCHES, sizeof(ms[0]), cmp_double);
+	qsort(ms, batches, sizeof(ms[0]), cmp_double);
 	printf("BENCH file ms=%.3f min_ms=%.3f bytes=%ld mib_per_s=%.1f "
-	    "batches=%d\n", ms[BATCHES / 2], ms[0], bytes,
-	    bytes / 1048576.0 / (ms[BATCHES / 2] / 1e3), BATCHES);
+	    "batches=%d\n", ms[batches / 2], ms[0], bytes,
+	    bytes / 1048576.0 / (ms[batches / 2] / 1e3), batches);
+	fflush(stdout);
+	return 0;
+}
+
+/*
+ * Sleep accuracy: usleep(us) SLEEPS times, each timed with
+ * CLOCK_MONOTONIC.  Reports the request, the median, shortest and longest
+ * actual sleep, and the median overshoot (actual - requested), all in us.
+ * A sleep may never end early; how late it ends is the figure.
+ */
+static int
+bench_sleep(long us)
+{
+	double got[SLEEPS];
+	int i, n = quick ? 3 : SLEEPS;
+
+	if (us <= 0)
+		return fail("sleep", "usage", EINVAL);
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = now_ns(CLOCK_MONOTONIC);
+
+		if (usleep((useconds_t)us) != 0)
+			return fail("sleep", "usleep", errno);
+		got[i] = (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e3;
+	}
+	qsort(got, n, sizeof(got[0]), cmp_double);
+	printf("BENCH sleep requested_us=%ld median_us=%.1f min_us=%.1f "
+	    "max_us=%.1f over_us=%.1f sleeps=%d\n", us, got[n / 2], got[0],
+	    got[n - 1], got[n / 2] - us, n);
 	fflush(stdout);
 	return 0;
 }
@@ -290,6 +339,16 @@ run_mode(const char *m)
 		return run_batches("null", op_null, 20000, 0);
 	if (strcmp(m, "clock") == 0)
 		return run_batches("clock", op_clock, 20000, 0);
+	if (strcmp(m, "gtod") == 0)
+		return run_batches("gtod", op_gtod, 20000, 0);
+	if (strcmp(m, "sleep") == 0)
+		return bench_sleep(SLEEP_US);
+	if (strncmp(m, "sleep=", 6) == 0)
+		return bench_sleep(atol(m + 6));
+	if (strcmp(m, "quick") == 0) {
+		quick = 1;
+		return 0;
+	}
 	if (strcmp(m, "mmap") == 0)
 		return run_batches("mmap", op_mmap, 1000, 16);
 	if (strcmp(m, "pipe") == 0)
@@ -323,8 +382,8 @@ main(int argc, char **argv)
 		    (unsigned long long)mono, (unsigned long long)tsc);
 		fflush(stdout);
 	} else if (argc < 2) {
-		printf("usage: bench hello [tsc] | null|clock|mmap|pipe"
-		    "|file[=PATH]|tschz...\n");
+		printf("usage: bench hello [tsc] | [quick] null|clock|gtod|mmap"
+		    "|pipe|file[=PATH]|sleep[=US]|tschz...\n");
 		status = 2;
 	}
 	for (i = 1; i < argc; i++)
