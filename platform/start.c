@@ -120,6 +120,15 @@ early_memory(void)
 	vmm_use_pmm();
 }
 
+/* The NIC's share of the pool only when RAM is not tight. */
+static uint64_t
+shmem_size(void)
+{
+	if (plat_pages_total_count() * PAGE_SIZE < SHMEM_NIC_MIN_RAM)
+		return SHMEM_DEFAULT_BYTES;
+	return SHMEM_DEFAULT_BYTES + SHMEM_NIC_BYTES;
+}
+
 static void
 stack_guard_init(void)
 {
@@ -148,8 +157,10 @@ platform_start(struct boot_info *bi)
 	crng_init();
 	/* Host-visible memory for devices and the GHCB: one pool, set up
 	 * before any device.  Without it devices stay off; the guest runs. */
-	if (shmem_init(SHMEM_DEFAULT_BYTES) != 0)
+	if (shmem_init(shmem_size()) != 0)
 		klog_always("cloister: no shared memory pool; devices are off");
+	else
+		virtio_net_init();
 	/* The TSC measurement started in time_init overlapped the above. */
 	time_calibrate();
 	cpu_log_features();
