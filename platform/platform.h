@@ -395,6 +395,18 @@ void plat_yield(void);
 /* Wake t with -EINTR if it is blocked in plat_block.  Any context. */
 void plat_thread_interrupt(struct plat_thread *t);
 /*
+ * Work for the idle loop: fn runs when no guest thread is runnable, with
+ * interrupts off, before the CPU halts and again after each interrupt
+ * that ends the halt.  It returns the monotonic time (ns) by which it
+ * wants to run again (0: after the next interrupt).  It must not block;
+ * it may wake threads (plat_wake).  The kernel is not preemptible, so fn
+ * never runs while a thread is in the kernel other than blocked: what it
+ * shares with syscalls needs no lock.  One fn; NULL removes it.  This is
+ * how the network stack takes in frames and runs its timers while every
+ * thread sleeps.
+ */
+void plat_idle_set_work(uint64_t (*fn)(void));
+/*
  * Start scheduling: the boot context becomes the idle loop (halting
  * with interrupts on when nothing is runnable).  Called once after the
  * first thread was created.  Never returns.

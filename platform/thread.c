@@ -41,6 +41,8 @@ static struct sched_queues q;
 static struct plat_thread *zombies;
 static uint64_t slice_end;
 static bool have_timer;
+static uint64_t (*idle_work)(void);
+static uint64_t idle_deadline;		/* when idle_work wants to run */
 
 static struct plat_thread *
 cur(void)
@@ -94,6 +96,9 @@ timer_program(void)
 		next = slice_end;
 	if (q.sleepers != NULL && (next == 0 || q.sleepers->deadline < next))
 		next = q.sleepers->deadline;
+	if (cur() == &idle_thread && idle_deadline != 0 &&
+	    (next == 0 || idle_deadline < next))
+		next = idle_deadline;
 	lapic_arm(next);
 }
 
@@ -343,6 +348,13 @@ thread_tls_record(int which, uint64_t base)
 		t->gs_base = base;
 }
 
+void
+plat_idle_set_work(uint64_t (*fn)(void))
+{
+	idle_work = fn;
+	idle_deadline = 0;
+}
+
 /*
  * Become the idle loop and run the threads.  Called once, from the boot
  * context, after the first thread was created.
@@ -364,6 +376,11 @@ plat_run(void)
 		if (next != NULL) {
 			switch_to(next);
 			continue;
+		}
+		if (idle_work != NULL) {
+			idle_deadline = idle_work();
+			if (q.run_head != NULL)
+				continue;	/* the work woke a thread */
 		}
 		timer_program();
 		/* sti takes effect after hlt starts: no lost wake-up. */
