@@ -18,6 +18,7 @@
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/nd6.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 
@@ -199,6 +200,7 @@ net_init(void)
 		return init_rc = -ENOMEM;
 	}
 	lwip_init();		/* brings up the loopback interface too */
+	init_rc = 0;		/* net_work may run from here on */
 	if (plat_net_info(&info) == 0) {
 		nic_start();
 		if (nic_up && !ip4_addr_isany_val(*netif_ip4_addr(&nic)))
@@ -208,7 +210,7 @@ net_init(void)
 			dhcp_wait();
 	}
 	plat_idle_set_work(net_work);
-	return init_rc = 0;
+	return 0;
 }
 
 const char *
@@ -273,4 +275,41 @@ net_work(void)
 	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
 		return 0;
 	return plat_now_ns() + (uint64_t)ms * 1000000;
+}
+
+bool
+net_in_use(void)
+{
+	return init_rc == 0;
+}
+
+/* Is some connection still sending (data unsent, unacknowledged, or a
+ * FIN not yet acknowledged)? */
+static bool
+still_sending(void)
+{
+	for (struct tcp_pcb *p = tcp_active_pcbs; p != NULL; p = p->next) {
+		if (p->snd_queuelen > 0 || p->unsent != NULL ||
+		    p->unacked != NULL || p->state == FIN_WAIT_1 ||
+		    p->state == CLOSING || p->state == LAST_ACK)
+			return true;
+	}
+	return false;
+}
+
+void
+net_linger(uint64_t deadline_ns)
+{
+	if (init_rc != 0)
+		return;
+	for (;;) {
+		uint64_t next = net_work();
+		uint32_t seen = rx_word;
+
+		if (!still_sending() || plat_now_ns() >= deadline_ns)
+			return;
+		if (next == 0 || next > deadline_ns)
+			next = deadline_ns;
+		plat_block(&rx_word, seen, next);
+	}
 }

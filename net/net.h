@@ -65,6 +65,15 @@ void net_set_changed(void (*fn)(void *owner, unsigned events));
  * which it wants to run again (0: none).  Also the idle loop's work. */
 uint64_t net_work(void);
 
+/* Has the stack been started (by a socket)? */
+bool net_in_use(void);
+/*
+ * The guest is ending: let connections finish sending what they hold
+ * (data and FINs, up to deadline_ns), as Linux's stack would after the
+ * process is gone.  Blocks (thread context).
+ */
+void net_linger(uint64_t deadline_ns);
+
 /* A socket of family NET_AF_INET/INET6 and type NET_STREAM/NET_DGRAM. */
 int net_socket(int family, int type, void *owner, struct net_sock **out);
 /* The owner readiness changes are reported for (NULL: none). */

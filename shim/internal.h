@@ -410,6 +410,7 @@ long sys_pipe(SYSCALL_ARGS);
 long sys_pipe2(SYSCALL_ARGS);
 long sys_eventfd(SYSCALL_ARGS);
 /* shim/socket.c */
+void sock_exit_linger(void);
 long sys_socket(SYSCALL_ARGS);
 long sys_socketpair(SYSCALL_ARGS);
 long sys_bind(SYSCALL_ARGS);

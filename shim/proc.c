@@ -167,6 +167,7 @@ proc_init(void)
 void
 proc_exit(int status)
 {
+	sock_exit_linger();
 	plat_exit(status);
 }
 

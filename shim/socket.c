@@ -353,6 +353,22 @@ sock_install(struct net_sock *ns, int family, int type, int flags,
 
 /* ---- The calls ---- */
 
+#define LINGER_NS	10000000000ull	/* at exit, at most */
+
+/*
+ * The guest is ending normally: close every descriptor (sockets send
+ * their FINs) and give the stack a moment to deliver what is queued,
+ * which Linux would go on sending after the process is gone.
+ */
+void
+sock_exit_linger(void)
+{
+	if (!net_in_use())
+		return;
+	fd_close_range(0, ~0u, false);
+	net_linger(plat_now_ns() + LINGER_NS);
+}
+
 /* AF_UNIX is not there yet: say so once, fail as an absent family. */
 static long
 unix_missing(const char *call)

@@ -210,8 +210,10 @@ shim_thread_exit(int status)
 	if (t->clear_child_tid != 0 &&
 	    plat_copy_to_user(t->clear_child_tid, &zero, sizeof(zero)) == 0)
 		futex_wake(t->clear_child_tid, 1, ~0u);
-	if (--live_threads == 0)
+	if (--live_threads == 0) {
+		sock_exit_linger();
 		plat_exit(status & 0xff);
+	}
 	unlink_thread(t);
 	sig_thread_gone(t);
 	kfree(t);

@@ -41,6 +41,7 @@ extern unsigned char *net_heap;
 #define LWIP_UDP		1
 #define LWIP_TCP		1
 #define LWIP_DHCP		1
+#define DHCP_DOES_ARP_CHECK	0	/* no 1 s wait: QEMU hands out unique addresses */
 #define LWIP_AUTOIP		0
 #define LWIP_IGMP		0
 #define LWIP_DNS		0
@@ -52,6 +53,7 @@ extern unsigned char *net_heap;
 #define IP_FRAG			1
 #define LWIP_IPV6_REASS		1
 #define LWIP_IPV6_FRAG		1
+#define IPV6_FRAG_COPYHEADER	1	/* 64-bit pointers */
 #define LWIP_ND6_ALLOW_RA_UPDATES 1
 
 /* Interfaces: the NIC and a loopback (127.0.0.1, ::1). */
