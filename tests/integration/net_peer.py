@@ -9,7 +9,7 @@
   net_peer.py udpsend PORT K    K datagrams to 127.0.0.1:PORT, each echoed
   net_peer.py udpecho PORT K    echo K datagrams
   net_peer.py many PORT C       C connections at once, each echoes a line
-  net_peer.py garbage PORT      hostile bytes and half-open connections
+  net_peer.py echo PORT C       echo server for C connections (one loop)
 
 The pattern and the FNV-1a 64 checksum are netpeer's (tests/guests/peer).
 """
@@ -149,6 +149,43 @@ def main():
         for c in conns:
             c.close()
         print("many: %d of %d echoed" % (ok, arg))
+    elif mode == "echo":
+        import selectors
+        l = socket.socket()
+        l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        l.bind(("127.0.0.1", port))
+        l.listen(1024)
+        l.setblocking(False)
+        sel = selectors.DefaultSelector()
+        sel.register(l, selectors.EVENT_READ)
+        done = peak = live = 0
+        deadline = time.time() + 300
+        while done < arg and time.time() < deadline:
+            for key, _ in sel.select(1):
+                if key.fileobj is l:
+                    try:
+                        c, _ = l.accept()
+                    except BlockingIOError:
+                        continue
+                    c.setblocking(False)
+                    sel.register(c, selectors.EVENT_READ)
+                    live += 1
+                    peak = max(peak, live)
+                    continue
+                try:
+                    d = key.fileobj.recv(4096)
+                except (BlockingIOError, ConnectionError):
+                    d = b"" if False else None
+                if d:
+                    key.fileobj.sendall(d)
+                    continue
+                if d is None:
+                    continue
+                sel.unregister(key.fileobj)
+                key.fileobj.close()
+                live -= 1
+                done += 1
+        print("echo: %d connections done, %d open at once" % (done, peak))
     else:
         raise SystemExit("usage: see the docstring")
 

@@ -12,6 +12,9 @@
  *   netpeer udpsend HOST PORT K UDP: send K datagrams, await each echo
  *   netpeer many PORT C         TCP: C clients connected at once, served
  *                               through one epoll loop (echo until EOF)
+ *   netpeer manyout HOST PORT C TCP: C connections at once to an echo
+ *                               server, driven by one epoll loop: each
+ *                               sends a line, checks the echo, closes
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -252,6 +255,75 @@ many(int port, int c)
 	return 0;
 }
 
+struct conn {
+	int fd;
+	char line[32];
+	size_t len, got;
+};
+
+static int
+manyout(const char *host, int port, int c)
+{
+	struct sockaddr_in a = addr(host, port);
+	static struct conn conns[4096];
+	int ep = epoll_create1(0), ok = 0, left = c;
+
+	if (c > 4096)
+		c = 4096;
+	for (int i = 0; i < c; i++) {
+		struct conn *k = &conns[i];
+		struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = i };
+
+		k->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (k->fd < 0)
+			die("socket");
+		k->len = (size_t)snprintf(k->line, sizeof(k->line),
+		    "line %d\n", i);
+		if (connect(k->fd, (struct sockaddr *)&a, sizeof(a)) != 0 &&
+		    errno != EINPROGRESS)
+			die("connect");
+		epoll_ctl(ep, EPOLL_CTL_ADD, k->fd, &ev);
+	}
+	printf("%d connections started\n", c);
+	while (left > 0) {
+		struct epoll_event evs[64];
+		int n = epoll_wait(ep, evs, 64, 60000);
+
+		if (n <= 0)
+			die("epoll_wait");
+		for (int i = 0; i < n; i++) {
+			struct conn *k = &conns[evs[i].data.u32];
+			char buf[64];
+
+			if (evs[i].events & EPOLLOUT) {
+				struct epoll_event ev = { .events = EPOLLIN,
+				    .data.u32 = evs[i].data.u32 };
+
+				if (write(k->fd, k->line, k->len) !=
+				    (ssize_t)k->len)
+					die("write");
+				epoll_ctl(ep, EPOLL_CTL_MOD, k->fd, &ev);
+				continue;
+			}
+			ssize_t r = read(k->fd, buf, sizeof(buf));
+
+			if (r < 0 && errno == EAGAIN)
+				continue;
+			if (r > 0 && k->got + (size_t)r <= k->len &&
+			    memcmp(buf, k->line + k->got, (size_t)r) == 0) {
+				k->got += (size_t)r;
+				if (k->got < k->len)
+					continue;
+				ok++;
+			}
+			close(k->fd);
+			left--;
+		}
+	}
+	printf("manyout: %d of %d echoed\n", ok, c);
+	return ok == c ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -265,6 +337,8 @@ main(int argc, char **argv)
 		return udpecho(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[1], "udpsend") == 0)
 		return udpsend(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "manyout") == 0)
+		return manyout(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "many") == 0)
 		return many(atoi(argv[2]), atoi(argv[3]));
 	printf("usage: netpeer serve|client|udpecho|udpsend|many ...\n");
