@@ -66,7 +66,7 @@ LWIP_SRCS := core/def.c core/inet_chksum.c core/init.c core/ip.c \
 	core/ipv6/ip6.c core/ipv6/ip6_addr.c core/ipv6/ip6_frag.c \
 	core/ipv6/mld6.c core/ipv6/nd6.c netif/ethernet.c
 LWIP_OBJS := $(patsubst %.c,$(BUILD)/lwip/obj/%.o,$(LWIP_SRCS))
-LWIP_INC  := -Inet/port -I$(LWIP_DIR)/src/include
+LWIP_INC  := -Inet/port -Inet/port/libc -I$(LWIP_DIR)/src/include
 KOBJS += $(LWIP_OBJS)
 
 

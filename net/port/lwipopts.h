@@ -20,7 +20,8 @@
 #define MEM_LIBC_MALLOC		0
 #define MEMP_MEM_MALLOC		1
 #define MEM_ALIGNMENT		8
-#define MEM_SIZE		(8 * 1024 * 1024)
+/* lwIP adds its bookkeeping past MEM_SIZE: leave it a page. */
+#define MEM_SIZE		(8 * 1024 * 1024 - 4096)
 #define LWIP_RAM_HEAP_POINTER	net_heap
 extern unsigned char *net_heap;
 #define MEMP_NUM_TCP_PCB	1100

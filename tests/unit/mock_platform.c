@@ -428,6 +428,14 @@ plat_thread_interrupt(struct plat_thread *t)
 	mock_interrupts++;
 }
 
+uint64_t (*mock_idle_work)(void);
+
+void
+plat_idle_set_work(uint64_t (*fn)(void))
+{
+	mock_idle_work = fn;
+}
+
 void
 plat_run(void)
 {
