@@ -7,33 +7,6 @@
  * (net/ never blocks), the user copies and the address formats.
  */
 #include "shim/internal.h"
-#include "net/net.h"
-
-#define AF_UNIX		1
-#define SOCK_STREAM	1
-#define SOCK_DGRAM	2
-#define SOCK_TYPE_MASK	0xf
-#define SOCK_NONBLOCK	O_NONBLOCK
-#define SOCK_CLOEXEC	O_CLOEXEC
-#define IPPROTO_IP	0
-#define IPPROTO_TCP	6
-#define IPPROTO_UDP	17
-#define IPPROTO_IPV6	41
-
-#define MSG_PEEK	0x02
-#define MSG_TRUNC	0x20
-#define MSG_DONTWAIT	0x40
-#define MSG_EOR		0x80
-#define MSG_WAITALL	0x100
-#define MSG_NOSIGNAL	0x4000
-#define MSG_MORE	0x8000
-#define MSG_CMSG_CLOEXEC 0x40000000
-#define SEND_FLAGS	(MSG_DONTWAIT | MSG_EOR | MSG_NOSIGNAL | MSG_MORE)
-#define RECV_FLAGS	(MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_WAITALL | \
-			 MSG_CMSG_CLOEXEC)
-
-#define FIONREAD	0x541b
-#define SOCK_CHUNK	(64 * 1024)	/* bytes copied per step */
 
 struct sockaddr_in_user {
 	uint16_t family;
@@ -52,40 +25,8 @@ struct sockaddr_in6_user {
 };
 _Static_assert(sizeof(struct sockaddr_in6_user) == 28, "sockaddr_in6");
 
-struct msghdr_user {
-	uint64_t name;
-	uint32_t namelen;
-	uint32_t pad0;
-	uint64_t iov;
-	uint64_t iovlen;
-	uint64_t control;
-	uint64_t controllen;
-	int32_t flags;
-	uint32_t pad1;
-};
-_Static_assert(sizeof(struct msghdr_user) == 56, "msghdr");
-
-struct mmsghdr_user {
-	struct msghdr_user hdr;
-	uint32_t len;
-	uint32_t pad;
-};
-_Static_assert(sizeof(struct mmsghdr_user) == 64, "mmsghdr");
-
-struct iovec_u {
-	uint64_t base;
-	uint64_t len;
-};
-
-struct sock {
-	struct net_sock *ns;
-	int family, type;
-	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
-	int rcvbuf, sndbuf;
-	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;
-	int linger_on, linger_s;
-	int keepidle, keepintvl, keepcnt, defer_accept;
-};
+#define FIONREAD	0x541b
+#define SOCK_CHUNK	(64 * 1024)	/* bytes copied per step */
 
 static const struct file_ops sock_ops;
 static bool hooked;
@@ -96,14 +37,14 @@ sock_changed(void *owner, unsigned events)
 	file_changed(owner, events);
 }
 
-static struct sock *
+struct sock *
 sock_of(struct file *f)
 {
 	return f->ops == &sock_ops ? f->priv : NULL;
 }
 
 /* The socket behind fd, with a reference, or NULL and *err. */
-static struct file *
+struct file *
 sock_get(int fd, long *err)
 {
 	struct file *f = fd_get(fd);
@@ -120,6 +61,20 @@ sock_get(int fd, long *err)
 	return f;
 }
 
+long
+sock_call(uint64_t fd, long (*fn)(struct file *f, uint64_t a, uint64_t b),
+    uint64_t a, uint64_t b)
+{
+	struct file *f;
+	long rc;
+
+	if ((f = sock_get((int)fd, &rc)) == NULL)
+		return rc;
+	rc = fn(f, a, b);
+	file_put(f);
+	return rc;
+}
+
 /* ---- Waiting ---- */
 
 /*
@@ -127,7 +82,7 @@ sock_get(int fd, long *err)
  * unless the file or the call is non-blocking.  A timeout (SO_RCVTIMEO,
  * SO_SNDTIMEO) ends the wait with -EAGAIN, as on Linux.
  */
-static long
+long
 sock_wait(struct file *f, bool nowait, uint64_t timeo_ns,
     long (*op)(struct file *f, void *arg), void *arg)
 {
@@ -150,7 +105,7 @@ sock_wait(struct file *f, bool nowait, uint64_t timeo_ns,
 
 /* ---- Addresses ---- */
 
-static long
+long
 addr_in(struct sock *s, uint64_t uaddr, uint64_t len, struct net_addr *a,
     bool unspec_ok)
 {
@@ -198,7 +153,7 @@ addr_in(struct sock *s, uint64_t uaddr, uint64_t len, struct net_addr *a,
 }
 
 /* Write a to the user's (uaddr, *ulen) as Linux's move_addr_to_user. */
-static long
+long
 addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 {
 	struct sockaddr_in_user in = { 0 };
@@ -235,14 +190,8 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 
 /* ---- The file ---- */
 
-struct xfer {
-	void *buf;
-	size_t len;
-	int flags;
-	struct net_addr *addr;	/* from (recv) or to (send) */
-};
 
-static long
+long
 recv_op(struct file *f, void *arg)
 {
 	struct xfer *x = arg;
@@ -250,7 +199,7 @@ recv_op(struct file *f, void *arg)
 	return net_recv(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
 }
 
-static long
+long
 send_op(struct file *f, void *arg)
 {
 	struct xfer *x = arg;
@@ -444,17 +393,16 @@ sys_bind(SYSCALL_ARGS)
 	return rc;
 }
 
+static long
+do_listen(struct file *f, uint64_t backlog, uint64_t unused)
+{
+	return net_listen(sock_of(f)->ns, (int)backlog);
+}
+
 long
 sys_listen(SYSCALL_ARGS)
 {
-	struct file *f;
-	long rc;
-
-	if ((f = sock_get((int)a0, &rc)) == NULL)
-		return rc;
-	rc = net_listen(sock_of(f)->ns, (int)a1);
-	file_put(f);
-	return rc;
+	return sock_call(a0, do_listen, a1, 0);
 }
 
 struct accept_arg {
@@ -543,7 +491,7 @@ sys_connect(SYSCALL_ARGS)
 }
 
 /* One send of len bytes from the user's ubuf (a stream may take less). */
-static long
+long
 send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
     struct net_addr *to)
 {
@@ -610,7 +558,7 @@ sys_sendto(SYSCALL_ARGS)
  * len with MSG_WAITALL), a datagram one message (its full length with
  * MSG_TRUNC; *trunc says whether it was cut).
  */
-static long
+long
 recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
     struct net_addr *from, bool *trunc)
 {
@@ -687,17 +635,16 @@ sys_recvfrom(SYSCALL_ARGS)
 	return rc;
 }
 
+static long
+do_shutdown(struct file *f, uint64_t how, uint64_t unused)
+{
+	return net_shutdown(sock_of(f)->ns, (int)how);
+}
+
 long
 sys_shutdown(SYSCALL_ARGS)
 {
-	struct file *f;
-	long rc;
-
-	if ((f = sock_get((int)a0, &rc)) == NULL)
-		return rc;
-	rc = net_shutdown(sock_of(f)->ns, (int)a1);
-	file_put(f);
-	return rc;
+	return sock_call(a0, do_shutdown, a1, 0);
 }
 
 static long
@@ -734,530 +681,4 @@ long
 sys_getpeername(SYSCALL_ARGS)
 {
 	return name_call(a0, a1, a2, true);
-}
-
-/* ---- sendmsg / recvmsg: one iovec gathered through a bounce ---- */
-
-static long
-msg_in(uint64_t umsg, struct msghdr_user *m, struct iovec_u **iov)
-{
-	if (plat_copy_from_user(m, umsg, sizeof(*m)) != 0)
-		return -EFAULT;
-	if (m->iovlen > 1024)
-		return -EMSGSIZE;
-	*iov = kmalloc((m->iovlen ? m->iovlen : 1) * sizeof(**iov));
-	if (*iov == NULL)
-		return -ENOMEM;
-	if (plat_copy_from_user(*iov, m->iov, m->iovlen * sizeof(**iov))) {
-		kfree(*iov);
-		return -EFAULT;
-	}
-	return 0;
-}
-
-static long
-do_sendmsg(struct file *f, uint64_t umsg, int flags)
-{
-	struct net_addr to, *top = NULL;
-	struct msghdr_user m;
-	struct iovec_u *iov;
-	long rc, done = 0;
-
-	if ((rc = msg_in(umsg, &m, &iov)) != 0)
-		return rc;
-	if (m.name != 0 && sock_of(f)->type == SOCK_DGRAM) {
-		if ((rc = addr_in(sock_of(f), m.name, m.namelen, &to,
-		    false)) != 0)
-			goto out;
-		top = &to;
-	}
-	if (sock_of(f)->type == SOCK_DGRAM && m.iovlen > 1) {
-		/* One datagram: gather it first. */
-		size_t total = 0, at = 0;
-		uint8_t *kbuf;
-
-		for (uint64_t i = 0; i < m.iovlen; i++)
-			total += iov[i].len;
-		if (total > 65535) {
-			rc = -EMSGSIZE;
-			goto out;
-		}
-		if ((kbuf = kmalloc(total ? total : 1)) == NULL) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		for (uint64_t i = 0; i < m.iovlen; i++) {
-			if (plat_copy_from_user(kbuf + at, iov[i].base,
-			    iov[i].len) != 0) {
-				kfree(kbuf);
-				rc = -EFAULT;
-				goto out;
-			}
-			at += iov[i].len;
-		}
-		{
-			struct xfer x = { kbuf, total, flags, top };
-
-			rc = sock_wait(f, flags & MSG_DONTWAIT,
-			    sock_of(f)->sndtimeo_ns, send_op, &x);
-		}
-		kfree(kbuf);
-		goto out;
-	}
-	for (uint64_t i = 0; i < m.iovlen || (i == 0 && m.iovlen == 0); i++) {
-		uint64_t base = m.iovlen ? iov[i].base : 0;
-		size_t len = m.iovlen ? iov[i].len : 0;
-
-		rc = send_user(f, base, len, flags | (done ? MSG_NOSIGNAL : 0),
-		    top);
-		if (rc < 0)
-			break;
-		done += rc;
-		if ((size_t)rc < len)
-			break;
-	}
-	if (done > 0)
-		rc = done;
-out:
-	kfree(iov);
-	return rc;
-}
-
-#define MSG_FLAGS_OFF	48	/* msghdr.msg_flags */
-#define MSG_NAMELEN_OFF	8
-#define MSG_CTLLEN_OFF	40
-
-static long
-do_recvmsg(struct file *f, uint64_t umsg, int flags)
-{
-	struct net_addr from;
-	struct msghdr_user m;
-	struct iovec_u *iov;
-	struct sock *s = sock_of(f);
-	long rc = 0, done = 0;
-	int32_t oflags = 0;
-	uint64_t zero = 0;
-	bool trunc = false;
-
-	if (flags & ~RECV_FLAGS)
-		return -EOPNOTSUPP;
-	if ((rc = msg_in(umsg, &m, &iov)) != 0)
-		return rc;
-	memset(&from, 0, sizeof(from));
-	if (s->type == SOCK_DGRAM) {
-		/* One datagram scattered over the iovec. */
-		size_t total = 0, at = 0;
-		uint8_t *kbuf;
-
-		for (uint64_t i = 0; i < m.iovlen; i++)
-			total += iov[i].len < 65536 ? iov[i].len : 65536;
-		if (total > 65536)
-			total = 65536;
-		if ((kbuf = kmalloc(total ? total : 1)) == NULL) {
-			kfree(iov);
-			return -ENOMEM;
-		}
-		{
-			struct xfer x = { kbuf, total, flags | MSG_TRUNC,
-			    &from };
-
-			rc = sock_wait(f, flags & MSG_DONTWAIT,
-			    s->rcvtimeo_ns, recv_op, &x);
-		}
-		if (rc >= 0) {
-			size_t copy = (size_t)rc < total ? (size_t)rc : total;
-
-			trunc = (size_t)rc > total;
-			for (uint64_t i = 0; i < m.iovlen && at < copy; i++) {
-				size_t n = copy - at < iov[i].len ?
-				    copy - at : iov[i].len;
-
-				if (plat_copy_to_user(iov[i].base, kbuf + at,
-				    n) != 0) {
-					rc = -EFAULT;
-					break;
-				}
-				at += n;
-			}
-			if (rc >= 0 && !(flags & MSG_TRUNC))
-				rc = (long)copy;
-		}
-		kfree(kbuf);
-		done = rc;
-	} else {
-		for (uint64_t i = 0; i < m.iovlen; i++) {
-			if (iov[i].len == 0)
-				continue;
-			rc = recv_user(f, iov[i].base, iov[i].len,
-			    flags | (done ? MSG_DONTWAIT : 0), &from, &trunc);
-			if (rc < 0)
-				break;
-			done += rc;
-			if ((size_t)rc < iov[i].len)
-				break;
-		}
-		if (done > 0 || rc == -EAGAIN)
-			rc = done > 0 ? done : rc;
-		else if (rc >= 0)
-			rc = done;
-		done = rc;
-	}
-	kfree(iov);
-	if (done < 0)
-		return done;
-	if (trunc)
-		oflags |= MSG_TRUNC;
-	if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0) {
-		if (addr_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
-			return -EFAULT;
-	} else if (m.name != 0) {
-		uint32_t z = 0;
-
-		if (plat_copy_to_user(umsg + MSG_NAMELEN_OFF, &z, 4) != 0)
-			return -EFAULT;
-	}
-	if (plat_copy_to_user(umsg + MSG_CTLLEN_OFF, &zero, 8) != 0 ||
-	    plat_copy_to_user(umsg + MSG_FLAGS_OFF, &oflags, 4) != 0)
-		return -EFAULT;
-	return done;
-}
-
-long
-sys_sendmsg(SYSCALL_ARGS)
-{
-	struct file *f;
-	long rc;
-
-	if ((f = sock_get((int)a0, &rc)) == NULL)
-		return rc;
-	rc = do_sendmsg(f, a1, (int)a2);
-	file_put(f);
-	return rc;
-}
-
-long
-sys_recvmsg(SYSCALL_ARGS)
-{
-	struct file *f;
-	long rc;
-
-	if ((f = sock_get((int)a0, &rc)) == NULL)
-		return rc;
-	rc = do_recvmsg(f, a1, (int)a2);
-	file_put(f);
-	return rc;
-}
-
-/* sendmmsg/recvmmsg: each message in turn; the count done, or the first
- * message's error. */
-static long
-mmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, int flags, bool send)
-{
-	struct file *f;
-	unsigned i;
-	long rc = 0;
-
-	if ((f = sock_get((int)fd, &rc)) == NULL)
-		return rc;
-	if (vlen > 1024)
-		vlen = 1024;
-	for (i = 0; i < vlen; i++) {
-		uint64_t at = uvec + i * sizeof(struct mmsghdr_user);
-		uint32_t len;
-
-		rc = send ? do_sendmsg(f, at, flags) :
-		    do_recvmsg(f, at, flags | (i ? MSG_DONTWAIT : 0));
-		if (rc < 0)
-			break;
-		len = (uint32_t)rc;
-		if (plat_copy_to_user(at + offsetof(struct mmsghdr_user, len),
-		    &len, sizeof(len)) != 0) {
-			rc = -EFAULT;
-			break;
-		}
-	}
-	file_put(f);
-	return i > 0 ? (long)i : rc;
-}
-
-long
-sys_sendmmsg(SYSCALL_ARGS)
-{
-	return mmsg(a0, a1, a2, (int)a3, true);
-}
-
-long
-sys_recvmmsg(SYSCALL_ARGS)
-{
-	/* The timeout (a4) is checked by Linux only between messages; the
-	 * later messages here never wait, so it cannot be passed. */
-	return mmsg(a0, a1, a2, (int)a3, false);
-}
-
-/* ---- Options ---- */
-
-#define SOL_SOCKET	1
-#define SO_REUSEADDR	2
-#define SO_TYPE		3
-#define SO_ERROR	4
-#define SO_BROADCAST	6
-#define SO_SNDBUF	7
-#define SO_RCVBUF	8
-#define SO_KEEPALIVE	9
-#define SO_LINGER	13
-#define SO_REUSEPORT	15
-#define SO_RCVTIMEO	20
-#define SO_SNDTIMEO	21
-#define SO_ACCEPTCONN	30
-#define SO_PROTOCOL	38
-#define SO_DOMAIN	39
-#define TCP_NODELAY	1
-#define TCP_MAXSEG	2
-#define TCP_CORK	3
-#define TCP_KEEPIDLE	4
-#define TCP_KEEPINTVL	5
-#define TCP_KEEPCNT	6
-#define TCP_DEFER_ACCEPT 9
-#define IPV6_V6ONLY	26
-#define BUF_MIN		2304	/* Linux's SOCK_MIN_RCVBUF, doubled */
-#define BUF_MAX		(4 << 20)
-
-struct timeval_user {
-	int64_t sec, usec;
-};
-
-static long
-int_in(uint64_t uval, uint64_t len, int *v)
-{
-	if (len < sizeof(int))
-		return -EINVAL;
-	return plat_copy_from_user(v, uval, sizeof(int)) ? -EFAULT : 0;
-}
-
-static long
-timeo_in(uint64_t uval, uint64_t len, uint64_t *ns)
-{
-	struct timeval_user tv;
-
-	if (len < sizeof(tv))
-		return -EINVAL;
-	if (plat_copy_from_user(&tv, uval, sizeof(tv)) != 0)
-		return -EFAULT;
-	if (tv.usec < 0 || tv.usec >= 1000000)
-		return -EDOM;
-	if (tv.sec < 0)
-		*ns = 0;		/* Linux: negative is "no timeout" */
-	else
-		*ns = (uint64_t)tv.sec * 1000000000ull +
-		    (uint64_t)tv.usec * 1000;
-	return 0;
-}
-
-static long
-setopt_socket(struct sock *s, int name, uint64_t uval, uint64_t len)
-{
-	int v = 0;
-	long rc;
-
-	if (name == SO_RCVTIMEO)
-		return timeo_in(uval, len, &s->rcvtimeo_ns);
-	if (name == SO_SNDTIMEO)
-		return timeo_in(uval, len, &s->sndtimeo_ns);
-	if (name == SO_LINGER) {
-		int l[2];
-
-		if (len < sizeof(l))
-			return -EINVAL;
-		if (plat_copy_from_user(l, uval, sizeof(l)) != 0)
-			return -EFAULT;
-		s->linger_on = l[0] != 0;
-		s->linger_s = l[1];
-		return 0;
-	}
-	if ((rc = int_in(uval, len, &v)) != 0)
-		return rc;
-	switch (name) {
-	case SO_REUSEADDR:
-		s->reuseaddr = v != 0;
-		net_set_reuseaddr(s->ns, v != 0);
-		return 0;
-	case SO_REUSEPORT:
-		/* Several sockets on one port share its load on Linux;
-		 * with one process here, binding reuses the address. */
-		s->reuseport = v != 0;
-		net_set_reuseaddr(s->ns, v != 0 || s->reuseaddr);
-		return 0;
-	case SO_KEEPALIVE:
-		s->keepalive = v != 0;
-		net_set_keepalive(s->ns, v != 0);
-		return 0;
-	case SO_BROADCAST:
-		s->broadcast = v != 0;
-		return 0;
-	case SO_SNDBUF:
-	case SO_RCVBUF:
-		/* Linux doubles the value (room for its bookkeeping). */
-		v = v < BUF_MIN / 2 ? BUF_MIN : v > BUF_MAX / 2 ? BUF_MAX :
-		    2 * v;
-		*(name == SO_SNDBUF ? &s->sndbuf : &s->rcvbuf) = v;
-		return 0;
-	case SO_TYPE: case SO_ERROR: case SO_ACCEPTCONN: case SO_DOMAIN:
-	case SO_PROTOCOL:
-		return -ENOPROTOOPT;	/* read-only on Linux */
-	default:
-		return -ENOPROTOOPT;
-	}
-}
-
-static long
-setopt_tcp(struct sock *s, int name, uint64_t uval, uint64_t len)
-{
-	int v;
-	long rc;
-
-	if (s->type != SOCK_STREAM)
-		return -ENOPROTOOPT;
-	if ((rc = int_in(uval, len, &v)) != 0)
-		return rc;
-	switch (name) {
-	case TCP_NODELAY:
-		net_set_nodelay(s->ns, v != 0);
-		return 0;
-	case TCP_CORK:
-		s->cork = v != 0;	/* a hint: segments go out as written */
-		return 0;
-	case TCP_MAXSEG:
-		return v < 88 || v > 32767 ? -EINVAL : 0;
-	case TCP_KEEPIDLE:
-	case TCP_KEEPINTVL:
-		if (v < 1 || v > 32767)
-			return -EINVAL;
-		*(name == TCP_KEEPIDLE ? &s->keepidle : &s->keepintvl) = v;
-		return 0;
-	case TCP_KEEPCNT:
-		if (v < 1 || v > 127)
-			return -EINVAL;
-		s->keepcnt = v;
-		return 0;
-	case TCP_DEFER_ACCEPT:
-		s->defer_accept = v < 0 ? 0 : v;
-		return 0;
-	default:
-		return -ENOPROTOOPT;
-	}
-}
-
-long
-sys_setsockopt(SYSCALL_ARGS)
-{
-	int level = (int)a1, name = (int)a2, v;
-	struct file *f;
-	struct sock *s;
-	long rc;
-
-	if ((f = sock_get((int)a0, &rc)) == NULL)
-		return rc;
-	s = sock_of(f);
-	if ((int)a4 < 0)
-		rc = -EINVAL;
-	else if (level == SOL_SOCKET)
-		rc = setopt_socket(s, name, a3, a4);
-	else if (level == IPPROTO_TCP)
-		rc = setopt_tcp(s, name, a3, a4);
-	else if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY &&
-	    s->family == NET_AF_INET6) {
-		if ((rc = int_in(a3, a4, &v)) == 0)
-			s->v6only = v != 0;
-	} else {
-		rc = -ENOPROTOOPT;
-	}
-	file_put(f);
-	return rc;
-}
-
-static long
-getopt_value(struct sock *s, int level, int name, void *out, uint32_t *len)
-{
-	int *v = out;
-
-	*len = sizeof(int);
-	if (level == IPPROTO_TCP && s->type == SOCK_STREAM) {
-		switch (name) {
-		case TCP_NODELAY: *v = net_nodelay(s->ns); return 0;
-		case TCP_CORK: *v = s->cork; return 0;
-		case TCP_MAXSEG: *v = 1460; return 0;
-		case TCP_KEEPIDLE: *v = s->keepidle ? s->keepidle : 7200;
-			return 0;
-		case TCP_KEEPINTVL: *v = s->keepintvl ? s->keepintvl : 75;
-			return 0;
-		case TCP_KEEPCNT: *v = s->keepcnt ? s->keepcnt : 9; return 0;
-		case TCP_DEFER_ACCEPT: *v = s->defer_accept; return 0;
-		}
-		return -ENOPROTOOPT;
-	}
-	if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY &&
-	    s->family == NET_AF_INET6) {
-		*v = s->v6only;
-		return 0;
-	}
-	if (level != SOL_SOCKET)
-		return -ENOPROTOOPT;
-	switch (name) {
-	case SO_TYPE: *v = s->type; return 0;
-	case SO_ERROR: *v = -net_take_error(s->ns); return 0;
-	case SO_REUSEADDR: *v = s->reuseaddr; return 0;
-	case SO_REUSEPORT: *v = s->reuseport; return 0;
-	case SO_KEEPALIVE: *v = s->keepalive; return 0;
-	case SO_BROADCAST: *v = s->broadcast; return 0;
-	case SO_SNDBUF: *v = s->sndbuf; return 0;
-	case SO_RCVBUF: *v = s->rcvbuf; return 0;
-	case SO_ACCEPTCONN: *v = net_listening(s->ns); return 0;
-	case SO_DOMAIN: *v = s->family; return 0;
-	case SO_PROTOCOL:
-		*v = s->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
-		return 0;
-	case SO_LINGER:
-		v[0] = s->linger_on;
-		v[1] = s->linger_s;
-		*len = 2 * sizeof(int);
-		return 0;
-	case SO_RCVTIMEO:
-	case SO_SNDTIMEO: {
-		uint64_t ns = name == SO_RCVTIMEO ? s->rcvtimeo_ns :
-		    s->sndtimeo_ns;
-		struct timeval_user tv = { (int64_t)(ns / 1000000000ull),
-		    (int64_t)(ns % 1000000000ull / 1000) };
-
-		memcpy(out, &tv, sizeof(tv));
-		*len = sizeof(tv);
-		return 0;
-	}
-	}
-	return -ENOPROTOOPT;
-}
-
-long
-sys_getsockopt(SYSCALL_ARGS)
-{
-	uint64_t val[2] = { 0, 0 };
-	uint32_t have, len;
-	struct file *f;
-	long rc;
-
-	if ((f = sock_get((int)a0, &rc)) == NULL)
-		return rc;
-	if (plat_copy_from_user(&have, a4, sizeof(have)) != 0) {
-		rc = -EFAULT;
-	} else if ((int32_t)have < 0) {
-		rc = -EINVAL;
-	} else if ((rc = getopt_value(sock_of(f), (int)a1, (int)a2, val,
-	    &len)) == 0) {
-		if (have < len)
-			len = have;
-		if (plat_copy_to_user(a3, val, len) != 0 ||
-		    plat_copy_to_user(a4, &len, sizeof(len)) != 0)
-			rc = -EFAULT;
-	}
-	file_put(f);
-	return rc;
 }
