@@ -78,6 +78,8 @@ void net_linger(uint64_t deadline_ns);
 int net_socket(int family, int type, void *owner, struct net_sock **out);
 /* The owner readiness changes are reported for (NULL: none). */
 void net_set_owner(struct net_sock *s, void *owner);
+/* Two sockets of type connected to each other over loopback. */
+int net_pair(int type, struct net_sock **a, struct net_sock **b);
 /* Close: a stream with unread data is reset, as Linux does. */
 void net_close(struct net_sock *s);
 int net_bind(struct net_sock *s, const struct net_addr *a);

@@ -806,3 +806,63 @@ net_type(struct net_sock *s)
 {
 	return s->type;
 }
+
+/*
+ * Two connected sockets over the loopback interface (TCP for streams,
+ * UDP for datagrams): what the shim's socketpair(AF_UNIX) stands on.
+ * The handshake runs to its end here (loopback frames are delivered by
+ * net_work), so both are connected on return.
+ */
+int
+net_pair(int type, struct net_sock **a, struct net_sock **b)
+{
+	struct net_addr lo = { .family = NET_AF_INET, .ip = { 127, 0, 0, 1 } };
+	struct net_sock *l = NULL, *x = NULL, *y = NULL;
+	struct net_addr at;
+	int rc;
+
+	if ((rc = net_socket(NET_AF_INET, type, NULL, &x)) != 0)
+		return rc;
+	if (type == NET_DGRAM) {
+		if ((rc = net_socket(NET_AF_INET, type, NULL, &y)) != 0 ||
+		    (rc = net_bind(x, &lo)) != 0 ||
+		    (rc = net_bind(y, &lo)) != 0)
+			goto fail;
+		net_name(y, false, &at);
+		if ((rc = net_connect(x, &at)) != 0)
+			goto fail;
+		net_name(x, false, &at);
+		if ((rc = net_connect(y, &at)) != 0)
+			goto fail;
+	} else {
+		if ((rc = net_socket(NET_AF_INET, type, NULL, &l)) != 0 ||
+		    (rc = net_bind(l, &lo)) != 0 ||
+		    (rc = net_listen(l, 1)) != 0)
+			goto fail;
+		net_name(l, false, &at);
+		rc = net_connect(x, &at);
+		for (int i = 0; i < 8 && (rc == -EINPROGRESS || rc == 0); i++) {
+			rc = net_accept(l, NULL, &y, NULL);
+			if (rc == 0)
+				break;
+			rc = net_connect_done(x);
+		}
+		net_close(l);
+		l = NULL;
+		if (rc == 0)
+			rc = net_connect_done(x);
+		if (rc != 0)
+			goto fail;
+	}
+	*a = x;
+	*b = y;
+	return 0;
+fail:
+	if (l != NULL)
+		net_close(l);
+	if (y != NULL)
+		net_close(y);
+	if (x != NULL)
+		net_close(x);
+	return rc == -EINPROGRESS || rc == -EAGAIN ? -ENOBUFS : rc;
+}

@@ -785,6 +785,8 @@ void proc_exit(int status) __attribute__((noreturn));
 struct sock {
 	struct net_sock *ns;
 	int family, type;
+	struct sock *peer;		/* AF_UNIX pair: the other end */
+	bool peer_closed;
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;
 	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;

@@ -112,6 +112,8 @@ addr_in(struct sock *s, uint64_t uaddr, uint64_t len, struct net_addr *a,
 	uint16_t family;
 
 	memset(a, 0, sizeof(*a));
+	if (s->family == AF_UNIX)
+		return -EINVAL;		/* a pair: already bound, unnamed */
 	if (len < sizeof(family) || len > 128)
 		return -EINVAL;
 	if (plat_copy_from_user(&family, uaddr, sizeof(family)) != 0)
@@ -167,7 +169,12 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 		return -EFAULT;
 	if ((int32_t)have < 0)
 		return -EINVAL;
-	if (a->family == NET_AF_INET) {
+	if (a->family == AF_UNIX) {
+		/* An unnamed AF_UNIX socket: the family alone. */
+		in.family = AF_UNIX;
+		src = &in;
+		len = sizeof(in.family);
+	} else if (a->family == NET_AF_INET) {
 		in.family = NET_AF_INET;
 		in.port = __builtin_bswap16(a->port);
 		memcpy(&in.addr, a->ip, 4);
@@ -204,6 +211,9 @@ send_op(struct file *f, void *arg)
 {
 	struct xfer *x = arg;
 
+	if (sock_of(f)->peer_closed && sock_of(f)->type == SOCK_STREAM)
+		return -EPIPE;
+
 	return net_send(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
 }
 
@@ -216,13 +226,18 @@ sock_read(struct file *f, void *buf, size_t len)
 static long
 sock_write(struct file *f, const void *buf, size_t len)
 {
-	return net_send(sock_of(f)->ns, buf, len, 0, NULL);
+	struct xfer x = { (void *)buf, len, 0, NULL };
+
+	return send_op(f, &x);
 }
 
 static unsigned
 sock_poll(struct file *f)
 {
 	unsigned ev = net_events(sock_of(f)->ns);
+
+	if (sock_of(f)->peer_closed)
+		ev |= POLLHUP;
 
 	if (ev & POLLIN)
 		ev |= POLLRDNORM;
@@ -257,6 +272,10 @@ sock_release(struct file *f)
 {
 	struct sock *s = f->priv;
 
+	if (s->peer != NULL) {
+		s->peer->peer = NULL;
+		s->peer->peer_closed = true;
+	}
 	net_close(s->ns);
 	kfree(s);
 }
@@ -318,6 +337,14 @@ sock_exit_linger(void)
 	net_linger(plat_now_ns() + LINGER_NS);
 }
 
+static void
+hook_changes(void)
+{
+	if (!hooked)
+		net_set_changed(sock_changed);
+	hooked = true;
+}
+
 /* AF_UNIX is not there yet: say so once, fail as an absent family. */
 static long
 unix_missing(const char *call)
@@ -341,7 +368,7 @@ sys_socket(SYSCALL_ARGS)
 	int rc;
 
 	if (family == AF_UNIX)
-		return unix_missing("socket");
+		return unix_missing("socket(AF_UNIX) (only socketpair)");
 	if (family != NET_AF_INET && family != NET_AF_INET6)
 		return -EAFNOSUPPORT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
@@ -351,10 +378,7 @@ sys_socket(SYSCALL_ARGS)
 	if (proto != 0 && !(type == SOCK_STREAM && proto == IPPROTO_TCP) &&
 	    !(type == SOCK_DGRAM && proto == IPPROTO_UDP))
 		return -EPROTONOSUPPORT;
-	if (!hooked) {
-		net_set_changed(sock_changed);
-		hooked = true;
-	}
+	hook_changes();
 	/* The owner is the file, which exists only after the socket: the
 	 * stack reports nothing for a socket before its first call. */
 	rc = net_socket(family, type == SOCK_STREAM ? NET_STREAM : NET_DGRAM,
@@ -367,14 +391,55 @@ sys_socket(SYSCALL_ARGS)
 	return rc;
 }
 
+/*
+ * socketpair(AF_UNIX): two sockets connected over the loopback interface
+ * (TCP for SOCK_STREAM, UDP for SOCK_DGRAM) that present themselves as
+ * AF_UNIX: unnamed addresses, EPIPE once the other end is closed.
+ * SOCK_SEQPACKET and ancillary data (SCM_RIGHTS) are not there.
+ */
 long
 sys_socketpair(SYSCALL_ARGS)
 {
-	if ((int)a0 == AF_UNIX)
-		return unix_missing("socketpair");
+	int type = (int)a1 & SOCK_TYPE_MASK, flags = (int)a1 & ~SOCK_TYPE_MASK;
+	struct net_sock *x, *y;
+	struct file *fx, *fy;
+	int fds[2];
+	long rc;
+
 	if ((int)a0 == NET_AF_INET || (int)a0 == NET_AF_INET6)
 		return -EOPNOTSUPP;
-	return -EAFNOSUPPORT;
+	if ((int)a0 != AF_UNIX)
+		return -EAFNOSUPPORT;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (type != SOCK_STREAM && type != SOCK_DGRAM)
+		return unix_missing("socketpair of this type");
+	if (a2 != 0)
+		return -EPROTONOSUPPORT;
+	hook_changes();
+	rc = net_pair(type == SOCK_STREAM ? NET_STREAM : NET_DGRAM, &x, &y);
+	if (rc != 0)
+		return rc;
+	if ((rc = sock_install(x, AF_UNIX, type, flags, &fx)) < 0) {
+		net_close(y);
+		return rc;
+	}
+	fds[0] = (int)rc;
+	if ((rc = sock_install(y, AF_UNIX, type, flags, &fy)) < 0) {
+		fd_close(fds[0]);
+		return rc;
+	}
+	fds[1] = (int)rc;
+	net_set_owner(x, fx);
+	net_set_owner(y, fy);
+	sock_of(fx)->peer = sock_of(fy);
+	sock_of(fy)->peer = sock_of(fx);
+	if (plat_copy_to_user(a3, fds, sizeof(fds)) != 0) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 long
@@ -628,9 +693,15 @@ sys_recvfrom(SYSCALL_ARGS)
 	/* A datagram's length: what was copied, unless MSG_TRUNC asked. */
 	if (rc > 0 && trunc && !(flags & MSG_TRUNC))
 		rc = (long)(a2 < 65536 ? a2 : 65536);
-	if (rc >= 0 && from.family != 0 && sock_of(f)->type == SOCK_DGRAM &&
-	    addr_out(&from, a4, a5) != 0)
+	if (rc >= 0 && sock_of(f)->family == AF_UNIX && a4 != 0 && a5 != 0) {
+		uint32_t zero = 0;	/* the sender is unnamed */
+
+		if (plat_copy_to_user(a5, &zero, sizeof(zero)) != 0)
+			rc = -EFAULT;
+	} else if (rc >= 0 && from.family != 0 &&
+	    sock_of(f)->type == SOCK_DGRAM && addr_out(&from, a4, a5) != 0) {
 		rc = -EFAULT;
+	}
 	file_put(f);
 	return rc;
 }
@@ -656,7 +727,13 @@ name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 
 	if ((f = sock_get((int)fd, &rc)) == NULL)
 		return rc;
-	rc = net_name(sock_of(f)->ns, peer, &a);
+	if (sock_of(f)->family == AF_UNIX) {
+		memset(&a, 0, sizeof(a));
+		a.family = AF_UNIX;
+		rc = peer && sock_of(f)->peer_closed ? -ENOTCONN : 0;
+	} else {
+		rc = net_name(sock_of(f)->ns, peer, &a);
+	}
 	if (rc == 0) {
 		uint32_t have;
 

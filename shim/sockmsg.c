@@ -199,7 +199,8 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 		return done;
 	if (trunc)
 		oflags |= MSG_TRUNC;
-	if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0) {
+	if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0 &&
+	    s->family != AF_UNIX) {
 		if (addr_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
 			return -EFAULT;
 	} else if (m.name != 0) {

@@ -124,6 +124,8 @@ setopt_tcp(struct sock *s, int name, uint64_t uval, uint64_t len)
 	int v;
 	long rc;
 
+	if (s->family == AF_UNIX)
+		return -EOPNOTSUPP;	/* Linux: no TCP level on AF_UNIX */
 	if (s->type != SOCK_STREAM)
 		return -ENOPROTOOPT;
 	if ((rc = int_in(uval, len, &v)) != 0)
@@ -223,7 +225,8 @@ getopt_value(struct sock *s, int level, int name, void *out, uint32_t *len)
 	case SO_ACCEPTCONN: *v = net_listening(s->ns); return 0;
 	case SO_DOMAIN: *v = s->family; return 0;
 	case SO_PROTOCOL:
-		*v = s->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+		*v = s->family == AF_UNIX ? 0 : s->type == SOCK_STREAM ?
+		    IPPROTO_TCP : IPPROTO_UDP;
 		return 0;
 	case SO_LINGER:
 		v[0] = s->linger_on;
