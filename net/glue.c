@@ -26,6 +26,7 @@
 #define RX_BURST	128		/* frames per net_work */
 #define TX_SPIN_NS	2000000ull	/* wait for a transmit buffer */
 #define DHCP_WAIT_NS	5000000000ull
+#define LINGER_POLL_NS	1000000ull
 
 /* mem.c uses MEM_SIZE plus two headers and an alignment slack. */
 _Static_assert(MEM_SIZE + 256 <= (PAGE_SIZE << HEAP_ORDER), "heap order");
@@ -307,9 +308,13 @@ net_linger(uint64_t deadline_ns)
 		uint64_t next = net_work();
 		uint32_t seen = rx_word;
 
-		if (!still_sending() || plat_now_ns() >= deadline_ns)
+		if ((!still_sending() && (!nic_up || plat_net_tx_done())) ||
+		    plat_now_ns() >= deadline_ns)
 			return;
-		if (next == 0 || next > deadline_ns)
+		/* Transmit completions do not interrupt: look again soon. */
+		if (next == 0 || next > plat_now_ns() + LINGER_POLL_NS)
+			next = plat_now_ns() + LINGER_POLL_NS;
+		if (next > deadline_ns)
 			next = deadline_ns;
 		plat_block(&rx_word, seen, next);
 	}

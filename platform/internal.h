@@ -325,6 +325,9 @@ long vnet_rx(struct vnet_rings *r, void *buf, size_t len, bool *repost,
  */
 int vnet_tx(struct vnet_rings *r, const void *frame, size_t len,
     const char **why);
+/* Collect finished transmit buffers: 1 if none is left with the device,
+ * 0 if some are, -EIO (a lie). */
+int vnet_tx_done(struct vnet_rings *r, const char **why);
 
 /* Find and start the virtio-net NIC, if there is one (virtio_net.c). */
 void virtio_net_init(void);

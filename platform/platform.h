@@ -473,6 +473,12 @@ int plat_net_send(const void *frame, size_t len);
  */
 long plat_net_recv(void *buf, size_t len);
 /*
+ * Has the device finished with every frame sent?  (Frames still in the
+ * transmit ring would be lost if the VM ended now.)  True without a NIC
+ * or after it was switched off.  Never blocks.  Thread context.
+ */
+bool plat_net_tx_done(void);
+/*
  * Register fn, called from the NIC's interrupt when frames may have
  * arrived (the receive readiness wait: the kernel bumps a word with
  * plat_wake and sleeps on it with plat_block).  Interrupt context rules

@@ -433,6 +433,20 @@ plat_net_recv(void *buf, size_t len)
 	return n;
 }
 
+bool
+plat_net_tx_done(void)
+{
+	const char *why = NULL;
+	int rc;
+
+	if (nic_check() != 0)
+		return true;
+	rc = vnet_tx_done(&nic.rings, &why);
+	if (rc == -EIO)
+		nic_disable(why);
+	return rc != 0;
+}
+
 void
 plat_net_set_notify(void (*fn)(void))
 {

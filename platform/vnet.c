@@ -90,6 +90,16 @@ tx_reclaim(struct vnet_rings *r, const char **why)
 }
 
 int
+vnet_tx_done(struct vnet_rings *r, const char **why)
+{
+	int rc = tx_reclaim(r, why);
+
+	if (rc < 0)
+		return rc;
+	return r->tx.posted == 0;
+}
+
+int
 vnet_tx(struct vnet_rings *r, const void *frame, size_t len,
     const char **why)
 {

@@ -63,6 +63,12 @@ plat_net_recv(void *buf, size_t len)
 	return n == -EIO ? -ENETDOWN : n;
 }
 
+bool
+plat_net_tx_done(void)
+{
+	return true;
+}
+
 void
 plat_net_set_notify(void (*fn)(void))
 {

@@ -6,9 +6,10 @@
 #   TCP both ways with checksummed transfers (NET_BYTES each way,
 #   default 16 MiB), UDP both ways, 200 connections at once from one
 #   guest epoll loop (the other way QEMU's user networking accepts only
-#   about one connection a second), busybox wget and nc both ways, hostile connections, the
-#   loopback guest with a NIC present (against the native run), and no
-#   route without --net.
+#   about one connection a second), busybox wget and nc both ways,
+#   hostile connections, hostile Ethernet frames (scripts/run --net
+#   udp=, tests/integration/net_frames.py), the loopback guest with a
+#   NIC present (against the native run), and no route without --net.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -270,6 +271,25 @@ for i in range(30):
 	fi
 }
 
+test_frames() {
+	local lp=$((base + 10)) rp=$((base + 11)) name=net/hostile-frames
+	guest_start frames --net "udp=$lp:$rp" \
+	    --cmdline "net.ip=10.0.2.15/24,10.0.2.2" "$NETPEER" udpecho 8081 1
+	if ! wait_for "$T/frames.out" "listening" 120; then
+		fail $name "guest never listened: $(why_guest frames)"
+		return
+	fi
+	timeout 200 python3 tests/integration/net_frames.py "$lp" "$rp" \
+	    >"$T/frames.host" 2>&1
+	if guest_end frames && grep -q "the guest answered" "$T/frames.host"
+	then
+		pass "$name ($(head -n 1 "$T/frames.host"), then a datagram" \
+		    "echoed)"
+	else
+		fail $name "$(tr '\n' ' ' <"$T/frames.host"): $(why_guest frames)"
+	fi
+}
+
 test_loopback_with_nic() {
 	local name=net/loopback-guest-with-nic elf=$BUILD/guests/musl/net_loopback
 	run_native "$elf"
@@ -303,5 +323,6 @@ test_many
 test_wget
 test_nc
 test_hostile
+test_frames
 test_loopback_with_nic
 test_no_nic

@@ -195,6 +195,21 @@ tx_full_then_reclaimed(void)
 }
 
 static void
+tx_done_after_device(void)
+{
+	uint8_t f[60] = { 0 }, got[2048];
+	const char *why = NULL;
+
+	setup();
+	CHECK(vnet_tx_done(&r, &why) == 1);
+	CHECK(vnet_tx(&r, f, sizeof(f), &why) == 0);
+	CHECK(vnet_tx_done(&r, &why) == 0);
+	CHECK(model_tx_take(&mtx, got, sizeof(got)) == 60);
+	CHECK(vnet_tx_done(&r, &why) == 1);
+	teardown();
+}
+
+static void
 tx_lie_disables(void)
 {
 	uint8_t f[60] = { 0 };
@@ -287,6 +302,7 @@ main(void)
 	RUN(rx_lies_disable);
 	RUN(tx_round_trip);
 	RUN(tx_full_then_reclaimed);
+	RUN(tx_done_after_device);
 	RUN(tx_lie_disables);
 	RUN(descriptor_rewritten_on_post);
 	RUN(pool_exhausted);
