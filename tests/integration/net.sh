@@ -283,8 +283,7 @@ test_frames() {
 	    >"$T/frames.host" 2>&1
 	if guest_end frames && grep -q "the guest answered" "$T/frames.host"
 	then
-		pass "$name ($(head -n 1 "$T/frames.host"), then a datagram" \
-		    "echoed)"
+		pass "$name ($(head -n 1 "$T/frames.host"), then a datagram echoed)"
 	else
 		fail $name "$(tr '\n' ' ' <"$T/frames.host"): $(why_guest frames)"
 	fi

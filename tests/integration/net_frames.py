@@ -6,6 +6,9 @@ one UDP datagram to 10.0.2.15:8081 must come back (netpeer udpecho),
 with this script answering the guest's ARP for 10.0.2.2.
 
   net_frames.py LPORT RPORT    (LPORT: the guest's side, RPORT: ours)
+
+ONLY=rand|hdr|frag|flood sends one kind; NET_FRAMES_DEBUG=1 prints the
+guest's frames.
 """
 import os
 import random
@@ -64,10 +67,7 @@ def hostile(rnd):
         out.append(bytes(rnd.getrandbits(8)
                          for _ in range(rnd.randrange(14, 1515))))
     u = udp(5555, 9999, b"x" * 40)
-    if only not in (None, "hdr"):
-        out = out + []
-    else:
-      out += [
+    hdr = [
         eth(ip4(17, u)[:10]),                       # IP header cut
         eth(ip4(17, u, tot=1400)),                   # length past the end
         eth(ip4(17, u, tot=12)),                     # shorter than header
@@ -88,19 +88,21 @@ def hostile(rnd):
         eth(b"\x60\x00\x00\x00\x00\x08\x2c\x40" + bytes(32) +
             b"\x11\x00\xff\xf8\x00\x00\x00\x01", 0x86dd),  # IPv6 fragment
     ]
+    if only in (None, "hdr"):
+        out += hdr
     # Fragments: tiny, overlapping, at the end of the offset space, and
     # many half-finished datagrams (reassembly buffers).
     body = udp(5555, 9999, b"f" * 3000)
-    if only not in (None, "frag"):
-        body = None
-    if body: out.append(eth(ip4(17, body[:8], frag=0x2000, ident=7)))
-    if body: out.append(eth(ip4(17, body[:1000], frag=0x2000 | 0, ident=8)))
-    if body: out.append(eth(ip4(17, body[500:1500], frag=0x2000 | (496 // 8),
-                       ident=8)))
-    if body: out.append(eth(ip4(17, b"q" * 64, frag=0x1fff, ident=9)))
-    if body: out.append(eth(ip4(17, b"q" * 64, frag=0x3fff, ident=9)))
-    for i in range(300 if body else 0):
-        out.append(eth(ip4(17, body[:1200], frag=0x2000, ident=1000 + i)))
+    frag = [
+        eth(ip4(17, body[:8], frag=0x2000, ident=7)),
+        eth(ip4(17, body[:1000], frag=0x2000, ident=8)),
+        eth(ip4(17, body[500:1500], frag=0x2000 | (496 // 8), ident=8)),
+        eth(ip4(17, b"q" * 64, frag=0x1fff, ident=9)),
+        eth(ip4(17, b"q" * 64, frag=0x3fff, ident=9)),
+    ] + [eth(ip4(17, body[:1200], frag=0x2000, ident=1000 + i))
+         for i in range(300)]
+    if only in (None, "frag"):
+        out += frag
     # A broadcast flood.
     for i in range(2000 if only in (None, "flood") else 0):
         out.append(eth(ip4(17, udp(5555, 9, b"flood %d" % i)),
