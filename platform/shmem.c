@@ -124,26 +124,6 @@ shmem_free(struct shared_region *r)
 	r->len = 0;
 }
 
-int
-shmem_copy_in(struct shared_region *r, uint64_t off, const void *src,
-    size_t n)
-{
-	if (off > r->len || n > r->len - off)
-		return -EINVAL;
-	memcpy((void *)(r->va + off), src, n);
-	return 0;
-}
-
-int
-shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
-    size_t n)
-{
-	if (off > r->len || n > r->len - off)
-		return -EINVAL;
-	memcpy(dst, (const void *)(r->va + off), n);
-	return 0;
-}
-
 bool
 shmem_contains(uint64_t pa, uint64_t len)
 {

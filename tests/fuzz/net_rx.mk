@@ -5,14 +5,14 @@
 # made by tests/fuzz/net_seeds.py.
 FUZZ_TARGETS += net_rx
 FUZZ_SRCS_net_rx := net/glue.c net/sock.c net/addr.c platform/virtq.c \
-	platform/vnet.c tests/unit/mock_shmem.c tests/unit/vnet_model.c \
+	platform/vnet.c platform/shmem_copy.c tests/unit/mock_shmem.c tests/unit/vnet_model.c \
 	tests/unit/mock_platform.c $(addprefix $(LWIP_DIR)/src/,$(LWIP_SRCS))
 
 # lwIP is third-party code: its warnings are shown, not fatal.
 $(BUILD)/fuzz/fuzz_net_rx: FUZZ_CFLAGS += -Inet/port -I$(LWIP_DIR)/src/include \
 	-Wno-error
 
-$(BUILD)/fuzz/corpus/net_rx/.stamp: tests/fuzz/net_seeds.py
+$(BUILD)/fuzz/corpus/net_rx/.stamp: tests/fuzz/net_seeds.py tests/integration/net_frames.py
 	$(call say,GEN,$(FUZZ_CORPUS)/net_rx)
 	$(Q)mkdir -p $(dir $@) && python3 tests/fuzz/net_seeds.py $(dir $@) && touch $@
 

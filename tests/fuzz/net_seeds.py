@@ -1,35 +1,15 @@
 #!/usr/bin/env python3
 """Seeds for fuzz_net_rx: frames QEMU's user network could send to the
 guest (10.0.2.15, 52:54:00:12:34:56) from the gateway (10.0.2.2), each
-input a list of records [op=0][len:2 LE][frame]."""
+input a list of records [op=0][len:2 LE][frame].  The frame builders are
+tests/integration/net_frames.py's."""
 import os
 import struct
 import sys
 
-GUEST_MAC = bytes.fromhex("525400123456")
-HOST_MAC = bytes.fromhex("52550a000202")
-GUEST = bytes([10, 0, 2, 15])
-HOST = bytes([10, 0, 2, 2])
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-
-def eth(payload, etype=0x0800):
-    return GUEST_MAC + HOST_MAC + struct.pack("!H", etype) + payload
-
-
-def ip4(proto, payload, frag=0x4000, ident=1):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident,
-                    frag, 64, proto, 0, HOST, GUEST)
-    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-    return h + payload
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "integration"))
+from net_frames import GUEST, HOST, HOST_MAC, csum, eth, ip4, udp  # noqa
 
 
 def l4sum(proto, seg):
@@ -44,12 +24,6 @@ def tcp(sport, dport, seq, ack, flags, data=b"", opts=b""):
     seg = h + data
     c = l4sum(6, seg)
     return seg[:16] + struct.pack("!H", c) + seg[18:]
-
-
-def udp(sport, dport, data):
-    seg = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
-    c = l4sum(17, seg)
-    return seg[:6] + struct.pack("!H", c) + seg[8:]
 
 
 def rec(frame, op=0):

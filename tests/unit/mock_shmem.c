@@ -1,7 +1,8 @@
 /*
  * The shared-memory pool for host tests: page-aligned heap runs with
  * made-up physical addresses (a device model finds a buffer by its pa
- * through mock_shmem_va).  Same contract as platform/shmem.c.
+ * through mock_shmem_va).  Same contract as platform/shmem.c; the
+ * copies are platform/shmem_copy.c's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -78,26 +79,6 @@ shmem_free(struct shared_region *r)
 	}
 	if (r->len != 0)
 		panic("shmem_free: not from the pool");
-}
-
-int
-shmem_copy_in(struct shared_region *r, uint64_t off, const void *src,
-    size_t n)
-{
-	if (off > r->len || n > r->len - off)
-		return -EINVAL;
-	memcpy((void *)(r->va + off), src, n);
-	return 0;
-}
-
-int
-shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
-    size_t n)
-{
-	if (off > r->len || n > r->len - off)
-		return -EINVAL;
-	memcpy(dst, (const void *)(r->va + off), n);
-	return 0;
 }
 
 bool
