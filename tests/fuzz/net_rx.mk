@@ -14,6 +14,6 @@ $(BUILD)/fuzz/fuzz_net_rx: FUZZ_CFLAGS += -Inet/port -I$(LWIP_DIR)/src/include \
 
 $(BUILD)/fuzz/corpus/net_rx/.stamp: tests/fuzz/net_seeds.py tests/integration/net_frames.py
 	$(call say,GEN,$(FUZZ_CORPUS)/net_rx)
-	$(Q)mkdir -p $(dir $@) && python3 tests/fuzz/net_seeds.py $(dir $@) && touch $@
+	$(Q)mkdir -p $(dir $@) && python3 -B tests/fuzz/net_seeds.py $(dir $@) && touch $@
 
 fuzz: $(BUILD)/fuzz/corpus/net_rx/.stamp
