@@ -319,3 +319,37 @@ net_linger(uint64_t deadline_ns)
 		plat_block(&rx_word, seen, next);
 	}
 }
+
+int
+net_iface(int index, struct net_iface *out)
+{
+	static const uint8_t lo4[4] = { 127, 0, 0, 1 }, lomask[4] = { 255 };
+	uint32_t v;
+
+	memset(out, 0, sizeof(*out));
+	out->index = index;
+	if (index == 1) {
+		memcpy(out->name, "lo", 3);
+		out->flags = NET_IFF_UP | NET_IFF_LOOPBACK | NET_IFF_RUNNING;
+		out->mtu = 65536;	/* Linux's; lwIP's loopback has none */
+		memcpy(out->ip4, lo4, 4);
+		memcpy(out->mask4, lomask, 4);
+		out->loopback = true;
+		return 0;
+	}
+	if (index != 2 || !nic_up)
+		return -ENODEV;
+	memcpy(out->name, "eth0", 5);
+	out->flags = NET_IFF_BROADCAST | NET_IFF_MULTICAST;
+	if (netif_is_up(&nic))
+		out->flags |= NET_IFF_UP;
+	if (netif_is_link_up(&nic))
+		out->flags |= NET_IFF_RUNNING;
+	out->mtu = nic.mtu;
+	v = ip4_addr_get_u32(netif_ip4_addr(&nic));
+	memcpy(out->ip4, &v, 4);
+	v = ip4_addr_get_u32(netif_ip4_netmask(&nic));
+	memcpy(out->mask4, &v, 4);
+	memcpy(out->mac, nic.hwaddr, 6);
+	return 0;
+}

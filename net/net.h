@@ -74,6 +74,25 @@ bool net_in_use(void);
  */
 void net_linger(uint64_t deadline_ns);
 
+/* An interface, for the SIOCGIF* ioctls: index 1 "lo", 2 "eth0". */
+#define NET_IFF_UP		0x1
+#define NET_IFF_BROADCAST	0x2
+#define NET_IFF_LOOPBACK	0x8
+#define NET_IFF_RUNNING		0x40
+#define NET_IFF_MULTICAST	0x1000
+
+struct net_iface {
+	char name[16];
+	int index;
+	unsigned flags;
+	unsigned mtu;
+	uint8_t ip4[4], mask4[4];	/* 0.0.0.0 before DHCP */
+	uint8_t mac[6];			/* zero for lo */
+	bool loopback;
+};
+/* The interface with this index (1..): 0, or -ENODEV. */
+int net_iface(int index, struct net_iface *out);
+
 /* A socket of family NET_AF_INET/INET6 and type NET_STREAM/NET_DGRAM. */
 int net_socket(int family, int type, void *owner, struct net_sock **out);
 /* The owner readiness changes are reported for (NULL: none). */

@@ -827,5 +827,7 @@ long send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 long recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
     struct net_addr *from, bool *trunc);
 void sock_exit_linger(void);
+/* SIOCGIF* on any socket (shim/sockif.c); -ENOTTY for other commands. */
+long sock_ifreq_ioctl(unsigned long cmd, uint64_t arg);
 
 #endif

@@ -252,7 +252,7 @@ sock_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 	int n;
 
 	if (cmd != FIONREAD)
-		return -ENOTTY;
+		return sock_ifreq_ioctl(cmd, arg);
 	n = (int)net_readable(sock_of(f)->ns);
 	return plat_copy_to_user(arg, &n, sizeof(n)) ? -EFAULT : 0;
 }

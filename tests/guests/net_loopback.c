@@ -13,10 +13,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <stdio.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -365,6 +367,31 @@ msgs(void)
 }
 
 static void
+sendfile_socket(void)
+{
+	int l = listener4(), c = socket(AF_INET, SOCK_STREAM, 0), s, fd;
+	struct sockaddr_in a = lo4(port_of(l));
+	char path[] = "/tmp/net_loopback.XXXXXX", b[64] = { 0 };
+	off_t off = 6;
+
+	connect(c, (struct sockaddr *)&a, sizeof(a));
+	s = accept(l, NULL, NULL);
+	fd = mkstemp(path);
+	write(fd, "skip: sendfile to a socket", 26);
+	expect_val("sendfile file -> socket", err(sendfile(c, fd, &off, 20)),
+	    20);
+	expect_val("offset moved", off, 26);
+	expect_val("the peer reads it (MSG_WAITALL)", err(recv(s, b, 20,
+	    MSG_WAITALL)), 20);
+	check("the bytes", strncmp(b, "sendfile to a socket", 20) == 0);
+	unlink(path);
+	close(fd);
+	close(c);
+	close(s);
+	close(l);
+}
+
+static void
 epoll_socket(void)
 {
 	int l = listener4(), c = socket(AF_INET, SOCK_STREAM, 0), s;
@@ -404,6 +431,7 @@ main(void)
 	tcp6();
 	udp();
 	msgs();
+	sendfile_socket();
 	epoll_socket();
 	return finish();
 }

@@ -289,6 +289,26 @@ test_frames() {
 	fi
 }
 
+test_ifaces() {
+	local name=net/interfaces
+	nice scripts/run --timeout "$RUN_TIMEOUT" --net "$BUSYBOX" ifconfig eth0 \
+	    >"$T/ifc.out" 2>"$T/ifc.log"
+	nice scripts/run --timeout "$RUN_TIMEOUT" --net "$NETPEER" ifaces \
+	    >"$T/ifl.out" 2>"$T/ifl.log"
+	if grep -q "HWaddr 52:54:00:12:34:56" "$T/ifc.out" &&
+	    grep -q "inet addr:10.0.2.15 .*Mask:255.255.255.0" "$T/ifc.out" &&
+	    grep -q "UP BROADCAST RUNNING MULTICAST  MTU:1500" "$T/ifc.out" &&
+	    grep -qx "iface lo index 1 addr 127.0.0.1 flags 0x49" \
+	    "$T/ifl.out" &&
+	    grep -qx "iface eth0 index 2 addr 10.0.2.15 flags 0x1043" \
+	    "$T/ifl.out"; then
+		pass "$name (busybox ifconfig eth0, SIOCGIFCONF)"
+	else
+		fail $name "$(tr '\n' ' ' <"$T/ifc.out") / $(tr '\n' ' ' \
+		    <"$T/ifl.out")"
+	fi
+}
+
 test_loopback_with_nic() {
 	local name=net/loopback-guest-with-nic elf=$BUILD/guests/musl/net_loopback
 	run_native "$elf"
@@ -323,5 +343,6 @@ test_wget
 test_nc
 test_hostile
 test_frames
+test_ifaces
 test_loopback_with_nic
 test_no_nic

@@ -12,6 +12,8 @@
  *   netpeer udpsend HOST PORT K UDP: send K datagrams, await each echo
  *   netpeer many PORT C         TCP: C clients connected at once, served
  *                               through one epoll loop (echo until EOF)
+ *   netpeer ifaces              list the interfaces (SIOCGIFCONF, then
+ *                               SIOCGIFINDEX and SIOCGIFFLAGS on each)
  *   netpeer manyout HOST PORT C TCP: C connections at once to an echo
  *                               server, driven by one epoll loop: each
  *                               sends a line, checks the echo, closes
@@ -23,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -324,6 +328,33 @@ manyout(const char *host, int port, int c)
 	return ok == c ? 0 : 1;
 }
 
+static int
+ifaces(void)
+{
+	struct ifreq reqs[8];
+	struct ifconf c = { .ifc_len = sizeof(reqs), .ifc_req = reqs };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (ioctl(fd, SIOCGIFCONF, &c) != 0)
+		die("SIOCGIFCONF");
+	for (size_t i = 0; i < c.ifc_len / sizeof(reqs[0]); i++) {
+		struct ifreq r = reqs[i];
+		char ip[INET_ADDRSTRLEN];
+		int index;
+
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&reqs[i].ifr_addr)->
+		    sin_addr, ip, sizeof(ip));
+		if (ioctl(fd, SIOCGIFINDEX, &r) != 0)
+			die("SIOCGIFINDEX");
+		index = r.ifr_ifindex;
+		if (ioctl(fd, SIOCGIFFLAGS, &r) != 0)
+			die("SIOCGIFFLAGS");
+		printf("iface %s index %d addr %s flags %#x\n", reqs[i].ifr_name,
+		    index, ip, (unsigned)(uint16_t)r.ifr_flags);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -337,6 +368,8 @@ main(int argc, char **argv)
 		return udpecho(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[1], "udpsend") == 0)
 		return udpsend(argv[2], atoi(argv[3]), atoi(argv[4]));
+	if (argc == 2 && strcmp(argv[1], "ifaces") == 0)
+		return ifaces();
 	if (argc == 5 && strcmp(argv[1], "manyout") == 0)
 		return manyout(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "many") == 0)
