@@ -169,11 +169,11 @@ struct pci_dev {
 	uint64_t bar_len[6];	/* 0: absent, I/O, or not assigned */
 };
 
-uint32_t pci_read32(const struct pci_dev *d, unsigned off);
-uint16_t pci_read16(const struct pci_dev *d, unsigned off);
-uint8_t pci_read8(const struct pci_dev *d, unsigned off);
-void pci_write32(const struct pci_dev *d, unsigned off, uint32_t v);
-void pci_write16(const struct pci_dev *d, unsigned off, uint16_t v);
+uint32_t pci_cfg_read32(const struct pci_dev *d, unsigned off);
+uint16_t pci_cfg_read16(const struct pci_dev *d, unsigned off);
+uint8_t pci_cfg_read8(const struct pci_dev *d, unsigned off);
+void pci_cfg_write32(const struct pci_dev *d, unsigned off, uint32_t v);
+void pci_cfg_write16(const struct pci_dev *d, unsigned off, uint16_t v);
 /* Find the first function with vendor:device; 0 or -ENODEV.  Fills the
  * BARs (sized with decoding off). */
 int pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out);
@@ -182,9 +182,9 @@ int pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out);
 unsigned pci_cap_next(const struct pci_dev *d, uint8_t id, unsigned from);
 
 #define PCI_COMMAND		0x04
-#define PCI_CMD_MEM		(1u << 1)
-#define PCI_CMD_MASTER		(1u << 2)
-#define PCI_CMD_INTX_OFF	(1u << 10)
+#define PCI_COMMAND_MEM		(1u << 1)
+#define PCI_COMMAND_MASTER		(1u << 2)
+#define PCI_COMMAND_INTX_OFF	(1u << 10)
 #define PCI_CAP_MSIX		0x11
 #define PCI_CAP_VENDOR		0x09
 

@@ -31,7 +31,7 @@ cfg_addr(const struct pci_dev *d, unsigned off)
 }
 
 uint32_t
-pci_read32(const struct pci_dev *d, unsigned off)
+pci_cfg_read32(const struct pci_dev *d, unsigned off)
 {
 	if (off > 252 || off % 4)
 		return 0xffffffffu;
@@ -40,23 +40,23 @@ pci_read32(const struct pci_dev *d, unsigned off)
 }
 
 uint16_t
-pci_read16(const struct pci_dev *d, unsigned off)
+pci_cfg_read16(const struct pci_dev *d, unsigned off)
 {
 	if (off > 254 || off % 2)
 		return 0xffff;
-	return (uint16_t)(pci_read32(d, off & ~3u) >> (8 * (off & 2)));
+	return (uint16_t)(pci_cfg_read32(d, off & ~3u) >> (8 * (off & 2)));
 }
 
 uint8_t
-pci_read8(const struct pci_dev *d, unsigned off)
+pci_cfg_read8(const struct pci_dev *d, unsigned off)
 {
 	if (off > 255)
 		return 0xff;
-	return (uint8_t)(pci_read32(d, off & ~3u) >> (8 * (off & 3)));
+	return (uint8_t)(pci_cfg_read32(d, off & ~3u) >> (8 * (off & 3)));
 }
 
 void
-pci_write32(const struct pci_dev *d, unsigned off, uint32_t v)
+pci_cfg_write32(const struct pci_dev *d, unsigned off, uint32_t v)
 {
 	if (off > 252 || off % 4)
 		return;
@@ -65,7 +65,7 @@ pci_write32(const struct pci_dev *d, unsigned off, uint32_t v)
 }
 
 void
-pci_write16(const struct pci_dev *d, unsigned off, uint16_t v)
+pci_cfg_write16(const struct pci_dev *d, unsigned off, uint16_t v)
 {
 	if (off > 254 || off % 2)
 		return;
@@ -79,7 +79,7 @@ static int
 bar_probe(struct pci_dev *d, int i)
 {
 	unsigned off = PCI_BAR0 + 4 * i;
-	uint32_t lo = pci_read32(d, off), hi = 0, mlo, mhi = 0xffffffffu;
+	uint32_t lo = pci_cfg_read32(d, off), hi = 0, mlo, mhi = 0xffffffffu;
 	bool is64 = (lo & BAR_TYPE_MASK) == BAR_TYPE_64;
 	uint64_t mask;
 
@@ -87,14 +87,14 @@ bar_probe(struct pci_dev *d, int i)
 		return 1;
 	if (is64 && i == 5)
 		return 1;			/* malformed: no upper half */
-	pci_write32(d, off, 0xffffffffu);
-	mlo = pci_read32(d, off);
-	pci_write32(d, off, lo);
+	pci_cfg_write32(d, off, 0xffffffffu);
+	mlo = pci_cfg_read32(d, off);
+	pci_cfg_write32(d, off, lo);
 	if (is64) {
-		hi = pci_read32(d, off + 4);
-		pci_write32(d, off + 4, 0xffffffffu);
-		mhi = pci_read32(d, off + 4);
-		pci_write32(d, off + 4, hi);
+		hi = pci_cfg_read32(d, off + 4);
+		pci_cfg_write32(d, off + 4, 0xffffffffu);
+		mhi = pci_cfg_read32(d, off + 4);
+		pci_cfg_write32(d, off + 4, hi);
 	}
 	mask = (uint64_t)mhi << 32 | (mlo & ~0xfu);
 	d->bar_pa[i] = ((uint64_t)hi << 32 | lo) & ~0xfull;
@@ -109,12 +109,12 @@ bar_probe(struct pci_dev *d, int i)
 static void
 bars_probe(struct pci_dev *d)
 {
-	uint16_t cmd = pci_read16(d, PCI_COMMAND);
+	uint16_t cmd = pci_cfg_read16(d, PCI_COMMAND);
 
-	pci_write16(d, PCI_COMMAND, cmd & ~PCI_CMD_MEM & ~1u);
+	pci_cfg_write16(d, PCI_COMMAND, cmd & ~PCI_COMMAND_MEM & ~1u);
 	for (int i = 0; i < 6; )
 		i += bar_probe(d, i);
-	pci_write16(d, PCI_COMMAND, cmd);
+	pci_cfg_write16(d, PCI_COMMAND, cmd);
 }
 
 int
@@ -123,7 +123,7 @@ pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out)
 	for (unsigned dev = 0; dev < 32; dev++) {
 		for (unsigned fn = 0; fn < 8; fn++) {
 			struct pci_dev d = { .bus = 0, .dev = dev, .fn = fn };
-			uint32_t id = pci_read32(&d, PCI_VENDOR);
+			uint32_t id = pci_cfg_read32(&d, PCI_VENDOR);
 
 			if ((id & 0xffff) == 0xffff) {
 				if (fn == 0)
@@ -137,7 +137,7 @@ pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out)
 				*out = d;
 				return 0;
 			}
-			if (fn == 0 && !(pci_read8(&d, PCI_HEADER) & 0x80))
+			if (fn == 0 && !(pci_cfg_read8(&d, PCI_HEADER) & 0x80))
 				break;		/* single-function device */
 		}
 	}
@@ -149,16 +149,16 @@ pci_cap_next(const struct pci_dev *d, uint8_t id, unsigned from)
 {
 	unsigned off;
 
-	if (!(pci_read16(d, PCI_STATUS) & PCI_STATUS_CAPS))
+	if (!(pci_cfg_read16(d, PCI_STATUS) & PCI_STATUS_CAPS))
 		return 0;
-	off = from == 0 ? pci_read8(d, PCI_CAP_PTR) : pci_read8(d, from + 1);
+	off = from == 0 ? pci_cfg_read8(d, PCI_CAP_PTR) : pci_cfg_read8(d, from + 1);
 	for (int n = 0; n < CAPS_MAX; n++) {
 		off &= 0xfc;
 		if (off < 0x40)
 			return 0;		/* end of list, or nonsense */
-		if (pci_read8(d, off) == id)
+		if (pci_cfg_read8(d, off) == id)
 			return off;
-		off = pci_read8(d, off + 1);
+		off = pci_cfg_read8(d, off + 1);
 	}
 	return 0;
 }

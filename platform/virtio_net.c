@@ -148,7 +148,7 @@ map_windows(void)
 		unsigned n = 0;
 
 		for (; n < sizeof(raw) && off + n < 256; n++)
-			raw[n] = pci_read8(&nic.pci, off + n);
+			raw[n] = pci_cfg_read8(&nic.pci, off + n);
 		if (raw[3] < VIRTIO_PCI_CAP_COMMON ||
 		    raw[3] > VIRTIO_PCI_CAP_DEVICE || caps[raw[3]].length)
 			continue;	/* 4.1.4.1: the first of each type */
@@ -212,8 +212,8 @@ msix_init(void)
 
 	if (cap == 0)
 		return false;
-	ctl = pci_read16(&nic.pci, cap + 2);
-	tbl = pci_read32(&nic.pci, cap + 4);
+	ctl = pci_cfg_read16(&nic.pci, cap + 2);
+	tbl = pci_cfg_read32(&nic.pci, cap + 4);
 	bir = tbl & 7;
 	off = tbl & ~7u;
 	if (bir > 5 || nic.pci.bar_len[bir] < 16 ||
@@ -229,7 +229,7 @@ msix_init(void)
 	e[2] = data;
 	e[3] = 0;				/* unmasked */
 	/* Enable, function mask off (bits 15 and 14 of Message Control). */
-	pci_write16(&nic.pci, cap + 2, (ctl | 0x8000) & ~0x4000);
+	pci_cfg_write16(&nic.pci, cap + 2, (ctl | 0x8000) & ~0x4000);
 	return true;
 }
 
@@ -326,8 +326,8 @@ bring_up(void)
 	if ((rc = map_windows()) != 0)
 		return rc;
 	nic.info.mtu = 1500;
-	pci_write16(&nic.pci, PCI_COMMAND, pci_read16(&nic.pci, PCI_COMMAND) |
-	    PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_OFF);
+	pci_cfg_write16(&nic.pci, PCI_COMMAND, pci_cfg_read16(&nic.pci, PCI_COMMAND) |
+	    PCI_COMMAND_MEM | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_OFF);
 	device_reset();
 	cc_w8(CC_STATUS, ST_ACK);
 	cc_w8(CC_STATUS, ST_ACK | ST_DRIVER);
