@@ -183,7 +183,7 @@ unsigned pci_cap_next(const struct pci_dev *d, uint8_t id, unsigned from);
 
 #define PCI_COMMAND		0x04
 #define PCI_COMMAND_MEM		(1u << 1)
-#define PCI_COMMAND_MASTER		(1u << 2)
+#define PCI_COMMAND_MASTER	(1u << 2)
 #define PCI_COMMAND_INTX_OFF	(1u << 10)
 #define PCI_CAP_MSIX		0x11
 #define PCI_CAP_VENDOR		0x09
