@@ -56,8 +56,40 @@ KSRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(PLATFORM_SRCS) $(GHCB_SRCS) \
 	 $(KERNEL_SRCS) $(SHIM_SRCS) $(NET_SRCS) arch/vdso/image.asm
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
+# lwIP, from Debian's source package (scripts/lwip-fetch: pinned version,
+# checked .dsc, unpacked under $(BUILD)/lwip, never committed), compiled
+# freestanding with Cloister's port headers in net/port.
+LWIP_DIR  := $(BUILD)/lwip/src
+LWIP_SRCS := core/def.c core/inet_chksum.c core/init.c core/ip.c \
+	core/mem.c core/memp.c core/netif.c core/pbuf.c core/sys.c \
+	core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c core/udp.c \
+	core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
+	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
+	core/ipv6/ethip6.c core/ipv6/icmp6.c core/ipv6/inet6.c \
+	core/ipv6/ip6.c core/ipv6/ip6_addr.c core/ipv6/ip6_frag.c \
+	core/ipv6/mld6.c core/ipv6/nd6.c netif/ethernet.c
+LWIP_OBJS := $(patsubst %.c,$(BUILD)/lwip/obj/%.o,$(LWIP_SRCS))
+LWIP_INC  := -Inet/port -Inet/port/libc -I$(LWIP_DIR)/src/include
+KOBJS += $(LWIP_OBJS)
+
+
 .PHONY: all kernel run debug gdb gdb-serial test unit bench deps clean image rom
 all: $(BUILD)/cloister.bin
+
+$(LWIP_DIR)/.stamp: scripts/lwip-fetch
+	$(Q)scripts/lwip-fetch $(BUILD)/lwip
+
+$(LWIP_DIR)/src/%.c: $(LWIP_DIR)/.stamp
+	@test -f $@
+
+# Third-party code: its warnings are shown, not fatal.
+$(BUILD)/lwip/obj/%.o: $(LWIP_DIR)/src/%.c
+	$(call say,CC,lwip/$*.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -Wno-error $(LWIP_INC) -MMD -MP -c $< -o $@
+
+$(patsubst %,$(BUILD)/k/%.o,$(NET_SRCS)): KCFLAGS += $(LWIP_INC)
+$(patsubst %,$(BUILD)/k/%.o,$(NET_SRCS)): | $(LWIP_DIR)/.stamp
 
 deps:
 	$(Q)scripts/deps

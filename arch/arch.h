@@ -51,6 +51,7 @@
 #define VEC_VC		29
 #define VEC_IRQ_BASE	32
 #define VEC_TIMER	0x40	/* local APIC timer */
+#define VEC_NET		0x41	/* virtio-net receive (MSI-X) */
 #define VEC_SPURIOUS	255
 #define VEC_SYSCALL	0x100	/* pseudo-vector in frames built by syscall */
 

@@ -135,11 +135,16 @@ struct shared_region {
 	uint64_t len;		/* bytes, a multiple of PAGE_SIZE */
 };
 
-/* The pool's size: room for the GHCB page, the console and a NIC. */
+/* The pool's size: room for the GHCB page and the console, plus a NIC's
+ * rings and buffers when there is RAM to spare (shmem_size). */
 #define SHMEM_DEFAULT_BYTES	(256 * 1024ull)
+#define SHMEM_NIC_BYTES		(2 * (VIRTQ_RING_BYTES + 128 * 2048ull))
+#define SHMEM_NIC_MIN_RAM	(64ull << 20)
 
 /* Take the pool from pmm, convert it to shared (SNP), map it.  Once. */
 int shmem_init(uint64_t bytes);
+/* Is the pool up?  (Devices come up only with it.) */
+bool shmem_ready(void);
 /* Zeroed, page-aligned run of len bytes rounded up; -ENOMEM when full. */
 int shmem_alloc(uint64_t len, struct shared_region *out);
 /* Scrub and return a run (panics on a region the pool never gave out). */
@@ -151,6 +156,183 @@ int shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
     size_t n);
 /* Does [pa, pa+len) lie inside the pool?  (checks device addresses) */
 bool shmem_contains(uint64_t pa, uint64_t len);
+
+/* ---- PCI configuration space (platform/pci.c) ---- */
+
+/*
+ * Configuration mechanism #1 (ports 0xcf8/0xcfc, through arch/io.c so
+ * that it works under SNP).  Offsets are checked: an access outside the
+ * 256-byte space or misaligned reads all ones and writes nothing.
+ */
+struct pci_dev {
+	uint8_t bus, dev, fn;
+	uint16_t vendor, device;
+	uint64_t bar_pa[6];	/* memory BARs (64-bit ones in the low slot) */
+	uint64_t bar_len[6];	/* 0: absent, I/O, or not assigned */
+};
+
+uint32_t pci_cfg_read32(const struct pci_dev *d, unsigned off);
+uint16_t pci_cfg_read16(const struct pci_dev *d, unsigned off);
+uint8_t pci_cfg_read8(const struct pci_dev *d, unsigned off);
+void pci_cfg_write32(const struct pci_dev *d, unsigned off, uint32_t v);
+void pci_cfg_write16(const struct pci_dev *d, unsigned off, uint16_t v);
+/* Find the first function with vendor:device; 0 or -ENODEV.  Fills the
+ * BARs (sized with decoding off). */
+int pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out);
+/* Capability list walk: the config offset of the next capability with id
+ * after 'from' (0: from the start), or 0.  Bounded against loops. */
+unsigned pci_cap_next(const struct pci_dev *d, uint8_t id, unsigned from);
+
+#define PCI_COMMAND		0x04
+#define PCI_COMMAND_MEM		(1u << 1)
+#define PCI_COMMAND_MASTER	(1u << 2)
+#define PCI_COMMAND_INTX_OFF	(1u << 10)
+#define PCI_CAP_MSIX		0x11
+#define PCI_CAP_VENDOR		0x09
+
+/* ---- Split virtqueues (platform/virtq.c) ---- */
+
+/*
+ * Virtio 1.1 section 2.6 (split virtqueues), one fixed buffer per
+ * descriptor: descriptor i always points at buffer i of 'bufs', so the
+ * driver never reads a descriptor back.  Both the ring and the buffers
+ * live in the shared pool.  Everything the device writes (the used ring)
+ * is copied out and checked: an index that runs ahead of what was posted,
+ * an id not posted, or a length longer than the buffer marks the queue
+ * broken and is reported as -EIO.
+ */
+#define VIRTQ_MAX	256		/* descriptors per queue */
+#define VIRTQ_DESC_OFF	0		/* the three parts, a page each */
+#define VIRTQ_AVAIL_OFF	4096
+#define VIRTQ_USED_OFF	8192
+#define VIRTQ_RING_BYTES 12288
+
+struct virtq_desc {			/* 2.6.5 */
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+_Static_assert(sizeof(struct virtq_desc) == 16, "virtq_desc");
+#define VIRTQ_DESC_F_WRITE	2	/* device writes (else reads) */
+
+struct virtq_used_elem {		/* 2.6.8 */
+	uint32_t id;
+	uint32_t len;
+};
+_Static_assert(sizeof(struct virtq_used_elem) == 8, "virtq_used_elem");
+#define VIRTQ_AVAIL_F_NO_INTERRUPT	1
+
+struct virtq {
+	struct shared_region ring;
+	struct shared_region bufs;
+	uint16_t size;			/* power of two, <= VIRTQ_MAX */
+	uint32_t buf_len;
+	bool device_writes;
+	bool broken;
+	uint16_t avail_idx;		/* our copy: never read back */
+	uint16_t used_idx;		/* next used entry to consume */
+	uint16_t posted;		/* buffers the device holds */
+	uint8_t held[VIRTQ_MAX / 8];	/* which ids the device holds */
+};
+
+/* Allocate ring and buffers from the pool, fill the descriptors. */
+int virtq_init(struct virtq *q, uint16_t size, uint32_t buf_len,
+    bool device_writes);
+void virtq_free(struct virtq *q);
+/* Hand buffer id (holding len bytes for the device) to the device. */
+int virtq_post(struct virtq *q, uint16_t id, uint32_t len);
+/*
+ * The next used buffer: 1 with *id and *len set, 0 when there is none,
+ * -EIO when the device lied (the queue is then broken for good; why says
+ * how, for the log).
+ */
+int virtq_next_used(struct virtq *q, uint16_t *id, uint32_t *len,
+    const char **why);
+/* Ask the device not to interrupt for this queue (a hint, 2.6.7). */
+void virtq_no_interrupts(struct virtq *q);
+/* Offset of buffer id inside q->bufs. */
+static inline uint64_t
+virtq_buf_off(const struct virtq *q, uint16_t id)
+{
+	return (uint64_t)id * q->buf_len;
+}
+
+/* ---- virtio PCI capabilities (platform/virtio_cap.c) ---- */
+
+/* Virtio 1.1 section 4.1.4: struct virtio_pci_cap, as read from config
+ * space (and the notify multiplier after it for VIRTIO_PCI_CAP_NOTIFY). */
+#define VIRTIO_PCI_CAP_COMMON	1
+#define VIRTIO_PCI_CAP_NOTIFY	2
+#define VIRTIO_PCI_CAP_ISR	3
+#define VIRTIO_PCI_CAP_DEVICE	4
+#define VIRTIO_PCI_CAP_LEN	16	/* bytes of struct virtio_pci_cap */
+#define VIRTIO_PCI_NOTIFY_LEN	20	/* ... plus notify_off_multiplier */
+
+struct virtio_cap {
+	uint8_t type;
+	uint8_t bar;
+	uint64_t offset;	/* inside the BAR */
+	uint64_t length;
+	uint32_t notify_mult;	/* notify capability only */
+};
+
+/*
+ * Decode one vendor capability (raw[] is its bytes from config space,
+ * n of them) and check it against the device's memory BARs: the BAR
+ * must exist and [offset, offset+length) lie inside it, with at least
+ * the size the type needs.  0, or -EINVAL with *why set.
+ */
+int virtio_cap_parse(const uint8_t *raw, unsigned n, const uint64_t bar_len[6],
+    struct virtio_cap *out, const char **why);
+/* Minimum lengths of the windows Cloister uses. */
+#define VIRTIO_COMMON_CFG_LEN	56	/* 4.1.4.3 */
+#define VIRTIO_NET_CFG_LEN	8	/* mac + status, 5.1.4 */
+
+/* ---- virtio-net frames on two virtqueues (platform/vnet.c) ---- */
+
+/*
+ * Virtio 1.1 section 5.1: with VIRTIO_F_VERSION_1 every buffer starts
+ * with the 12-byte struct virtio_net_hdr (num_buffers included).  No
+ * offloads are negotiated, so the header we send is all zeros and the one
+ * we receive is ignored.
+ */
+#define VNET_HDR_LEN	12
+#define VNET_BUF_LEN	2048		/* header + the largest frame */
+#define VNET_RX_SIZE	128
+#define VNET_TX_SIZE	128
+
+struct vnet_rings {
+	struct virtq rx, tx;
+	uint16_t tx_free[VIRTQ_MAX];	/* stack of idle tx buffer ids */
+	uint16_t tx_nfree;
+	uint64_t rx_dropped;		/* runts, oversized frames */
+};
+
+/* Allocate both queues and post every receive buffer. */
+int vnet_rings_init(struct vnet_rings *r);
+void vnet_rings_free(struct vnet_rings *r);
+/*
+ * Take one received frame: copy up to len bytes of it to buf and return
+ * the frame's length, or -EAGAIN (nothing), or -EIO (the device lied;
+ * *why says how).  The buffer goes back to the device at once; *repost
+ * is set when the device should be notified.
+ */
+long vnet_rx(struct vnet_rings *r, void *buf, size_t len, bool *repost,
+    const char **why);
+/*
+ * Queue one frame (PLAT_NET_FRAME_MIN..PLAT_NET_FRAME_MAX bytes) for
+ * sending after reclaiming what the device finished: 0 (notify the
+ * device), -EAGAIN (all buffers in flight), -EINVAL, -EIO (a lie).
+ */
+int vnet_tx(struct vnet_rings *r, const void *frame, size_t len,
+    const char **why);
+/* Collect finished transmit buffers: 1 if none is left with the device,
+ * 0 if some are, -EIO (a lie). */
+int vnet_tx_done(struct vnet_rings *r, const char **why);
+
+/* Find and start the virtio-net NIC, if there is one (virtio_net.c). */
+void virtio_net_init(void);
 
 /* ---- Early facilities ---- */
 
@@ -231,6 +413,8 @@ void pic_eoi(unsigned irq);
 bool lapic_init(void);
 void lapic_arm(uint64_t deadline_ns);
 void lapic_eoi(void);
+void lapic_eoi_device(void);
+void lapic_msi(uint8_t vector, uint64_t *addr, uint32_t *data);
 void percpu_set_kernel_stack(uint64_t top);
 /*
  * Map the kernel page kpage at user address va (read-only prot): it

@@ -68,8 +68,8 @@ apic_write(uint32_t reg, uint32_t v)
 }
 
 /*
- * End the timer interrupt (the only LAPIC interrupt Cloister uses).  The
- * TSC rate's background measurement finishes here when due.
+ * End the timer interrupt.  The TSC rate's background measurement
+ * finishes here when due.
  */
 void
 lapic_eoi(void)
@@ -77,6 +77,30 @@ lapic_eoi(void)
 	time_refine();
 	armed = 0;		/* a one-shot timer that fired is disarmed */
 	apic_write(APIC_EOI, 0);
+}
+
+/* End a device's (MSI) interrupt; the timer stays armed. */
+void
+lapic_eoi_device(void)
+{
+	if (x2apic || mmio != NULL)
+		apic_write(APIC_EOI, 0);
+}
+
+/*
+ * The address and data of an MSI that reaches this CPU with vector
+ * (Intel SDM vol. 3A, 11.11.1-2: fixed delivery, physical destination,
+ * edge).  The destination is the initial APIC ID (CPUID 1, EBX[31:24]),
+ * which is also the x2APIC ID QEMU gives the boot CPU.
+ */
+void
+lapic_msi(uint8_t vector, uint64_t *addr, uint32_t *data)
+{
+	struct cpuid_regs r;
+
+	arch_cpuid(1, 0, &r);
+	*addr = APIC_DEFAULT_PHYS | (uint64_t)(r.ebx >> 24) << 12;
+	*data = vector;
 }
 
 /* The APIC timer's count, between two TSC reads: the narrowest of a few. */

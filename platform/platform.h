@@ -61,10 +61,32 @@
 #define ENOSYS		38
 #define ENOTEMPTY	39
 #define ELOOP		40
+#define ENOTSOCK	88
+#define EDESTADDRREQ	89
+#define EMSGSIZE	90
+#define EPROTOTYPE	91
+#define ENOPROTOOPT	92
+#define EPROTONOSUPPORT	93
+#define ESOCKTNOSUPPORT	94
 #define ENOTSUP		95
 #define EOPNOTSUPP	95
+#define EPFNOSUPPORT	96
+#define EAFNOSUPPORT	97
+#define EADDRINUSE	98
+#define EADDRNOTAVAIL	99
+#define ENETDOWN	100
+#define ENETUNREACH	101
+#define ECONNABORTED	103
+#define ECONNRESET	104
+#define ENOBUFS		105
+#define EISCONN		106
+#define ENOTCONN	107
 #define ETIMEDOUT	110
 #define ECANCELED	125
+#define ECONNREFUSED	111
+#define EHOSTUNREACH	113
+#define EALREADY	114
+#define EINPROGRESS	115
 
 /* ---- Freestanding runtime (platform/string.c, platform/fmt.c) ---- */
 
@@ -454,6 +476,18 @@ void plat_thread_interrupt(struct plat_thread *t);
  */
 void plat_thread_user_work(struct plat_thread *t);
 /*
+ * Work for the idle loop: fn runs when no guest thread is runnable, with
+ * interrupts off, before the CPU halts and again after each interrupt
+ * that ends the halt.  It returns the monotonic time (ns) by which it
+ * wants to run again (0: after the next interrupt).  It must not block;
+ * it may wake threads (plat_wake).  The kernel is not preemptible, so fn
+ * never runs while a thread is in the kernel other than blocked: what it
+ * shares with syscalls needs no lock.  One fn; NULL removes it.  This is
+ * how the network stack takes in frames and runs its timers while every
+ * thread sleeps.
+ */
+void plat_idle_set_work(uint64_t (*fn)(void));
+/*
  * Start scheduling: the boot context becomes the idle loop (halting
  * with interrupts on when nothing is runnable).  Called once after the
  * first thread was created.  Never returns.
@@ -483,6 +517,56 @@ void plat_cpu_info(struct plat_cpu_info *out);
  * (then the kernel refuses to start a guest that needs randomness).
  */
 int plat_crng_fill(void *buf, size_t len);
+
+/* ---- IPInterfaceProvider: Ethernet frames on the NIC ---- */
+
+/*
+ * One NIC at most (virtio-net on PCI).  Frames are whole Ethernet frames
+ * without the FCS (ARP and neighbour discovery are the stack's), copied
+ * in and out of the platform's bounce buffers: the caller's memory is
+ * never shared with the host.  A device that breaks the virtio rules is
+ * reset and switched off (logged); from then on every call says -ENETDOWN.
+ */
+#define PLAT_NET_FRAME_MIN	14	/* an Ethernet header */
+#define PLAT_NET_FRAME_MAX	1514	/* header + 1500 bytes of payload */
+
+struct plat_net_info {
+	uint8_t mac[6];
+	uint16_t mtu;		/* IP MTU: 1500 */
+	bool link_up;
+};
+
+/* Describe the NIC: 0, or -ENODEV when there is none.  Any context. */
+int plat_net_info(struct plat_net_info *out);
+/*
+ * Send one frame of PLAT_NET_FRAME_MIN..PLAT_NET_FRAME_MAX bytes.
+ * Returns 0 once it is queued (the buffer may be reused at once),
+ * -EAGAIN when every transmit buffer is still with the device (try again
+ * after the next receive readiness or a short wait), -EINVAL for a bad
+ * length, -ENODEV, -ENETDOWN.  Never blocks.  Thread context.
+ */
+int plat_net_send(const void *frame, size_t len);
+/*
+ * Take one received frame: copies at most len bytes of it to buf and
+ * returns its full length (a frame longer than len is truncated), or
+ * -EAGAIN when nothing is waiting, -ENODEV, -ENETDOWN.  Never blocks.
+ * Thread context.
+ */
+long plat_net_recv(void *buf, size_t len);
+/*
+ * Has the device finished with every frame sent?  (Frames still in the
+ * transmit ring would be lost if the VM ended now.)  True without a NIC
+ * or after it was switched off.  Never blocks.  Thread context.
+ */
+bool plat_net_tx_done(void);
+/*
+ * Register fn, called from the NIC's interrupt when frames may have
+ * arrived (the receive readiness wait: the kernel bumps a word with
+ * plat_wake and sleeps on it with plat_block).  Interrupt context rules
+ * as plat_console_set_notify.  NULL removes it.  Without an interrupt
+ * (no MSI-X) fn is never called and the caller polls with a deadline.
+ */
+void plat_net_set_notify(void (*fn)(void));
 
 /* ---- Boot facts ---- */
 

@@ -74,6 +74,12 @@ shmem_init(uint64_t bytes)
 	return 0;
 }
 
+bool
+shmem_ready(void)
+{
+	return pool_pa != 0;
+}
+
 int
 shmem_alloc(uint64_t len, struct shared_region *out)
 {
@@ -122,26 +128,6 @@ shmem_free(struct shared_region *r)
 	r->va = NULL;
 	r->pa = 0;
 	r->len = 0;
-}
-
-int
-shmem_copy_in(struct shared_region *r, uint64_t off, const void *src,
-    size_t n)
-{
-	if (off > r->len || n > r->len - off)
-		return -EINVAL;
-	memcpy((void *)(r->va + off), src, n);
-	return 0;
-}
-
-int
-shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
-    size_t n)
-{
-	if (off > r->len || n > r->len - off)
-		return -EINVAL;
-	memcpy(dst, (const void *)(r->va + off), n);
-	return 0;
 }
 
 bool

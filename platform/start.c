@@ -152,6 +152,15 @@ ghcb_start(void)
 	    (unsigned long long)snp_enc_mask(), (unsigned long long)r.pa);
 }
 
+/* The NIC's share of the pool only when RAM is not tight. */
+static uint64_t
+shmem_size(void)
+{
+	if (plat_pages_total_count() * PAGE_SIZE < SHMEM_NIC_MIN_RAM)
+		return SHMEM_DEFAULT_BYTES;
+	return SHMEM_DEFAULT_BYTES + SHMEM_NIC_BYTES;
+}
+
 static void
 stack_guard_init(void)
 {
@@ -183,7 +192,7 @@ platform_start(struct boot_info *bi)
 	/* Host-visible memory for the GHCB and devices: one pool, before any
 	 * port I/O (under SNP it goes through the GHCB page from the pool).
 	 * Without it devices stay off; the guest runs. */
-	if (shmem_init(SHMEM_DEFAULT_BYTES) != 0)
+	if (shmem_init(shmem_size()) != 0)
 		klog_always("cloister: no shared memory pool; devices are off");
 	ghcb_start();
 	/* Port I/O from here on (under SNP it needs the GHCB page). */
@@ -193,6 +202,8 @@ platform_start(struct boot_info *bi)
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
 	console_init();	/* the virtio console, when the pool and the host allow */
+	if (shmem_ready())
+		virtio_net_init();
 	/* The TSC measurement started in time_init overlapped the above. */
 	time_calibrate();
 	cpu_log_features();

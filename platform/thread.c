@@ -45,6 +45,8 @@ static struct plat_thread *zombies;
 static uint64_t slice_end;
 static uint64_t alarm_at;		/* plat_alarm_set's deadline, 0 = none */
 static bool have_timer;
+static uint64_t (*idle_work)(void);
+static uint64_t idle_deadline;		/* when idle_work wants to run */
 
 static struct plat_thread *
 cur(void)
@@ -102,6 +104,9 @@ timer_program(void)
 		next = q.sleepers->deadline;
 	if (alarm_at != 0 && (next == 0 || alarm_at < next))
 		next = alarm_at;
+	if (cur() == &idle_thread && idle_deadline != 0 &&
+	    (next == 0 || idle_deadline < next))
+		next = idle_deadline;
 	lapic_arm(next);
 }
 
@@ -398,6 +403,13 @@ thread_tls_record(int which, uint64_t base)
 		t->gs_base = base;
 }
 
+void
+plat_idle_set_work(uint64_t (*fn)(void))
+{
+	idle_work = fn;
+	idle_deadline = 0;
+}
+
 /*
  * Become the idle loop and run the threads.  Called once, from the boot
  * context, after the first thread was created.
@@ -419,6 +431,11 @@ plat_run(void)
 		if (next != NULL) {
 			switch_to(next);
 			continue;
+		}
+		if (idle_work != NULL) {
+			idle_deadline = idle_work();
+			if (q.run_head != NULL)
+				continue;	/* the work woke a thread */
 		}
 		timer_program();
 		/* sti takes effect after hlt starts: no lost wake-up. */

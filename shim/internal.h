@@ -7,6 +7,7 @@
 #define SHIM_INTERNAL_H
 
 #include "kernel/kernel.h"
+#include "net/net.h"
 
 /* Linux x86_64 syscall numbers (syscall_64.tbl). */
 #define SYS_read	0
@@ -409,6 +410,25 @@ bool shim_tty_signal(int sig);
 long sys_pipe(SYSCALL_ARGS);
 long sys_pipe2(SYSCALL_ARGS);
 long sys_eventfd(SYSCALL_ARGS);
+/* shim/socket.c */
+long sys_socket(SYSCALL_ARGS);
+long sys_socketpair(SYSCALL_ARGS);
+long sys_bind(SYSCALL_ARGS);
+long sys_listen(SYSCALL_ARGS);
+long sys_accept(SYSCALL_ARGS);
+long sys_accept4(SYSCALL_ARGS);
+long sys_connect(SYSCALL_ARGS);
+long sys_sendto(SYSCALL_ARGS);
+long sys_recvfrom(SYSCALL_ARGS);
+long sys_sendmsg(SYSCALL_ARGS);
+long sys_recvmsg(SYSCALL_ARGS);
+long sys_sendmmsg(SYSCALL_ARGS);
+long sys_recvmmsg(SYSCALL_ARGS);
+long sys_shutdown(SYSCALL_ARGS);
+long sys_getsockname(SYSCALL_ARGS);
+long sys_getpeername(SYSCALL_ARGS);
+long sys_setsockopt(SYSCALL_ARGS);
+long sys_getsockopt(SYSCALL_ARGS);
 long sys_eventfd2(SYSCALL_ARGS);
 long sys_close(SYSCALL_ARGS);
 long sys_close_range(SYSCALL_ARGS);
@@ -819,5 +839,78 @@ void proc_init(void);
 bool proc_capable(void);
 /* End the guest with this status (0-255); never returns. */
 void proc_exit(int status) __attribute__((noreturn));
+
+/* ---- Sockets (shim/socket.c, sockmsg.c, sockopt.c) ---- */
+
+#define AF_UNIX		1
+#define SOCK_STREAM	1
+#define SOCK_DGRAM	2
+#define SOCK_TYPE_MASK	0xf
+#define SOCK_NONBLOCK	O_NONBLOCK
+#define SOCK_CLOEXEC	O_CLOEXEC
+#define IPPROTO_IP	0
+#define IPPROTO_TCP	6
+#define IPPROTO_UDP	17
+#define IPPROTO_IPV6	41
+
+#define MSG_PEEK	0x02
+#define MSG_TRUNC	0x20
+#define MSG_DONTWAIT	0x40
+#define MSG_EOR		0x80
+#define MSG_WAITALL	0x100
+#define MSG_NOSIGNAL	0x4000
+#define MSG_MORE	0x8000
+#define MSG_CMSG_CLOEXEC 0x40000000
+#define SEND_FLAGS	(MSG_DONTWAIT | MSG_EOR | MSG_NOSIGNAL | MSG_MORE)
+#define RECV_FLAGS	(MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT | MSG_WAITALL | \
+			 MSG_CMSG_CLOEXEC)
+
+struct sock {
+	struct net_sock *ns;
+	int family, type;
+	struct sock *peer;		/* AF_UNIX pair: the other end */
+	bool peer_closed;
+	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
+	int rcvbuf, sndbuf;
+	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;
+	int linger_on, linger_s;
+	int keepidle, keepintvl, keepcnt, defer_accept;
+};
+
+struct xfer {
+	void *buf;
+	size_t len;
+	int flags;
+	struct net_addr *addr;	/* from (recv) or to (send) */
+};
+
+/* The socket behind a file, or NULL for another kind of file. */
+struct sock *sock_of(struct file *f);
+/* The socket behind fd with a reference, or NULL and *err (EBADF,
+ * ENOTSOCK). */
+struct file *sock_get(int fd, long *err);
+/* fn(f, a, b) on the socket behind fd (EBADF, ENOTSOCK otherwise). */
+long sock_call(uint64_t fd, long (*fn)(struct file *f, uint64_t a,
+    uint64_t b), uint64_t a, uint64_t b);
+/* Run op until it stops saying -EAGAIN, waiting for readiness changes
+ * unless non-blocking; a timeout gives -EAGAIN. */
+long sock_wait(struct file *f, bool nowait, uint64_t timeo_ns,
+    long (*op)(struct file *f, void *arg), void *arg);
+/* A user sockaddr of the socket's family (AF_UNSPEC if unspec_ok). */
+long addr_in(struct sock *s, uint64_t uaddr, uint64_t len,
+    struct net_addr *a, bool unspec_ok);
+/* Store an address as Linux's move_addr_to_user does. */
+long addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp);
+/* sock_wait operations on a struct xfer. */
+long recv_op(struct file *f, void *arg);
+long send_op(struct file *f, void *arg);
+/* One send or receive with the user's buffer (see socket.c). */
+long send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
+    struct net_addr *to);
+long recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
+    struct net_addr *from, bool *trunc);
+void sock_exit_linger(void);
+/* SIOCGIF* on any socket (shim/sockif.c); -ENOTTY for other commands. */
+long sock_ifreq_ioctl(unsigned long cmd, uint64_t arg);
 
 #endif

@@ -163,6 +163,7 @@ proc_init(void)
 void
 proc_exit(int status)
 {
+	sock_exit_linger();
 	gdb_exit(status, 0);
 	plat_exit(status);
 }

@@ -225,6 +225,7 @@ shim_thread_exit(int status)
 	    plat_copy_to_user(t->clear_child_tid, &zero, sizeof(zero)) == 0)
 		futex_wake(t->clear_child_tid, 1, ~0u);
 	if (--live_threads == 0) {
+		sock_exit_linger();
 		gdb_exit(status & 0xff, 0);
 		plat_exit(status & 0xff);
 	}

@@ -475,6 +475,14 @@ plat_thread_interrupt(struct plat_thread *t)
 	mock_interrupts++;
 }
 
+uint64_t (*mock_idle_work)(void);
+
+void
+plat_idle_set_work(uint64_t (*fn)(void))
+{
+	mock_idle_work = fn;
+}
+
 void
 plat_thread_user_work(struct plat_thread *t)
 {

@@ -111,4 +111,7 @@ extern int mock_block_intr;
 	mock_r_;							\
 })
 
+/* What plat_idle_set_work registered (the network stack's work). */
+extern uint64_t (*mock_idle_work)(void);
+
 #endif

@@ -1,0 +1,761 @@
+/*
+ * Sockets: socket, bind, listen, accept(4), connect, send/recv and their
+ * to/from/msg/mmsg forms, shutdown, get{sock,peer}name, {set,get}sockopt,
+ * as Linux does them for AF_INET and AF_INET6 (TCP and UDP) on top of
+ * net/ (lwIP).  A socket is a file: read, write, poll, epoll, fcntl,
+ * dup and close work through kernel/file.c; this file adds the waiting
+ * (net/ never blocks), the user copies and the address formats.
+ */
+#include "shim/internal.h"
+
+struct sockaddr_in_user {
+	uint16_t family;
+	uint16_t port;		/* network order */
+	uint32_t addr;
+	uint8_t zero[8];
+};
+_Static_assert(sizeof(struct sockaddr_in_user) == 16, "sockaddr_in");
+
+struct sockaddr_in6_user {
+	uint16_t family;
+	uint16_t port;
+	uint32_t flowinfo;
+	uint8_t addr[16];
+	uint32_t scope_id;
+};
+_Static_assert(sizeof(struct sockaddr_in6_user) == 28, "sockaddr_in6");
+
+#define FIONREAD	0x541b
+#define SOCK_CHUNK	(64 * 1024)	/* bytes copied per step */
+
+static const struct file_ops sock_ops;
+static bool hooked;
+
+static void
+sock_changed(void *owner, unsigned events)
+{
+	file_changed(owner, events);
+}
+
+struct sock *
+sock_of(struct file *f)
+{
+	return f->ops == &sock_ops ? f->priv : NULL;
+}
+
+/* The socket behind fd, with a reference, or NULL and *err. */
+struct file *
+sock_get(int fd, long *err)
+{
+	struct file *f = fd_get(fd);
+
+	if (f == NULL) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (sock_of(f) == NULL) {
+		file_put(f);
+		*err = -ENOTSOCK;
+		return NULL;
+	}
+	return f;
+}
+
+long
+sock_call(uint64_t fd, long (*fn)(struct file *f, uint64_t a, uint64_t b),
+    uint64_t a, uint64_t b)
+{
+	struct file *f;
+	long rc;
+
+	if ((f = sock_get((int)fd, &rc)) == NULL)
+		return rc;
+	rc = fn(f, a, b);
+	file_put(f);
+	return rc;
+}
+
+/* ---- Waiting ---- */
+
+/*
+ * Run op until it stops saying -EAGAIN, waiting for readiness changes
+ * unless the file or the call is non-blocking.  A timeout (SO_RCVTIMEO,
+ * SO_SNDTIMEO) ends the wait with -EAGAIN, as on Linux.
+ */
+long
+sock_wait(struct file *f, bool nowait, uint64_t timeo_ns,
+    long (*op)(struct file *f, void *arg), void *arg)
+{
+	uint64_t deadline = timeo_ns ? plat_now_ns() + timeo_ns : 0;
+
+	for (;;) {
+		uint32_t seen = file_epoch();
+		long rc = op(f, arg);
+		int w;
+
+		if (rc != -EAGAIN || nowait || (f->flags & O_NONBLOCK))
+			return rc;
+		w = file_wait(seen, deadline);
+		if (w == -ETIMEDOUT)
+			return -EAGAIN;
+		if (w != 0)
+			return w;
+	}
+}
+
+/* ---- Addresses ---- */
+
+long
+addr_in(struct sock *s, uint64_t uaddr, uint64_t len, struct net_addr *a,
+    bool unspec_ok)
+{
+	uint16_t family;
+
+	memset(a, 0, sizeof(*a));
+	if (s->family == AF_UNIX)
+		return -EINVAL;		/* a pair: already bound, unnamed */
+	if (len < sizeof(family) || len > 128)
+		return -EINVAL;
+	if (plat_copy_from_user(&family, uaddr, sizeof(family)) != 0)
+		return -EFAULT;
+	if (family == NET_AF_UNSPEC && unspec_ok) {
+		a->family = NET_AF_UNSPEC;
+		return 0;
+	}
+	if (s->family == NET_AF_INET) {
+		struct sockaddr_in_user in;
+
+		if (len < sizeof(in))
+			return -EINVAL;
+		if (plat_copy_from_user(&in, uaddr, sizeof(in)) != 0)
+			return -EFAULT;
+		if (in.family != NET_AF_INET)
+			return -EAFNOSUPPORT;
+		a->family = NET_AF_INET;
+		a->port = __builtin_bswap16(in.port);
+		memcpy(a->ip, &in.addr, 4);
+		return 0;
+	} else {
+		struct sockaddr_in6_user in6;
+
+		if (len < 24)		/* SIN6_LEN_RFC2133: no scope */
+			return -EINVAL;
+		memset(&in6, 0, sizeof(in6));
+		if (plat_copy_from_user(&in6, uaddr,
+		    len < sizeof(in6) ? len : sizeof(in6)) != 0)
+			return -EFAULT;
+		if (in6.family != NET_AF_INET6)
+			return -EAFNOSUPPORT;
+		a->family = NET_AF_INET6;
+		a->port = __builtin_bswap16(in6.port);
+		memcpy(a->ip, in6.addr, 16);
+		a->scope = in6.scope_id;
+		return 0;
+	}
+}
+
+/* Write a to the user's (uaddr, *ulen) as Linux's move_addr_to_user. */
+long
+addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
+{
+	struct sockaddr_in_user in = { 0 };
+	struct sockaddr_in6_user in6 = { 0 };
+	const void *src;
+	uint32_t have, len;
+
+	if (uaddr == 0 || ulenp == 0)
+		return 0;
+	if (plat_copy_from_user(&have, ulenp, sizeof(have)) != 0)
+		return -EFAULT;
+	if ((int32_t)have < 0)
+		return -EINVAL;
+	if (a->family == AF_UNIX) {
+		/* An unnamed AF_UNIX socket: the family alone. */
+		in.family = AF_UNIX;
+		src = &in;
+		len = sizeof(in.family);
+	} else if (a->family == NET_AF_INET) {
+		in.family = NET_AF_INET;
+		in.port = __builtin_bswap16(a->port);
+		memcpy(&in.addr, a->ip, 4);
+		src = &in;
+		len = sizeof(in);
+	} else {
+		in6.family = NET_AF_INET6;
+		in6.port = __builtin_bswap16(a->port);
+		memcpy(in6.addr, a->ip, 16);
+		in6.scope_id = a->scope;
+		src = &in6;
+		len = sizeof(in6);
+	}
+	if (plat_copy_to_user(uaddr, src, have < len ? have : len) != 0)
+		return -EFAULT;
+	if (plat_copy_to_user(ulenp, &len, sizeof(len)) != 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- The file ---- */
+
+
+long
+recv_op(struct file *f, void *arg)
+{
+	struct xfer *x = arg;
+
+	return net_recv(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
+}
+
+long
+send_op(struct file *f, void *arg)
+{
+	struct xfer *x = arg;
+
+	if (sock_of(f)->peer_closed && sock_of(f)->type == SOCK_STREAM)
+		return -EPIPE;
+
+	return net_send(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
+}
+
+static long
+sock_read(struct file *f, void *buf, size_t len)
+{
+	return net_recv(sock_of(f)->ns, buf, len, 0, NULL);
+}
+
+static long
+sock_write(struct file *f, const void *buf, size_t len)
+{
+	struct xfer x = { (void *)buf, len, 0, NULL };
+
+	return send_op(f, &x);
+}
+
+static unsigned
+sock_poll(struct file *f)
+{
+	unsigned ev = net_events(sock_of(f)->ns);
+
+	if (sock_of(f)->peer_closed)
+		ev |= POLLHUP;
+
+	if (ev & POLLIN)
+		ev |= POLLRDNORM;
+	if (ev & POLLOUT)
+		ev |= POLLWRNORM;
+	return ev;
+}
+
+static long
+sock_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
+{
+	int n;
+
+	if (cmd != FIONREAD)
+		return sock_ifreq_ioctl(cmd, arg);
+	n = (int)net_readable(sock_of(f)->ns);
+	return plat_copy_to_user(arg, &n, sizeof(n)) ? -EFAULT : 0;
+}
+
+static int
+sock_stat(struct file *f, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->mode = S_IFSOCK | 0777;
+	st->nlink = 1;
+	st->blksize = 4096;
+	return 0;
+}
+
+static void
+sock_release(struct file *f)
+{
+	struct sock *s = f->priv;
+
+	if (s->peer != NULL) {
+		s->peer->peer = NULL;
+		s->peer->peer_closed = true;
+	}
+	net_close(s->ns);
+	kfree(s);
+}
+
+static const struct file_ops sock_ops = {
+	.read = sock_read,
+	.write = sock_write,
+	.poll = sock_poll,
+	.ioctl = sock_ioctl,
+	.stat = sock_stat,
+	.release = sock_release,
+};
+
+/* A file and a descriptor for ns; on failure ns is closed. */
+static long
+sock_install(struct net_sock *ns, int family, int type, int flags,
+    struct file **fp)
+{
+	struct sock *s = kzalloc(sizeof(*s));
+	struct file *f;
+	int fd;
+
+	if (s == NULL) {
+		net_close(ns);
+		return -ENOMEM;
+	}
+	s->ns = ns;
+	s->family = family;
+	s->type = type;
+	s->rcvbuf = s->sndbuf = 131072;
+	f = file_alloc(&sock_ops, O_RDWR | (flags & O_NONBLOCK), s);
+	if (f == NULL) {
+		net_close(ns);
+		kfree(s);
+		return -ENOMEM;
+	}
+	*fp = f;
+	fd = fd_install(f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+/* ---- The calls ---- */
+
+#define LINGER_NS	10000000000ull	/* at exit, at most */
+
+/*
+ * The guest is ending normally: close every descriptor (sockets send
+ * their FINs) and give the stack a moment to deliver what is queued,
+ * which Linux would go on sending after the process is gone.
+ */
+void
+sock_exit_linger(void)
+{
+	if (!net_in_use())
+		return;
+	fd_close_range(0, ~0u, false);
+	net_linger(plat_now_ns() + LINGER_NS);
+}
+
+static void
+hook_changes(void)
+{
+	if (!hooked)
+		net_set_changed(sock_changed);
+	hooked = true;
+}
+
+/* AF_UNIX is not there yet: say so once, fail as an absent family. */
+static long
+unix_missing(const char *call)
+{
+	static bool said;
+
+	if (!said)
+		klog("shim: %s: AF_UNIX sockets are not implemented yet "
+		    "(EAFNOSUPPORT, logged once)", call);
+	said = true;
+	return -EAFNOSUPPORT;
+}
+
+long
+sys_socket(SYSCALL_ARGS)
+{
+	int family = (int)a0, type = (int)a1 & SOCK_TYPE_MASK;
+	int flags = (int)a1 & ~SOCK_TYPE_MASK, proto = (int)a2;
+	struct net_sock *ns;
+	struct file *f;
+	int rc;
+
+	if (family == AF_UNIX)
+		return unix_missing("socket(AF_UNIX) (only socketpair)");
+	if (family != NET_AF_INET && family != NET_AF_INET6)
+		return -EAFNOSUPPORT;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (type != SOCK_STREAM && type != SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	if (proto != 0 && !(type == SOCK_STREAM && proto == IPPROTO_TCP) &&
+	    !(type == SOCK_DGRAM && proto == IPPROTO_UDP))
+		return -EPROTONOSUPPORT;
+	hook_changes();
+	/* The owner is the file, which exists only after the socket: the
+	 * stack reports nothing for a socket before its first call. */
+	rc = net_socket(family, type == SOCK_STREAM ? NET_STREAM : NET_DGRAM,
+	    NULL, &ns);
+	if (rc != 0)
+		return rc;
+	rc = (int)sock_install(ns, family, type, flags, &f);
+	if (rc >= 0)
+		net_set_owner(ns, f);
+	return rc;
+}
+
+/*
+ * socketpair(AF_UNIX): two sockets connected over the loopback interface
+ * (TCP for SOCK_STREAM, UDP for SOCK_DGRAM) that present themselves as
+ * AF_UNIX: unnamed addresses, EPIPE once the other end is closed.
+ * SOCK_SEQPACKET and ancillary data (SCM_RIGHTS) are not there.
+ */
+long
+sys_socketpair(SYSCALL_ARGS)
+{
+	int type = (int)a1 & SOCK_TYPE_MASK, flags = (int)a1 & ~SOCK_TYPE_MASK;
+	struct net_sock *x, *y;
+	struct file *fx, *fy;
+	int fds[2];
+	long rc;
+
+	if ((int)a0 == NET_AF_INET || (int)a0 == NET_AF_INET6)
+		return -EOPNOTSUPP;
+	if ((int)a0 != AF_UNIX)
+		return -EAFNOSUPPORT;
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if (type != SOCK_STREAM && type != SOCK_DGRAM)
+		return unix_missing("socketpair of this type");
+	if (a2 != 0)
+		return -EPROTONOSUPPORT;
+	hook_changes();
+	rc = net_pair(type == SOCK_STREAM ? NET_STREAM : NET_DGRAM, &x, &y);
+	if (rc != 0)
+		return rc;
+	if ((rc = sock_install(x, AF_UNIX, type, flags, &fx)) < 0) {
+		net_close(y);
+		return rc;
+	}
+	fds[0] = (int)rc;
+	if ((rc = sock_install(y, AF_UNIX, type, flags, &fy)) < 0) {
+		fd_close(fds[0]);
+		return rc;
+	}
+	fds[1] = (int)rc;
+	net_set_owner(x, fx);
+	net_set_owner(y, fy);
+	sock_of(fx)->peer = sock_of(fy);
+	sock_of(fy)->peer = sock_of(fx);
+	if (plat_copy_to_user(a3, fds, sizeof(fds)) != 0) {
+		fd_close(fds[0]);
+		fd_close(fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long
+sys_bind(SYSCALL_ARGS)
+{
+	struct net_addr a;
+	struct file *f;
+	long rc;
+
+	if ((f = sock_get((int)a0, &rc)) == NULL)
+		return rc;
+	rc = addr_in(sock_of(f), a1, a2, &a, false);
+	if (rc == 0)
+		rc = net_bind(sock_of(f)->ns, &a);
+	file_put(f);
+	return rc;
+}
+
+static long
+do_listen(struct file *f, uint64_t backlog, uint64_t unused)
+{
+	return net_listen(sock_of(f)->ns, (int)backlog);
+}
+
+long
+sys_listen(SYSCALL_ARGS)
+{
+	return sock_call(a0, do_listen, a1, 0);
+}
+
+struct accept_arg {
+	struct net_sock *ns;
+	struct net_addr peer;
+};
+
+static long
+accept_op(struct file *f, void *arg)
+{
+	struct accept_arg *x = arg;
+
+	return net_accept(sock_of(f)->ns, NULL, &x->ns, &x->peer);
+}
+
+long
+sys_accept4(SYSCALL_ARGS)
+{
+	struct accept_arg x;
+	struct file *f, *nf;
+	struct sock *s;
+	long rc, fd;
+
+	if ((int)a3 & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return -EINVAL;
+	if ((f = sock_get((int)a0, &rc)) == NULL)
+		return rc;
+	s = sock_of(f);
+	if (!net_listening(s->ns)) {
+		file_put(f);
+		return -EINVAL;
+	}
+	rc = sock_wait(f, false, s->rcvtimeo_ns, accept_op, &x);
+	if (rc != 0) {
+		file_put(f);
+		return rc;
+	}
+	fd = sock_install(x.ns, s->family, s->type, (int)a3, &nf);
+	if (fd >= 0) {
+		net_set_owner(x.ns, nf);
+		rc = addr_out(&x.peer, a1, a2);
+		if (rc != 0) {
+			fd_close((int)fd);
+			fd = rc;
+		}
+	}
+	file_put(f);
+	return fd;
+}
+
+long
+sys_accept(SYSCALL_ARGS)
+{
+	return sys_accept4(a0, a1, a2, 0, 0, 0);
+}
+
+static long
+connect_op(struct file *f, void *arg)
+{
+	long rc = net_connect_done(sock_of(f)->ns);
+
+	return rc == -EINPROGRESS ? -EAGAIN : rc;
+}
+
+long
+sys_connect(SYSCALL_ARGS)
+{
+	struct net_addr a;
+	struct file *f;
+	struct sock *s;
+	long rc;
+
+	if ((f = sock_get((int)a0, &rc)) == NULL)
+		return rc;
+	s = sock_of(f);
+	rc = addr_in(s, a1, a2, &a, s->type == SOCK_DGRAM);
+	if (rc == 0)
+		rc = net_connect(s->ns, &a);
+	if (rc == -EINPROGRESS && !(f->flags & O_NONBLOCK)) {
+		rc = sock_wait(f, false, s->sndtimeo_ns, connect_op, NULL);
+		if (rc == -EAGAIN)
+			rc = -EINPROGRESS;	/* SO_SNDTIMEO passed */
+	}
+	file_put(f);
+	return rc;
+}
+
+/* One send of len bytes from the user's ubuf (a stream may take less). */
+long
+send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
+    struct net_addr *to)
+{
+	struct sock *s = sock_of(f);
+	size_t chunk = s->type == SOCK_DGRAM ? len : SOCK_CHUNK;
+	size_t done = 0;
+	uint8_t *kbuf;
+	long rc = 0;
+
+	if (chunk > len)
+		chunk = len;
+	if (s->type == SOCK_DGRAM && len > 65535)
+		return -EMSGSIZE;
+	kbuf = kmalloc(chunk ? chunk : 1);
+	if (kbuf == NULL)
+		return -ENOMEM;
+	do {
+		struct xfer x = { kbuf, len - done < chunk ? len - done : chunk,
+		    flags, to };
+
+		if (plat_copy_from_user(kbuf, ubuf + done, x.len) != 0) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = sock_wait(f, flags & MSG_DONTWAIT, s->sndtimeo_ns,
+		    send_op, &x);
+		if (rc <= 0)
+			break;
+		done += (size_t)rc;
+		if ((size_t)rc < x.len)
+			break;
+	} while (done < len);
+	kfree(kbuf);
+	if (done > 0)
+		return (long)done;
+	if (rc == -EPIPE && !(flags & MSG_NOSIGNAL))
+		shim_raise_sigpipe();
+	return rc;
+}
+
+long
+sys_sendto(SYSCALL_ARGS)
+{
+	struct net_addr to, *top = NULL;
+	struct file *f;
+	long rc;
+
+	if ((f = sock_get((int)a0, &rc)) == NULL)
+		return rc;
+	rc = 0;
+	/* A stream ignores the address, as Linux's TCP does. */
+	if (a4 != 0 && sock_of(f)->type == SOCK_DGRAM) {
+		rc = addr_in(sock_of(f), a4, a5, &to, false);
+		top = &to;
+	}
+	if (rc == 0)
+		rc = send_user(f, a1, (size_t)a2, (int)a3, top);
+	file_put(f);
+	return rc;
+}
+
+/*
+ * Receive into the user's ubuf: a stream gives what is there (all of
+ * len with MSG_WAITALL), a datagram one message (its full length with
+ * MSG_TRUNC; *trunc says whether it was cut).
+ */
+long
+recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
+    struct net_addr *from, bool *trunc)
+{
+	struct sock *s = sock_of(f);
+	size_t chunk = len, got = 0;
+	uint8_t *kbuf;
+	long rc;
+
+	if (s->type == SOCK_STREAM && chunk > SOCK_CHUNK)
+		chunk = SOCK_CHUNK;
+	if (s->type == SOCK_DGRAM)
+		flags |= MSG_TRUNC;	/* we want the full length */
+	if (s->type == SOCK_DGRAM && chunk > 65536)
+		chunk = 65536;
+	kbuf = kmalloc(chunk ? chunk : 1);
+	if (kbuf == NULL)
+		return -ENOMEM;
+	*trunc = false;
+	for (;;) {
+		size_t want = len - got < chunk ? len - got : chunk;
+		struct xfer x = { kbuf, want, flags, from };
+
+		rc = sock_wait(f, flags & MSG_DONTWAIT, s->rcvtimeo_ns,
+		    recv_op, &x);
+		if (rc < 0 || (rc == 0 && s->type == SOCK_STREAM))
+			break;
+		if (s->type == SOCK_DGRAM) {
+			size_t copy = (size_t)rc < want ? (size_t)rc : want;
+
+			*trunc = (size_t)rc > want;
+			if (plat_copy_to_user(ubuf, kbuf, copy) != 0)
+				rc = -EFAULT;
+			kfree(kbuf);
+			return rc;	/* the datagram's full length */
+		}
+		if (plat_copy_to_user(ubuf + got, kbuf, (size_t)rc) != 0) {
+			rc = -EFAULT;
+			break;
+		}
+		got += (size_t)rc;
+		/* MSG_WAITALL: go on until the whole buffer is full. */
+		if (!(flags & MSG_WAITALL) || (flags & MSG_PEEK) || got >= len)
+			break;
+		flags &= ~MSG_DONTWAIT;
+	}
+	kfree(kbuf);
+	return got > 0 ? (long)got : rc;
+}
+
+long
+sys_recvfrom(SYSCALL_ARGS)
+{
+	struct net_addr from;
+	struct file *f;
+	int flags = (int)a3;
+	bool trunc;
+	long rc;
+
+	if ((f = sock_get((int)a0, &rc)) == NULL)
+		return rc;
+	if (flags & ~RECV_FLAGS) {
+		file_put(f);
+		return -EOPNOTSUPP;
+	}
+	memset(&from, 0, sizeof(from));
+	rc = recv_user(f, a1, (size_t)a2, flags, &from, &trunc);
+	/* A datagram's length: what was copied, unless MSG_TRUNC asked. */
+	if (rc > 0 && trunc && !(flags & MSG_TRUNC))
+		rc = (long)(a2 < 65536 ? a2 : 65536);
+	if (rc >= 0 && sock_of(f)->family == AF_UNIX && a4 != 0 && a5 != 0) {
+		uint32_t zero = 0;	/* the sender is unnamed */
+
+		if (plat_copy_to_user(a5, &zero, sizeof(zero)) != 0)
+			rc = -EFAULT;
+	} else if (rc >= 0 && from.family != 0 &&
+	    sock_of(f)->type == SOCK_DGRAM && addr_out(&from, a4, a5) != 0) {
+		rc = -EFAULT;
+	}
+	file_put(f);
+	return rc;
+}
+
+static long
+do_shutdown(struct file *f, uint64_t how, uint64_t unused)
+{
+	return net_shutdown(sock_of(f)->ns, (int)how);
+}
+
+long
+sys_shutdown(SYSCALL_ARGS)
+{
+	return sock_call(a0, do_shutdown, a1, 0);
+}
+
+static long
+name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
+{
+	struct net_addr a;
+	struct file *f;
+	long rc;
+
+	if ((f = sock_get((int)fd, &rc)) == NULL)
+		return rc;
+	if (sock_of(f)->family == AF_UNIX) {
+		memset(&a, 0, sizeof(a));
+		a.family = AF_UNIX;
+		rc = peer && sock_of(f)->peer_closed ? -ENOTCONN : 0;
+	} else {
+		rc = net_name(sock_of(f)->ns, peer, &a);
+	}
+	if (rc == 0) {
+		uint32_t have;
+
+		if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
+			rc = -EFAULT;
+		else if ((int32_t)have < 0)
+			rc = -EINVAL;
+		else
+			rc = addr_out(&a, uaddr, ulen);
+	}
+	file_put(f);
+	return rc;
+}
+
+long
+sys_getsockname(SYSCALL_ARGS)
+{
+	return name_call(a0, a1, a2, false);
+}
+
+long
+sys_getpeername(SYSCALL_ARGS)
+{
+	return name_call(a0, a1, a2, true);
+}

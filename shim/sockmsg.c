@@ -1,0 +1,286 @@
+/*
+ * sendmsg, recvmsg, sendmmsg, recvmmsg on sockets (shim/socket.c): the
+ * iovec goes through socket.c's bounce copies; no ancillary data (the
+ * control length comes back 0).
+ */
+#include "shim/internal.h"
+
+struct msghdr_user {
+	uint64_t name;
+	uint32_t namelen;
+	uint32_t pad0;
+	uint64_t iov;
+	uint64_t iovlen;
+	uint64_t control;
+	uint64_t controllen;
+	int32_t flags;
+	uint32_t pad1;
+};
+_Static_assert(sizeof(struct msghdr_user) == 56, "msghdr");
+
+struct mmsghdr_user {
+	struct msghdr_user hdr;
+	uint32_t len;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct mmsghdr_user) == 64, "mmsghdr");
+
+struct iovec_u {
+	uint64_t base;
+	uint64_t len;
+};
+
+static long
+msg_in(uint64_t umsg, struct msghdr_user *m, struct iovec_u **iov)
+{
+	if (plat_copy_from_user(m, umsg, sizeof(*m)) != 0)
+		return -EFAULT;
+	if (m->iovlen > 1024)
+		return -EMSGSIZE;
+	*iov = kmalloc((m->iovlen ? m->iovlen : 1) * sizeof(**iov));
+	if (*iov == NULL)
+		return -ENOMEM;
+	if (plat_copy_from_user(*iov, m->iov, m->iovlen * sizeof(**iov))) {
+		kfree(*iov);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long
+do_sendmsg(struct file *f, uint64_t umsg, int flags)
+{
+	struct net_addr to, *top = NULL;
+	struct msghdr_user m;
+	struct iovec_u *iov;
+	long rc, done = 0;
+
+	if ((rc = msg_in(umsg, &m, &iov)) != 0)
+		return rc;
+	if (m.name != 0 && sock_of(f)->type == SOCK_DGRAM) {
+		if ((rc = addr_in(sock_of(f), m.name, m.namelen, &to,
+		    false)) != 0)
+			goto out;
+		top = &to;
+	}
+	if (sock_of(f)->type == SOCK_DGRAM && m.iovlen > 1) {
+		/* One datagram: gather it first. */
+		size_t total = 0, at = 0;
+		uint8_t *kbuf;
+
+		for (uint64_t i = 0; i < m.iovlen; i++)
+			total += iov[i].len;
+		if (total > 65535) {
+			rc = -EMSGSIZE;
+			goto out;
+		}
+		if ((kbuf = kmalloc(total ? total : 1)) == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		for (uint64_t i = 0; i < m.iovlen; i++) {
+			if (plat_copy_from_user(kbuf + at, iov[i].base,
+			    iov[i].len) != 0) {
+				kfree(kbuf);
+				rc = -EFAULT;
+				goto out;
+			}
+			at += iov[i].len;
+		}
+		{
+			struct xfer x = { kbuf, total, flags, top };
+
+			rc = sock_wait(f, flags & MSG_DONTWAIT,
+			    sock_of(f)->sndtimeo_ns, send_op, &x);
+		}
+		kfree(kbuf);
+		goto out;
+	}
+	for (uint64_t i = 0; i < m.iovlen || (i == 0 && m.iovlen == 0); i++) {
+		uint64_t base = m.iovlen ? iov[i].base : 0;
+		size_t len = m.iovlen ? iov[i].len : 0;
+
+		rc = send_user(f, base, len, flags | (done ? MSG_NOSIGNAL : 0),
+		    top);
+		if (rc < 0)
+			break;
+		done += rc;
+		if ((size_t)rc < len)
+			break;
+	}
+	if (done > 0)
+		rc = done;
+out:
+	kfree(iov);
+	return rc;
+}
+
+#define MSG_FLAGS_OFF	48	/* msghdr.msg_flags */
+#define MSG_NAMELEN_OFF	8
+#define MSG_CTLLEN_OFF	40
+
+static long
+do_recvmsg(struct file *f, uint64_t umsg, int flags)
+{
+	struct net_addr from;
+	struct msghdr_user m;
+	struct iovec_u *iov;
+	struct sock *s = sock_of(f);
+	long rc = 0, done = 0;
+	int32_t oflags = 0;
+	uint64_t zero = 0;
+	bool trunc = false;
+
+	if (flags & ~RECV_FLAGS)
+		return -EOPNOTSUPP;
+	if ((rc = msg_in(umsg, &m, &iov)) != 0)
+		return rc;
+	memset(&from, 0, sizeof(from));
+	if (s->type == SOCK_DGRAM) {
+		/* One datagram scattered over the iovec. */
+		size_t total = 0, at = 0;
+		uint8_t *kbuf;
+
+		for (uint64_t i = 0; i < m.iovlen; i++)
+			total += iov[i].len < 65536 ? iov[i].len : 65536;
+		if (total > 65536)
+			total = 65536;
+		if ((kbuf = kmalloc(total ? total : 1)) == NULL) {
+			kfree(iov);
+			return -ENOMEM;
+		}
+		{
+			struct xfer x = { kbuf, total, flags | MSG_TRUNC,
+			    &from };
+
+			rc = sock_wait(f, flags & MSG_DONTWAIT,
+			    s->rcvtimeo_ns, recv_op, &x);
+		}
+		if (rc >= 0) {
+			size_t copy = (size_t)rc < total ? (size_t)rc : total;
+
+			trunc = (size_t)rc > total;
+			for (uint64_t i = 0; i < m.iovlen && at < copy; i++) {
+				size_t n = copy - at < iov[i].len ?
+				    copy - at : iov[i].len;
+
+				if (plat_copy_to_user(iov[i].base, kbuf + at,
+				    n) != 0) {
+					rc = -EFAULT;
+					break;
+				}
+				at += n;
+			}
+			if (rc >= 0 && !(flags & MSG_TRUNC))
+				rc = (long)copy;
+		}
+		kfree(kbuf);
+		done = rc;
+	} else {
+		for (uint64_t i = 0; i < m.iovlen; i++) {
+			if (iov[i].len == 0)
+				continue;
+			rc = recv_user(f, iov[i].base, iov[i].len,
+			    flags | (done ? MSG_DONTWAIT : 0), &from, &trunc);
+			if (rc < 0)
+				break;
+			done += rc;
+			if ((size_t)rc < iov[i].len)
+				break;
+		}
+		if (done > 0 || rc == -EAGAIN)
+			rc = done > 0 ? done : rc;
+		else if (rc >= 0)
+			rc = done;
+		done = rc;
+	}
+	kfree(iov);
+	if (done < 0)
+		return done;
+	if (trunc)
+		oflags |= MSG_TRUNC;
+	if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0 &&
+	    s->family != AF_UNIX) {
+		if (addr_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
+			return -EFAULT;
+	} else if (m.name != 0) {
+		uint32_t z = 0;
+
+		if (plat_copy_to_user(umsg + MSG_NAMELEN_OFF, &z, 4) != 0)
+			return -EFAULT;
+	}
+	if (plat_copy_to_user(umsg + MSG_CTLLEN_OFF, &zero, 8) != 0 ||
+	    plat_copy_to_user(umsg + MSG_FLAGS_OFF, &oflags, 4) != 0)
+		return -EFAULT;
+	return done;
+}
+
+static long
+sendmsg_call(struct file *f, uint64_t umsg, uint64_t flags)
+{
+	return do_sendmsg(f, umsg, (int)flags);
+}
+
+static long
+recvmsg_call(struct file *f, uint64_t umsg, uint64_t flags)
+{
+	return do_recvmsg(f, umsg, (int)flags);
+}
+
+long
+sys_sendmsg(SYSCALL_ARGS)
+{
+	return sock_call(a0, sendmsg_call, a1, a2);
+}
+
+long
+sys_recvmsg(SYSCALL_ARGS)
+{
+	return sock_call(a0, recvmsg_call, a1, a2);
+}
+
+/* sendmmsg/recvmmsg: each message in turn; the count done, or the first
+ * message's error. */
+static long
+mmsg(uint64_t fd, uint64_t uvec, uint64_t vlen, int flags, bool send)
+{
+	struct file *f;
+	unsigned i;
+	long rc = 0;
+
+	if ((f = sock_get((int)fd, &rc)) == NULL)
+		return rc;
+	if (vlen > 1024)
+		vlen = 1024;
+	for (i = 0; i < vlen; i++) {
+		uint64_t at = uvec + i * sizeof(struct mmsghdr_user);
+		uint32_t len;
+
+		rc = send ? do_sendmsg(f, at, flags) :
+		    do_recvmsg(f, at, flags | (i ? MSG_DONTWAIT : 0));
+		if (rc < 0)
+			break;
+		len = (uint32_t)rc;
+		if (plat_copy_to_user(at + offsetof(struct mmsghdr_user, len),
+		    &len, sizeof(len)) != 0) {
+			rc = -EFAULT;
+			break;
+		}
+	}
+	file_put(f);
+	return i > 0 ? (long)i : rc;
+}
+
+long
+sys_sendmmsg(SYSCALL_ARGS)
+{
+	return mmsg(a0, a1, a2, (int)a3, true);
+}
+
+long
+sys_recvmmsg(SYSCALL_ARGS)
+{
+	/* The timeout (a4) is checked by Linux only between messages; the
+	 * later messages here never wait, so it cannot be passed. */
+	return mmsg(a0, a1, a2, (int)a3, false);
+}
