@@ -23,10 +23,13 @@ RUNS = 3
 
 
 def console_metrics():
-    return [Metric("console_out", "console output, 10 MB (guest to host)",
-                   "console\\nout 10 MB", "ms", ("max", SIZE / 5e3)),
-            Metric("console_in", "console input, 10 MB (host to guest)",
-                   "console\\nin 10 MB", "ms", ("max", SIZE / 2e3))]
+    ms = [Metric("console_out", "console output, 10 MB (guest to host)",
+                 "ms", ("max", SIZE / 5e3)),
+          Metric("console_in", "console input, 10 MB (host to guest)",
+                 "ms", ("max", SIZE / 2e3))]
+    for m in ms:
+        m.linux_na = True       # a Cloister-only row (see above)
+    return ms
 
 
 def _run(args, stdin=None):
@@ -45,7 +48,7 @@ def _run(args, stdin=None):
     return dt, r.stdout
 
 
-def bench_console(metrics):
+def bench_console(metrics, quick=False):
     ms = {m.key: m for m in console_metrics()}
     for m in ms.values():
         metrics[m.key] = m
@@ -54,18 +57,19 @@ def bench_console(metrics):
         for m in ms.values():
             m.cloister_why = "no %s (busybox-static)" % BUSYBOX
         return
-    data = os.urandom(SIZE)
+    size, runs = (SIZE // 10, 1) if quick else (SIZE, RUNS)
+    data = os.urandom(size)
     path = os.path.join(OUT, "console.dat")
     with open(path, "wb") as f:
         f.write(data)
     want = hashlib.md5(data).hexdigest()
-    base = [_run([BUSYBOX, "true"])[0] for _ in range(RUNS)]
+    base = [_run([BUSYBOX, "true"])[0] for _ in range(runs)]
     base = statistics.median([b for b in base if b is not None] or [0])
 
     outs, ins = [], []
-    for _ in range(RUNS):
-        dt, out = _run([BUSYBOX, "head", "-c", str(SIZE), "/dev/zero"])
-        if dt is not None and out == bytes(SIZE):
+    for _ in range(runs):
+        dt, out = _run([BUSYBOX, "head", "-c", str(size), "/dev/zero"])
+        if dt is not None and out == bytes(size):
             outs.append(dt - base)
         with open(path, "rb") as f:
             dt, out = _run([BUSYBOX, "md5sum"], stdin=f)
@@ -73,10 +77,10 @@ def bench_console(metrics):
             ins.append(dt - base)
     for key, xs in (("console_out", outs), ("console_in", ins)):
         m = ms[key]
-        if len(xs) < RUNS:
+        if len(xs) < runs:
             m.cloister_why = "bytes lost or reordered, or the run failed"
             continue
-        m.cloister = statistics.median(xs) * 1000
+        m.cloister = statistics.median(xs) * 1000 * SIZE / size
         say("%s: %.0f ms for 10 MB, %.1f MB/s (boot %.0f ms subtracted)" % (
             key, m.cloister, SIZE / 1e6 / max(m.cloister / 1000, 1e-3),
             base * 1000))
