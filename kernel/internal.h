@@ -498,6 +498,10 @@ long vnode_dir_path(struct vnode *d, char *buf, size_t size);
 int dev_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
     const char *name, struct file **out);
 int devfs_populate(struct vnode *dev);
+/* /dev/sev-guest (kernel/sevguest.c): present only in a usable SNP guest. */
+bool sevguest_present(void);
+int sevguest_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
+    const char *name, struct file **out);
 
 /*
  * /proc (kernel/procfs.c, procfs_text.c).  procfs_root makes the

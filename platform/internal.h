@@ -152,6 +152,9 @@ int shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
 /* Does [pa, pa+len) lie inside the pool?  (checks device addresses) */
 bool shmem_contains(uint64_t pa, uint64_t len);
 
+/* The SNP secrets page the firmware named (physical), 0 if none. */
+uint64_t boot_snp_secrets_pa(void);
+
 /* ---- Early facilities ---- */
 
 void uart_init(void);
