@@ -440,6 +440,8 @@ vfile_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
 		if (vn->kind == VN_REG)
 			return vfile_make(vn, &reg_ops, flags, pdir, name,
 			    NULL, out);
+		if (vn->kind == VN_SPECIAL && vn->pkind != 0)
+			return tsm_open(vn, flags, pdir, name, out);
 		if (vn->kind != VN_PROC)
 			return -ENXIO;
 		rc = vfile_make(vn, &text_ops, flags, pdir, name, &v, out);

@@ -179,6 +179,25 @@ seal_response(const struct snp_guest_msg *rq, struct snp_guest_msg *rs,
 		rs->hdr.msg_sz = SNP_MSG_PAYLOAD_MAX + 1;
 }
 
+/*
+ * The host's certificate table (GHCB spec #56421 section 4.1.8.1): one
+ * VCEK entry (GUID 63da758d-e664-4564-adc5-f4b93be8accd) at 0x1000 to the
+ * end of the table's pages, all bytes 0xce, then the zero entry.
+ */
+static void
+fill_certs(uint8_t *t)
+{
+	static const uint8_t vcek[16] = { 0x8d, 0x75, 0xda, 0x63, 0x64, 0xe6,
+	    0x64, 0x45, 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd };
+	uint32_t off = 0x1000, len = (uint32_t)psp.certs_npages * 4096 - off;
+
+	memset(t, 0, psp.certs_npages * 4096);
+	memcpy(t, vcek, 16);
+	memcpy(t + 16, &off, 4);
+	memcpy(t + 20, &len, 4);
+	memset(t + off, 0xce, len);
+}
+
 /* The hypervisor's part: BUSY, errors, the certificate table. */
 static int
 host_part(const struct snp_guest_msg *rq, uint64_t *exitinfo2,
@@ -204,8 +223,7 @@ host_part(const struct snp_guest_msg *rq, uint64_t *exitinfo2,
 			*exitinfo2 = SNP_VMM_ERR(SNP_GUEST_VMM_ERR_INVALID_LEN);
 			return 1;
 		}
-		memset((void *)(uintptr_t)certs_gpa, 0xce,
-		    psp.certs_npages * 4096);
+		fill_certs((uint8_t *)(uintptr_t)certs_gpa);
 	}
 	return 0;
 }

@@ -214,7 +214,7 @@ ext_with_certs(void)
 {
 	setup(PSP_OK, 4);
 	CHECK(report(1, 6) == 0 && ei2 == 0);
-	CHECK(psp.ext_calls == 1 && certs[0] == 0xce && certs[3 * 4096 - 1] ==
+	CHECK(psp.ext_calls == 1 && certs[0x1000] == 0xce && certs[3 * 4096 - 1] ==
 	    0xce && certs[3 * 4096] == 0);
 	CHECK(rsp.report.report_data[0] == 6);
 }

@@ -6,6 +6,7 @@
  * when exitinfo2 is written back, the certificate-length probe, and a
  * bad reply closing the channel.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "kernel/internal.h"
@@ -176,7 +177,7 @@ ext_report_probe(void)
 	CHECK(req.len == 3 * 4096);
 	CHECK(ioctl(f, SNP_GET_EXT_REPORT, 1, U_REQ, U_RESP, &io) == 0);
 	plat_copy_from_user(c, U_CERTS, sizeof(c));
-	CHECK(c[0] == 0xce && c[sizeof(c) - 1] == 0xce);
+	CHECK(c[0x1000] == 0xce && c[sizeof(c) - 1] == 0xce);
 	/* Not a whole number of pages, or more than 16 KiB: EINVAL. */
 	req.len = 100;
 	plat_copy_to_user(U_REQ, &req, sizeof(req));
@@ -205,6 +206,115 @@ bad_reply_closes(void)
 	file_put(f);
 }
 
+/* ---- configfs-tsm ---- */
+
+#define TSM	"/sys/kernel/config/tsm/report"
+
+static long
+attr_read(const char *path, void *buf, size_t len)
+{
+	struct file *f;
+	long rc = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &f);
+
+	if (rc != 0)
+		return rc;
+	rc = file_read(f, buf, len, 0);
+	file_put(f);
+	return rc;
+}
+
+static long
+attr_write(const char *path, const void *buf, size_t len)
+{
+	struct file *f;
+	long rc = vfs_open(AT_FDCWD, path, O_WRONLY, 0, &f);
+
+	if (rc != 0)
+		return rc;
+	rc = file_write(f, buf, len, 0);
+	file_put(f);
+	return rc;
+}
+
+static void
+tsm_absent_outside_snp(void)
+{
+	struct file *f = NULL;
+
+	boot(false);
+	CHECK(vfs_open(AT_FDCWD, "/sys/kernel/config/tsm/report", O_RDONLY, 0,
+	    &f) == -ENOENT);
+	CHECK(vfs_mkdir(AT_FDCWD, TSM "/r", 0755) == -ENOENT);
+}
+
+static void
+tsm_report(void)
+{
+	struct file *f = boot(true);
+	uint8_t blob[2000], in[64];
+	char text[32];
+	long n;
+
+	CHECK(f != NULL);
+	file_put(f);
+	CHECK(vfs_mkdir(AT_FDCWD, TSM "/r0", 0755) == 0);
+	CHECK(attr_read(TSM "/r0/provider", text, sizeof(text)) == 10 &&
+	    memcmp(text, "sev_guest\n", 10) == 0);
+	CHECK(attr_read(TSM "/r0/generation", text, sizeof(text)) == 2 &&
+	    text[0] == '0');
+	CHECK(attr_read(TSM "/r0/privlevel_floor", text, 32) == 2);
+	memset(in, 0x5c, sizeof(in));
+	CHECK(attr_write(TSM "/r0/inblob", in, 64) == 64);
+	CHECK(attr_write(TSM "/r0/inblob", in, 65) == -EFBIG);
+	CHECK(attr_read(TSM "/r0/generation", text, sizeof(text)) == 2 &&
+	    text[0] == '1');
+	/* inblob is write-only, as in Linux (mode 0200). */
+	CHECK(attr_read(TSM "/r0/inblob", blob, 64) < 0);
+	n = attr_read(TSM "/r0/outblob", blob, sizeof(blob));
+	CHECK(n == 1184);
+	CHECK(memcmp(blob + 0x50, in, 64) == 0);
+	CHECK(memcmp(blob + 0x90, psp.measurement, 48) == 0);
+	CHECK(psp.ext_calls == 1 && psp.fw_calls == 1);
+	/* Same generation: no new request. */
+	CHECK(attr_read(TSM "/r0/outblob", blob, sizeof(blob)) == 1184);
+	CHECK(psp.fw_calls == 1);
+	/* The certificate table as auxblob: entry table + the VCEK. */
+	n = attr_read(TSM "/r0/auxblob", blob, sizeof(blob));
+	CHECK(n == sizeof(blob) && blob[0] == 0x8d);
+	CHECK(attr_write(TSM "/r0/privlevel", "2\n", 2) == 2);
+	CHECK(attr_write(TSM "/r0/privlevel", "4\n", 2) == -EINVAL);
+	CHECK(attr_write(TSM "/r0/privlevel", "x", 1) == -EINVAL);
+	CHECK(attr_read(TSM "/r0/outblob", blob, sizeof(blob)) == 1184);
+	CHECK(psp.fw_calls == 2 && psp.last_report_req.vmpl == 2);
+	CHECK(vfs_unlink(AT_FDCWD, TSM "/r0", AT_REMOVEDIR) == 0);
+	CHECK(attr_read(TSM "/r0/outblob", blob, 16) == -ENOENT);
+}
+
+static void
+tsm_stale_file(void)
+{
+	struct file *f = boot(true);
+	char text[32];
+
+	CHECK(f != NULL);
+	file_put(f);
+	CHECK(vfs_mkdir(AT_FDCWD, TSM "/a", 0755) == 0);
+	CHECK(vfs_open(AT_FDCWD, TSM "/a/generation", O_RDONLY, 0, &f) == 0);
+	CHECK(vfs_unlink(AT_FDCWD, TSM "/a", AT_REMOVEDIR) == 0);
+	CHECK(vfs_mkdir(AT_FDCWD, TSM "/b", 0755) == 0);
+	/* The open file belonged to a; it never reads b's state. */
+	CHECK(file_read(f, text, sizeof(text), 0) == -ENXIO);
+	file_put(f);
+	for (int i = 0; i < 7; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), TSM "/c%d", i);
+		CHECK(vfs_mkdir(AT_FDCWD, name, 0755) == 0);
+	}
+	CHECK(vfs_mkdir(AT_FDCWD, TSM "/full", 0755) == -ENOSPC);
+	CHECK(vfs_open(AT_FDCWD, TSM "/full", O_RDONLY, 0, &f) == -ENOENT);
+}
+
 int
 main(void)
 {
@@ -215,6 +325,9 @@ main(void)
 	RUN(derived_key);
 	RUN(ext_report_probe);
 	RUN(bad_reply_closes);
+	RUN(tsm_absent_outside_snp);
+	RUN(tsm_report);
+	RUN(tsm_stale_file);
 	fd_reset();
 	vfs_reset();
 	return harness_done();
