@@ -84,6 +84,17 @@ _Static_assert(SNP_GET_REPORT == 0xc0205300u, "SNP_GET_REPORT");
 #define SNP_AUTHSIZE		16
 #define SNP_VMM_ERR_INVALID_LEN	1
 
+/* Both buffers must be given; the request comes in whole (Linux). */
+static long
+fetch_req(const struct snp_guest_request_ioctl *io, void *req, size_t size)
+{
+	if (io->req_data == 0 || io->resp_data == 0)
+		return -EINVAL;
+	if (plat_copy_from_user(req, io->req_data, size) != 0)
+		return -EFAULT;
+	return 0;
+}
+
 static long
 get_report(struct snp_guest_request_ioctl *io)
 {
@@ -92,10 +103,8 @@ get_report(struct snp_guest_request_ioctl *io)
 	size_t len;
 	long rc;
 
-	if (io->req_data == 0 || io->resp_data == 0)
-		return -EINVAL;
-	if (plat_copy_from_user(&req, io->req_data, sizeof(req)) != 0)
-		return -EFAULT;
+	if ((rc = fetch_req(io, &req, sizeof(req))) != 0)
+		return rc;
 	if ((resp = kzalloc(sizeof(*resp) + SNP_AUTHSIZE)) == NULL)
 		return -ENOMEM;
 	rc = plat_snp_guest_request(SNP_MSG_REPORT_REQ, io->msg_version, &req,
@@ -116,10 +125,8 @@ get_derived_key(struct snp_guest_request_ioctl *io)
 	size_t len;
 	long rc;
 
-	if (io->req_data == 0 || io->resp_data == 0)
-		return -EINVAL;
-	if (plat_copy_from_user(&req, io->req_data, sizeof(req)) != 0)
-		return -EFAULT;
+	if ((rc = fetch_req(io, &req, sizeof(req))) != 0)
+		return rc;
 	rc = plat_snp_guest_request(SNP_MSG_KEY_REQ, io->msg_version, &req,
 	    sizeof(req), resp.data, sizeof(resp.data), &len, NULL, NULL,
 	    &io->exitinfo2);
@@ -139,10 +146,8 @@ get_ext_report(struct snp_guest_request_ioctl *io)
 	size_t len, certs_len = 0;
 	long rc;
 
-	if (io->req_data == 0 || io->resp_data == 0)
-		return -EINVAL;
-	if (plat_copy_from_user(&req, io->req_data, sizeof(req)) != 0)
-		return -EFAULT;
+	if ((rc = fetch_req(io, &req, sizeof(req))) != 0)
+		return rc;
 	/* certs_len 0 or no address: the caller wants no certificates. */
 	if (req.certs_len != 0 && req.certs_address != 0) {
 		if (req.certs_len > SEV_FW_BLOB_MAX_SIZE ||
