@@ -258,7 +258,6 @@ snp_msg_request(struct snp_msg_ctx *ctx, uint8_t msg_type,
 	uint64_t seqno;
 	int rc, len_err;
 
-	*exitinfo2 = 0;
 	if (ctx->disabled)
 		return -ENOTTY;
 	if (req_len > SNP_MSG_PAYLOAD_MAX || msg_version == 0 ||

@@ -282,7 +282,9 @@ void snp_msg_init(struct snp_msg_ctx *ctx, const uint8_t *secrets_page,
  * One guest request: encrypt req (req_len bytes) as message type
  * msg_type/msg_version, send it (extended when want_certs), check and
  * decrypt the response into resp (resp_cap bytes; *resp_len gets its
- * size, at least resp_min).  *exitinfo2 gets SW_EXITINFO2.
+ * size, at least resp_min).  *exitinfo2 gets SW_EXITINFO2 once the
+ * request was sent, and is left alone before that (so a caller can tell
+ * "no firmware call", as Linux's SEV_RET_NO_FW_CALL does).
  *
  * Errors (SNP firmware ABI #56860 chapter 8, Linux sev-guest semantics):
  *   -ENOTTY   the channel is disabled (zero VMPCK or wiped earlier)

@@ -75,7 +75,6 @@ plat_snp_guest_request(uint8_t msg_type, uint8_t msg_version,
 	uint64_t irq, npages = 0;
 	int rc, was_open;
 
-	*exitinfo2 = 0;
 	if (certs != NULL && (*certs_len == 0 || *certs_len % PAGE_SIZE != 0 ||
 	    *certs_len > PLAT_SNP_CERTS_MAX))
 		return -EINVAL;

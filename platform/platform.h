@@ -477,8 +477,9 @@ bool plat_snp_guest_available(void);
  * request: *certs_len (a multiple of 4096, <= PLAT_SNP_CERTS_MAX) bytes
  * of room for the host's certificate table, filled on success; when the
  * host needs more, -EIO with exitinfo2's vmm_error INVALID_LEN (1) and
- * *certs_len set to the bytes needed.  *exitinfo2 always gets
- * SW_EXITINFO2 ([31:0] firmware status, [63:32] hypervisor error).
+ * *certs_len set to the bytes needed.  *exitinfo2 gets SW_EXITINFO2
+ * ([31:0] firmware status, [63:32] hypervisor error) once the request
+ * was sent, and is left as it was when nothing was sent.
  *
  * Returns 0; -ENODEV outside SNP; -ENOTTY when the channel is closed
  * (zero VMPCK0, or a failure before); -EIO (see *exitinfo2);

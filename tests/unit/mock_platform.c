@@ -207,7 +207,6 @@ plat_snp_guest_request(uint8_t msg_type, uint8_t msg_version,
     const void *req, size_t req_len, void *resp, size_t resp_cap,
     size_t *resp_len, void *certs, size_t *certs_len, uint64_t *exitinfo2)
 {
-	*exitinfo2 = 0;
 	if (mock_snp_request == NULL)
 		return -ENODEV;
 	return mock_snp_request(msg_type, msg_version, req, req_len, resp,

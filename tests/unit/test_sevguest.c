@@ -201,8 +201,12 @@ bad_reply_closes(void)
 	CHECK(f != NULL);
 	psp.mode = PSP_BAD_TAG;
 	CHECK(ioctl(f, SNP_GET_REPORT, 1, U_REQ, U_RESP, &io) == -EBADMSG);
+	/* Checked after a good exchange: exitinfo2 0, the struct untouched. */
+	CHECK(io.exitinfo2 == 0x1234);
 	psp.mode = PSP_OK;
 	CHECK(ioctl(f, SNP_GET_REPORT, 1, U_REQ, U_RESP, &io) == -ENOTTY);
+	/* Nothing sent: exitinfo2 is SEV_RET_NO_FW_CALL, written back. */
+	CHECK(io.exitinfo2 == ~0ull);
 	file_put(f);
 }
 
