@@ -70,6 +70,19 @@ rc, out = run(short)
 result("reject_truncated", rc == 2 and "1183 bytes" in out,
        "rc %d: %s" % (rc, out))
 
+# --image needs scripts/snp-measure; without it, a usage error that says so.
+p = subprocess.run([VERIFY, good, "--image", good], stdout=subprocess.PIPE,
+                   stderr=subprocess.STDOUT, universal_newlines=True)
+measure = os.path.exists(os.path.join("scripts", "snp-measure"))
+result("image_measurement", (p.returncode == 2 and "snp-measure" in p.stdout)
+       if not measure else ("measurement" in p.stdout and p.returncode in
+                            (0, 1)), "rc %d: %s" % (p.returncode, p.stdout))
+p = subprocess.run([VERIFY, good, "--measurement", "zz"],
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                   universal_newlines=True)
+result("bad_usage", p.returncode == 2 and "not a hex string" in p.stdout,
+       "rc %d: %s" % (p.returncode, p.stdout))
+
 # Signature: a test chain shaped like AMD's (RSA-PSS SHA-384 ARK/ASK,
 # P-384 VCEK), the report signed with the VCEK's key.
 d = os.path.join(tmp, "certs")
