@@ -36,6 +36,13 @@ chan_init(void)
 	    (struct snp_msg_shared *)resp_page.va, resp_page.pa,
 	    (struct snp_msg_shared *)certs_pages.va, certs_pages.pa,
 	    PLAT_SNP_CERTS_MAX / PAGE_SIZE);
+	/*
+	 * One copy of the key, in the channel: when a failure wipes it
+	 * (Linux zeroes it in the secrets page), none is left behind.
+	 */
+	for (int i = 0; i < SNP_VMPCK_LEN; i++)
+		((volatile uint8_t *)phys_to_virt(secrets))
+		    [SNP_SECRETS_VMPCK0_OFF + i] = 0;
 	if (chan.disabled)
 		klog("snp: VMPCK0 is all zero: guest requests are disabled");
 	return 1;
