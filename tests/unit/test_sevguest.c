@@ -214,31 +214,22 @@ bad_reply_closes(void)
 
 #define TSM	"/sys/kernel/config/tsm/report"
 
+/* open, one read or write, close: as `cat` and `echo >` do. */
 static long
-attr_read(const char *path, void *buf, size_t len)
+attr_io(const char *path, bool write, void *buf, size_t len)
 {
 	struct file *f;
-	long rc = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &f);
+	long rc = vfs_open(AT_FDCWD, path, write ? O_WRONLY : O_RDONLY, 0, &f);
 
 	if (rc != 0)
 		return rc;
-	rc = file_read(f, buf, len, 0);
+	rc = write ? file_write(f, buf, len, 0) : file_read(f, buf, len, 0);
 	file_put(f);
 	return rc;
 }
 
-static long
-attr_write(const char *path, const void *buf, size_t len)
-{
-	struct file *f;
-	long rc = vfs_open(AT_FDCWD, path, O_WRONLY, 0, &f);
-
-	if (rc != 0)
-		return rc;
-	rc = file_write(f, buf, len, 0);
-	file_put(f);
-	return rc;
-}
+#define attr_read(p, b, n)	attr_io((p), false, (b), (n))
+#define attr_write(p, b, n)	attr_io((p), true, (void *)(b), (n))
 
 static void
 tsm_absent_outside_snp(void)
