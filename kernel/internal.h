@@ -475,6 +475,8 @@ struct vfile {
 int vfile_stat(struct file *f, struct kstat *st);
 void vfile_release(struct file *f);
 struct vnode *vfile_vnode(struct file *f);
+/* lseek's arithmetic for a file of size bytes: new position or -EINVAL. */
+long vfile_seek(struct file *f, int64_t off, int whence, uint64_t size);
 /* A tree file with these operations; new references on vn and pdir. */
 int vfile_make(struct vnode *vn, const struct file_ops *ops, uint32_t flags,
     struct vnode *pdir, const char *name, struct vfile **vout,

@@ -245,8 +245,16 @@ tsm_write(struct file *f, const void *buf, size_t len)
 	return rc;
 }
 
+/* Attributes seek as files whose size stat gives (0). */
+static long
+tsm_lseek(struct file *f, int64_t off, int whence)
+{
+	return vfile_seek(f, off, whence, 0);
+}
+
 static const struct file_ops tsm_ops = {
 	.read = tsm_read,
+	.lseek = tsm_lseek,
 	.write = tsm_write,
 	.pread = tsm_pread,
 	.pwrite = tsm_pwrite,

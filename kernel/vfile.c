@@ -364,6 +364,12 @@ text_read(struct file *f, void *buf, size_t len)
 	return n;
 }
 
+long
+vfile_seek(struct file *f, int64_t off, int whence, uint64_t size)
+{
+	return seek_to(f, off, whence, size);
+}
+
 static long
 text_lseek(struct file *f, int64_t off, int whence)
 {

@@ -270,8 +270,14 @@ tsm_report(void)
 	CHECK(memcmp(blob + 0x50, in, 64) == 0);
 	CHECK(memcmp(blob + 0x90, psp.measurement, 48) == 0);
 	CHECK(psp.ext_calls == 1 && psp.fw_calls == 1);
-	/* Same generation: no new request. */
-	CHECK(attr_read(TSM "/r0/outblob", blob, sizeof(blob)) == 1184);
+	/* Same generation: no new request; reads at an offset. */
+	CHECK(vfs_open(AT_FDCWD, TSM "/r0/outblob", O_RDONLY, 0, &f) == 0);
+	CHECK(file_lseek(f, 0x90, SEEK_SET) == 0x90);
+	CHECK(file_read(f, blob, 48, 0) == 48);
+	CHECK(memcmp(blob, psp.measurement, 48) == 0);
+	CHECK(file_lseek(f, 1184 - 0x90 - 48, SEEK_CUR) == 1184);
+	CHECK(file_read(f, blob, 16, 0) == 0);
+	file_put(f);
 	CHECK(psp.fw_calls == 1);
 	/* The certificate table as auxblob: entry table + the VCEK. */
 	n = attr_read(TSM "/r0/auxblob", blob, sizeof(blob));
