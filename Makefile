@@ -129,9 +129,11 @@ $(BUILD)/k/arch/vdso/image.asm.o: NASMFLAGS += -DVDSO_SO='"$(BUILD)/vdso/vdso.so
 
 # All kernel objects in one archive: images for different guests only
 # differ in the final link (scripts/link-image), so they never recompile.
-$(BUILD)/kernel.a: $(KOBJS)
+include ghcb/bearssl.mk
+
+$(BUILD)/kernel.a: $(KOBJS) $(BEARSSL_OBJS)
 	$(call say,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $(KOBJS)
+	$(Q)rm -f $@ && ar rcs $@ $(KOBJS) $(BEARSSL_OBJS)
 
 kernel: $(BUILD)/kernel.a
 

@@ -14,6 +14,8 @@
 #define DEV_URANDOM	KMKDEV(1, 9)
 #define DEV_TTY		KMKDEV(5, 0)
 #define DEV_CONSOLE	KMKDEV(5, 1)
+/* A misc device (major 10) with a dynamic minor on Linux. */
+#define DEV_SEV_GUEST	KMKDEV(10, 124)
 
 static long
 null_read(struct file *f, void *buf, size_t len)
@@ -141,6 +143,8 @@ dev_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
 	case DEV_CONSOLE:
 		*out = tty_open(flags);
 		return *out != NULL ? 0 : -ENXIO;
+	case DEV_SEV_GUEST:
+		return sevguest_open(vn, flags, pdir, name, out);
 	default:
 		return -ENXIO;
 	}
@@ -214,6 +218,15 @@ devfs_populate(struct vnode *dev)
 			vn->size = n - 1;
 		}
 		rc = place(dev, links[i].name, vn);
+	}
+	/* Only an SNP guest that can reach the PSP has it (as on Linux). */
+	if (rc == 0 && sevguest_present()) {
+		vn = vnode_new(VN_SPECIAL, S_IFCHR | 0600);
+		if (vn != NULL) {
+			vn->rdev = DEV_SEV_GUEST;
+			vn->uid = vn->gid = 0;
+		}
+		rc = place(dev, "sev-guest", vn);
 	}
 	if (rc == 0 && dir_lookup(dev, "shm") == NULL) {
 		vn = vnode_new(VN_DIR, S_IFDIR | 01777);

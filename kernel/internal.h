@@ -310,7 +310,7 @@ struct vnode {
 	uint8_t kind;			/* enum vnode_kind */
 	bool archived;			/* from the archive: never freed */
 	bool dead;			/* a removed directory */
-	uint16_t pkind;			/* VN_PROC: which node */
+	uint16_t pkind;			/* VN_PROC: which node; tsm marks */
 	int32_t parg;			/* VN_PROC: its argument (an fd) */
 	uint32_t mode, uid, gid;	/* st_mode (type and permissions) */
 	uint32_t links;			/* names in directories */
@@ -478,6 +478,8 @@ struct vfile {
 int vfile_stat(struct file *f, struct kstat *st);
 void vfile_release(struct file *f);
 struct vnode *vfile_vnode(struct file *f);
+/* lseek's arithmetic for a file of size bytes: new position or -EINVAL. */
+long vfile_seek(struct file *f, int64_t off, int whence, uint64_t size);
 /* A tree file with these operations; new references on vn and pdir. */
 int vfile_make(struct vnode *vn, const struct file_ops *ops, uint32_t flags,
     struct vnode *pdir, const char *name, struct vfile **vout,
@@ -501,6 +503,28 @@ long vnode_dir_path(struct vnode *d, char *buf, size_t size);
 int dev_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
     const char *name, struct file **out);
 int devfs_populate(struct vnode *dev);
+/* name in dir as a directory, made if missing (kernel/rootfs.c). */
+struct vnode *ensure_dir(struct vnode *dir, const char *name, uint32_t mode);
+
+/*
+ * configfs-tsm (kernel/tsm.c).  Its directories are VN_DIR vnodes with
+ * pkind TSM_DIR_REPORT (tsm/report) or TSM_DIR_ENTRY (a report entry);
+ * its attributes are VN_SPECIAL S_IFREG vnodes with pkind != 0.
+ * tsm_mkdir fills the entry just made as name in the report directory
+ * (removing it on failure); tsm_rmdir empties an entry before rmdir.
+ */
+#define TSM_DIR_REPORT	0x7401
+#define TSM_DIR_ENTRY	0x7402
+void tsm_populate(struct vnode *root);
+int tsm_mkdir(struct vnode *report_dir, const char *name);
+int tsm_rmdir(struct vnode *entry);
+int tsm_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
+    const char *name, struct file **out);
+
+/* /dev/sev-guest (kernel/sevguest.c): present only in a usable SNP guest. */
+bool sevguest_present(void);
+int sevguest_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
+    const char *name, struct file **out);
 
 /*
  * /proc (kernel/procfs.c, procfs_text.c).  procfs_root makes the

@@ -178,7 +178,7 @@ load_archive(struct vnode *root, const void *tar, size_t len, bool *damaged)
 }
 
 /* name in root as a directory, made in the upper layer if missing. */
-static struct vnode *
+struct vnode *
 ensure_dir(struct vnode *root, const char *name, uint32_t mode)
 {
 	struct vnode *vn = dir_lookup(root, name);
@@ -224,6 +224,7 @@ vfs_init(const void *tar, size_t len)
 		proc->dir.mounted = procfs_root(root);
 	else
 		klog("rootfs: /proc could not be mounted");
+	tsm_populate(root);
 	klog("rootfs: %u entries from a %llu-byte archive", n,
 	    (unsigned long long)len);
 	return damaged ? -EINVAL : 0;

@@ -364,6 +364,12 @@ text_read(struct file *f, void *buf, size_t len)
 	return n;
 }
 
+long
+vfile_seek(struct file *f, int64_t off, int whence, uint64_t size)
+{
+	return seek_to(f, off, whence, size);
+}
+
 static long
 text_lseek(struct file *f, int64_t off, int whence)
 {
@@ -440,6 +446,8 @@ vfile_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
 		if (vn->kind == VN_REG)
 			return vfile_make(vn, &reg_ops, flags, pdir, name,
 			    NULL, out);
+		if (vn->kind == VN_SPECIAL && vn->pkind != 0)
+			return tsm_open(vn, flags, pdir, name, out);
 		if (vn->kind != VN_PROC)
 			return -ENXIO;
 		rc = vfile_make(vn, &text_ops, flags, pdir, name, &v, out);

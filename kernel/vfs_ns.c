@@ -49,6 +49,9 @@ vfs_mkdir(int dirfd, const char *path, uint32_t mode)
 	if (rc == 0) {
 		vn = vnode_new(VN_DIR, S_IFDIR | (mode & 01777));
 		rc = vn == NULL ? -ENOMEM : add_new(&w, vn);
+		if (rc == 0 && w.dir->kind == VN_DIR &&
+		    w.dir->pkind == TSM_DIR_REPORT)
+			rc = tsm_mkdir(w.dir, w.last);
 	}
 	walk_done(&w);
 	return rc;
@@ -196,6 +199,8 @@ rmdir_checks(const struct walk *w)
 		return -ENOTDIR;
 	if (w->dir->kind == VN_PROC || busy(w->vn))
 		return -EBUSY;
+	if (w->vn->kind == VN_DIR && w->vn->pkind == TSM_DIR_ENTRY)
+		tsm_rmdir(w->vn);
 	if (!dir_is_empty(w->vn))
 		return -ENOTEMPTY;
 	return vnode_permission(w->dir, MAY_WRITE | MAY_EXEC);

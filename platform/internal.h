@@ -333,6 +333,8 @@ int vnet_tx_done(struct vnet_rings *r, const char **why);
 
 /* Find and start the virtio-net NIC, if there is one (virtio_net.c). */
 void virtio_net_init(void);
+/* The SNP secrets page the firmware named (physical), 0 if none. */
+uint64_t boot_snp_secrets_pa(void);
 
 /* ---- Early facilities ---- */
 

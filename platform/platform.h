@@ -68,6 +68,7 @@
 #define ENOPROTOOPT	92
 #define EPROTONOSUPPORT	93
 #define ESOCKTNOSUPPORT	94
+#define EBADMSG		74
 #define ENOTSUP		95
 #define EOPNOTSUPP	95
 #define EPFNOSUPPORT	96
@@ -578,6 +579,44 @@ uint64_t plat_boot_ns(void);
 void plat_set_loglevel(int level);
 int plat_loglevel(void);
 
+
+/* ---- SEV-SNP guest requests: attestation (platform/attest.c) ---- */
+
+/*
+ * Can this boot talk to the AMD secure processor?  True only in an
+ * SEV-SNP guest whose secrets page holds a non-zero VMPCK0 and whose
+ * channel has not been closed by a failed request.  The kernel offers
+ * /dev/sev-guest only when this is true at boot, as Linux does.
+ */
+bool plat_snp_guest_available(void);
+
+/* The certificate table of the extended request: at most 16 KiB. */
+#define PLAT_SNP_CERTS_MAX	(4 * 4096)
+
+/*
+ * plat_snp_guest_request: one SNP guest message (SNP firmware ABI #56860
+ * chapter 8) of type msg_type (5 MSG_REPORT_REQ, 3 MSG_KEY_REQ,
+ * 17 MSG_TSC_INFO_REQ) and version msg_version, payload req (req_len
+ * bytes, kernel memory), encrypted with VMPCK0 and sent through the
+ * hypervisor.  The decrypted response payload goes to resp (resp_cap
+ * bytes), its size to *resp_len.  With certs != NULL it is the extended
+ * request: *certs_len (a multiple of 4096, <= PLAT_SNP_CERTS_MAX) bytes
+ * of room for the host's certificate table, filled on success; when the
+ * host needs more, -EIO with exitinfo2's vmm_error INVALID_LEN (1) and
+ * *certs_len set to the bytes needed.  *exitinfo2 gets SW_EXITINFO2
+ * ([31:0] firmware status, [63:32] hypervisor error) once the request
+ * was sent, and is left as it was when nothing was sent.
+ *
+ * Returns 0; -ENODEV outside SNP; -ENOTTY when the channel is closed
+ * (zero VMPCK0, or a failure before); -EIO (see *exitinfo2);
+ * -ETIMEDOUT when the host stayed busy; -EBADMSG when the response
+ * failed a check (then the key is wiped: every later call -ENOTTY);
+ * -EINVAL for a bad argument.  Thread context; requests are
+ * serialised inside.
+ */
+int plat_snp_guest_request(uint8_t msg_type, uint8_t msg_version,
+    const void *req, size_t req_len, void *resp, size_t resp_cap,
+    size_t *resp_len, void *certs, size_t *certs_len, uint64_t *exitinfo2);
 
 /* ---- Debugging: what the in-kernel gdb stub may reach ---- */
 

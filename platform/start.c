@@ -40,6 +40,12 @@ plat_cmdline(void)
 	return boot.cmdline;
 }
 
+uint64_t
+boot_snp_secrets_pa(void)
+{
+	return boot.snp_secrets_page;
+}
+
 /* Is word one of the kernel options (the words before "--")? */
 static bool
 cmdline_has_option(const char *line, const char *word)

@@ -209,6 +209,27 @@ plat_cpu_info(struct plat_cpu_info *out)
 	*out = mock_cpu_info;
 }
 
+bool mock_snp_available;
+int (*mock_snp_request)(uint8_t, uint8_t, const void *, size_t, void *,
+    size_t, size_t *, void *, size_t *, uint64_t *);
+
+bool
+plat_snp_guest_available(void)
+{
+	return mock_snp_available;
+}
+
+int
+plat_snp_guest_request(uint8_t msg_type, uint8_t msg_version,
+    const void *req, size_t req_len, void *resp, size_t resp_cap,
+    size_t *resp_len, void *certs, size_t *certs_len, uint64_t *exitinfo2)
+{
+	if (mock_snp_request == NULL)
+		return -ENODEV;
+	return mock_snp_request(msg_type, msg_version, req, req_len, resp,
+	    resp_cap, resp_len, certs, certs_len, exitinfo2);
+}
+
 /* A reproducible stream (splitmix64): tests want repeatable runs. */
 int
 plat_crng_fill(void *buf, size_t len)

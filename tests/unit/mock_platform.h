@@ -113,5 +113,14 @@ extern int mock_block_intr;
 
 /* What plat_idle_set_work registered (the network stack's work). */
 extern uint64_t (*mock_idle_work)(void);
+/*
+ * SEV-SNP guest requests: not available and -ENODEV (a plain guest)
+ * unless a test sets these (tests/unit/test_sevguest.c links the PSP
+ * model behind mock_snp_request).
+ */
+extern bool mock_snp_available;
+extern int (*mock_snp_request)(uint8_t msg_type, uint8_t msg_version,
+    const void *req, size_t req_len, void *resp, size_t resp_cap,
+    size_t *resp_len, void *certs, size_t *certs_len, uint64_t *exitinfo2);
 
 #endif
