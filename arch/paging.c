@@ -152,6 +152,35 @@ pt_unmap(struct pt_ctx *c, uint64_t va, uint64_t size)
 }
 
 uint64_t
+pt_next_table(struct pt_ctx *c, uint64_t va, uint64_t end)
+{
+	while (va < end) {
+		uint64_t *t = c->phys_to_virt(c->root, c->arg);
+		uint64_t span, next;
+		int l;
+
+		for (l = LEVELS - 1; l > 0; l--) {
+			uint64_t e = t[pt_index(va, l)];
+
+			if (!(e & PTE_P))
+				break;
+			if (e & PTE_PS)
+				return va;
+			t = pt_table(c, e);
+		}
+		if (l == 0)
+			return va;
+		/* Nothing below this level-l entry: step to the next one. */
+		span = 1ull << (12 + 9 * l);
+		next = (va & ~(span - 1)) + span;
+		if (next <= va)
+			break;		/* wrapped past the top */
+		va = next;
+	}
+	return end;
+}
+
+uint64_t
 pt_lookup(struct pt_ctx *c, uint64_t va, uint64_t *page_size)
 {
 	uint64_t *t = c->phys_to_virt(c->root, c->arg);

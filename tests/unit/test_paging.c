@@ -110,6 +110,26 @@ test_exhaustion(void)
 	CHECK(pt_leaf(&c, 0x2000000, false) == NULL);
 }
 
+static void
+test_next_table(void)
+{
+	struct pt_ctx c = ctx(0);
+	uint64_t top = 1ull << 47;
+
+	CHECK(pt_next_table(&c, 0x1000, top) == top);	/* nothing mapped */
+	CHECK(pt_map(&c, 0x7f0000201000ull, 0x5000, 4096, PTE_U, false) == 0);
+	CHECK(pt_map(&c, 0x40000000ull, 0x6000, 4096, PTE_U, false) == 0);
+	CHECK(pt_next_table(&c, 0x1000, top) == 0x40000000ull);
+	/* Inside a leaf table: the address itself. */
+	CHECK(pt_next_table(&c, 0x40001000ull, top) == 0x40001000ull);
+	/* Past the first table: skips ~127 TiB of empty PML4 slots. */
+	CHECK(pt_next_table(&c, 0x40200000ull, top) == 0x7f0000200000ull);
+	CHECK(pt_next_table(&c, 0x40200000ull, 0x7f0000000000ull) ==
+	    0x7f0000000000ull);
+	CHECK(pt_next_table(&c, 0x7f0000400000ull, top) == top);
+	CHECK(pt_next_table(&c, ~0ull - 4095, ~0ull) == ~0ull);	/* no wrap */
+}
+
 int
 main(void)
 {
@@ -119,6 +139,7 @@ main(void)
 	RUN(test_big_pages_and_split);
 	RUN(test_enc_mask);
 	RUN(test_exhaustion);
+	RUN(test_next_table);
 	free(pool);
 	return harness_done();
 }
