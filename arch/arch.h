@@ -370,5 +370,14 @@ uint64_t *pt_leaf(struct pt_ctx *c, uint64_t va, bool create);
  * costs what is mapped, not the size of the range.
  */
 uint64_t pt_next_table(struct pt_ctx *c, uint64_t va, uint64_t end);
+/*
+ * pt_prune: free, bottom up, the tables on the path to va that are now
+ * empty (all 512 entries zero), clearing the entries that pointed to
+ * them; free_table gets each one's physical address.  The root stays.
+ * The caller flushes the TLB for va (INVLPG also drops the
+ * paging-structure caches).
+ */
+void pt_prune(struct pt_ctx *c, uint64_t va,
+    void (*free_table)(uint64_t pa, void *arg));
 
 #endif

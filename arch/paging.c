@@ -180,6 +180,40 @@ pt_next_table(struct pt_ctx *c, uint64_t va, uint64_t end)
 	return end;
 }
 
+static bool
+pt_empty(const uint64_t *t)
+{
+	for (int i = 0; i < 512; i++)
+		if (t[i] != 0)
+			return false;
+	return true;
+}
+
+void
+pt_prune(struct pt_ctx *c, uint64_t va,
+    void (*free_table)(uint64_t pa, void *arg))
+{
+	uint64_t *path[LEVELS];		/* path[l]: the entry at level l */
+	uint64_t *t = c->phys_to_virt(c->root, c->arg);
+	int l;
+
+	for (l = LEVELS - 1; l > 0; l--) {
+		path[l] = &t[pt_index(va, l)];
+		if (!(*path[l] & PTE_P) || (*path[l] & PTE_PS))
+			break;
+		t = pt_table(c, *path[l]);
+	}
+	/* l is the lowest level whose entry leads to a table (or 0). */
+	for (l = l == 0 ? 1 : l + 1; l < LEVELS; l++) {
+		uint64_t pa = *path[l] & PTE_ADDR_MASK & ~c->enc_mask;
+
+		if (!pt_empty(pt_table(c, *path[l])))
+			return;
+		*path[l] = 0;
+		free_table(pa, c->arg);
+	}
+}
+
 uint64_t
 pt_lookup(struct pt_ctx *c, uint64_t va, uint64_t *page_size)
 {

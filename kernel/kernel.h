@@ -265,12 +265,15 @@ struct file_ops {
 	void (*release)(struct file *f);
 };
 
+struct epitem;
+
 struct file {
 	const struct file_ops *ops;
 	uint32_t flags;		/* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
 	uint32_t refs;
 	uint64_t pos;		/* for seekable files */
 	void *priv;		/* the kind's own state */
+	struct epitem *ep_watchers;	/* epoll items on it (kernel/epoll.c) */
 };
 
 /* A new file with one reference, or NULL (ENOMEM). */

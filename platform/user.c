@@ -102,29 +102,43 @@ plat_user_map_zero(uint64_t va, unsigned prot)
  * follows the pages present, never the size of the range, so munmap or
  * mprotect of a 64 TiB reservation is as quick as of its touched pages.
  */
+static void
+free_table(uint64_t pa, void *arg)
+{
+	pmm_free(pa, 0);
+}
+
+/*
+ * With prune, tables left empty are freed (as Linux's free_pgtables), so
+ * a guest that touches pages all over a huge range and unmaps them gets
+ * every page back, tables included.
+ */
 static int
 user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
-    void *arg)
+    void *arg, bool prune)
 {
 	uint64_t end = va + len;
-	int rc;
+	int rc = 0;
 
-	while ((va = pt_next_table(vmm_ctx(), va, end)) < end) {
-		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1;
+	while (rc == 0 && (va = pt_next_table(vmm_ctx(), va, end)) < end) {
+		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1, table = va;
 
 		if (stop > end || stop == 0)
 			stop = end;
-		for (; va < stop; va += PAGE_SIZE) {
+		for (; va < stop && rc == 0; va += PAGE_SIZE) {
 			uint64_t *e = pt_leaf(vmm_ctx(), va, false);
 
-			if (e == NULL || !pte_exists(*e))
-				continue;
-			rc = fn(va, e, arg);
-			if (rc != 0)
-				return rc;
+			if (e != NULL && pte_exists(*e))
+				rc = fn(va, e, arg);
 		}
+		if (prune) {
+			pt_prune(vmm_ctx(), table, free_table);
+			vmm_flush(table);
+		}
+		if (stop == end)
+			break;
 	}
-	return 0;
+	return rc;
 }
 
 static int
@@ -141,7 +155,7 @@ plat_user_unmap(uint64_t va, uint64_t len)
 {
 	if (!range_ok(va, len))
 		return -EINVAL;
-	return user_each(va, len, unmap_one, NULL);
+	return user_each(va, len, unmap_one, NULL, true);
 }
 
 static int
@@ -163,7 +177,7 @@ plat_user_protect(uint64_t va, uint64_t len, unsigned prot)
 	rc = prot_flags(prot, &flags);
 	if (rc != 0)
 		return rc;
-	return user_each(va, len, protect_one, &flags);
+	return user_each(va, len, protect_one, &flags, false);
 }
 
 struct move {
@@ -198,7 +212,7 @@ plat_user_move(uint64_t from, uint64_t to, uint64_t len)
 	if (!range_ok(from, len) || !range_ok(to, len) ||
 	    (from < to + len && to < from + len))
 		return -EINVAL;
-	return user_each(from, len, move_one, &m);
+	return user_each(from, len, move_one, &m, true);
 }
 
 static int
@@ -215,7 +229,7 @@ plat_user_resident(uint64_t va, uint64_t len)
 	uint64_t n = 0;
 
 	if (range_ok(va, len))
-		user_each(va, len, count_one, &n);
+		user_each(va, len, count_one, &n, false);
 	return n;
 }
 

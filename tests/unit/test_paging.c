@@ -130,6 +130,39 @@ test_next_table(void)
 	CHECK(pt_next_table(&c, ~0ull - 4095, ~0ull) == ~0ull);	/* no wrap */
 }
 
+static int freed;
+
+static void
+count_free(uint64_t pa, void *arg)
+{
+	(void)pa;
+	(void)arg;
+	freed++;
+}
+
+static void
+test_prune(void)
+{
+	struct pt_ctx c = ctx(0);
+	uint64_t *e;
+
+	CHECK(pt_map(&c, 0x400000, 0x5000, 2 * 4096, PTE_U, false) == 0);
+	freed = 0;
+	pt_prune(&c, 0x400000, count_free);
+	CHECK(freed == 0);			/* both pages still mapped */
+	e = pt_leaf(&c, 0x400000, false);
+	*e = 0;
+	pt_prune(&c, 0x400000, count_free);
+	CHECK(freed == 0);			/* 0x401000 still mapped */
+	e = pt_leaf(&c, 0x401000, false);
+	*e = 0;
+	pt_prune(&c, 0x400000, count_free);
+	CHECK(freed == 3);			/* PT, PD, PDPT; not the root */
+	CHECK(pt_next_table(&c, 0, 1ull << 47) == 1ull << 47);
+	pt_prune(&c, 0x400000, count_free);	/* nothing left: no-op */
+	CHECK(freed == 3);
+}
+
 int
 main(void)
 {
@@ -140,6 +173,7 @@ main(void)
 	RUN(test_enc_mask);
 	RUN(test_exhaustion);
 	RUN(test_next_table);
+	RUN(test_prune);
 	free(pool);
 	return harness_done();
 }
