@@ -294,6 +294,7 @@ default_action(int sig, const struct ksiginfo *ki)
 }
 
 static void deliver(struct shim_thread *t, struct plat_regs *r);
+static void force_sigsegv(struct shim_thread *t, struct plat_regs *r);
 
 /* Every return to ring 3 passes here: nothing to do is the fast path. */
 void
@@ -338,8 +339,19 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 		oldmask = t->restore_saved_mask ? t->saved_sigmask :
 		    t->sigmask;
 		t->restore_saved_mask = false;
-		if (sig_setup_frame(t, r, &act, &ki, oldmask) != 0)
-			sig_force_fatal(SIGSEGV, "no room for a signal frame");
+		if (sig_setup_frame(t, r, &act, &ki, oldmask) != 0) {
+			/*
+			 * As Linux's force_sigsegv: no room for SIGSEGV's own
+			 * frame is fatal; for another signal, SIGSEGV is
+			 * forced (its handler may run on the alternate
+			 * stack) and the loop delivers it next.
+			 */
+			if (sig == SIGSEGV)
+				sig_force_fatal(SIGSEGV, "no room for a "
+				    "signal frame");
+			force_sigsegv(t, r);
+			continue;
+		}
 		sig_set_mask(t, t->sigmask | act.mask |
 		    ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig)));
 		if (act.flags & SA_RESETHAND)
@@ -418,14 +430,24 @@ shim_user_fault(struct plat_regs *r, const struct plat_fault *f)
 	fault_info(f, r, &ki);
 	h = actions[ki.signo].handler;
 	if (h == SIG_DFL || h == SIG_IGN || (t->sigmask & SIGBIT(ki.signo))) {
-		klog_always("guest: %s at rip %#llx (vector %u, error %#llx, "
-		    "address %#llx): killed", sig_name(ki.signo),
-		    (unsigned long long)r->rip, f->vector,
+		klog_always("guest: %s in thread %d at rip %#llx (vector %u, "
+		    "error %#llx, address %#llx): killed", sig_name(ki.signo),
+		    t->tid, (unsigned long long)r->rip, f->vector,
 		    (unsigned long long)f->error, (unsigned long long)f->addr);
 		plat_exit(128 + ki.signo);
 	}
 	if (send_thread(t, &ki) != 0)
 		sig_force_fatal(ki.signo, "no memory to queue the signal");
+}
+
+/* A SIGSEGV the thread cannot refuse (si_code SI_KERNEL), as force_sig. */
+static void
+force_sigsegv(struct shim_thread *t, struct plat_regs *r)
+{
+	struct plat_fault pf = { .kind = PLAT_FAULT_GP, .vector = 13 };
+
+	(void)t;
+	shim_user_fault(r, &pf);
 }
 
 /* ---- Syscalls ---- */
