@@ -84,6 +84,7 @@ $(BUILD)/cloister.bin: $(BUILD)/kernel.a $(GUEST) scripts/link-image linker.ld
 -include $(KOBJS:.o=.d)
 -include tests/guests/guests.mk
 -include tests/fuzz/fuzz.mk
+-include tests/fuzz-guest/fuzz-guest.mk
 -include boot/uefi/uefi.mk
 include tests/unit/unit.mk
 
