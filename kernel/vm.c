@@ -246,8 +246,9 @@ vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags)
 				return rc;
 		}
 	} else {
+		/* A hint that does not fit (even one that wraps) is ignored. */
 		addr = PAGE_ALIGN_DOWN(addr);
-		if (addr < USER_MIN || addr + len > USER_MAX ||
+		if (addr < USER_MIN || addr > USER_MAX - len ||
 		    !vm_free_range(addr, addr + len))
 			addr = vm_find_gap(len, mmap_base);
 		if (addr == 0)

@@ -299,7 +299,12 @@ sys_sigaltstack(SYSCALL_ARGS)
 		mode = (uint32_t)ss.ss_flags & ~SS_AUTODISARM;
 		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
 			return -EINVAL;
-		if (mode != SS_DISABLE && ss.ss_size < MINSIGSTKSZ)
+		/* As Linux: asking for what is set already is no change. */
+		if (ss.ss_sp == t->altstack_sp &&
+		    ss.ss_size == t->altstack_size &&
+		    (uint32_t)ss.ss_flags == t->altstack_flags)
+			a0 = 0;
+		else if (mode != SS_DISABLE && ss.ss_size < MINSIGSTKSZ)
 			return -ENOMEM;
 	}
 	if (a1 != 0 && plat_copy_to_user(a1, &old, sizeof(old)) != 0)

@@ -306,6 +306,11 @@ shim_user_return(struct plat_regs *r)
 		deliver(t, r);
 	else if (r->entry == PLAT_ENTRY_SYSCALL && (long)r->rax == -EINTR)
 		syscall_restart(r, NULL);
+	/* No handler took the mask sigsuspend or ppoll set: put it back. */
+	if (t->restore_saved_mask) {
+		t->restore_saved_mask = false;
+		sig_set_mask(t, t->saved_sigmask);
+	}
 }
 
 /*
@@ -524,6 +529,29 @@ sys_rt_sigpending(SYSCALL_ARGS)
 	return plat_copy_to_user(a0, &set, a1) != 0 ? -EFAULT : 0;
 }
 
+/*
+ * Drop the pending signals t can take now whose action is to ignore
+ * them; true if one that matters is left.
+ */
+static bool
+drop_ignored(struct shim_thread *t)
+{
+	uint64_t p = (t->sigpending | proc_pending) & ~t->sigmask;
+	bool left = false;
+
+	for (int sig = 1; sig <= NSIG; sig++) {
+		if (!(p & SIGBIT(sig)))
+			continue;
+		if (!sig_discarded(NULL, sig)) {
+			left = true;
+			continue;
+		}
+		discard(&t->sigpending, t->sigq, sig);
+		discard(&proc_pending, &proc_q, sig);
+	}
+	return left;
+}
+
 /* Sleep until a signal t wants is pending (or the deadline). */
 static int
 wait_for_signal(struct shim_thread *t, uint64_t deadline)
@@ -553,7 +581,14 @@ sys_rt_sigsuspend(SYSCALL_ARGS)
 	t->saved_sigmask = t->sigmask;
 	t->restore_saved_mask = true;
 	sig_set_mask(t, mask);
-	wait_for_signal(t, 0);
+	/*
+	 * Only a signal that runs a handler (or ends the guest) ends the
+	 * wait: one that would be ignored is dropped and the wait goes on,
+	 * as Linux's get_signal and -ERESTARTNOHAND do.
+	 */
+	do {
+		wait_for_signal(t, 0);
+	} while (!drop_ignored(t));
 	return -EINTR;
 }
 
@@ -597,13 +632,20 @@ sys_rt_sigtimedwait(SYSCALL_ARGS)
 			return -EFAULT;
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -EINVAL;
-		deadline = plat_now_ns() + (uint64_t)ts.sec * 1000000000ull +
-		    (uint64_t)ts.nsec;
+		deadline = plat_now_ns();
+		/* A deadline past 2^64 ns (584 years) is "never". */
+		if ((uint64_t)ts.sec > (UINT64_MAX - deadline) / 1000000000ull -
+		    1)
+			deadline = UINT64_MAX;
+		else
+			deadline += (uint64_t)ts.sec * 1000000000ull +
+			    (uint64_t)ts.nsec;
 	}
 	t->sigwait_set = set;
 	sig = take_waited(t, set, &ki);
 	if (sig == 0 && (a2 == 0 || deadline > plat_now_ns())) {
-		if (wait_for_signal(t, a2 ? deadline : 0) == 0)
+		if (wait_for_signal(t, a2 && deadline != UINT64_MAX ?
+		    deadline : 0) == 0)
 			sig = take_waited(t, set, &ki);
 	}
 	t->sigwait_set = 0;
@@ -631,7 +673,11 @@ sys_kill(SYSCALL_ARGS)
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (pid != 1 && pid != 0 && pid != -1 && pid != -1 * 1)
+	/*
+	 * One process: itself (1), its group (0 or -1 as -pgid).  kill(-1)
+	 * means every process but the caller (and init): none here.
+	 */
+	if (pid != 1 && pid != 0)
 		return -ESRCH;
 	if (sig == 0)
 		return 0;
