@@ -283,6 +283,31 @@ struct file *file_get(struct file *f);	/* +1 reference */
 void file_put(struct file *f);		/* -1; release at 0 */
 
 /*
+ * Record locks (kernel/flock.c): byte ranges [start, end] (inclusive;
+ * INT64_MAX for "to the end") of a file, owned by the process
+ * (FLOCK_POSIX) or by an open file description (OFD locks: the struct
+ * file).  flock_test puts the first conflicting lock into r (FLOCK_UN if
+ * none) and its owner into *holder.  flock_set takes, changes or (type
+ * FLOCK_UN) drops owner's locks in the range: -EAGAIN on a conflict, or
+ * with wait it blocks (thread context) until none (-EINTR); -ENOLCK
+ * without memory.  flock_release drops all of owner's locks on f's
+ * file; fd_close does it for FLOCK_POSIX, the last file_put for the file.
+ */
+#define FLOCK_RD	0	/* Linux's F_RDLCK, F_WRLCK, F_UNLCK */
+#define FLOCK_WR	1
+#define FLOCK_UN	2
+#define FLOCK_POSIX	((const void *)1)
+struct flock_range {
+	int type;
+	int64_t start, end;
+};
+void flock_test(struct file *f, const void *owner, struct flock_range *r,
+    const void **holder);
+int flock_set(struct file *f, const void *owner, const struct flock_range *r,
+    bool wait);
+void flock_release(struct file *f, const void *owner);
+
+/*
  * Readiness changes.  Anything that may make some file readable or
  * writable (data arrived, space freed, a peer closed) calls file_notify();
  * a thread waiting for any readiness change calls file_wait() with the
