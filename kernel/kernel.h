@@ -49,6 +49,8 @@ struct vm_region {
 	uint64_t end;		/* page-aligned, exclusive */
 	uint32_t prot;		/* PROT_* */
 	uint32_t kind;		/* enum vm_kind */
+	struct file *file;	/* private file mapping: a reference, or NULL */
+	uint64_t off;		/* the file offset of start */
 };
 
 #define VM_FIXED		0x1
@@ -71,6 +73,14 @@ const struct vm_region *vm_region_at(int i);
 
 /* The syscalls' logic, with Linux's argument checks and errors. */
 long vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags);
+/*
+ * vm_mmap for a private file mapping: the region keeps a reference on
+ * f, and a page that is not there (never filled, dropped by
+ * MADV_DONTNEED, or grown by mremap) is read from f at fault time (past
+ * the end of the file: zeros).
+ */
+long vm_mmap_file(uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
+    struct file *f, uint64_t off);
 int vm_munmap(uint64_t addr, uint64_t len);
 int vm_mprotect(uint64_t addr, uint64_t len, unsigned prot);
 long vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen,
