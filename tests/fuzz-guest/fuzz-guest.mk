@@ -12,5 +12,5 @@ $(SYSFUZZ): tests/fuzz-guest/sysfuzz.c tests/fuzz-guest/fuzz-guest.mk
 
 .PHONY: fuzz-guest
 fuzz-guest: $(SYSFUZZ) $(BUILD)/kernel.a
-	FUZZ_SECONDS=$(or $(SECONDS),60) FUZZ_SEEDS="$(or $(SEED),$$RANDOM)" \
+	FUZZ_SECONDS=$(or $(SECONDS),60) FUZZ_SEEDS="$(or $(SEED),$$(date +%s))" \
 		bash tests/integration/sysfuzz.sh
