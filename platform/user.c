@@ -96,12 +96,6 @@ plat_user_map_zero(uint64_t va, unsigned prot)
 	return rc;
 }
 
-/*
- * Call fn on every existing leaf entry in [va, va+len), in address order.
- * Empty upper-level tables are skipped whole (pt_next_table): the cost
- * follows the pages present, never the size of the range, so munmap or
- * mprotect of a 64 TiB reservation is as quick as of its touched pages.
- */
 static void
 free_table(uint64_t pa, void *arg)
 {
@@ -109,6 +103,10 @@ free_table(uint64_t pa, void *arg)
 }
 
 /*
+ * Call fn on every existing leaf entry in [va, va+len), in address order.
+ * Empty upper-level tables are skipped whole (pt_next_table): the cost
+ * follows the pages present, never the size of the range, so munmap or
+ * mprotect of a 64 TiB reservation is as quick as of its touched pages.
  * With prune, tables left empty are freed (as Linux's free_pgtables), so
  * a guest that touches pages all over a huge range and unmaps them gets
  * every page back, tables included.
