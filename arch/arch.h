@@ -374,6 +374,8 @@ uint64_t pt_next_table(struct pt_ctx *c, uint64_t va, uint64_t end);
  * pt_prune: free, bottom up, the tables on the path to va that are now
  * empty (all 512 entries zero), clearing the entries that pointed to
  * them; free_table gets each one's physical address.  The root stays.
+ * Pass the last address just unmapped: the emptiness scans start next
+ * to it.
  * The caller flushes the TLB for va (INVLPG also drops the
  * paging-structure caches).
  */

@@ -180,11 +180,16 @@ pt_next_table(struct pt_ctx *c, uint64_t va, uint64_t end)
 	return end;
 }
 
+/*
+ * Are all 512 entries zero?  The scan starts just after from, where a
+ * neighbouring mapping most likely is, so a table still in use is
+ * usually told apart in one or two reads.
+ */
 static bool
-pt_empty(const uint64_t *t)
+pt_empty(const uint64_t *t, unsigned from)
 {
-	for (int i = 0; i < 512; i++)
-		if (t[i] != 0)
+	for (unsigned n = 1; n <= 512; n++)
+		if (t[(from + n) & 511] != 0)
 			return false;
 	return true;
 }
@@ -207,7 +212,7 @@ pt_prune(struct pt_ctx *c, uint64_t va,
 	for (l = l == 0 ? 1 : l + 1; l < LEVELS; l++) {
 		uint64_t pa = *path[l] & PTE_ADDR_MASK & ~c->enc_mask;
 
-		if (!pt_empty(pt_table(c, *path[l])))
+		if (!pt_empty(pt_table(c, *path[l]), pt_index(va, l - 1)))
 			return;
 		*path[l] = 0;
 		free_table(pa, c->arg);

@@ -119,7 +119,7 @@ user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
 	int rc = 0;
 
 	while (rc == 0 && (va = pt_next_table(vmm_ctx(), va, end)) < end) {
-		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1, table = va;
+		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1;
 
 		if (stop > end || stop == 0)
 			stop = end;
@@ -130,8 +130,8 @@ user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
 				rc = fn(va, e, arg);
 		}
 		if (prune) {
-			pt_prune(vmm_ctx(), table, free_table);
-			vmm_flush(table);
+			pt_prune(vmm_ctx(), va - PAGE_SIZE, free_table);
+			vmm_flush(va - PAGE_SIZE);
 		}
 		if (stop == end)
 			break;
