@@ -150,15 +150,16 @@ flock_set(struct file *f, const void *owner, const struct flock_range *r,
 	return 0;
 }
 
-void
-flock_release(struct file *f, const void *owner)
+/* Drop the locks on key held by owner (any owner when owner is NULL). */
+static void
+drop(const void *key, const void *owner, const void *file)
 {
-	const void *key = lock_key(f);
 	struct flock_rec **pp = &locks, *l;
 	bool any = false;
 
 	while ((l = *pp) != NULL) {
-		if (l->key == key && l->owner == owner) {
+		if ((l->key == key && (owner == NULL || l->owner == owner)) ||
+		    (file != NULL && l->owner == file)) {
 			*pp = l->next;
 			kfree(l);
 			any = true;
@@ -168,4 +169,17 @@ flock_release(struct file *f, const void *owner)
 	}
 	if (any)
 		file_notify();
+}
+
+void
+flock_release(struct file *f, const void *owner)
+{
+	drop(lock_key(f), owner, NULL);
+}
+
+void
+flock_file_released(struct file *f)
+{
+	/* Its OFD locks, and any lock keyed on the file itself (no vnode). */
+	drop(f, NULL, f);
 }

@@ -301,7 +301,8 @@ void file_put(struct file *f);		/* -1; release at 0 */
  * FLOCK_UN) drops owner's locks in the range: -EAGAIN on a conflict, or
  * with wait it blocks (thread context) until none (-EINTR); -ENOLCK
  * without memory.  flock_release drops all of owner's locks on f's
- * file; fd_close does it for FLOCK_POSIX, the last file_put for the file.
+ * file; fd_close does it for FLOCK_POSIX, file_put calls
+ * flock_file_released.
  */
 #define FLOCK_RD	0	/* Linux's F_RDLCK, F_WRLCK, F_UNLCK */
 #define FLOCK_WR	1
@@ -316,6 +317,8 @@ void flock_test(struct file *f, const void *owner, struct flock_range *r,
 int flock_set(struct file *f, const void *owner, const struct flock_range *r,
     bool wait);
 void flock_release(struct file *f, const void *owner);
+/* The last reference to f is gone: its OFD locks, and locks keyed on it. */
+void flock_file_released(struct file *f);
 
 /*
  * Readiness changes.  Anything that may make some file readable or
