@@ -141,6 +141,31 @@ vm_trim_front(struct vm_region *r, uint64_t at)
 	r->start = at;
 }
 
+/*
+ * Give back most of the array once it is mostly empty (a guest that
+ * fragmented its address space into 65530 regions and unmapped them
+ * must not keep megabytes).  Only between syscalls' steps: no pointer
+ * into the array may be held across it.
+ */
+static void
+vm_shrink(void)
+{
+	struct vm_region *n;
+	int cap = VM_INITIAL_CAP;
+
+	if (capacity <= VM_INITIAL_CAP || nregions > capacity / 4)
+		return;
+	while (cap < 2 * nregions)
+		cap *= 2;
+	n = kmalloc((size_t)cap * sizeof(*n));
+	if (n == NULL)
+		return;
+	memcpy(n, regions, (size_t)nregions * sizeof(*n));
+	kfree(regions);
+	regions = n;
+	capacity = cap;
+}
+
 /* Is [start, end) free of regions? */
 static bool
 vm_free_range(uint64_t start, uint64_t end)
@@ -310,10 +335,14 @@ vm_mmap_file(uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
 int
 vm_munmap(uint64_t addr, uint64_t len)
 {
+	int rc;
+
 	if (!aligned(addr) || len == 0 || addr < USER_MIN ||
 	    len > USER_MAX || addr > USER_MAX - PAGE_ALIGN_UP(len))
 		return -EINVAL;
-	return vm_carve(addr, addr + PAGE_ALIGN_UP(len));
+	rc = vm_carve(addr, addr + PAGE_ALIGN_UP(len));
+	vm_shrink();
+	return rc;
 }
 
 /* Is [start, end) completely covered by regions? */
@@ -372,6 +401,7 @@ vm_mprotect(uint64_t addr, uint64_t len, unsigned prot)
 	rc = plat_user_protect(addr, end - addr, prot);
 	for (i = vm_search(addr); i < nregions && regions[i].start <= end; i++)
 		vm_merge(i);
+	vm_shrink();
 	return rc;
 }
 

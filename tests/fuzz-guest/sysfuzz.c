@@ -503,13 +503,17 @@ do_mremap(void)
 		r = SC(SYS_mremap, a, la, lb, 0, 0);
 		break;
 	case 2:		/* junk flags and lengths */
-		r = SC(SYS_mremap, one_in(2) ? bad_ptr() : a, len(), len(),
+	{
+		uint64_t nl = len();
+
+		r = SC(SYS_mremap, one_in(2) ? bad_ptr() : a, len(), nl,
 		    flags(), one_in(2) ? bad_ptr() : b);
 		if ((unsigned long)r <= -4096UL &&
 		    ((uintptr_t)r < (uintptr_t)arena ||
 		    (uintptr_t)r >= (uintptr_t)arena + ARENA_LEN))
-			SC(SYS_munmap, r, PAGE);
+			SC(SYS_munmap, r, nl);		/* all of it */
 		return;
+	}
 	default:	/* may move anywhere: remember it */
 		r = SC(SYS_mremap, a, la, lb, MREMAP_MAYMOVE |
 		    (one_in(4) && la == lb ? MREMAP_DONTUNMAP : 0), 0);
@@ -1159,7 +1163,7 @@ do_misc(void)
 		} else {
 			SC(SYS_getrlimit, rnd(20), ptr(16, 1));
 			SC(SYS_prlimit64, rnd(3) ? 0 : (long)rnd64(), rnd(20),
-			    ptr(16, 0) | 1, ptr(16, 1));
+			    bad_ptr() | 1, ptr(16, 1));
 		}
 		break;
 	}
