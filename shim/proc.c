@@ -167,6 +167,9 @@ proc_init(void)
 void
 proc_exit(int status)
 {
+	/* With plat_exit's free-page count, tells a leak's layer apart. */
+	klog("memory: kernel heap %llu bytes in use at exit",
+	    (unsigned long long)kheap_in_use());
 	plat_exit(status);
 }
 
