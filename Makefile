@@ -168,6 +168,7 @@ $(BUILD)/cloister.rom: $(BUILD)/cloister.bin boot/rom.asm boot/rom-image
 -include $(KOBJS:.o=.d)
 -include tests/guests/guests.mk
 -include tests/fuzz/fuzz.mk
+-include tests/fuzz-guest/fuzz-guest.mk
 -include boot/uefi/uefi.mk
 include tests/unit/unit.mk
 

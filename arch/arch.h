@@ -209,6 +209,7 @@ struct cpu_features {
 	uint32_t phys_addr_bits, virt_addr_bits;
 	uint32_t xsave_size;		/* bytes for the enabled XCR0 state */
 	uint64_t xcr0;
+	uint32_t mxcsr_mask;		/* the CPU's, from FXSAVE at boot */
 	uint32_t hwcap;			/* CPUID 1 EDX, Linux's AT_HWCAP */
 	uint32_t hwcap2;
 };
@@ -225,6 +226,37 @@ void arch_user_access_end(void);
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);
 void arch_fpu_init_state(void *area);	/* a fresh, Linux-default state */
+
+/* ---- Checks on guest-controlled state (arch/usercheck.c) ---- */
+
+#define ARCH_MXCSR_MASK_DEFAULT	0xffbfu	/* SDM vol. 1, 11.6.6 */
+
+/* Is va canonical (48-bit: bits 63:47 equal)? */
+bool arch_canonical(uint64_t va);
+/*
+ * arch_user_frame_ok: may iretq or sysret return to f in ring 3 without
+ * faulting in ring 0?  RIP canonical, CS/SS the user selectors, RFLAGS
+ * with IF and bit 1 set and no IOPL, NT, VM or reserved bit.  Every path
+ * back to ring 3 calls it on the final frame; a bad one becomes the
+ * guest's SIGSEGV (platform/traps.c), as Linux's bad-iret fixup does.
+ */
+bool arch_user_frame_ok(const struct trap_frame *f);
+
+/* What XRSTOR/FXRSTOR accept on this CPU. */
+struct arch_fpu_limits {
+	uint32_t mxcsr_mask;	/* the CPU's MXCSR_MASK, read once at boot */
+	uint64_t xcr0;		/* XSTATE_BV may name only these */
+	bool xsave;		/* XSAVE format (else FXSAVE only) */
+};
+/* The MXCSR_MASK an FXSAVE wrote at area (the default when it is 0). */
+uint32_t arch_mxcsr_mask_from(const void *fxsave_area);
+/*
+ * arch_fpu_state_ok: would restoring the XSAVE/FXSAVE image at area
+ * succeed?  MXCSR within l->mxcsr_mask (never the area's own
+ * MXCSR_MASK word), and an XSAVE header in the standard format naming
+ * only enabled components.
+ */
+bool arch_fpu_state_ok(const void *area, const struct arch_fpu_limits *l);
 
 /* ---- Descriptor tables and traps (arch/gdt.c, arch/idt.c) ---- */
 
@@ -356,5 +388,23 @@ int pt_unmap(struct pt_ctx *c, uint64_t va, uint64_t size);
 uint64_t pt_lookup(struct pt_ctx *c, uint64_t va, uint64_t *page_size);
 /* Pointer to the 4K leaf PTE for va, creating tables if create. */
 uint64_t *pt_leaf(struct pt_ctx *c, uint64_t va, bool create);
+/*
+ * pt_next_table: the lowest address in [va, end) that a 4K leaf table (or
+ * a big page) covers, or end when there is none.  Empty upper-level
+ * entries are skipped whole, so a walk over a huge, mostly empty range
+ * costs what is mapped, not the size of the range.
+ */
+uint64_t pt_next_table(struct pt_ctx *c, uint64_t va, uint64_t end);
+/*
+ * pt_prune: free, bottom up, the tables on the path to va that are now
+ * empty (all 512 entries zero), clearing the entries that pointed to
+ * them; free_table gets each one's physical address.  The root stays.
+ * Pass the last address just unmapped: the emptiness scans start next
+ * to it.
+ * The caller flushes the TLB for va (INVLPG also drops the
+ * paging-structure caches).
+ */
+void pt_prune(struct pt_ctx *c, uint64_t va,
+    void (*free_table)(uint64_t pa, void *arg));
 
 #endif

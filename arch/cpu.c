@@ -117,6 +117,18 @@ xsetbv(uint32_t idx, uint64_t v)
 	    "d"((uint32_t)(v >> 32)));
 }
 
+/* The CPU's MXCSR_MASK: FXSAVE stores it at byte 28 (SDM vol. 1, 11.6.6). */
+static uint32_t
+cpu_read_mxcsr_mask(void)
+{
+	uint8_t area[512] __attribute__((aligned(16)));
+
+	for (int i = 0; i < 512; i++)
+		area[i] = 0;
+	__asm__ volatile("fxsave64 %0" : "=m"(area));
+	return arch_mxcsr_mask_from(area);
+}
+
 static void
 cpu_fpu_init(void)
 {
@@ -128,6 +140,7 @@ cpu_fpu_init(void)
 	arch_write_cr0(cr0);
 	arch_write_cr4(arch_read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	cpu.xsave_size = 512;
+	cpu.mxcsr_mask = cpu_read_mxcsr_mask();
 	if (!cpu.xsave)
 		return;
 	arch_write_cr4(arch_read_cr4() | CR4_OSXSAVE);

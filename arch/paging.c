@@ -152,6 +152,74 @@ pt_unmap(struct pt_ctx *c, uint64_t va, uint64_t size)
 }
 
 uint64_t
+pt_next_table(struct pt_ctx *c, uint64_t va, uint64_t end)
+{
+	while (va < end) {
+		uint64_t *t = c->phys_to_virt(c->root, c->arg);
+		uint64_t span, next;
+		int l;
+
+		for (l = LEVELS - 1; l > 0; l--) {
+			uint64_t e = t[pt_index(va, l)];
+
+			if (!(e & PTE_P))
+				break;
+			if (e & PTE_PS)
+				return va;
+			t = pt_table(c, e);
+		}
+		if (l == 0)
+			return va;
+		/* Nothing below this level-l entry: step to the next one. */
+		span = 1ull << (12 + 9 * l);
+		next = (va & ~(span - 1)) + span;
+		if (next <= va)
+			break;		/* wrapped past the top */
+		va = next;
+	}
+	return end;
+}
+
+/*
+ * Are all 512 entries zero?  The scan starts just after from, where a
+ * neighbouring mapping most likely is, so a table still in use is
+ * usually told apart in one or two reads.
+ */
+static bool
+pt_empty(const uint64_t *t, unsigned from)
+{
+	for (unsigned n = 1; n <= 512; n++)
+		if (t[(from + n) & 511] != 0)
+			return false;
+	return true;
+}
+
+void
+pt_prune(struct pt_ctx *c, uint64_t va,
+    void (*free_table)(uint64_t pa, void *arg))
+{
+	uint64_t *path[LEVELS];		/* path[l]: the entry at level l */
+	uint64_t *t = c->phys_to_virt(c->root, c->arg);
+	int l;
+
+	for (l = LEVELS - 1; l > 0; l--) {
+		path[l] = &t[pt_index(va, l)];
+		if (!(*path[l] & PTE_P) || (*path[l] & PTE_PS))
+			break;
+		t = pt_table(c, *path[l]);
+	}
+	/* l is the lowest level whose entry leads to a table (or 0). */
+	for (l = l == 0 ? 1 : l + 1; l < LEVELS; l++) {
+		uint64_t pa = *path[l] & PTE_ADDR_MASK & ~c->enc_mask;
+
+		if (!pt_empty(pt_table(c, *path[l]), pt_index(va, l - 1)))
+			return;
+		*path[l] = 0;
+		free_table(pa, c->arg);
+	}
+}
+
+uint64_t
 pt_lookup(struct pt_ctx *c, uint64_t va, uint64_t *page_size)
 {
 	uint64_t *t = c->phys_to_virt(c->root, c->arg);

@@ -7,6 +7,13 @@
  * the list; an edge-triggered one waits for the next change; a one-shot
  * one is disabled until EPOLL_CTL_MOD.  Items hold no reference: a file
  * whose last reference goes leaves every instance (eventpoll_release).
+ *
+ * Each file lists the items watching it (f->ep_watchers), so a change
+ * costs the items on that file and the instances above them, never the
+ * number of instances.  Instances watching instances are bounded as in
+ * Linux: no loops and at most EP_MAX_NESTS levels (ELOOP), and no file
+ * with more wake-up paths of each length than path_limits (EINVAL,
+ * reverse_path_check): the work one change can fan out to is bounded.
  */
 #include "kernel/internal.h"
 
@@ -16,6 +23,8 @@
 
 struct epitem {
 	struct epitem *next;		/* in the instance, by age */
+	struct epitem *wnext;		/* in file->ep_watchers */
+	struct eventpoll *ep;		/* the instance it belongs to */
 	struct epitem *rdnext;		/* in the ready list */
 	bool ready;			/* on the ready list */
 	struct file *file;
@@ -29,9 +38,14 @@ struct eventpoll {
 	struct file *file;
 	struct epitem *items;
 	struct epitem *rdhead, *rdtail;
+	uint32_t gen;			/* check_gen when last visited */
+	int depth;			/* what that visit found */
 };
 
 static struct eventpoll *instances;
+static uint32_t check_gen;
+/* Wake-up paths of length 1..5 a file may have (Linux's path_limits). */
+static const int path_limits[EP_MAX_NESTS + 1] = { 1000, 500, 100, 50, 10 };
 
 static void
 rd_append(struct eventpoll *ep, struct epitem *it)
@@ -79,19 +93,14 @@ item_revents(struct epitem *it)
 static void
 changed(struct file *f, unsigned events, int depth)
 {
-	for (struct eventpoll *ep = instances; ep != NULL; ep = ep->next) {
-		bool queued = false;
-
-		for (struct epitem *it = ep->items; it != NULL; it = it->next) {
-			if (it->file != f || (it->events & ~EP_PRIVATE) == 0)
-				continue;
-			if (events != 0 && !(events & it->events))
-				continue;
-			rd_append(ep, it);
-			queued = true;
-		}
-		if (queued && depth < EP_MAX_NESTS)
-			changed(ep->file, POLLIN, depth + 1);
+	for (struct epitem *it = f->ep_watchers; it != NULL; it = it->wnext) {
+		if ((it->events & ~EP_PRIVATE) == 0)
+			continue;
+		if (events != 0 && !(events & it->events))
+			continue;
+		rd_append(it->ep, it);
+		if (depth < EP_MAX_NESTS)
+			changed(it->ep->file, POLLIN, depth + 1);
 	}
 }
 
@@ -110,21 +119,17 @@ item_free(struct eventpoll *ep, struct epitem *it)
 	for (pp = &ep->items; *pp != it; pp = &(*pp)->next)
 		;
 	*pp = it->next;
+	for (pp = &it->file->ep_watchers; *pp != it; pp = &(*pp)->wnext)
+		;
+	*pp = it->wnext;
 	kfree(it);
 }
 
 void
 epoll_file_released(struct file *f)
 {
-	for (struct eventpoll *ep = instances; ep != NULL; ep = ep->next) {
-		struct epitem *it = ep->items, *next;
-
-		for (; it != NULL; it = next) {
-			next = it->next;
-			if (it->file == f)
-				item_free(ep, it);
-		}
-	}
+	while (f->ep_watchers != NULL)
+		item_free(f->ep_watchers->ep, f->ep_watchers);
 }
 
 static unsigned
@@ -192,22 +197,113 @@ item_find(struct eventpoll *ep, struct file *f, int fd)
 	return NULL;
 }
 
-/* Would watching target from ep close a loop or nest too deep? */
-static bool
-ep_loops(struct eventpoll *ep, struct file *target, int depth)
+#define EP_LOOP	(-1)
+
+/*
+ * The longest chain of instances below ep (0: it watches none), or
+ * EP_LOOP if into is among them.  Each instance is visited once per
+ * check (ep->gen), so the cost is the size of the graph, never the
+ * number of paths through it.
+ */
+static int
+depth_below(struct eventpoll *ep, struct eventpoll *into)
 {
-	struct eventpoll *t;
+	int d = 0, r;
+
+	if (ep == into)
+		return EP_LOOP;
+	if (ep->gen == check_gen)
+		return ep->depth;
+	ep->gen = check_gen;
+	ep->depth = 0;
+	for (struct epitem *it = ep->items; it != NULL; it = it->next) {
+		if (!file_is_epoll(it->file))
+			continue;
+		r = depth_below(it->file->priv, into);
+		if (r == EP_LOOP)
+			return EP_LOOP;
+		if (r + 1 > d)
+			d = r + 1;
+	}
+	ep->depth = d;
+	return d;
+}
+
+/* The longest chain of instances above ep (0: none watches it). */
+static int
+depth_above(struct eventpoll *ep)
+{
+	int d = 0, r;
+
+	if (ep->gen == check_gen)
+		return ep->depth;
+	ep->gen = check_gen;
+	ep->depth = 0;
+	for (struct epitem *it = ep->file->ep_watchers; it != NULL;
+	    it = it->wnext) {
+		r = depth_above(it->ep);
+		if (r + 1 > d)
+			d = r + 1;
+	}
+	ep->depth = d;
+	return d;
+}
+
+/* Would ep watching target close a loop or nest too deep (ELOOP)? */
+static bool
+ep_loops(struct eventpoll *ep, struct file *target)
+{
+	int below, above;
 
 	if (!file_is_epoll(target))
 		return false;
-	if (target == ep->file || depth >= EP_MAX_NESTS)
+	check_gen++;
+	below = depth_below(target->priv, ep);
+	if (below == EP_LOOP || below > EP_MAX_NESTS)
 		return true;
-	t = target->priv;
-	for (struct epitem *it = t->items; it != NULL; it = it->next) {
-		if (ep_loops(ep, it->file, depth + 1))
-			return true;
+	check_gen++;
+	above = depth_above(ep);
+	return below + 1 + above > EP_MAX_NESTS;
+}
+
+/*
+ * Count f's wake-up paths (to an instance nobody watches) by length, as
+ * reverse_path_check_proc; false once a count is over its limit, so the
+ * walk stops within sum(path_limits) paths.
+ */
+static bool
+paths_ok(struct file *f, int len, int counts[])
+{
+	for (struct epitem *it = f->ep_watchers; it != NULL; it = it->wnext) {
+		struct file *up = it->ep->file;
+
+		if (up->ep_watchers == NULL || len == EP_MAX_NESTS) {
+			if (++counts[len] > path_limits[len])
+				return false;
+		} else if (!paths_ok(up, len + 1, counts)) {
+			return false;
+		}
 	}
-	return false;
+	return true;
+}
+
+/* reverse_path_check for every plain file at or below f. */
+static bool
+tree_paths_ok(struct file *f)
+{
+	int counts[EP_MAX_NESTS + 1] = { 0 };
+	struct eventpoll *ep;
+
+	if (!file_is_epoll(f))
+		return paths_ok(f, 0, counts);
+	ep = f->priv;
+	if (ep->gen == check_gen)
+		return true;
+	ep->gen = check_gen;
+	for (struct epitem *it = ep->items; it != NULL; it = it->next)
+		if (!tree_paths_ok(it->file))
+			return false;
+	return true;
 }
 
 /* Items stay in the order they were added. */
@@ -230,16 +326,27 @@ ep_add(struct eventpoll *ep, int fd, struct file *f, uint32_t events,
 
 	if (item_find(ep, f, fd) != NULL)
 		return -EEXIST;
-	if (ep_loops(ep, f, 0))
+	if (ep_loops(ep, f))
 		return -ELOOP;
 	it = kzalloc(sizeof(*it));
 	if (it == NULL)
 		return -ENOMEM;
+	it->ep = ep;
 	it->file = f;
 	it->fd = fd;
 	it->events = events;
 	it->data = data;
 	item_append(ep, it);
+	it->wnext = f->ep_watchers;
+	f->ep_watchers = it;
+	/* Linux's full_check: only a nested graph can grow paths. */
+	if (file_is_epoll(f) || ep->file->ep_watchers != NULL) {
+		check_gen++;
+		if (!tree_paths_ok(f)) {
+			item_free(ep, it);
+			return -EINVAL;
+		}
+	}
 	if (item_revents(it) != 0) {
 		rd_append(ep, it);
 		changed(ep->file, POLLIN, 1);

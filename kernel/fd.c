@@ -52,6 +52,7 @@ fd_close(int fd)
 	f = fds[fd].file;
 	fds[fd].file = NULL;
 	fds[fd].cloexec = false;
+	flock_release(f, FLOCK_POSIX);	/* POSIX: any close drops them */
 	file_put(f);
 	return 0;
 }
@@ -68,6 +69,8 @@ fd_dup_to(int oldfd, int newfd, bool cloexec)
 	old = fds[newfd].file;
 	fds[newfd].file = file_get(fds[oldfd].file);
 	fds[newfd].cloexec = cloexec;
+	if (old != NULL)
+		flock_release(old, FLOCK_POSIX);	/* closed: as close */
 	file_put(old);
 	return newfd;
 }

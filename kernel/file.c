@@ -47,6 +47,7 @@ file_put(struct file *f)
 	if (--f->refs > 0)
 		return;
 	epoll_file_released(f);
+	flock_file_released(f);		/* its OFD locks */
 	if (f->ops->release != NULL)
 		f->ops->release(f);
 	kfree(f);

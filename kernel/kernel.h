@@ -51,6 +51,8 @@ struct vm_region {
 	uint64_t end;		/* page-aligned, exclusive */
 	uint32_t prot;		/* PROT_* */
 	uint32_t kind;		/* enum vm_kind */
+	struct file *file;	/* private file mapping: a reference, or NULL */
+	uint64_t off;		/* the file offset of start */
 };
 
 #define VM_FIXED		0x1
@@ -75,6 +77,14 @@ const struct vm_region *vm_region_at(int i);
 long vm_place(uint64_t len);
 /* The syscalls' logic, with Linux's argument checks and errors. */
 long vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags);
+/*
+ * vm_mmap for a private file mapping: the region keeps a reference on
+ * f, and a page that is not there (never filled, dropped by
+ * MADV_DONTNEED, or grown by mremap) is read from f at fault time (past
+ * the end of the file: zeros).
+ */
+long vm_mmap_file(uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
+    struct file *f, uint64_t off);
 int vm_munmap(uint64_t addr, uint64_t len);
 int vm_mprotect(uint64_t addr, uint64_t len, unsigned prot);
 long vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen,
@@ -323,12 +333,15 @@ struct file_ops {
 	void (*release)(struct file *f);
 };
 
+struct epitem;
+
 struct file {
 	const struct file_ops *ops;
 	uint32_t flags;		/* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
 	uint32_t refs;
 	uint64_t pos;		/* for seekable files */
 	void *priv;		/* the kind's own state */
+	struct epitem *ep_watchers;	/* epoll items on it (kernel/epoll.c) */
 };
 
 /* A new file with one reference, or NULL (ENOMEM). */
@@ -336,6 +349,34 @@ struct file *file_alloc(const struct file_ops *ops, uint32_t flags,
     void *priv);
 struct file *file_get(struct file *f);	/* +1 reference */
 void file_put(struct file *f);		/* -1; release at 0 */
+
+/*
+ * Record locks (kernel/flock.c): byte ranges [start, end] (inclusive;
+ * INT64_MAX for "to the end") of a file, owned by the process
+ * (FLOCK_POSIX) or by an open file description (OFD locks: the struct
+ * file).  flock_test puts the first conflicting lock into r (FLOCK_UN if
+ * none) and its owner into *holder.  flock_set takes, changes or (type
+ * FLOCK_UN) drops owner's locks in the range: -EAGAIN on a conflict, or
+ * with wait it blocks (thread context) until none (-EINTR); -ENOLCK
+ * without memory.  flock_release drops all of owner's locks on f's
+ * file; fd_close does it for FLOCK_POSIX, file_put calls
+ * flock_file_released.
+ */
+#define FLOCK_RD	0	/* Linux's F_RDLCK, F_WRLCK, F_UNLCK */
+#define FLOCK_WR	1
+#define FLOCK_UN	2
+#define FLOCK_POSIX	((const void *)1)
+struct flock_range {
+	int type;
+	int64_t start, end;
+};
+void flock_test(struct file *f, const void *owner, struct flock_range *r,
+    const void **holder);
+int flock_set(struct file *f, const void *owner, const struct flock_range *r,
+    bool wait);
+void flock_release(struct file *f, const void *owner);
+/* The last reference to f is gone: its OFD locks, and locks keyed on it. */
+void flock_file_released(struct file *f);
 
 /*
  * Readiness changes.  Anything that may make some file readable or

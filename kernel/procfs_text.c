@@ -345,9 +345,8 @@ mem_summary(struct mem_summary *m)
 
 		m->size += len;
 		if (r->prot != PROT_NONE)
-			for (uint64_t a = r->start; a < r->end; a += PAGE_SIZE)
-				m->rss += plat_user_page(a) != NULL ?
-				    PAGE_SIZE : 0;
+			m->rss += plat_user_resident(r->start, len) *
+			    PAGE_SIZE;
 		if (r->kind == VMR_STACK) {
 			m->stack += len;
 			m->stack_end = r->end;

@@ -317,8 +317,15 @@ dir_lseek(struct file *f, int64_t off, int whence)
 	v->after = NULL;
 	v->ord = 0;
 	while (v->ord < (uint64_t)off) {
-		if (v->ord >= 2 && !dir_entry(v, name, &ino, &type))
+		if (v->ord >= 2 && !dir_entry(v, name, &ino, &type)) {
+			/*
+			 * Past the last entry: the position is what was
+			 * asked for, as on Linux (getdents then gives 0);
+			 * the name cursor stays at the end.
+			 */
+			v->ord = (uint64_t)off;
 			break;
+		}
 		if (dir_advance(v, name) != 0)
 			return -ENOMEM;
 	}

@@ -19,6 +19,9 @@ static int nregions, capacity;
 static uint64_t mmap_base;		/* top-down allocations start here */
 static uint64_t brk_start, brk_cur;
 
+static int vm_add_file(uint64_t start, uint64_t end, unsigned prot,
+    unsigned kind, struct file *f, uint64_t off);
+
 static bool
 aligned(uint64_t v)
 {
@@ -28,6 +31,8 @@ aligned(uint64_t v)
 void
 vm_reset(void)
 {
+	for (int i = 0; i < nregions; i++)
+		file_put(regions[i].file);
 	kfree(regions);
 	regions = NULL;
 	nregions = capacity = 0;
@@ -108,9 +113,57 @@ vm_insert_at(int i, const struct vm_region *r)
 static void
 vm_delete_at(int i)
 {
+	file_put(regions[i].file);
 	memmove(&regions[i], &regions[i + 1],
 	    (size_t)(nregions - i - 1) * sizeof(regions[0]));
 	nregions--;
+}
+
+/* A copy of r from at on (for a split): its own file reference. */
+static struct vm_region
+vm_tail(const struct vm_region *r, uint64_t at)
+{
+	struct vm_region t = *r;
+
+	t.start = at;
+	if (t.file != NULL) {
+		file_get(t.file);
+		t.off += at - r->start;
+	}
+	return t;
+}
+
+/* Move r's start up to at (the part below is gone). */
+static void
+vm_trim_front(struct vm_region *r, uint64_t at)
+{
+	r->off += r->file != NULL ? at - r->start : 0;
+	r->start = at;
+}
+
+/*
+ * Give back most of the array once it is mostly empty (a guest that
+ * fragmented its address space into 65530 regions and unmapped them
+ * must not keep megabytes).  Only between syscalls' steps: no pointer
+ * into the array may be held across it.
+ */
+static void
+vm_shrink(void)
+{
+	struct vm_region *n;
+	int cap = VM_INITIAL_CAP;
+
+	if (capacity <= VM_INITIAL_CAP || nregions > capacity / 4)
+		return;
+	while (cap < 2 * nregions)
+		cap *= 2;
+	n = kmalloc((size_t)cap * sizeof(*n));
+	if (n == NULL)
+		return;
+	memcpy(n, regions, (size_t)nregions * sizeof(*n));
+	kfree(regions);
+	regions = n;
+	capacity = cap;
 }
 
 /* Is [start, end) free of regions? */
@@ -138,9 +191,8 @@ vm_carve(uint64_t start, uint64_t end)
 		struct vm_region *r = &regions[i];
 
 		if (r->start < start && r->end > end) {
-			struct vm_region tail = *r;
+			struct vm_region tail = vm_tail(r, end);
 
-			tail.start = end;
 			r->end = start;
 			vm_insert_at(i + 1, &tail);
 			break;
@@ -149,7 +201,7 @@ vm_carve(uint64_t start, uint64_t end)
 			r->end = start;
 			i++;
 		} else if (r->end > end) {
-			r->start = end;
+			vm_trim_front(r, end);
 			break;
 		} else {
 			vm_delete_at(i);
@@ -158,19 +210,24 @@ vm_carve(uint64_t start, uint64_t end)
 	return plat_user_unmap(start, end - start);
 }
 
+/* Can b continue a (adjacent, same kind, same file at the next offset)? */
+static bool
+vm_mergeable(const struct vm_region *a, const struct vm_region *b)
+{
+	return a->end == b->start && a->prot == b->prot &&
+	    a->kind == b->kind && a->file == b->file &&
+	    (a->file == NULL || a->off + (a->end - a->start) == b->off);
+}
+
 /* Merge regions[i] with equal neighbours. */
 static void
 vm_merge(int i)
 {
-	if (i + 1 < nregions && regions[i].end == regions[i + 1].start &&
-	    regions[i].prot == regions[i + 1].prot &&
-	    regions[i].kind == regions[i + 1].kind) {
+	if (i + 1 < nregions && vm_mergeable(&regions[i], &regions[i + 1])) {
 		regions[i].end = regions[i + 1].end;
 		vm_delete_at(i + 1);
 	}
-	if (i > 0 && regions[i - 1].end == regions[i].start &&
-	    regions[i - 1].prot == regions[i].prot &&
-	    regions[i - 1].kind == regions[i].kind) {
+	if (i > 0 && vm_mergeable(&regions[i - 1], &regions[i])) {
 		regions[i - 1].end = regions[i].end;
 		vm_delete_at(i);
 	}
@@ -180,7 +237,15 @@ vm_merge(int i)
 int
 vm_add(uint64_t start, uint64_t end, unsigned prot, unsigned kind)
 {
-	struct vm_region r = { start, end, prot, kind };
+	return vm_add_file(start, end, prot, kind, NULL, 0);
+}
+
+/* vm_add for a file mapping: the region takes a new reference on f. */
+static int
+vm_add_file(uint64_t start, uint64_t end, unsigned prot, unsigned kind,
+    struct file *f, uint64_t off)
+{
+	struct vm_region r = { start, end, prot, kind, f, off };
 	int i, rc;
 
 	if (!aligned(start) || !aligned(end) || start >= end ||
@@ -194,6 +259,8 @@ vm_add(uint64_t start, uint64_t end, unsigned prot, unsigned kind)
 	if (rc != 0)
 		return rc;
 	i = vm_search(start);
+	if (f != NULL)
+		file_get(f);
 	vm_insert_at(i, &r);
 	vm_merge(i);
 	return 0;
@@ -227,6 +294,13 @@ vm_place(uint64_t len)
 long
 vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags)
 {
+	return vm_mmap_file(addr, len, prot, flags, NULL, 0);
+}
+
+long
+vm_mmap_file(uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
+    struct file *f, uint64_t off)
+{
 	uint64_t total = plat_pages_total_count() * PAGE_SIZE;
 	int rc;
 
@@ -254,24 +328,29 @@ vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags)
 				return rc;
 		}
 	} else {
+		/* A hint that does not fit (even one that wraps) is ignored. */
 		addr = PAGE_ALIGN_DOWN(addr);
-		if (addr < USER_MIN || addr + len > USER_MAX ||
+		if (addr < USER_MIN || addr > USER_MAX - len ||
 		    !vm_free_range(addr, addr + len))
 			addr = vm_find_gap(len, mmap_base);
 		if (addr == 0)
 			return -ENOMEM;
 	}
-	rc = vm_add(addr, addr + len, prot, VMR_ANON);
+	rc = vm_add_file(addr, addr + len, prot, VMR_ANON, f, off);
 	return rc != 0 ? rc : (long)addr;
 }
 
 int
 vm_munmap(uint64_t addr, uint64_t len)
 {
+	int rc;
+
 	if (!aligned(addr) || len == 0 || addr < USER_MIN ||
 	    len > USER_MAX || addr > USER_MAX - PAGE_ALIGN_UP(len))
 		return -EINVAL;
-	return vm_carve(addr, addr + PAGE_ALIGN_UP(len));
+	rc = vm_carve(addr, addr + PAGE_ALIGN_UP(len));
+	vm_shrink();
+	return rc;
 }
 
 /* Is [start, end) completely covered by regions? */
@@ -327,17 +406,15 @@ vm_mprotect(uint64_t addr, uint64_t len, unsigned prot)
 		struct vm_region *r = &regions[i];
 
 		if (r->start < addr) {
-			struct vm_region tail = *r;
+			struct vm_region tail = vm_tail(r, addr);
 
-			tail.start = addr;
 			r->end = addr;
 			vm_insert_at(i + 1, &tail);
 			continue;
 		}
 		if (r->end > end) {
-			struct vm_region tail = *r;
+			struct vm_region tail = vm_tail(r, end);
 
-			tail.start = end;
 			r->end = end;
 			vm_insert_at(i + 1, &tail);
 		}
@@ -346,6 +423,7 @@ vm_mprotect(uint64_t addr, uint64_t len, unsigned prot)
 	rc = plat_user_protect(addr, end - addr, prot);
 	for (i = vm_search(addr); i < nregions && regions[i].start <= end; i++)
 		vm_merge(i);
+	vm_shrink();
 	return rc;
 }
 
@@ -367,6 +445,23 @@ vm_madvise_dontneed(uint64_t addr, uint64_t len)
 	return plat_user_unmap(addr, end - addr);
 }
 
+/* A page of a private file mapping, read from the file (zeros past EOF). */
+static int
+vm_fault_file(const struct vm_region *r, uint64_t page)
+{
+	void *p = plat_pages_alloc(0);
+	int rc;
+
+	if (p == NULL)
+		return -ENOMEM;
+	memset(p, 0, PAGE_SIZE);
+	(void)file_pread(r->file, p, PAGE_SIZE, r->off + (page - r->start));
+	rc = plat_user_map_page(page, p, r->prot);
+	if (rc != 0)
+		plat_pages_free(p, 0);
+	return rc;
+}
+
 int
 vm_demand_fault(uint64_t addr, bool write, bool exec)
 {
@@ -378,7 +473,10 @@ vm_demand_fault(uint64_t addr, bool write, bool exec)
 	if ((write && !(r->prot & PROT_WRITE)) ||
 	    (exec && !(r->prot & PROT_EXEC)))
 		return -EFAULT;
-	rc = plat_user_map_zero(PAGE_ALIGN_DOWN(addr), r->prot);
+	if (r->file != NULL)
+		rc = vm_fault_file(r, PAGE_ALIGN_DOWN(addr));
+	else
+		rc = plat_user_map_zero(PAGE_ALIGN_DOWN(addr), r->prot);
 	if (rc == -EEXIST)
 		return -EFAULT;		/* present: a protection fault */
 	if (rc == -ENOMEM)
@@ -420,9 +518,10 @@ vm_move(uint64_t old, uint64_t oldlen, uint64_t dest, uint64_t newlen,
 {
 	const struct vm_region *r = vm_find(old);
 	unsigned prot = r->prot, kind = r->kind;
+	uint64_t off = r->off + (old - r->start);
 	int rc;
 
-	rc = vm_add(dest, dest + newlen, prot, kind);
+	rc = vm_add_file(dest, dest + newlen, prot, kind, r->file, off);
 	if (rc != 0)
 		return rc;
 	rc = plat_user_move(old, dest, oldlen);
@@ -482,7 +581,8 @@ vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, unsigned flags,
 		return -ENOMEM;
 	if (!dontunmap && old + newlen <= USER_MAX &&
 	    vm_free_range(old + oldlen, old + newlen)) {
-		int rc = vm_add(old + oldlen, old + newlen, r->prot, r->kind);
+		int rc = vm_add_file(old + oldlen, old + newlen, r->prot,
+		    r->kind, r->file, r->off + (old + oldlen - r->start));
 
 		return rc != 0 ? rc : (long)old;
 	}

@@ -7,11 +7,6 @@
 #include "platform/internal.h"
 #include "arch/arch.h"
 
-#define FX_MXCSR		24
-#define FX_MXCSR_MASK		28
-#define XSAVE_HDR		512
-#define MXCSR_MASK_DEFAULT	0xffbfu
-
 static uint8_t scratch[8192] __attribute__((aligned(64)));
 
 size_t
@@ -30,38 +25,18 @@ plat_fpu_save(void *buf)
 	return 0;
 }
 
-static bool
-fpu_state_ok(const uint8_t *s)
-{
-	uint32_t mxcsr, mask;
-	uint64_t bv, comp;
-
-	memcpy(&mxcsr, s + FX_MXCSR, 4);
-	memcpy(&mask, s + FX_MXCSR_MASK, 4);
-	if (mask == 0)
-		mask = MXCSR_MASK_DEFAULT;
-	if (mxcsr & ~mask)
-		return false;
-	if (!cpu.xsave)
-		return true;
-	memcpy(&bv, s + XSAVE_HDR, 8);
-	memcpy(&comp, s + XSAVE_HDR + 8, 8);
-	if ((bv & ~cpu.xcr0) || comp != 0)
-		return false;
-	for (int i = 16; i < 64; i++)
-		if (s[XSAVE_HDR + i] != 0)
-			return false;
-	return true;
-}
-
 int
 plat_fpu_restore(const void *buf)
 {
+	struct arch_fpu_limits limits = {
+		.mxcsr_mask = cpu.mxcsr_mask, .xcr0 = cpu.xcr0,
+		.xsave = cpu.xsave,
+	};
+
 	if (cpu.xsave_size > sizeof(scratch))
 		return -ENOMEM;
 	memcpy(scratch, buf, cpu.xsave_size);
-	/* The saved MXCSR_MASK is the CPU's, not the guest's to choose. */
-	if (!fpu_state_ok(scratch))
+	if (!arch_fpu_state_ok(scratch, &limits))
 		return -EINVAL;
 	arch_fpu_restore(scratch);
 	return 0;

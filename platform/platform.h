@@ -326,6 +326,12 @@ int plat_user_protect(uint64_t va, uint64_t len, unsigned prot);
 int plat_user_move(uint64_t from, uint64_t to, uint64_t len);
 /* The kernel pointer for user page va if mapped, else NULL. */
 void *plat_user_page(uint64_t va);
+/*
+ * How many pages of [va, va+len) are present and accessible (PROT_NONE
+ * pages kept for later do not count).  The cost follows the pages
+ * present, not len; so do unmap, protect and move above.
+ */
+uint64_t plat_user_resident(uint64_t va, uint64_t len);
 
 /*
  * The vDSO (the clock reads Linux's libcs do without a syscall):

@@ -160,12 +160,35 @@ default_trap(struct trap_frame *f)
 		kernel_trap(f);
 }
 
+/*
+ * The last step before iretq to ring 3.  The kernel may have edited the
+ * frame (a signal handler's address, an rt_sigreturn): a RIP that is not
+ * canonical, or a bad CS, SS or RFLAGS, would fault on iretq in ring 0.
+ * Linux turns that fault into the guest's SIGSEGV (si_code SI_KERNEL,
+ * trap 13); so do we, before the iretq.  A SIGSEGV handler that is bad
+ * too is blocked while it "runs", so the second round kills the guest;
+ * BAD_FRAME_ROUNDS only bounds an SA_NODEFER loop.
+ */
+#define BAD_FRAME_ROUNDS	8
+
 static void
 user_return(struct trap_frame *f)
 {
+	struct plat_fault pf = { .kind = PLAT_FAULT_GP, .vector = VEC_GP };
+
 	thread_user_work_clear();
-	if (upcalls.user_return != NULL)
-		upcalls.user_return((struct plat_regs *)f);
+	for (int n = 0;; n++) {
+		if (upcalls.user_return != NULL)
+			upcalls.user_return((struct plat_regs *)f);
+		if (arch_user_frame_ok(f))
+			return;
+		if (n == BAD_FRAME_ROUNDS || upcalls.user_fault == NULL) {
+			klog_always("guest: return to a bad user frame (rip "
+			    "%#llx): killed", (unsigned long long)f->rip);
+			plat_exit(128 + 11);
+		}
+		upcalls.user_fault((struct plat_regs *)f, &pf);
+	}
 }
 
 /* The alarm upcall (platform/thread.c's timer interrupt). */

@@ -21,6 +21,7 @@
  * bit.  Unmapping it does not free it, and it never becomes writable.
  */
 #define PTE_LENT	(1ull << 10)
+#define PT_TABLE_SPAN	(1ull << 21)	/* what one leaf table maps */
 
 static bool
 page_ok(uint64_t va)
@@ -123,20 +124,76 @@ plat_user_map_zero(uint64_t va, unsigned prot)
 	return rc;
 }
 
+static void
+free_table(uint64_t pa, void *arg)
+{
+	pmm_free(pa, 0);
+}
+
+/*
+ * Call fn on every existing leaf entry in [va, va+len), in address order.
+ * Empty upper-level tables are skipped whole (pt_next_table): the cost
+ * follows the pages present, never the size of the range, so munmap or
+ * mprotect of a 64 TiB reservation is as quick as of its touched pages.
+ * With prune, tables left empty are freed (as Linux's free_pgtables), so
+ * a guest that touches pages all over a huge range and unmaps them gets
+ * every page back, tables included.
+ */
+static int
+user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
+    void *arg, bool prune)
+{
+	uint64_t end = va + len;
+	int rc = 0;
+
+	while (rc == 0 && (va = pt_next_table(vmm_ctx(), va, end)) < end) {
+		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1;
+
+		if (stop > end || stop == 0)
+			stop = end;
+		for (; va < stop && rc == 0; va += PAGE_SIZE) {
+			uint64_t *e = pt_leaf(vmm_ctx(), va, false);
+
+			if (e != NULL && pte_exists(*e))
+				rc = fn(va, e, arg);
+		}
+		if (prune) {
+			pt_prune(vmm_ctx(), va - PAGE_SIZE, free_table);
+			vmm_flush(va - PAGE_SIZE);
+		}
+		if (stop == end)
+			break;
+	}
+	return rc;
+}
+
+static int
+unmap_one(uint64_t va, uint64_t *e, void *arg)
+{
+	pte_release(*e);
+	*e = 0;
+	vmm_flush(va);
+	return 0;
+}
+
 int
 plat_user_unmap(uint64_t va, uint64_t len)
 {
 	if (!range_ok(va, len))
 		return -EINVAL;
-	for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
-		uint64_t *e = pt_leaf(vmm_ctx(), a, false);
+	return user_each(va, len, unmap_one, NULL, true);
+}
 
-		if (e == NULL || !pte_exists(*e))
-			continue;
-		pte_release(*e);
-		*e = 0;
-		vmm_flush(a);
-	}
+static int
+protect_one(uint64_t va, uint64_t *e, void *arg)
+{
+	uint64_t flags = *(const uint64_t *)arg;
+
+	/* A lent page (the vDSO's data) never becomes writable. */
+	if ((*e & PTE_LENT) && (flags & PTE_W))
+		return -EACCES;
+	*e = (*e & (PTE_ADDR_MASK | PTE_LENT)) | flags;
+	vmm_flush(va);
 	return 0;
 }
 
@@ -151,45 +208,60 @@ plat_user_protect(uint64_t va, uint64_t len, unsigned prot)
 	rc = prot_flags(prot, &flags);
 	if (rc != 0)
 		return rc;
-	for (uint64_t a = va; a < va + len; a += PAGE_SIZE) {
-		uint64_t *e = pt_leaf(vmm_ctx(), a, false);
+	return user_each(va, len, protect_one, &flags, false);
+}
 
-		if (e == NULL || !pte_exists(*e))
-			continue;
-		if ((*e & PTE_LENT) && (prot & PROT_W))
-			return -EACCES;
-		*e = (*e & (PTE_ADDR_MASK | PTE_LENT)) | flags;
-		vmm_flush(a);
-	}
+struct move {
+	uint64_t from, to;
+};
+
+static int
+move_one(uint64_t va, uint64_t *src, void *arg)
+{
+	const struct move *m = arg;
+	uint64_t to = va - m->from + m->to, pte = *src, *dst;
+
+	dst = pt_leaf(vmm_ctx(), to, true);
+	if (dst == NULL)
+		return -ENOMEM;
+	src = pt_leaf(vmm_ctx(), va, false);	/* tables may have moved */
+	*src = 0;
+	vmm_flush(va);
+	if (pte_exists(*dst))
+		pte_release(*dst);
+	*dst = pte;
+	vmm_flush(to);
 	return 0;
 }
 
+/* The ranges never overlap (vm_mremap moves only to free space). */
 int
 plat_user_move(uint64_t from, uint64_t to, uint64_t len)
 {
-	if (!range_ok(from, len) || !range_ok(to, len))
-		return -EINVAL;
-	/* Walk in the direction that never overwrites unmoved pages. */
-	for (uint64_t i = 0; i < len; i += PAGE_SIZE) {
-		uint64_t off = to > from ? len - PAGE_SIZE - i : i;
-		uint64_t *src = pt_leaf(vmm_ctx(), from + off, false), *dst;
-		uint64_t pte;
+	struct move m = { from, to };
 
-		if (src == NULL || !pte_exists(*src))
-			continue;
-		pte = *src;
-		dst = pt_leaf(vmm_ctx(), to + off, true);
-		if (dst == NULL)
-			return -ENOMEM;
-		src = pt_leaf(vmm_ctx(), from + off, false);
-		*src = 0;
-		vmm_flush(from + off);
-		if (pte_exists(*dst))
-			pte_release(*dst);
-		*dst = pte;
-		vmm_flush(to + off);
-	}
+	if (!range_ok(from, len) || !range_ok(to, len) ||
+	    (from < to + len && to < from + len))
+		return -EINVAL;
+	return user_each(from, len, move_one, &m, true);
+}
+
+static int
+count_one(uint64_t va, uint64_t *e, void *arg)
+{
+	if (*e & PTE_P)
+		(*(uint64_t *)arg)++;
 	return 0;
+}
+
+uint64_t
+plat_user_resident(uint64_t va, uint64_t len)
+{
+	uint64_t n = 0;
+
+	if (range_ok(va, len))
+		user_each(va, len, count_one, &n, false);
+	return n;
 }
 
 void *

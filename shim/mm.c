@@ -97,7 +97,7 @@ mmap_file(uint64_t addr, uint64_t len, unsigned prot, uint64_t flags,
 		file_put(f);
 		return rc < 0 ? rc : vm_mmap(addr, len, prot, vmflags);
 	}
-	rc = vm_mmap(addr, len, prot, vmflags);
+	rc = vm_mmap_file(addr, len, prot, vmflags, f, off);
 	if (rc >= 0) {
 		long frc = fill_from_file(f, (uint64_t)rc, PAGE_ALIGN_UP(len),
 		    off);

@@ -1,9 +1,8 @@
 /*
  * Descriptors: pipe, pipe2, eventfd, eventfd2, close, close_range, dup,
  * dup2, dup3, fcntl and ioctl, with Linux's argument checks.  Record
- * locks are accepted and never conflict: there is one process, and
- * Linux never makes a process conflict with its own POSIX locks (OFD
- * locks on different open files could; nothing here holds them apart).
+ * locks live in kernel/flock.c: POSIX locks never conflict (one
+ * process), OFD locks of different open files do.
  */
 #include "shim/internal.h"
 
@@ -208,40 +207,113 @@ setfl(struct file *f, uint64_t arg)
 	return 0;
 }
 
+#define OFFSET_MAX	INT64_MAX
+#define EOVERFLOW_	75
+
 /*
- * Record locks: checked like Linux (type, whence, the access mode a lock
- * needs, l_pid 0 for OFD locks), then granted; F_GETLK finds nothing in
- * the way.
+ * The byte range of fl as Linux's flock_to_posix_lock: from SEEK_SET,
+ * the position or the end; l_len 0 is "to the end of any file", a
+ * negative l_len the bytes before l_start.  -EOVERFLOW past 2^63,
+ * -EINVAL before byte 0.
+ */
+static int
+lock_range(struct file *f, const struct flock64 *fl, struct flock_range *r)
+{
+	struct kstat st;
+	int64_t base, start;
+
+	switch (fl->l_whence) {
+	case 0:
+		base = 0;
+		break;
+	case 1:
+		base = (int64_t)f->pos;
+		break;
+	case 2:
+		memset(&st, 0, sizeof(st));
+		if (f->ops->stat != NULL)
+			f->ops->stat(f, &st);
+		base = (int64_t)st.size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (fl->l_start > OFFSET_MAX - base)
+		return -EOVERFLOW_;
+	start = base + fl->l_start;
+	if (start < 0)
+		return -EINVAL;
+	if (fl->l_len > 0) {
+		if (fl->l_len - 1 > OFFSET_MAX - start)
+			return -EOVERFLOW_;
+		r->start = start;
+		r->end = start + fl->l_len - 1;
+	} else if (fl->l_len < 0) {
+		r->end = start - 1;
+		r->start = start + fl->l_len;
+		if (r->start < 0)
+			return -EINVAL;
+	} else {
+		r->start = start;
+		r->end = OFFSET_MAX;
+	}
+	return 0;
+}
+
+/*
+ * Record locks (kernel/flock.c): checked like Linux (type, whence and
+ * range, the access mode a lock needs, l_pid 0 for OFD locks).  POSIX
+ * locks are the process's; OFD locks belong to the open file
+ * description, so two opens of one file conflict.  F_GETLK reports a
+ * holder's pid as Linux does: ours for a POSIX lock, -1 for an OFD one.
  */
 static long
 lock(struct file *f, int cmd, uint64_t arg)
 {
 	struct flock64 fl;
+	struct flock_range r;
 	bool ofd = cmd >= F_OFD_GETLK;
 	bool get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+	const void *owner = ofd ? (const void *)f : FLOCK_POSIX, *holder;
+	int rc;
 
 	if (plat_copy_from_user(&fl, arg, sizeof(fl)) != 0)
 		return -EFAULT;
 	if (ofd && fl.l_pid != 0)
 		return -EINVAL;
-	if (fl.l_whence < 0 || fl.l_whence > 2)
-		return -EINVAL;
+	rc = lock_range(f, &fl, &r);
+	if (rc != 0)
+		return rc;
+	r.type = fl.l_type;
 	if (get) {
 		if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK)
 			return -EINVAL;
-		fl.l_type = F_UNLCK;
+		flock_test(f, owner, &r, &holder);
+		fl.l_type = (int16_t)r.type;
+		if (r.type != F_UNLCK) {
+			fl.l_whence = 0;
+			fl.l_start = r.start;
+			fl.l_len = r.end == OFFSET_MAX ? 0 :
+			    r.end - r.start + 1;
+			fl.l_pid = holder == FLOCK_POSIX ? 1 : -1;
+		}
 		return plat_copy_to_user(arg, &fl, sizeof(fl)) ? -EFAULT : 0;
 	}
 	switch (fl.l_type) {
 	case F_RDLCK:
-		return (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF : 0;
+		if ((f->flags & O_ACCMODE) == O_WRONLY)
+			return -EBADF;
+		break;
 	case F_WRLCK:
-		return (f->flags & O_ACCMODE) == O_RDONLY ? -EBADF : 0;
+		if ((f->flags & O_ACCMODE) == O_RDONLY)
+			return -EBADF;
+		break;
 	case F_UNLCK:
-		return 0;
+		break;
 	default:
 		return -EINVAL;
 	}
+	return flock_set(f, owner, &r, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
 }
 
 static long

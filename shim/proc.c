@@ -163,6 +163,9 @@ proc_init(void)
 void
 proc_exit(int status)
 {
+	/* With plat_exit's free-page count, tells a leak's layer apart. */
+	klog("memory: kernel heap %llu bytes in use at exit",
+	    (unsigned long long)kheap_in_use());
 	sock_exit_linger();
 	gdb_exit(status, 0);
 	plat_exit(status);

@@ -21,6 +21,8 @@
 #define RFLAGS_RF		(1ull << 16)
 #define USER_CS			0x2b
 #define USER_SS			0x23
+#define LINUX_USER_CS		0x33
+#define LINUX_USER_DS		0x2b
 #define MINSIGSTKSZ		2048
 
 struct sigcontext64 {
@@ -186,10 +188,42 @@ sig_setup_frame(struct shim_thread *t, struct plat_regs *r,
 }
 
 /*
+ * The selectors a frame may carry: ours (what sig_setup_frame writes) or
+ * Linux's (__USER_CS 0x33, __USER_DS 0x2b), which hand-built frames use.
+ * Linux loads whatever the frame says (| 3) and its iretq faults on a
+ * bad one: SIGSEGV.  SS counts only under UC_STRICT_RESTORE_SS.
+ */
+static bool
+frame_segments_ok(const struct ucontext64 *uc)
+{
+	uint16_t cs = uc->uc_mcontext.cs | 3, ss = uc->uc_mcontext.ss | 3;
+
+	if (cs != USER_CS && cs != LINUX_USER_CS)
+		return false;
+	return !(uc->uc_flags & UC_STRICT_RESTORE_SS) || ss == USER_SS ||
+	    ss == LINUX_USER_DS;
+}
+
+/*
+ * A frame rt_sigreturn cannot use: as Linux's signal_fault(), a SIGSEGV
+ * forced on the thread (its handler runs if it has one; blocked or
+ * default, the guest dies with 139).
+ */
+static long
+sigreturn_fault(struct plat_regs *r, const char *why)
+{
+	struct plat_fault pf = { .kind = PLAT_FAULT_GP, .vector = 13 };
+
+	klog("guest: rt_sigreturn: %s: SIGSEGV", why);
+	shim_user_fault(r, &pf);
+	return (long)r->rax;
+}
+
+/*
  * rt_sigreturn: restore what sig_setup_frame saved.  The frame sits just
  * below the stack pointer: the handler's ret popped pretcode.  A frame
- * that cannot be read or holds a bad FPU state kills the guest with
- * SIGSEGV, as on Linux.
+ * that cannot be read, names bad selectors or holds a bad FPU state
+ * raises SIGSEGV, as on Linux.
  */
 long
 sys_rt_sigreturn(SYSCALL_ARGS)
@@ -201,16 +235,18 @@ sys_rt_sigreturn(SYSCALL_ARGS)
 	size_t size = plat_fpu_size();
 
 	if (plat_copy_from_user(&f, sp, sizeof(f)) != 0)
-		sig_force_fatal(SIGSEGV, "rt_sigreturn: unreadable frame");
+		return sigreturn_fault(r, "unreadable frame");
 	sigcontext_to_regs(&f.uc.uc_mcontext, r);
 	sig_set_mask(t, f.uc.uc_sigmask);
 	sig_restore_altstack(t, &f.uc.uc_stack);
+	if (!frame_segments_ok(&f.uc))
+		return sigreturn_fault(r, "bad CS or SS in the frame");
 	if (f.uc.uc_mcontext.fpstate != 0) {
 		if (size > sizeof(fpbuf) ||
 		    plat_copy_from_user(fpbuf, f.uc.uc_mcontext.fpstate,
 		    size) != 0 || plat_fpu_restore(fpbuf) != 0)
-			sig_force_fatal(SIGSEGV,
-			    "rt_sigreturn: bad FPU state in the frame");
+			return sigreturn_fault(r, "bad FPU state in the "
+			    "frame");
 	}
 	return (long)r->rax;
 }
@@ -267,7 +303,12 @@ sys_sigaltstack(SYSCALL_ARGS)
 		mode = (uint32_t)ss.ss_flags & ~SS_AUTODISARM;
 		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
 			return -EINVAL;
-		if (mode != SS_DISABLE && ss.ss_size < MINSIGSTKSZ)
+		/* As Linux: asking for what is set already is no change. */
+		if (ss.ss_sp == t->altstack_sp &&
+		    ss.ss_size == t->altstack_size &&
+		    (uint32_t)ss.ss_flags == t->altstack_flags)
+			a0 = 0;
+		else if (mode != SS_DISABLE && ss.ss_size < MINSIGSTKSZ)
 			return -ENOMEM;
 	}
 	if (a1 != 0 && plat_copy_to_user(a1, &old, sizeof(old)) != 0)

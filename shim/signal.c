@@ -326,6 +326,7 @@ default_action(int sig, const struct ksiginfo *ki)
 }
 
 static void deliver(struct shim_thread *t, struct plat_regs *r);
+static void force_sigsegv(struct shim_thread *t, struct plat_regs *r);
 
 /* Every return to ring 3 passes here: nothing to do is the fast path. */
 void
@@ -339,6 +340,11 @@ shim_user_return(struct plat_regs *r)
 		deliver(t, r);
 	else if (r->entry == PLAT_ENTRY_SYSCALL && (long)r->rax == -EINTR)
 		syscall_restart(r, NULL);
+	/* No handler took the mask sigsuspend or ppoll set: put it back. */
+	if (t->restore_saved_mask) {
+		t->restore_saved_mask = false;
+		sig_set_mask(t, t->saved_sigmask);
+	}
 }
 
 /*
@@ -377,8 +383,19 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 		oldmask = t->restore_saved_mask ? t->saved_sigmask :
 		    t->sigmask;
 		t->restore_saved_mask = false;
-		if (sig_setup_frame(t, r, &act, &ki, oldmask) != 0)
-			sig_force_fatal(SIGSEGV, "no room for a signal frame");
+		if (sig_setup_frame(t, r, &act, &ki, oldmask) != 0) {
+			/*
+			 * As Linux's force_sigsegv: no room for SIGSEGV's own
+			 * frame is fatal; for another signal, SIGSEGV is
+			 * forced (its handler may run on the alternate
+			 * stack) and the loop delivers it next.
+			 */
+			if (sig == SIGSEGV)
+				sig_force_fatal(SIGSEGV, "no room for a "
+				    "signal frame");
+			force_sigsegv(t, r);
+			continue;
+		}
 		sig_set_mask(t, t->sigmask | act.mask |
 		    ((act.flags & SA_NODEFER) ? 0 : SIGBIT(sig)));
 		if (act.flags & SA_RESETHAND)
@@ -461,15 +478,25 @@ shim_user_fault(struct plat_regs *r, const struct plat_fault *f)
 	    (t->sigmask & SIGBIT(ki.signo))) == 0)
 		return;		/* the debugger took it */
 	if (h == SIG_DFL || h == SIG_IGN || (t->sigmask & SIGBIT(ki.signo))) {
-		klog_always("guest: %s at rip %#llx (vector %u, error %#llx, "
-		    "address %#llx): killed", sig_name(ki.signo),
-		    (unsigned long long)r->rip, f->vector,
+		klog_always("guest: %s in thread %d at rip %#llx (vector %u, "
+		    "error %#llx, address %#llx): killed", sig_name(ki.signo),
+		    t->tid, (unsigned long long)r->rip, f->vector,
 		    (unsigned long long)f->error, (unsigned long long)f->addr);
 		gdb_exit(0, ki.signo);
 		plat_exit(128 + ki.signo);
 	}
 	if (send_thread(t, &ki) != 0)
 		sig_force_fatal(ki.signo, "no memory to queue the signal");
+}
+
+/* A SIGSEGV the thread cannot refuse (si_code SI_KERNEL), as force_sig. */
+static void
+force_sigsegv(struct shim_thread *t, struct plat_regs *r)
+{
+	struct plat_fault pf = { .kind = PLAT_FAULT_GP, .vector = 13 };
+
+	(void)t;
+	shim_user_fault(r, &pf);
 }
 
 /* ---- Syscalls ---- */
@@ -546,6 +573,29 @@ sys_rt_sigpending(SYSCALL_ARGS)
 	return plat_copy_to_user(a0, &set, a1) != 0 ? -EFAULT : 0;
 }
 
+/*
+ * Drop the pending signals t can take now whose action is to ignore
+ * them; true if one that matters is left.
+ */
+static bool
+drop_ignored(struct shim_thread *t)
+{
+	uint64_t p = (t->sigpending | proc_pending) & ~t->sigmask;
+	bool left = false;
+
+	for (int sig = 1; sig <= NSIG; sig++) {
+		if (!(p & SIGBIT(sig)))
+			continue;
+		if (!sig_discarded(NULL, sig)) {
+			left = true;
+			continue;
+		}
+		discard(&t->sigpending, t->sigq, sig);
+		discard(&proc_pending, &proc_q, sig);
+	}
+	return left;
+}
+
 /* Sleep until a signal t wants is pending (or the deadline). */
 static int
 wait_for_signal(struct shim_thread *t, uint64_t deadline)
@@ -575,7 +625,14 @@ sys_rt_sigsuspend(SYSCALL_ARGS)
 	t->saved_sigmask = t->sigmask;
 	t->restore_saved_mask = true;
 	sig_set_mask(t, mask);
-	wait_for_signal(t, 0);
+	/*
+	 * Only a signal that runs a handler (or ends the guest) ends the
+	 * wait: one that would be ignored is dropped and the wait goes on,
+	 * as Linux's get_signal and -ERESTARTNOHAND do.
+	 */
+	do {
+		wait_for_signal(t, 0);
+	} while (!drop_ignored(t));
 	return -EINTR;
 }
 
@@ -619,13 +676,20 @@ sys_rt_sigtimedwait(SYSCALL_ARGS)
 			return -EFAULT;
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -EINVAL;
-		deadline = plat_now_ns() + (uint64_t)ts.sec * 1000000000ull +
-		    (uint64_t)ts.nsec;
+		deadline = plat_now_ns();
+		/* A deadline past 2^64 ns (584 years) is "never". */
+		if ((uint64_t)ts.sec > (UINT64_MAX - deadline) / 1000000000ull -
+		    1)
+			deadline = UINT64_MAX;
+		else
+			deadline += (uint64_t)ts.sec * 1000000000ull +
+			    (uint64_t)ts.nsec;
 	}
 	t->sigwait_set = set;
 	sig = take_waited(t, set, &ki);
 	if (sig == 0 && (a2 == 0 || deadline > plat_now_ns())) {
-		if (wait_for_signal(t, a2 ? deadline : 0) == 0)
+		if (wait_for_signal(t, a2 && deadline != UINT64_MAX ?
+		    deadline : 0) == 0)
 			sig = take_waited(t, set, &ki);
 	}
 	t->sigwait_set = 0;
@@ -658,7 +722,11 @@ sys_kill(SYSCALL_ARGS)
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (pid != 1 && pid != 0 && pid != -1 && pid != -1 * 1)
+	/*
+	 * One process: itself (1), its group (0 or -1 as -pgid).  kill(-1)
+	 * means every process but the caller (and init): none here.
+	 */
+	if (pid != 1 && pid != 0)
 		return -ESRCH;
 	if (sig == 0)
 		return 0;

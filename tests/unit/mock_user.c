@@ -143,6 +143,18 @@ plat_user_page(uint64_t va)
 	return p != NULL && (p->prot & 7) != 0 ? p->page : NULL;
 }
 
+uint64_t
+plat_user_resident(uint64_t va, uint64_t len)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < nupages; i++)
+		if (upages[i].va >= va && upages[i].va - va < len &&
+		    (upages[i].prot & 7) != 0)
+			n++;
+	return n;
+}
+
 /* The byte at va for an access, resolving demand faults; NULL = fault. */
 static uint8_t *
 access_byte(uint64_t va, bool write)

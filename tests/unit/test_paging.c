@@ -110,6 +110,59 @@ test_exhaustion(void)
 	CHECK(pt_leaf(&c, 0x2000000, false) == NULL);
 }
 
+static void
+test_next_table(void)
+{
+	struct pt_ctx c = ctx(0);
+	uint64_t top = 1ull << 47;
+
+	CHECK(pt_next_table(&c, 0x1000, top) == top);	/* nothing mapped */
+	CHECK(pt_map(&c, 0x7f0000201000ull, 0x5000, 4096, PTE_U, false) == 0);
+	CHECK(pt_map(&c, 0x40000000ull, 0x6000, 4096, PTE_U, false) == 0);
+	CHECK(pt_next_table(&c, 0x1000, top) == 0x40000000ull);
+	/* Inside a leaf table: the address itself. */
+	CHECK(pt_next_table(&c, 0x40001000ull, top) == 0x40001000ull);
+	/* Past the first table: skips ~127 TiB of empty PML4 slots. */
+	CHECK(pt_next_table(&c, 0x40200000ull, top) == 0x7f0000200000ull);
+	CHECK(pt_next_table(&c, 0x40200000ull, 0x7f0000000000ull) ==
+	    0x7f0000000000ull);
+	CHECK(pt_next_table(&c, 0x7f0000400000ull, top) == top);
+	CHECK(pt_next_table(&c, ~0ull - 4095, ~0ull) == ~0ull);	/* no wrap */
+}
+
+static int freed;
+
+static void
+count_free(uint64_t pa, void *arg)
+{
+	(void)pa;
+	(void)arg;
+	freed++;
+}
+
+static void
+test_prune(void)
+{
+	struct pt_ctx c = ctx(0);
+	uint64_t *e;
+
+	CHECK(pt_map(&c, 0x400000, 0x5000, 2 * 4096, PTE_U, false) == 0);
+	freed = 0;
+	pt_prune(&c, 0x400000, count_free);
+	CHECK(freed == 0);			/* both pages still mapped */
+	e = pt_leaf(&c, 0x400000, false);
+	*e = 0;
+	pt_prune(&c, 0x400000, count_free);
+	CHECK(freed == 0);			/* 0x401000 still mapped */
+	e = pt_leaf(&c, 0x401000, false);
+	*e = 0;
+	pt_prune(&c, 0x400000, count_free);
+	CHECK(freed == 3);			/* PT, PD, PDPT; not the root */
+	CHECK(pt_next_table(&c, 0, 1ull << 47) == 1ull << 47);
+	pt_prune(&c, 0x400000, count_free);	/* nothing left: no-op */
+	CHECK(freed == 3);
+}
+
 int
 main(void)
 {
@@ -119,6 +172,8 @@ main(void)
 	RUN(test_big_pages_and_split);
 	RUN(test_enc_mask);
 	RUN(test_exhaustion);
+	RUN(test_next_table);
+	RUN(test_prune);
 	free(pool);
 	return harness_done();
 }

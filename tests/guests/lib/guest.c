@@ -64,7 +64,8 @@ errname(long err)
 		[EEXIST] = "EEXIST", [ENODEV] = "ENODEV", [EINVAL] = "EINVAL",
 		[ENOTTY] = "ENOTTY", [ESPIPE] = "ESPIPE", [ERANGE] = "ERANGE",
 		[ENOSYS] = "ENOSYS", [EOVERFLOW] = "EOVERFLOW",
-		[EOPNOTSUPP] = "EOPNOTSUPP",
+		[EOPNOTSUPP] = "EOPNOTSUPP", [ELOOP] = "ELOOP",
+		[EDEADLK] = "EDEADLK",
 	};
 	static char other[24];
 

@@ -1,0 +1,2 @@
+UNIT_TESTS += usercheck
+UNIT_SRCS_usercheck := arch/usercheck.c
