@@ -259,7 +259,11 @@ make -s --no-print-directory build/cloister.bin >/dev/null 2>&1
 cb=$BUILD/tmp/firsthour-cache
 rm -rf "$cb"
 mkdir -p "$cb"
-cp -a "$BUILD/k" "$BUILD/kernel.a" "$cb/"
+# Everything kernel.a is made of, so make finds it up to date there too
+# (lwIP's and BearSSL's sources are fetched into the build directory).
+for d in k kernel.a lwip bearssl vdso; do
+	[[ ! -e $BUILD/$d ]] || cp -a "$BUILD/$d" "$cb/"
+done
 for i in 1 2 3 4; do
 	{ cat "$demo"; echo "$i$RANDOM"; } >"$t/prog$i"
 	BUILD=$cb IMAGES_KEEP=2 scripts/run --quiet --timeout 120 "$t/prog$i" >/dev/null 2>&1
