@@ -68,7 +68,7 @@ shmem_init(uint64_t bytes)
 	pool_pa = pa;
 	pool_pages = pages;
 	pool_order = order;
-	memset((void *)SHMEM_BASE, 0, pages * PAGE_SIZE);
+	/* No zeroing here: shmem_alloc zeroes every run it hands out. */
 	klog("shmem: %llu KiB shared pool at %llx",
 	    (unsigned long long)(pages * 4), (unsigned long long)pa);
 	return 0;
