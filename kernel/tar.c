@@ -96,21 +96,47 @@ parse_u32(const uint8_t *f, size_t n, uint32_t *out)
 	return 0;
 }
 
-/* The header checksum, as unsigned and as (historic) signed bytes. */
+/*
+ * The sum of n bytes (n a multiple of 8) and how many have the top bit
+ * set, eight at a time: 16-bit lanes cannot overflow for one header
+ * (64 words of at most 510 per lane).
+ */
+static void
+byte_sums(const uint8_t *p, size_t n, uint32_t *sum, uint32_t *high)
+{
+	const uint64_t m8 = 0x00ff00ff00ff00ffull, m16 = 0x0000ffff0000ffffull;
+	uint64_t lanes = 0, hi = 0, w;
+
+	for (size_t i = 0; i < n; i += 8) {
+		__builtin_memcpy(&w, p + i, 8);
+		lanes += (w & m8) + ((w >> 8) & m8);
+		hi += (w >> 7) & 0x0101010101010101ull;
+	}
+	hi = (hi & m8) + ((hi >> 8) & m8);
+	lanes = (lanes & m16) + ((lanes >> 16) & m16);
+	hi = (hi & m16) + ((hi >> 16) & m16);
+	*sum = (uint32_t)((lanes & 0xffffffffull) + (lanes >> 32));
+	*high = (uint32_t)((hi & 0xffffffffull) + (hi >> 32));
+}
+
+/*
+ * The header checksum, as unsigned and as (historic) signed bytes; the
+ * checksum field itself counts as eight spaces.
+ */
 static bool
 checksum_ok(const uint8_t *h)
 {
 	uint64_t want;
-	uint32_t u = 0;
-	int32_t s = 0;
+	uint32_t u, high;
+	int32_t s;
 
 	if (parse_number(h + H_CHKSUM, 8, &want) != 0)
 		return false;
-	for (int i = 0; i < BLOCK; i++) {
-		uint8_t c = i >= H_CHKSUM && i < H_CHKSUM + 8 ? ' ' : h[i];
-
-		u += c;
-		s += (int8_t)c;
+	byte_sums(h, BLOCK, &u, &high);
+	s = (int32_t)u - 256 * (int32_t)high;
+	for (int i = H_CHKSUM; i < H_CHKSUM + 8; i++) {
+		u += ' ' - h[i];
+		s += ' ' - (int8_t)h[i];
 	}
 	return want == u || (int64_t)want == s;
 }
@@ -125,10 +151,13 @@ meta_header(uint8_t type)
 static bool
 zero_block(const uint8_t *h)
 {
-	for (int i = 0; i < BLOCK; i++)
-		if (h[i] != 0)
-			return false;
-	return true;
+	uint64_t any = 0, w;
+
+	for (int i = 0; i < BLOCK; i += 8) {
+		__builtin_memcpy(&w, h + i, 8);
+		any |= w;
+	}
+	return any == 0;
 }
 
 int
