@@ -5,7 +5,7 @@ import subprocess
 
 from common import LIB, OUT, log, say
 
-NA = "n/a (not supported yet)"
+NA = "n/a"
 
 
 class Metric:
