@@ -3,7 +3,7 @@
 # version, checked .dsc, private apt state under $(BUILD)/bearssl) and
 # never vendored.  Only the constant-time code guest messages need:
 # br_gcm over br_aes_ct64 (bitsliced AES) and br_ghash_ctmul64.  The
-# kernel build is freestanding: ghcb/bearssl/ supplies the two libc
+# kernel build is freestanding: ghcb/freestanding/ supplies the two libc
 # headers it includes; memcpy/memset come from platform/string.c.
 
 BEARSSL_DIR   := $(BUILD)/bearssl/src
@@ -28,11 +28,11 @@ $(BEARSSL_SRCS): | $(BEARSSL_STAMP) ;
 $(BUILD)/k/bearssl/%.c.o: $(BEARSSL_DIR)/src/%.c | $(BEARSSL_STAMP)
 	$(call say,CC,bearssl/$*.c)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(filter-out -Wextra -I.,$(KCFLAGS)) -Ighcb/bearssl \
+	$(Q)$(CC) $(filter-out -Wextra -I.,$(KCFLAGS)) -Ighcb/freestanding \
 		$(BEARSSL_INC) -I$(BEARSSL_DIR)/src $(BEARSSL_DEFS) -c $< -o $@
 
 # Kernel files that use BearSSL's API.
-$(BUILD)/k/ghcb/guest_msg.c.o: KCFLAGS += -Ighcb/bearssl $(BEARSSL_INC)
+$(BUILD)/k/ghcb/guest_msg.c.o: KCFLAGS += -Ighcb/freestanding $(BEARSSL_INC)
 $(BUILD)/k/ghcb/guest_msg.c.o: | $(BEARSSL_STAMP)
 
 # Host builds (unit tests, fuzz targets): the same files, hosted.

@@ -1,11 +1,11 @@
 /*
- * ghcb/bearssl/string.h: the only libc header BearSSL's sources include
+ * ghcb/freestanding/string.h: the only libc header BearSSL's sources include
  * (inner.h, bearssl_hash.h) when Cloister builds them freestanding.  It
  * declares the four functions platform/string.c provides; nothing else
  * of libc exists in the kernel.  Host builds use the real <string.h>.
  */
-#ifndef GHCB_BEARSSL_STRING_H
-#define GHCB_BEARSSL_STRING_H
+#ifndef GHCB_FREESTANDING_STRING_H
+#define GHCB_FREESTANDING_STRING_H
 
 #include <stddef.h>
 

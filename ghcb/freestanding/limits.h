@@ -1,10 +1,10 @@
 /*
- * ghcb/bearssl/limits.h: <limits.h> for BearSSL's freestanding build
+ * ghcb/freestanding/limits.h: <limits.h> for BearSSL's freestanding build
  * (GCC's own limits.h chains to a libc one with #include_next, which
  * -nostdinc leaves out).  Only the values BearSSL's inner.h tests.
  */
-#ifndef GHCB_BEARSSL_LIMITS_H
-#define GHCB_BEARSSL_LIMITS_H
+#ifndef GHCB_FREESTANDING_LIMITS_H
+#define GHCB_FREESTANDING_LIMITS_H
 
 #define CHAR_BIT	__CHAR_BIT__
 #define INT_MAX		__INT_MAX__
