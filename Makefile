@@ -81,6 +81,9 @@ $(LWIP_DIR)/.stamp: scripts/lwip-fetch
 
 $(LWIP_DIR)/src/%.c: $(LWIP_DIR)/.stamp
 	@test -f $@
+# The sources are fetched, not made: never delete them as intermediates
+# (the next build would find them named in the .d files and missing).
+.SECONDARY: $(addprefix $(LWIP_DIR)/src/,$(LWIP_SRCS))
 
 # Third-party code: its warnings are shown, not fatal.
 $(BUILD)/lwip/obj/%.o: $(LWIP_DIR)/src/%.c
