@@ -21,6 +21,8 @@
 #   attest/verify-test-key   snp-verify refuses it: a test report
 #   attest/verify            with --allow-test-report: measurement (--image),
 #                            report data and host data all match
+#   attest/verify-output     snp-verify reads the guest's whole output
+#                            (the first report in it), as the README shows
 #   attest/verify-data       another --report-data is refused
 #   attest/verify-image      another image's measurement is refused
 #   attest/plain             without snp=emulate: no device, the guest falls back
@@ -92,6 +94,13 @@ if (($? == 0)) && grep -q 'measurement: *matches snp-measure' "$RUN_TMP/verify.o
 	pass attest/verify
 else
 	fail attest/verify "$(grep -E 'FAIL|OK' "$RUN_TMP/verify.out" | head -5)"
+fi
+scripts/snp-verify "$RUN_TMP/out" --image "$rom" --report-data "$DATA" \
+	--host-data "$HOST" --allow-test-report >"$RUN_TMP/verify.out" 2>&1
+if (($? == 0)); then
+	pass attest/verify-output
+else
+	fail attest/verify-output "$(grep -E 'snp-verify|FAIL' "$RUN_TMP/verify.out" | head -3)"
 fi
 verify --report-data "${DATA%??}00" --host-data "$HOST" --allow-test-report
 if (($? == 1)) && grep -q 'report_data differs' "$RUN_TMP/verify.out"; then
