@@ -129,6 +129,23 @@ build_report(const struct snp_emul_psp *p,
 	    sizeof(SNP_EMUL_TEST_CHIP_ID) - 1);
 }
 
+/*
+ * A well-formed request (ok) the stand-in cannot serve: a response of
+ * rsp_size bytes whose status (offset 0 in every response) says so.
+ */
+static int
+refused(int ok, uint8_t *out, uint16_t rsp_size, uint16_t *len)
+{
+	uint32_t status = FW_INVALID_PARAM;
+
+	if (!ok)
+		return -1;
+	__builtin_memset(out, 0, rsp_size);
+	__builtin_memcpy(out, &status, sizeof(status));
+	*len = rsp_size;
+	return 0;
+}
+
 /* The firmware's answer to a decrypted request: payload and its size. */
 static int
 answer(const struct snp_emul_psp *p, uint8_t *out, uint16_t *len)
@@ -146,20 +163,12 @@ answer(const struct snp_emul_psp *p, uint8_t *out, uint16_t *len)
 		*len = sizeof(struct snp_msg_report_rsp);
 		return 0;
 	}
-	case SNP_MSG_KEY_REQ:
-		if (h->msg_sz != sizeof(struct snp_msg_key_req))
-			return -1;
-		__builtin_memset(out, 0, sizeof(struct snp_msg_key_rsp));
-		((struct snp_msg_key_rsp *)out)->status = FW_INVALID_PARAM;
-		*len = sizeof(struct snp_msg_key_rsp);
-		return 0;
-	case SNP_MSG_TSC_INFO_REQ:
-		if (h->msg_sz != sizeof(struct snp_msg_tsc_info_req))
-			return -1;
-		__builtin_memset(out, 0, sizeof(struct snp_msg_tsc_info_rsp));
-		((struct snp_msg_tsc_info_rsp *)out)->status = FW_INVALID_PARAM;
-		*len = sizeof(struct snp_msg_tsc_info_rsp);
-		return 0;
+	case SNP_MSG_KEY_REQ:		/* no keys to derive */
+		return refused(h->msg_sz == sizeof(struct snp_msg_key_req), out,
+		    sizeof(struct snp_msg_key_rsp), len);
+	case SNP_MSG_TSC_INFO_REQ:	/* no Secure TSC */
+		return refused(h->msg_sz == sizeof(struct snp_msg_tsc_info_req),
+		    out, sizeof(struct snp_msg_tsc_info_rsp), len);
 	default:
 		return -1;
 	}

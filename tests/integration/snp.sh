@@ -128,44 +128,43 @@ if ! q10=$(qemu10_fetch "$BUILD/qemu10"); then
 	fail snp/qemu10 "could not fetch QEMU 10 from bookworm-backports (see $BUILD/qemu10/*.log)"
 	q10=
 fi
+# q10_tcg CMDFILE OUT [SED]: the printed command under QEMU 10, with TCG
+# for KVM and the interactive console detached (SED, when given, edits
+# the sev-snp-guest object); what it says goes to OUT.
+q10_tcg() {
+	local c i
+	eval "c=($(cat "$1"))"
+	c[0]=$q10
+	for i in "${!c[@]}"; do
+		[[ ${c[i]} == kvm ]] && c[i]=tcg
+		[[ ${c[i]} == stdio,id=con,mux=on,signal=off ]] && c[i]=null,id=con
+		[[ -n ${3:-} && ${c[i]} == sev-snp-guest,* ]] &&
+			c[i]=$(sed "$3" <<<"${c[i]}")
+	done
+	(cd "$RUN_TMP" && timeout 60 "${c[@]}") </dev/null >"$2" 2>&1
+}
+# q10_parsed NAME OUT: QEMU stopped at "KVM required" and said nothing
+# else, i.e. after every option was parsed and every object created.
+q10_parsed() {
+	if grep -q "KVM required" "$2" && [[ $(grep -c . "$2") == 1 ]]; then
+		pass "$1"
+	else
+		fail "$1" "QEMU 10 said: $(head -c 300 "$2")"
+	fi
+}
 if [[ -n $q10 ]]; then
 	eval "cmd=($(cat "$RUN_TMP/cmd"))"
 	cmd[0]=$q10
-	# Interactive console in the printed command: detach it here.
-	tcg=("${cmd[@]}")
-	for i in "${!tcg[@]}"; do
-		[[ ${tcg[i]} == kvm ]] && tcg[i]=tcg
-		[[ ${tcg[i]} == stdio,id=con,mux=on,signal=off ]] && tcg[i]=null,id=con
-	done
-	(cd "$RUN_TMP" && timeout 60 "${tcg[@]}") </dev/null >"$RUN_TMP/q10.out" 2>&1
-	if grep -q "KVM required" "$RUN_TMP/q10.out" &&
-		[[ $(grep -c . "$RUN_TMP/q10.out") == 1 ]]; then
-		pass snp/qemu10-parses
-	else
-		fail snp/qemu10-parses "QEMU 10 said: $(head -c 300 "$RUN_TMP/q10.out")"
-	fi
+	q10_tcg "$RUN_TMP/cmd" "$RUN_TMP/q10.out"
+	q10_parsed snp/qemu10-parses "$RUN_TMP/q10.out"
 	# With the launch data: parsed as well; a 95-byte ID block is
 	# QEMU's own error (the property is decoded, not just stored).
 	if [[ -s $RUN_TMP/cmd_id ]]; then
-		eval "idcmd=($(cat "$RUN_TMP/cmd_id"))"
-		idcmd[0]=$q10
-		for i in "${!idcmd[@]}"; do
-			[[ ${idcmd[i]} == kvm ]] && idcmd[i]=tcg
-			[[ ${idcmd[i]} == stdio,id=con,mux=on,signal=off ]] && idcmd[i]=null,id=con
-		done
-		(cd "$RUN_TMP" && timeout 60 "${idcmd[@]}") </dev/null >"$RUN_TMP/q10id.out" 2>&1
-		if grep -q "KVM required" "$RUN_TMP/q10id.out" &&
-			[[ $(grep -c . "$RUN_TMP/q10id.out") == 1 ]]; then
-			pass snp/qemu10-id-parses
-		else
-			fail snp/qemu10-id-parses "QEMU 10 said: $(head -c 300 "$RUN_TMP/q10id.out")"
-		fi
+		q10_tcg "$RUN_TMP/cmd_id" "$RUN_TMP/q10id.out"
+		q10_parsed snp/qemu10-id-parses "$RUN_TMP/q10id.out"
 		short=$(base64 -w0 "$RUN_TMP/short.id-block")
-		for i in "${!idcmd[@]}"; do
-			[[ ${idcmd[i]} == sev-snp-guest,* ]] &&
-				idcmd[i]=$(sed "s|id-block=[^,]*|id-block=$short|" <<<"${idcmd[i]}")
-		done
-		(cd "$RUN_TMP" && timeout 60 "${idcmd[@]}") </dev/null >"$RUN_TMP/q10bad.out" 2>&1
+		q10_tcg "$RUN_TMP/cmd_id" "$RUN_TMP/q10bad.out" \
+			"s|id-block=[^,]*|id-block=$short|"
 		if grep -q "length of 95 not equal to 96" "$RUN_TMP/q10bad.out" &&
 			! grep -q "KVM required" "$RUN_TMP/q10bad.out"; then
 			pass snp/qemu10-id-checked
