@@ -22,12 +22,15 @@
  * Kernel only (real instructions); not part of the host tests.
  */
 #include "ghcb/internal.h"
+#include "ghcb/guest_req.h"
 
 #define EMUL_CBIT	51
 #define RMP_PAGES	(1ull << 18)		/* 1 GiB of 4 KiB pages */
 
 static struct snp_cpuid_table page __attribute__((aligned(4096)));
 static uint8_t unvalidated[RMP_PAGES / 8];	/* 1: RMP says not valid */
+static uint8_t secrets[4096] __attribute__((aligned(4096)));
+static struct snp_emul_psp psp;		/* emulate_psp.c */
 
 static void
 native_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
@@ -90,11 +93,18 @@ build_cpuid_page(void)
 }
 
 const void *
-snp_emulate_start(void)
+snp_emulate_start(const char *cmdline)
 {
 	snp_emul.on = true;
 	build_cpuid_page();
+	snp_emul_psp_init(&psp, secrets, cmdline);
 	return &page;
+}
+
+const void *
+snp_emulate_secrets(void)
+{
+	return snp_emul.on ? secrets : NULL;
 }
 
 bool
@@ -230,6 +240,41 @@ psc(struct ghcb *g)
 	}
 }
 
+/* A guest page the stand-in may touch: page-aligned, in its 1 GiB. */
+static void *
+guest_page(uint64_t gpa, uint64_t npages)
+{
+	if (gpa % 4096 != 0 || npages > RMP_PAGES || gpa >> 12 >=
+	    RMP_PAGES - npages)
+		return NULL;
+	return (void *)(snp.dmap_base + gpa);
+}
+
+/*
+ * SNP_GUEST_REQUEST / SNP_EXTENDED_GUEST_REQUEST (GHCB spec #56421
+ * section 4.1.8): SW_EXITINFO1/2 the request and response pages, for the
+ * extended one RAX the certificate pages and RBX their count.  The
+ * stand-in PSP answers; SW_EXITINFO2 carries its status.
+ */
+static void
+guest_request(struct ghcb *g, uint64_t code, uint64_t req, uint64_t resp)
+{
+	void *rq = guest_page(req, 1), *rs = guest_page(resp, 1), *certs = NULL;
+	uint64_t npages = 0;
+
+	if (code == SVM_VMGEXIT_EXT_GUEST_REQUEST) {
+		npages = g->rbx;
+		certs = guest_page(g->rax, npages);
+	}
+	if (rq == NULL || rs == NULL ||
+	    (code == SVM_VMGEXIT_EXT_GUEST_REQUEST && certs == NULL)) {
+		g->sw_exit_info_1 = GHCB_HV_RESP_REFUSED;
+		g->sw_exit_info_2 = 2;
+		return;
+	}
+	g->sw_exit_info_2 = snp_emul_psp_request(&psp, rq, rs, certs, npages);
+}
+
 static void
 exchange(void)
 {
@@ -275,6 +320,10 @@ exchange(void)
 		break;
 	case SVM_VMGEXIT_PSC:
 		psc(g);
+		break;
+	case SVM_VMGEXIT_GUEST_REQUEST:
+	case SVM_VMGEXIT_EXT_GUEST_REQUEST:
+		guest_request(g, code, info1, info2);
 		break;
 	default:			/* MMIO, VMMCALL: no #VC here */
 		g->sw_exit_info_1 = GHCB_HV_RESP_REFUSED;

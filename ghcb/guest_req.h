@@ -6,9 +6,9 @@
  * Three layers, each replaceable on its own:
  *
  *  1. The transport, snp_guest_request_send(): one GHCB NAE event.
- *     ghcb/guest_req_none.c is the implementation outside SNP (-ENODEV);
- *     the GHCB one replaces it by file; host tests link the PSP model
- *     (tests/unit/psp_model.c).
+ *     ghcb/guest_req_ghcb.c over the GHCB page (-ENODEV outside SNP);
+ *     host tests link the PSP model (tests/unit/psp_model.c) or
+ *     snp=emulate's stand-in PSP (ghcb/emulate_psp.c).
  *  2. The message layer (ghcb/guest_msg.c): SNP firmware ABI #56860
  *     chapter 8 "Guest messages": header, AES-256-GCM with VMPCK0,
  *     sequence numbers, the response checks, BUSY and INVALID_LEN.

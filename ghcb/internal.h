@@ -253,6 +253,35 @@ uint64_t snp_emul_sev_status(void);
 int snp_emul_pvalidate(uint64_t va, bool huge, bool validate,
     bool *no_update);
 
+/*
+ * emulate_psp.c: the stand-in secure processor of snp=emulate.  Its
+ * reports are test reports: signed by no one, CHIP_ID reading this.
+ */
+#define SNP_EMUL_TEST_CHIP_ID \
+	"CLOISTER TEST REPORT: emulated PSP, signed by no one"
+struct snp_emul_psp {
+	uint8_t vmpck[32];		/* the fixed test VMPCK0 */
+	uint64_t seqno;			/* last sequence number used */
+	uint8_t measurement[48];	/* what its reports carry */
+	uint8_t host_data[32];
+	uint64_t requests;
+};
+/*
+ * Set up p and the secrets page it hands out (VMPCK0 = the test key);
+ * MEASUREMENT and HOST_DATA from the kernel options
+ * emulate.measurement=HEX and emulate.host_data=HEX of cmdline.
+ */
+void snp_emul_psp_init(struct snp_emul_psp *p, uint8_t secrets[4096],
+    const char *cmdline);
+/*
+ * One guest request as the firmware handles it: the request page (read
+ * once), the response page (written), the certificate pages of an
+ * extended request (or NULL).  Returns the firmware status for
+ * SW_EXITINFO2[31:0]: 0, or 0x16 INVALID_PARAM for a request it refuses.
+ */
+uint64_t snp_emul_psp_request(struct snp_emul_psp *p, const void *req_page,
+    void *resp_page, void *certs, uint64_t certs_npages);
+
 /* ==== Protocol logic ==== */
 
 struct snp_state {

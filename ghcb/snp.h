@@ -38,11 +38,17 @@ uint64_t snp_enc_mask(void);
 /*
  * Kernel option snp=emulate: start the in-guest stand-in hypervisor
  * (ghcb/emulate.c) before snp_detect, which is then given the CPUID page
- * this returns.  Plain QEMU then runs the SNP protocol code; see
+ * this returns.  cmdline: the kernel options (for emulate_psp.c).  Plain QEMU then runs the SNP protocol code; see
  * ghcb/README.md for what that proves and what not.
  */
-const void *snp_emulate_start(void);
+const void *snp_emulate_start(const char *cmdline);
 bool snp_emulated(void);
+/*
+ * Under snp=emulate, the secrets page of the stand-in secure processor
+ * (ghcb/emulate_psp.c: a fixed test VMPCK0), in the kernel image; NULL
+ * otherwise.  Its reports are test reports (see ghcb/README.md).
+ */
+const void *snp_emulate_secrets(void);
 /* GHCB exchanges (VMGEXITs) so far; for the boot log. */
 uint64_t snp_vmgexit_count(void);
 

@@ -43,6 +43,9 @@ plat_cmdline(void)
 uint64_t
 boot_snp_secrets_pa(void)
 {
+	/* snp=emulate: the stand-in secure processor's (a test VMPCK0). */
+	if (snp_emulated())
+		return virt_to_phys(snp_emulate_secrets());
 	return boot.snp_secrets_page;
 }
 
@@ -79,7 +82,8 @@ early_cpu(void)
 	arch_gdt_init(ist);
 	traps_init();
 	snp_detect(cmdline_has_option(boot.cmdline, "snp=emulate") ?
-	    snp_emulate_start() : (const void *)boot.snp_cpuid_page,
+	    snp_emulate_start(boot.cmdline) :
+	    (const void *)boot.snp_cpuid_page,
 	    DMAP_BASE);
 	arch_cpu_init();
 	arch_percpu_init(&percpu0);

@@ -6,7 +6,10 @@
  * ENOENT and configfs-tsm has no report directory, exactly as on a Linux
  * machine without SNP, and the program says it falls back.  Without
  * arguments it prints only facts (the differential run); with a hex
- * string (up to 64 bytes) it uses that as REPORT_DATA.
+ * string (up to 64 bytes) it uses that as REPORT_DATA, and fetches a
+ * second report the other Linux way, configfs-tsm (mkdir an entry under
+ * /sys/kernel/config/tsm/report, write inblob, read outblob), printed
+ * after "tsm report:".
  */
 #include <fcntl.h>
 #include <string.h>
@@ -41,6 +44,23 @@ hexval(char c)
 }
 
 static void
+unhex(const char *hex, unsigned char out[64])
+{
+	for (size_t i = 0; hex != NULL && i < 64 && hex[2 * i] != '\0'; i++)
+		out[i] = (unsigned char)(hexval(hex[2 * i]) << 4 |
+		    hexval(hex[2 * i + 1]));
+}
+
+static void
+dump(const char *label, const unsigned char *p, unsigned n)
+{
+	out("%s:", label);
+	for (unsigned i = 0; i < n; i++)
+		out("%s%02x", i % 32 == 0 ? "\n" : "", p[i]);
+	out("\n");
+}
+
+static void
 report(long fd, const char *hex)
 {
 	static unsigned char resp[4000];
@@ -49,9 +69,7 @@ report(long fd, const char *hex)
 	unsigned size;
 	long rc;
 
-	for (size_t i = 0; hex != NULL && i < 64 && hex[2 * i] != '\0'; i++)
-		req.user_data[i] = (unsigned char)(hexval(hex[2 * i]) << 4 |
-		    hexval(hex[2 * i + 1]));
+	unhex(hex, req.user_data);
 	io.req_data = (unsigned long long)&req;
 	io.resp_data = (unsigned long long)resp;
 	rc = SYS3(SYS_ioctl, fd, SNP_GET_REPORT, &io);
@@ -67,10 +85,52 @@ report(long fd, const char *hex)
 	    resp[0] | resp[1] << 8, size);
 	if (hex == NULL || size > sizeof(resp) - 32)
 		return;
-	out("report:");
-	for (unsigned i = 0; i < size; i++)
-		out("%s%02x", i % 32 == 0 ? "\n" : "", resp[32 + i]);
-	out("\n");
+	dump("report", resp + 32, size);
+}
+
+#define TSM_DIR	"/sys/kernel/config/tsm/report/attest"
+
+/* read(2) until end of file or cap; the byte count or -errno. */
+static long
+read_all(const char *path, unsigned char *buf, unsigned long cap)
+{
+	long fd = SYS3(SYS_open, path, O_RDONLY, 0), n = 0, rc;
+
+	if (IS_ERR(fd))
+		return fd;
+	while ((unsigned long)n < cap &&
+	    (rc = SYS3(SYS_read, fd, buf + n, cap - n)) > 0)
+		n += rc;
+	SYS1(SYS_close, fd);
+	return IS_ERR(rc) && n == 0 ? rc : n;
+}
+
+/* configfs-tsm: the same report the way Linux's TSM_REPORTS gives it. */
+static void
+tsm_report(const char *hex)
+{
+	static unsigned char blob[4096];
+	unsigned char data[64] = { 0 };
+	long fd, rc;
+
+	unhex(hex, data);
+	rc = SYS2(SYS_mkdir, TSM_DIR, 0700);
+	out("tsm mkdir: %s\n", rc == 0 ? "ok" : errname(rc));
+	if (rc != 0)
+		return;
+	rc = read_all(TSM_DIR "/provider", blob, sizeof(blob) - 1);
+	out("tsm provider: %.*s", rc > 0 ? (int)rc : 0, (char *)blob);
+	fd = SYS3(SYS_open, TSM_DIR "/inblob", O_WRONLY, 0);
+	rc = IS_ERR(fd) ? fd : SYS3(SYS_write, fd, data, sizeof(data));
+	if (!IS_ERR(fd))
+		SYS1(SYS_close, fd);
+	out("tsm inblob: %s\n", rc == 64 ? "64 bytes" : errname(rc));
+	rc = read_all(TSM_DIR "/outblob", blob, sizeof(blob));
+	if (IS_ERR(rc))
+		out("tsm outblob: %s\n", errname(rc));
+	else
+		dump("tsm report", blob, (unsigned)rc);
+	SYS1(SYS_rmdir, TSM_DIR);
 }
 
 int
@@ -90,5 +150,7 @@ main(int argc, char **argv)
 	}
 	report(fd, argc > 1 ? argv[1] : NULL);
 	SYS1(SYS_close, fd);
+	if (argc > 1)
+		tsm_report(argv[1]);
 	return 0;
 }

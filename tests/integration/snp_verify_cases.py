@@ -93,6 +93,57 @@ p = subprocess.run([VERIFY, good, "--measurement", "zz"],
 result("bad_usage", p.returncode == 2 and "not a hex string" in p.stdout,
        "rc %d: %s" % (p.returncode, p.stdout))
 
+# --id-key / --author-key: ID_KEY_DIGEST and AUTHOR_KEY_DIGEST against
+# the digests of the unit test keys (vectors of tests/unit/
+# snp_idblock_test.py, computed with openssl), with AUTHOR_KEY_EN set.
+ID_KEY = os.path.join("tests", "unit", "snp_idkey_test.pem")
+AUTHOR_KEY = os.path.join("tests", "unit", "snp_authorkey_test.pem")
+ID_DIGEST = bytes.fromhex(
+    "896be514c2977b4b4bb40df2c58799d56b24eef05befa83fecb4d8ea3494eb69"
+    "e4f894587466a22dae68b1ec669201c4")
+AUTHOR_DIGEST = bytes.fromhex(
+    "0af2297a700054899c386e87bf7644f2f84ee241d3e0ccb0eccd13c2712c7f6a"
+    "b65ca55347334465fca6f52a5f398865")
+idr = bytearray(raw)
+idr[0xE0:0x110] = ID_DIGEST
+idr[0x110:0x140] = AUTHOR_DIGEST
+idr[0x48] |= 1
+idp = os.path.join(tmp, "idkey.bin")
+open(idp, "wb").write(idr)
+rc, out = run(idp, "--id-key", ID_KEY, "--author-key", AUTHOR_KEY)
+result("id_key", rc == 0, "rc %d: %s" % (rc, out[-300:]))
+pubp = os.path.join(tmp, "idpub.pem")
+subprocess.run(["openssl", "ec", "-in", ID_KEY, "-pubout", "-out", pubp],
+               check=True, stderr=subprocess.DEVNULL)
+rc, out = run(idp, "--id-key", pubp)
+result("id_key_public_pem", rc == 0, "rc %d: %s" % (rc, out[-300:]))
+rc, out = run(idp, "--id-key", AUTHOR_KEY)
+result("reject_id_key", rc == 1 and "id_key_digest 896be514" in out and
+       "is not the digest of" in out, "rc %d: %s" % (rc, out[-300:]))
+rc, out = run(good, "--author-key", AUTHOR_KEY)
+result("reject_author_key", rc == 1 and "author_key_digest 0000" in out and
+       "no author key was used" in out, "rc %d: %s" % (rc, out[-300:]))
+rc, out = run(idp, "--id-key", os.path.join(tmp, "none.pem"))
+result("id_key_unreadable", rc == 2 and "not a readable PEM key" in out,
+       "rc %d: %s" % (rc, out[-300:]))
+
+# A test report (what snp=emulate's stand-in PSP makes): signing key
+# "none" and the CHIP_ID marker.  Refused unless --allow-test-report,
+# and each mark alone is enough.
+TEST_ID = b"CLOISTER TEST REPORT: emulated PSP, signed by no one"
+for name, off, val in (("test_report_flags", 0x48, b"\x1c"),
+                       ("test_report_chip_id", 0x1A0, TEST_ID)):
+    b = bytearray(raw)
+    b[off:off + len(val)] = val
+    path = os.path.join(tmp, name + ".bin")
+    open(path, "wb").write(b)
+    rc, out = run(path)
+    result("reject_" + name, rc == 1 and "TEST REPORT" in out and
+           "--allow-test-report" in out, "rc %d: %s" % (rc, out[-300:]))
+    rc, out = run(path, "--allow-test-report")
+    result("allow_" + name, rc == 0 and "test report:       YES" in out,
+           "rc %d: %s" % (rc, out[-300:]))
+
 # Signature: a test chain shaped like AMD's (RSA-PSS SHA-384 ARK/ASK,
 # P-384 VCEK), the report signed with the VCEK's key.
 d = os.path.join(tmp, "certs")
