@@ -125,14 +125,21 @@ struct exec_info {
 	uint64_t sp;			/* initial user stack pointer */
 	uint64_t brk;			/* initial program break */
 	uint64_t bias;			/* load address - ELF address */
+	uint64_t interp_base;		/* the interpreter's bias; 0: none */
 	bool norandmaps;		/* caller: no address randomization */
 };
 
 /*
- * exec_load: parse and map the ELF, set up brk and mmap layout, build
- * the stack from ei->args (argv, envp, execfn, platform, hwcap...; the
- * loader fills phdr, entry, base and random).  Returns 0, or -errno with
- * *why a one-line reason.
+ * exec_load: parse and map the ELF [file, file + len) (the caller may
+ * free it afterwards), set up brk and mmap layout, map the interpreter a
+ * dynamic ELF names (PT_INTERP, opened from the file tree), build the
+ * stack from ei->args (argv, envp, execfn, platform, hwcap...; the
+ * loader fills phdr, entry, base and random).  The address space must
+ * be empty.  Returns 0, or -errno with *why a one-line reason:
+ * -ENOEXEC (a bad ELF, or a bad interpreter), -ENOENT (the interpreter
+ * is not in the file tree), -EACCES (it is not a regular file), -ENOMEM,
+ * -E2BIG (arguments).  *why may point at a static buffer that the next
+ * call rewrites.
  */
 int exec_load(const void *file, size_t len, struct exec_info *ei,
     const char **why);

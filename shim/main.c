@@ -154,8 +154,9 @@ cloister_main(void)
 	    guest_elf_start), &exec, &why);
 	if (rc != 0) {
 		klog_always("cloister: guest ELF refused: %s", why);
-		plat_exit(rc == -ENOEXEC ? PLAT_EXIT_BADELF : rc == -EIO ?
-		    PLAT_EXIT_BOOT : PLAT_EXIT_NOMEM);
+		plat_exit(rc == -ENOEXEC || rc == -ENOENT || rc == -EACCES ?
+		    PLAT_EXIT_BADELF : rc == -EIO ? PLAT_EXIT_BOOT :
+		    PLAT_EXIT_NOMEM);
 	}
 	klog("shim: entering guest %s at %#llx (load bias %#llx%s), %llu us "
 	    "after boot, %llu pages free", cmdline.argv[0],
