@@ -80,8 +80,9 @@ long vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags);
 /*
  * vm_mmap for a private file mapping: the region keeps a reference on
  * f, and a page that is not there (never filled, dropped by
- * MADV_DONTNEED, or grown by mremap) is read from f at fault time (past
- * the end of the file: zeros).
+ * MADV_DONTNEED, or grown by mremap) is read from f at fault time (the
+ * rest of the file's last page: zeros; a page wholly past the end of
+ * the file: not mapped, vm_past_eof).
  */
 long vm_mmap_file(uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
     struct file *f, uint64_t off);
@@ -93,6 +94,11 @@ long vm_brk(uint64_t want);
 int vm_madvise_dontneed(uint64_t addr, uint64_t len);
 /* The platform's demand_fault upcall. */
 int vm_demand_fault(uint64_t addr, bool write, bool exec);
+/*
+ * Did a fault at addr (that access) hit a page of a file mapping that
+ * lies wholly past the end of the file?  Linux's SIGBUS (BUS_ADRERR).
+ */
+bool vm_past_eof(uint64_t addr, bool write, bool exec);
 /* No page for a valid fault: end the guest (kernel/exit.c). */
 void vm_oom(uint64_t addr);
 
