@@ -192,7 +192,7 @@ read_whole_file(const char *path, uint8_t **out, size_t *len,
 	if (rc == 0 && (st.mode & 0170000) != 0100000)
 		rc = -EACCES;		/* as execve: not a regular file */
 	if (rc == 0 && (st.size == 0 || st.size > INTERP_MAX_SIZE))
-		rc = -ENOEXEC;
+		rc = -ELIBBAD;
 	buf = NULL;
 	if (rc == 0 && (buf = kmalloc(st.size)) == NULL)
 		rc = -ENOMEM;
@@ -205,7 +205,7 @@ read_whole_file(const char *path, uint8_t **out, size_t *len,
 	if (rc != 0) {
 		kfree(buf);
 		*why = why_path("interpreter", path, rc == -EACCES ?
-		    "not a regular file" : rc == -ENOEXEC ? "empty or too "
+		    "not a regular file" : rc == -ELIBBAD ? "empty or too "
 		    "large" : "cannot be read");
 		return rc;
 	}
@@ -233,10 +233,12 @@ load_interp(const char *path, uint64_t *base, uint64_t *entry,
 	rc = read_whole_file(path, &buf, &len, why);
 	if (rc != 0)
 		return rc;
-	rc = elf_parse(buf, len, &img, &reason);
-	if (rc == 0 && img.interp_len != 0) {
+	/* Linux's load_elf_binary(): a bad interpreter is ELIBBAD. */
+	if (elf_parse(buf, len, &img, &reason) != 0)
+		rc = -ELIBBAD;
+	else if (img.interp_len != 0) {
 		reason = "names an interpreter itself (PT_INTERP)";
-		rc = -ENOEXEC;
+		rc = -ELIBBAD;
 	}
 	if (rc == 0 && img.pie) {
 		addr = vm_place(img.hi - img.lo);

@@ -142,9 +142,10 @@ struct exec_info {
  * stack from ei->args (argv, envp, execfn, platform, hwcap...; the
  * loader fills phdr, entry, base and random).  The address space must
  * be empty.  Returns 0, or -errno with *why a one-line reason:
- * -ENOEXEC (a bad ELF, or a bad interpreter), -ENOENT (the interpreter
- * is not in the file tree), -EACCES (it is not a regular file), -ENOMEM,
- * -E2BIG (arguments).  *why may point at a static buffer that the next
+ * -ENOEXEC (a bad ELF), -ELIBBAD (a bad interpreter: not an ELF,
+ * empty, itself dynamic), -ENOENT (the interpreter is not in the file
+ * tree; other errors of opening it as vfs_open gives them), -EACCES (it
+ * is not a regular file), -ENOMEM, -E2BIG (arguments).  *why may point at a static buffer that the next
  * call rewrites.
  */
 int exec_load(const void *file, size_t len, struct exec_info *ei,

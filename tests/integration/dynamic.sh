@@ -10,7 +10,8 @@
 #   - Debian's programs with their libraries: python3, sqlite3, lua5.4,
 #     jq, gawk (a missing one is a FAIL naming its package);
 #   - the errors: no interpreter in the root (refused, naming it, as
-#     Linux's ENOENT), and a library the host cannot find (mkrootfs says
+#     Linux's ENOENT), one that is not an ELF, a directory, or itself
+#     dynamic (refused, saying so), and a library the host cannot find (mkrootfs says
 #     so, ld.so's own message at run time, status 127 as natively).
 # DYNAMIC_CASES="jq gawk" runs only the cases named.
 set -uo pipefail
@@ -97,6 +98,31 @@ if wanted no-interp; then
 			"$(head -c 300 "$RUN_STDERR")"
 	fi
 fi
+
+# An interpreter that is not an ELF, or not a file: refused, saying so
+# (Linux's execve: ELIBBAD, EACCES).
+# bad_interp NAME MAKE_IT WORDS: the root's musl loader made by MAKE_IT.
+bad_interp() {
+	local name=$1 make=$2 words=$3 d=$RUN_TMP/$1
+	wanted "$name" || return 0
+	mkdir -p "$d/lib"
+	eval "$make"
+	RUN_OPTS="--rootfs $d" run_cloister "$BUILD/guests/dyn/musl/dyn_hello"
+	if ((RUN_STATUS == 251)) && grep -q "interpreter /lib/ld-musl-x86_64.so.1: $words" \
+		"$RUN_STDERR"; then
+		pass "dynamic/$name"
+	else
+		fail "dynamic/$name" "status $RUN_STATUS, stderr:" \
+			"$(head -c 300 "$RUN_STDERR")"
+	fi
+}
+bad_interp interp-not-elf 'printf "#!/bin/sh\\n%070d\\n" 0 >"$d/lib/ld-musl-x86_64.so.1"' \
+	'not an ELF file'
+bad_interp interp-dir 'mkdir "$d/lib/ld-musl-x86_64.so.1"' \
+	'not a regular file'
+bad_interp interp-dynamic \
+	'cp "$BUILD/guests/dyn/musl/dyn_hello" "$d/lib/ld-musl-x86_64.so.1"' \
+	'names an interpreter itself'
 
 # A library that the host does not have: a program linked against a
 # library that is then removed.  mkrootfs names it, ld.so says so in the
