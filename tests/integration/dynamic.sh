@@ -8,7 +8,8 @@
 #     (the auxv a dynamic program gets), dyn_dlopen (a further library
 #     at run time, dynamic TLS, RELRO);
 #   - Debian's programs with their libraries: python3, sqlite3, lua5.4,
-#     jq, gawk (a missing one is a FAIL naming its package);
+#     jq, gawk (a missing one is a FAIL naming its package); glibc's
+#     ld.so run as the program, loading jq itself;
 #   - the errors: no interpreter in the root (refused, naming it, as
 #     Linux's ENOENT), one that is not an ELF, a directory, or itself
 #     dynamic (refused, saying so), and a library the host cannot find (mkrootfs says
@@ -84,6 +85,17 @@ if need gawk gawk; then
 	packed gawk -- /usr/bin/gawk \
 		'{ s += $2; n[$1] = $2 } END { PROCINFO["sorted_in"] = "@ind_str_asc"; for (k in n) printf "%s=%d ", k, n[k]; print s }'
 	RUN_INPUT=
+fi
+
+# The interpreter run as the program (ld.so PROG ARGS): a static PIE
+# that opens and maps PROG itself.
+if wanted ldso-direct && command -v jq >/dev/null; then
+	if scripts/mkrootfs --quiet "$RUN_TMP/jqroot" /usr/bin/jq; then
+		RUN_OPTS="--rootfs $RUN_TMP/jqroot" differential dynamic/ldso-direct \
+			/lib64/ld-linux-x86-64.so.2 /usr/bin/jq -n -c '[1, 2] | add'
+	else
+		fail dynamic/ldso-direct "scripts/mkrootfs failed for /usr/bin/jq"
+	fi
 fi
 
 # No interpreter in the root: refused, naming it.
