@@ -250,7 +250,11 @@ load_interp(const char *path, uint64_t *base, uint64_t *entry,
 	}
 	if (rc == 0) {
 		rc = map_segments(buf, &img, bias, VMR_ANON);
-		reason = "cannot map its segments (out of memory?)";
+		reason = rc == -EEXIST ? "its fixed addresses (ET_EXEC) "
+		    "overlap the program's" : "cannot map its segments (out "
+		    "of memory?)";
+		if (rc == -EEXIST)
+			rc = -ELIBBAD;
 	}
 	kfree(buf);
 	if (rc != 0) {
