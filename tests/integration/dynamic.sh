@@ -11,8 +11,8 @@
 #     jq, gawk (a missing one is a FAIL naming its package); glibc's
 #     ld.so run as the program, loading jq itself;
 #   - the errors: no interpreter in the root (refused, naming it, as
-#     Linux's ENOENT), one that is not an ELF, a directory, or itself
-#     dynamic (refused, saying so), and a library the host cannot find (mkrootfs says
+#     Linux's ENOENT), one that is not an ELF, a directory, itself
+#     dynamic, or over the program (refused, saying so), and a library the host cannot find (mkrootfs says
 #     so, ld.so's own message at run time, status 127 as natively).
 # DYNAMIC_CASES="jq gawk" runs only the cases named.
 set -uo pipefail
@@ -22,7 +22,8 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-240}
 GUEST_ENV=(HOME=/ PATH=/usr/bin:/bin LC_ALL=C)
 
 if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" \
-	"$BUILD"/guests/dyn/{glibc,musl}/{dyn_hello,dyn_dlopen,libdyn_plugin.so} >&2
+	"$BUILD"/guests/dyn/{glibc,musl}/{dyn_hello,dyn_dlopen,libdyn_plugin.so} \
+	"$BUILD/guests/musl/hello" >&2
 then
 	fail dynamic "build failed: make kernel.a and the dyn guests (see stderr)"
 	exit 0
@@ -113,13 +114,15 @@ fi
 
 # An interpreter that is not an ELF, or not a file: refused, saying so
 # (Linux's execve: ELIBBAD, EACCES).
-# bad_interp NAME MAKE_IT WORDS: the root's musl loader made by MAKE_IT.
+# bad_interp NAME MAKE_IT WORDS [PROG]: the root's musl loader made by
+# MAKE_IT, PROG (default dyn_hello) run with it.
 bad_interp() {
 	local name=$1 make=$2 words=$3 d=$RUN_TMP/$1
+	local prog=${4:-$BUILD/guests/dyn/musl/dyn_hello}
 	wanted "$name" || return 0
 	mkdir -p "$d/lib"
 	eval "$make"
-	RUN_OPTS="--rootfs $d" run_cloister "$BUILD/guests/dyn/musl/dyn_hello"
+	RUN_OPTS="--rootfs $d" run_cloister "$prog"
 	if ((RUN_STATUS == 251)) && grep -q "interpreter /lib/ld-musl-x86_64.so.1: $words" \
 		"$RUN_STDERR"; then
 		pass "dynamic/$name"
@@ -135,6 +138,13 @@ bad_interp interp-dir 'mkdir "$d/lib/ld-musl-x86_64.so.1"' \
 bad_interp interp-dynamic \
 	'cp "$BUILD/guests/dyn/musl/dyn_hello" "$d/lib/ld-musl-x86_64.so.1"' \
 	'names an interpreter itself'
+# A program and an interpreter both at fixed addresses (ET_EXEC), the
+# same ones.
+if musl-gcc -no-pie -o "$RUN_TMP/nopie" tests/guests/dyn_hello.c; then
+	bad_interp interp-overlap \
+		'cp "$BUILD/guests/musl/hello" "$d/lib/ld-musl-x86_64.so.1"' \
+		'its fixed addresses (ET_EXEC) overlap' "$RUN_TMP/nopie"
+fi
 
 # A library that the host does not have: a program linked against a
 # library that is then removed.  mkrootfs names it, ld.so says so in the
