@@ -9,7 +9,8 @@
 #     at run time, dynamic TLS, RELRO);
 #   - Debian's programs with their libraries: python3, sqlite3, lua5.4,
 #     jq, gawk (a missing one is a FAIL naming its package); glibc's
-#     ld.so run as the program, loading jq itself;
+#     ld.so run as the program, loading jq itself; a program that only
+#     the --rootfs directory has;
 #   - the errors: no interpreter in the root (refused, naming it, as
 #     Linux's ENOENT), one that is not an ELF, a directory, itself
 #     dynamic, or over the program (refused, saying so), and a library the host cannot find (mkrootfs says
@@ -96,6 +97,20 @@ if wanted ldso-direct && command -v jq >/dev/null; then
 			/lib64/ld-linux-x86-64.so.2 /usr/bin/jq -n -c '[1, 2] | add'
 	else
 		fail dynamic/ldso-direct "scripts/mkrootfs failed for /usr/bin/jq"
+	fi
+fi
+
+# --rootfs DIR /abs/prog where only DIR has the program.
+if wanted rootfs-program && command -v jq >/dev/null; then
+	d=$RUN_TMP/onlyhere
+	scripts/mkrootfs --quiet "$d" /usr/bin/jq &&
+		mv "$d/usr/bin/jq" "$d/usr/bin/cloister-only-here-jq"
+	RUN_OPTS="--rootfs $d" run_cloister /usr/bin/cloister-only-here-jq -n 6*7
+	if ((RUN_STATUS == 0)) && [[ $(cat "$RUN_STDOUT") == 42 ]]; then
+		pass dynamic/rootfs-program
+	else
+		fail dynamic/rootfs-program "status $RUN_STATUS, output:" \
+			"$(head -c 200 "$RUN_STDOUT") $(head -c 200 "$RUN_STDERR")"
 	fi
 fi
 
