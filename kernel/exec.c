@@ -189,7 +189,7 @@ read_whole_file(const char *path, uint8_t **out, size_t *len,
 		return rc;
 	}
 	rc = file_stat(f, &st);
-	if (rc == 0 && (st.mode & 0170000) != 0100000)
+	if (rc == 0 && (st.mode & S_IFMT) != S_IFREG)
 		rc = -EACCES;		/* as execve: not a regular file */
 	if (rc == 0 && (st.size == 0 || st.size > INTERP_MAX_SIZE))
 		rc = -ELIBBAD;
