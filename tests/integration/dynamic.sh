@@ -8,7 +8,7 @@
 #     (the auxv a dynamic program gets), dyn_dlopen (a further library
 #     at run time, dynamic TLS, RELRO);
 #   - Debian's programs with their libraries: python3, sqlite3, lua5.4,
-#     jq, gawk (a missing one is a FAIL naming its package); glibc's
+#     jq, gawk, dash (builtins) (a missing one is a FAIL naming its package); glibc's
 #     ld.so run as the program, loading jq itself; a program that only
 #     the --rootfs directory has;
 #   - the errors: no interpreter in the root (refused, naming it, as
@@ -87,6 +87,11 @@ if need gawk gawk; then
 	packed gawk -- /usr/bin/gawk \
 		'{ s += $2; n[$1] = $2 } END { PROCINFO["sorted_in"] = "@ind_str_asc"; for (k in n) printf "%s=%d ", k, n[k]; print s }'
 	RUN_INPUT=
+fi
+
+if need dash dash; then	# builtins only: commands need fork
+	packed dash -- /usr/bin/dash -c \
+		'x=6; for i in 1 2 3; do x=$((x * i)); done; printf "%s %s\n" "$x" "${0##*/}"'
 fi
 
 # The interpreter run as the program (ld.so PROG ARGS): a static PIE
