@@ -63,7 +63,11 @@ need() {
 }
 if need python3.11 python3.11; then
 	packed python3 -- /usr/bin/python3 -c \
-		'import json; print(json.dumps([1, 2, {"a": None}]))'
+		'import json, threading
+out = []
+ts = [threading.Thread(target=out.append, args=(i * i,)) for i in range(4)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print(json.dumps([1, 2, {"a": None}, sorted(out)]))'
 fi
 if need sqlite3 sqlite3; then
 	RUN_INPUT=$'create table t(a integer, b text);\n'
