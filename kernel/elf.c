@@ -1,5 +1,6 @@
 /*
- * kernel/elf.c: validation of the guest's static x86_64 ELF executable.
+ * kernel/elf.c: validation of an x86_64 ELF executable (the guest, or
+ * the interpreter a dynamic one names in PT_INTERP).
  *
  * The ELF is hostile input (it is fuzzed): every header is copied out of
  * the file with its bounds checked first, every sum is checked for
@@ -92,6 +93,8 @@ _Static_assert(offsetof(struct elf64_phdr, p_align) == 48, "p_align");
 
 /* More program headers than this is not a real executable. */
 #define ELF_MAX_PHNUM	256
+/* Linux's limit on the PT_INTERP string (PATH_MAX, its NUL included). */
+#define ELF_INTERP_MAX	4096
 
 static int
 refuse(const char **why, const char *reason)
@@ -310,6 +313,29 @@ elf_check_entry(const struct elf_image *img, uint64_t entry,
 }
 
 /*
+ * PT_INTERP: the interpreter's path, a NUL-terminated string inside the
+ * file (Linux's load_elf_binary() checks the same: size 2..PATH_MAX,
+ * last byte NUL).  Linux uses the first one; so does Cloister.
+ */
+static int
+elf_set_interp(struct elf_image *img, const struct elf64_phdr *ph,
+    const uint8_t *file, size_t len, const char **why)
+{
+	if (img->interp_len != 0)
+		return 0;
+	if (ph->p_filesz < 2 || ph->p_filesz > ELF_INTERP_MAX)
+		return refuse(why, "PT_INTERP path is empty or too long");
+	if (ph->p_offset > len || ph->p_filesz > len - ph->p_offset)
+		return refuse(why, "PT_INTERP extends past the end of the file");
+	if (file[ph->p_offset + ph->p_filesz - 1] != '\0' ||
+	    memchr(file + ph->p_offset, '\0', ph->p_filesz - 1) != NULL)
+		return refuse(why, "PT_INTERP is not one NUL-terminated path");
+	img->interp_off = ph->p_offset;
+	img->interp_len = (uint32_t)ph->p_filesz - 1;
+	return 0;
+}
+
+/*
  * Walk the program headers.  Runs a little over 40 lines: it is the one
  * switch on p_type.
  */
@@ -334,8 +360,10 @@ elf_scan_phdrs(struct elf_image *img, const struct elf64_ehdr *eh,
 				return error;
 			break;
 		case PT_INTERP:
-			return refuse(why, "dynamic executable (PT_INTERP): "
-			    "not supported yet, link it with -static");
+			error = elf_set_interp(img, &ph, file, len, why);
+			if (error != 0)
+				return error;
+			break;
 		case PT_GNU_STACK:
 			img->exec_stack = (ph.p_flags & PF_X) != 0;
 			break;

@@ -1,7 +1,11 @@
 /*
- * Loading the guest: map the embedded ELF's segments with their exact
+ * Loading the guest: map the ELF's segments with their exact
  * permissions, lay out brk, the mmap area and the stack (with Linux's
- * randomization), build the initial stack and describe the entry state.
+ * randomization), map the interpreter a dynamic ELF names (PT_INTERP)
+ * from the file tree, build the initial stack and describe the entry
+ * state.  As Linux's load_elf_binary(): the program at its (PIE) bias,
+ * the interpreter in the mmap area, entry at the interpreter's entry,
+ * AT_BASE the interpreter's bias, AT_PHDR/AT_ENTRY the program's.
  */
 #include "kernel/internal.h"
 
@@ -12,6 +16,7 @@
 #define PIE_RAND_PAGES		(1u << 28)	/* as mmap_rnd_bits = 28 */
 #define BRK_RAND_PAGES		(1u << 13)	/* 32 MiB, as Linux */
 #define MMAP_RAND_PAGES		(1u << 16)
+#define INTERP_MAX_SIZE		(64ull << 20)	/* a larger ld.so is not one */
 
 static bool norandmaps;		/* this load: no randomization */
 
@@ -57,10 +62,13 @@ load_segment_data(const uint8_t *file, const struct elf_segment *s,
 	return 0;
 }
 
-/* Regions for the segments; a page two segments share gets the union. */
+/*
+ * Regions (of kind: the program's VMR_ELF, the interpreter's VMR_ANON)
+ * for the segments; a page two segments share gets the union.
+ */
 static int
 map_segments(const uint8_t *file, const struct elf_image *img,
-    uint64_t bias)
+    uint64_t bias, unsigned kind)
 {
 	uint64_t prev_end = 0;
 	int rc;
@@ -79,7 +87,7 @@ map_segments(const uint8_t *file, const struct elf_image *img,
 			start += PAGE_SIZE;
 		}
 		if (start < end) {
-			rc = vm_add(start, end, s->prot, VMR_ELF);
+			rc = vm_add(start, end, s->prot, kind);
 			if (rc != 0)
 				return rc;
 		}
@@ -149,6 +157,132 @@ setup_stack(struct exec_stack_args *a, uint64_t *sp)
 	return rc;
 }
 
+/* The reason a load failed, when it names a file. */
+static char why_buf[160];
+
+static const char *
+why_path(const char *what, const char *path, const char *detail)
+{
+	ksnprintf(why_buf, sizeof(why_buf), "%s %.96s: %s", what, path,
+	    detail);
+	return why_buf;
+}
+
+/* The whole of the regular file at path, in a kmalloc'd buffer. */
+static int
+read_whole_file(const char *path, uint8_t **out, size_t *len,
+    const char **why)
+{
+	struct file *f;
+	struct kstat st;
+	uint8_t *buf;
+	uint64_t done;
+	long n;
+	int rc;
+
+	rc = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &f);
+	if (rc != 0) {
+		*why = why_path("dynamic executable (PT_INTERP): interpreter",
+		    path, rc == -ENOENT ? "no such file in the root file "
+		    "system (ENOENT); give it with --rootfs or --pack" :
+		    "cannot be opened");
+		return rc;
+	}
+	rc = file_stat(f, &st);
+	if (rc == 0 && (st.mode & S_IFMT) != S_IFREG)
+		rc = -EACCES;		/* as execve: not a regular file */
+	if (rc == 0 && (st.size == 0 || st.size > INTERP_MAX_SIZE))
+		rc = -ELIBBAD;
+	buf = NULL;
+	if (rc == 0 && (buf = kmalloc(st.size)) == NULL)
+		rc = -ENOMEM;
+	for (done = 0; rc == 0 && done < st.size; done += (uint64_t)n) {
+		n = file_pread(f, buf + done, st.size - done, done);
+		if (n <= 0)
+			rc = n < 0 ? (int)n : -EIO;
+	}
+	file_put(f);
+	if (rc != 0) {
+		kfree(buf);
+		*why = why_path("interpreter", path, rc == -EACCES ?
+		    "not a regular file" : rc == -ELIBBAD ? "empty or too "
+		    "large" : "cannot be read");
+		return rc;
+	}
+	*out = buf;
+	*len = st.size;
+	return 0;
+}
+
+/*
+ * Map the interpreter at path into the mmap area (top-down, as Linux
+ * places it) and store its bias (AT_BASE) and biased entry.
+ */
+static int
+load_interp(const char *path, uint64_t *base, uint64_t *entry,
+    const char **why)
+{
+	struct elf_image img;
+	const char *reason;
+	uint8_t *buf;
+	size_t len;
+	uint64_t bias = 0;
+	long addr;
+	int rc;
+
+	rc = read_whole_file(path, &buf, &len, why);
+	if (rc != 0)
+		return rc;
+	/* Linux's load_elf_binary(): a bad interpreter is ELIBBAD. */
+	if (elf_parse(buf, len, &img, &reason) != 0)
+		rc = -ELIBBAD;
+	else if (img.interp_len != 0) {
+		reason = "names an interpreter itself (PT_INTERP)";
+		rc = -ELIBBAD;
+	}
+	if (rc == 0 && img.pie) {
+		addr = vm_place(img.hi - img.lo);
+		if (addr < 0)
+			rc = (int)addr;
+		else
+			bias = (uint64_t)addr - img.lo;
+		reason = "no room for it in the address space";
+	}
+	if (rc == 0) {
+		rc = map_segments(buf, &img, bias, VMR_ANON);
+		reason = rc == -EEXIST ? "its fixed addresses (ET_EXEC) "
+		    "overlap the program's" : "cannot map its segments (out "
+		    "of memory?)";
+		if (rc == -EEXIST)
+			rc = -ELIBBAD;
+	}
+	kfree(buf);
+	if (rc != 0) {
+		*why = why_path("interpreter", path, reason);
+		return rc;
+	}
+	*base = bias;
+	*entry = img.entry + bias;
+	return 0;
+}
+
+/* The interpreter a dynamic ELF names: copied out (file may go away). */
+static int
+exec_interp(const uint8_t *file, const struct elf_image *img,
+    uint64_t *base, uint64_t *entry, const char **why)
+{
+	char *path;
+	int rc;
+
+	path = kmalloc(img->interp_len + 1);
+	if (path == NULL)
+		return -ENOMEM;
+	memcpy(path, file + img->interp_off, img->interp_len + 1);
+	rc = load_interp(path, base, entry, why);
+	kfree(path);
+	return rc;
+}
+
 uint64_t exec_load_bias;
 
 int
@@ -157,7 +291,7 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 {
 	struct elf_image img;
 	struct exec_stack_args *a = &ei->args;
-	uint64_t bias = 0, off;
+	uint64_t bias = 0, off, ibase = 0, ientry = 0;
 	int rc;
 
 	norandmaps = ei->norandmaps;
@@ -178,7 +312,7 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 		bias += ET_DYN_BASE - img.lo;
 	}
 	*why = "cannot map its segments (out of memory?)";
-	rc = map_segments(file, &img, bias);
+	rc = map_segments(file, &img, bias, VMR_ELF);
 	if (rc != 0)
 		return rc;
 	exec_load_bias = bias;
@@ -193,17 +327,23 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 	if (rc != 0)
 		return rc;
 	vm_set_layout(ei->brk, USER_STACK_TOP - VM_STACK_GAP - off);
+	if (img.interp_len != 0) {
+		rc = exec_interp(file, &img, &ibase, &ientry, why);
+		if (rc != 0)
+			return rc;
+	}
 	*why = "cannot map the vDSO (out of memory?)";
 	rc = map_vdso(a);
 	if (rc != 0)
 		return rc;
-	ei->entry = img.entry + bias;
+	ei->entry = img.interp_len != 0 ? ientry : img.entry + bias;
 	ei->bias = bias;
+	ei->interp_base = ibase;
 	a->phdr = img.phdr_vaddr + bias;
 	a->phent = img.phentsize;
 	a->phnum = img.phnum;
-	a->entry = ei->entry;
-	a->base = 0;
+	a->entry = img.entry + bias;
+	a->base = ibase;
 	*why = "cannot build its initial stack (arguments too large?)";
 	return setup_stack(a, &ei->sp);
 }

@@ -27,15 +27,17 @@ struct elf_image {
 	uint16_t phentsize;
 	uint64_t lo;		/* page-aligned lowest vaddr of all PT_LOAD */
 	uint64_t hi;		/* page-aligned end of the highest PT_LOAD */
+	uint64_t interp_off;	/* PT_INTERP: the path's offset in the file */
+	uint32_t interp_len;	/* its length without the NUL; 0: static */
 	int nsegs;
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
 };
 
 /*
- * elf_parse: validate a static x86_64 ELF executable (ET_EXEC, or ET_DYN
- * for static-PIE) of len bytes and describe its loadable segments.
- * Returns 0, or -ENOEXEC with *why set to a static one-line reason
- * ("dynamic executable (PT_INTERP): ...", "PT_LOAD segments overlap",
+ * elf_parse: validate an x86_64 ELF executable (ET_EXEC, or ET_DYN for a
+ * PIE, static or not, and for an interpreter) of len bytes and describe
+ * its loadable segments and its PT_INTERP.  Returns 0, or -ENOEXEC with
+ * *why set to a static one-line reason ("PT_LOAD segments overlap",
  * ...) and *img zeroed.  why may be NULL.  Never reads outside [file,
  * file+len); safe on any input (fuzzed).  Segments are checked to fit in
  * user space for the worst-case PIE bias the loader may add
@@ -54,6 +56,9 @@ struct elf_image {
  * (zeros elsewhere).  entry lies in the file bytes of a PROT_EXEC
  * segment; phdr_vaddr (PT_PHDR, or computed from the PT_LOAD holding
  * e_phoff) lies in the file bytes of a segment.  lo/hi are unbiased.
+ * A dynamic executable has interp_len > 0: the interpreter's path is the
+ * interp_len bytes at file + interp_off, followed by a NUL and holding
+ * no other NUL.
  */
 #define ELF_PIE_BIAS_MAX	(ET_DYN_BASE + (1ull << 40))
 int elf_parse(const void *file, size_t len, struct elf_image *img,

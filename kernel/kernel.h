@@ -80,8 +80,9 @@ long vm_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags);
 /*
  * vm_mmap for a private file mapping: the region keeps a reference on
  * f, and a page that is not there (never filled, dropped by
- * MADV_DONTNEED, or grown by mremap) is read from f at fault time (past
- * the end of the file: zeros).
+ * MADV_DONTNEED, or grown by mremap) is read from f at fault time (the
+ * rest of the file's last page: zeros; a page wholly past the end of
+ * the file: not mapped, vm_past_eof).
  */
 long vm_mmap_file(uint64_t addr, uint64_t len, unsigned prot, unsigned flags,
     struct file *f, uint64_t off);
@@ -93,6 +94,11 @@ long vm_brk(uint64_t want);
 int vm_madvise_dontneed(uint64_t addr, uint64_t len);
 /* The platform's demand_fault upcall. */
 int vm_demand_fault(uint64_t addr, bool write, bool exec);
+/*
+ * Did a fault at addr (that access) hit a page of a file mapping that
+ * lies wholly past the end of the file?  Linux's SIGBUS (BUS_ADRERR).
+ */
+bool vm_past_eof(uint64_t addr, bool write, bool exec);
 /* No page for a valid fault: end the guest (kernel/exit.c). */
 void vm_oom(uint64_t addr);
 
@@ -125,14 +131,22 @@ struct exec_info {
 	uint64_t sp;			/* initial user stack pointer */
 	uint64_t brk;			/* initial program break */
 	uint64_t bias;			/* load address - ELF address */
+	uint64_t interp_base;		/* the interpreter's bias; 0: none */
 	bool norandmaps;		/* caller: no address randomization */
 };
 
 /*
- * exec_load: parse and map the ELF, set up brk and mmap layout, build
- * the stack from ei->args (argv, envp, execfn, platform, hwcap...; the
- * loader fills phdr, entry, base and random).  Returns 0, or -errno with
- * *why a one-line reason.
+ * exec_load: parse and map the ELF [file, file + len) (the caller may
+ * free it afterwards), set up brk and mmap layout, map the interpreter a
+ * dynamic ELF names (PT_INTERP, opened from the file tree), build the
+ * stack from ei->args (argv, envp, execfn, platform, hwcap...; the
+ * loader fills phdr, entry, base and random).  The address space must
+ * be empty.  Returns 0, or -errno with *why a one-line reason:
+ * -ENOEXEC (a bad ELF), -ELIBBAD (a bad interpreter: not an ELF,
+ * empty, itself dynamic), -ENOENT (the interpreter is not in the file
+ * tree; other errors of opening it as vfs_open gives them), -EACCES (it
+ * is not a regular file), -ENOMEM, -E2BIG (arguments).  *why may point at a static buffer that the next
+ * call rewrites.
  */
 int exec_load(const void *file, size_t len, struct exec_info *ei,
     const char **why);

@@ -445,17 +445,26 @@ vm_madvise_dontneed(uint64_t addr, uint64_t len)
 	return plat_user_unmap(addr, end - addr);
 }
 
-/* A page of a private file mapping, read from the file (zeros past EOF). */
+/*
+ * A page of a private file mapping, read from the file; the bytes past
+ * the end of the file on its last page are zeros.  A page wholly past
+ * the end is not there (-EFAULT): SIGBUS, as Linux (vm_past_eof).
+ */
 static int
 vm_fault_file(const struct vm_region *r, uint64_t page)
 {
 	void *p = plat_pages_alloc(0);
+	long n;
 	int rc;
 
 	if (p == NULL)
 		return -ENOMEM;
 	memset(p, 0, PAGE_SIZE);
-	(void)file_pread(r->file, p, PAGE_SIZE, r->off + (page - r->start));
+	n = file_pread(r->file, p, PAGE_SIZE, r->off + (page - r->start));
+	if (n <= 0) {
+		plat_pages_free(p, 0);
+		return -EFAULT;
+	}
 	rc = plat_user_map_page(page, p, r->prot);
 	if (rc != 0)
 		plat_pages_free(p, 0);
@@ -482,6 +491,20 @@ vm_demand_fault(uint64_t addr, bool write, bool exec)
 	if (rc == -ENOMEM)
 		vm_oom(addr);
 	return rc;
+}
+
+bool
+vm_past_eof(uint64_t addr, bool write, bool exec)
+{
+	const struct vm_region *r = vm_find(addr);
+	uint8_t byte;
+
+	if (r == NULL || r->file == NULL || !(r->prot & PROT_READ) ||
+	    (write && !(r->prot & PROT_WRITE)) ||
+	    (exec && !(r->prot & PROT_EXEC)))
+		return false;
+	return file_pread(r->file, &byte, 1, r->off +
+	    (PAGE_ALIGN_DOWN(addr) - r->start)) <= 0;
 }
 
 void

@@ -69,6 +69,7 @@
 #define EPROTONOSUPPORT	93
 #define ESOCKTNOSUPPORT	94
 #define EBADMSG		74
+#define ELIBBAD		80	/* execve: the interpreter is not a usable ELF */
 #define ENOTSUP		95
 #define EOPNOTSUPP	95
 #define EPFNOSUPPORT	96

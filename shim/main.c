@@ -113,6 +113,26 @@ fill_exec_args(struct exec_stack_args *a)
 	a->clktck = 100;
 }
 
+/* The run's status when the loader refused the guest (rc from it). */
+static int
+exec_exit_status(int rc)
+{
+	switch (rc) {
+	case -ENOEXEC:		/* the ELF */
+	case -ELIBBAD:		/* its interpreter */
+	case -ENOENT:		/* ... is not in the file tree */
+	case -EACCES:
+	case -ENOTDIR:
+	case -ELOOP:
+	case -ENAMETOOLONG:
+		return PLAT_EXIT_BADELF;
+	case -EIO:
+		return PLAT_EXIT_BOOT;
+	default:
+		return PLAT_EXIT_NOMEM;
+	}
+}
+
 void
 cloister_main(void)
 {
@@ -154,8 +174,7 @@ cloister_main(void)
 	    guest_elf_start), &exec, &why);
 	if (rc != 0) {
 		klog_always("cloister: guest ELF refused: %s", why);
-		plat_exit(rc == -ENOEXEC ? PLAT_EXIT_BADELF : rc == -EIO ?
-		    PLAT_EXIT_BOOT : PLAT_EXIT_NOMEM);
+		plat_exit(exec_exit_status(rc));
 	}
 	klog("shim: entering guest %s at %#llx (load bias %#llx%s), %llu us "
 	    "after boot, %llu pages free", cmdline.argv[0],

@@ -16,6 +16,7 @@
 #define SEGV_MAPERR	1
 #define SEGV_ACCERR	2
 #define BUS_ADRALN	1
+#define BUS_ADRERR	2
 #define ILL_ILLOPN	2
 #define FPE_INTDIV	1
 #define FPE_FLTINV	7
@@ -420,6 +421,13 @@ fault_info(const struct plat_fault *f, const struct plat_regs *r,
 	ki->err = f->error;
 	switch (f->kind) {
 	case PLAT_FAULT_PAGE:
+		/* A file mapping past the file's end: SIGBUS, as Linux. */
+		if (vm_past_eof(f->addr, f->write, f->exec)) {
+			ki->signo = SIGBUS;
+			ki->code = BUS_ADRERR;
+			ki->addr = f->addr;
+			break;
+		}
 		/* As Linux: ACCERR where a mapping exists, else MAPERR. */
 		ki->signo = SIGSEGV;
 		ki->code = vm_find(f->addr) != NULL ? SEGV_ACCERR :

@@ -38,6 +38,8 @@ entry_ok(const struct elf_image *img)
 	return false;
 }
 
+static const uint8_t *data_at;	/* the input being checked */
+
 static void
 check_accepted(const struct elf_image *img, size_t size)
 {
@@ -63,6 +65,14 @@ check_accepted(const struct elf_image *img, size_t size)
 			PROMISE(s[-1].vaddr + s[-1].memsz <= s->vaddr);
 	}
 	PROMISE(entry_ok(img));
+	/* PT_INTERP: one NUL-terminated path inside the file. */
+	if (img->interp_len != 0) {
+		PROMISE(img->interp_off <= size &&
+		    img->interp_len < size - img->interp_off);
+		PROMISE(data_at[img->interp_off + img->interp_len] == '\0');
+		PROMISE(memchr(data_at + img->interp_off, '\0',
+		    img->interp_len) == NULL);
+	}
 }
 
 int
@@ -72,6 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *why = NULL;
 	int r;
 
+	data_at = data;
 	r = elf_parse(data, size, &img, &why);
 	if (r == 0) {
 		PROMISE(why == NULL);

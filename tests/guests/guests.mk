@@ -15,9 +15,11 @@ GUEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 GUEST_LIB    := tests/guests/lib/guest.c
 GUEST_DEPS   := $(GUEST_LIB) tests/guests/lib/guest.h tests/guests/guests.mk
 
-GUEST_NAMES := $(filter-out demo,$(basename $(notdir \
+GUEST_NAMES := $(filter-out demo dyn_%,$(basename $(notdir \
 	$(wildcard tests/guests/*.c))))
 GUESTS_PIE  := hello auxv tls gdb_target
+
+include tests/guests/dyn.mk
 
 GUEST_BINS := $(BUILD)/guests/demo \
 	$(patsubst %,$(BUILD)/guests/musl/%,$(GUEST_NAMES)) \
@@ -25,7 +27,7 @@ GUEST_BINS := $(BUILD)/guests/demo \
 	$(patsubst %,$(BUILD)/guests/glibc/%-pie,$(GUESTS_PIE))
 
 .PHONY: guests
-guests: $(GUEST_BINS)
+guests: $(GUEST_BINS) $(DYN_GUEST_BINS)
 
 $(BUILD)/guests/demo: tests/guests/demo.c tests/guests/guests.mk
 	$(call say,MUSLCC,$@)

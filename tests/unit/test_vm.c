@@ -278,6 +278,26 @@ test_random_model(void)
 	}
 }
 
+/* The stub file is empty: each of its pages lies past its end. */
+static void
+test_file_past_eof(void)
+{
+	static char dummy;
+	struct file *f = (struct file *)&dummy;
+	long a, b;
+
+	fresh();
+	a = vm_mmap_file(0, 2 * 4096, PROT_READ, 0, f, 0);
+	b = vm_mmap(0, 4096, PROT_READ, 0);
+	CHECK(a > 0 && b > 0);
+	CHECK(vm_demand_fault(a + 4096, false, false) == -EFAULT);
+	CHECK(vm_past_eof(a + 4096 + 12, false, false));
+	CHECK(!vm_past_eof(a, true, false));	/* no write: SIGSEGV */
+	CHECK(!vm_past_eof(a, false, true));	/* no exec: SIGSEGV */
+	CHECK(!vm_past_eof(b, false, false));	/* anonymous */
+	CHECK(!vm_past_eof(0x7000, false, false));	/* nothing there */
+}
+
 int
 main(void)
 {
@@ -294,6 +314,7 @@ main(void)
 	RUN(test_mremap);
 	RUN(test_brk);
 	RUN(test_random_model);
+	RUN(test_file_past_eof);
 	mock_user_reset();
 	vm_reset();
 	return harness_done();
