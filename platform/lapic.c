@@ -242,6 +242,15 @@ lapic_arm(uint64_t deadline_ns)
 		deadline_ns = refine;
 	if (deadline_ns == armed)
 		return;
+	/*
+	 * Lazy: a timer already set to fire earlier stays as it is (never
+	 * stopped, never moved later).  It then fires early, the tick finds
+	 * nothing due and re-arms.  Two threads passing a pipe back and forth
+	 * would otherwise re-program the timer at every wake and every
+	 * switch, and under TCG each write costs far more than the tick.
+	 */
+	if (armed != 0 && (deadline_ns == 0 || deadline_ns > armed))
+		return;
 	armed = deadline_ns;
 	now = plat_now_ns();
 	if (deadline_ns == 0) {

@@ -123,6 +123,15 @@ reap_zombies(void)
 	}
 }
 
+/*
+ * What MSR_FS_BASE and MSR_KERNEL_GS_BASE hold (0 from boot: arch/syscall.c).
+ * Every write goes through switch_to, thread_tls_record (after
+ * plat_tls_set) or plat_debug_thread_set_tls, so a switch skips the
+ * write when the value is already there; ring 3 cannot write them
+ * (CR4.FSGSBASE is off for the guest).
+ */
+static uint64_t msr_fs, msr_gs;
+
 /* Switch to next (interrupts off). */
 static void
 switch_to(struct plat_thread *next)
@@ -142,8 +151,10 @@ switch_to(struct plat_thread *next)
 	if (next != &idle_thread) {
 		next->run_start = now;
 		arch_fpu_restore(next->fpu);
-		arch_wrmsr(MSR_FS_BASE, next->fs_base);
-		arch_wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+		if (next->fs_base != msr_fs)
+			arch_wrmsr(MSR_FS_BASE, msr_fs = next->fs_base);
+		if (next->gs_base != msr_gs)
+			arch_wrmsr(MSR_KERNEL_GS_BASE, msr_gs = next->gs_base);
 		arch_set_kernel_stack(next->kstack_top);
 		percpu_set_kernel_stack(next->kstack_top);
 		slice_end = now + SLICE_NS;
@@ -398,9 +409,9 @@ thread_tls_record(int which, uint64_t base)
 	if (t == NULL || t == &idle_thread)
 		return;
 	if (which == PLAT_TLS_FS)
-		t->fs_base = base;
+		t->fs_base = msr_fs = base;	/* plat_tls_set wrote it */
 	else
-		t->gs_base = base;
+		t->gs_base = msr_gs = base;
 }
 
 void
@@ -470,9 +481,11 @@ plat_debug_thread_set_tls(struct plat_thread *t, int which, uint64_t base)
 	else
 		t->gs_base = base;
 	/* The running thread's user GS base waits in KERNEL_GS_BASE. */
-	if (t == cur())
+	if (t == cur()) {
 		arch_wrmsr(which == PLAT_TLS_FS ? MSR_FS_BASE :
 		    MSR_KERNEL_GS_BASE, base);
+		*(which == PLAT_TLS_FS ? &msr_fs : &msr_gs) = base;
+	}
 	return 0;
 }
 
