@@ -423,6 +423,8 @@ void percpu_set_kernel_stack(uint64_t top);
  * stays the platform's, unmapping does not free it (platform/user.c).
  */
 int user_map_lent(uint64_t va, const void *kpage, unsigned prot);
+/* Free the empty page tables user.c still keeps for reuse (at exit). */
+void user_prune_all(void);
 /*
  * Publish the clock to the vDSO (platform/vclock.c): monotonic ns =
  * ns_base + ((tsc - tsc_base) * mult_q32 >> 32), realtime = that +
