@@ -531,7 +531,8 @@ int sevguest_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
  * mounted root.  For VN_PROC vnodes: lookup in a directory (a new
  * reference or NULL), the idx-th entry of a directory (0 or -ENOENT at
  * the end), a link's text, where a (magic) link leads (a vnode, or a
- * non-tree file), and a file's text (made at open).
+ * non-tree file), a file's text (made at open), and chmod/chown
+ * (0 or -EPERM).
  */
 struct vnode *procfs_root(struct vnode *parent);
 struct vnode *procfs_lookup(struct vnode *d, const char *name);
@@ -541,6 +542,8 @@ long procfs_readlink(struct vnode *vn, char *buf, size_t size);
 int procfs_follow(struct vnode *vn, struct vnode **to, struct file **file);
 int procfs_text(struct vnode *vn, struct sbuf *b);
 long procfs_dir_path(struct vnode *d, char *buf, size_t size);
+int procfs_setattr(struct vnode *vn, uint32_t mode, uint32_t uid,
+    uint32_t gid);
 const char *procfs_exe_path(void);
 void procfs_set_args(int argc, const char *const *argv, int envc,
     const char *const *envp);

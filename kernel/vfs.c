@@ -242,8 +242,8 @@ attr_walk(int dirfd, const char *path, int atflags, struct walk *w)
 	rc = walk(dirfd, path, at_walk_flags(atflags, true), w);
 	if (rc != 0)
 		return rc;
-	if (w->file != NULL || w->vn->kind == VN_PROC)
-		return 1;		/* pipes, the console, /proc: not kept */
+	if (w->file != NULL)
+		return 1;		/* pipes, the console: not kept */
 	if (vfs_fsuid() != 0 && vfs_fsuid() != w->vn->uid) {
 		walk_done(w);
 		return -EPERM;
@@ -262,6 +262,9 @@ vfs_chmod(int dirfd, const char *path, uint32_t mode, int atflags)
 	if (rc == 0) {
 		if ((w.vn->mode & S_IFMT) == S_IFLNK)
 			rc = -EOPNOTSUPP;	/* AT_SYMLINK_NOFOLLOW */
+		else if (w.vn->kind == VN_PROC)
+			rc = procfs_setattr(w.vn, mode & 07777, UINT32_MAX,
+			    UINT32_MAX);
 		else
 			w.vn->mode = (w.vn->mode & S_IFMT) | (mode & 07777);
 		vnode_touch(w.vn, VT_CTIME);
@@ -282,7 +285,9 @@ vfs_chown(int dirfd, const char *path, uint32_t uid, uint32_t gid,
 	if (rc == 0 && vfs_fsuid() != 0 && uid != UINT32_MAX &&
 	    uid != w.vn->uid)
 		rc = -EPERM;
-	if (rc == 0) {
+	if (rc == 0 && w.vn->kind == VN_PROC) {
+		rc = procfs_setattr(w.vn, UINT32_MAX, uid, gid);
+	} else if (rc == 0) {
 		if (uid != UINT32_MAX)
 			w.vn->uid = uid;
 		if (gid != UINT32_MAX)

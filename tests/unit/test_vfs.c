@@ -641,6 +641,42 @@ test_proc(void)
 	fd_reset();
 }
 
+/* chmod/chown on /proc: kept by the system's entries, EPERM for the
+ * process's own (Linux's proc_notify_change and proc_setattr). */
+static void
+test_proc_attrs(void)
+{
+	uint32_t mode;
+	struct kstat st;
+
+	fresh();
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/meminfo", 0600, 0) == 0);
+	CHECK(stat_mode("/proc/meminfo", 0, &mode) == 0 &&
+	    mode == (S_IFREG | 0600));
+	CHECK(vfs_chown(AT_FDCWD, "/proc/meminfo", 7, 8, 0) == 0);
+	CHECK(vfs_stat(AT_FDCWD, "/proc/meminfo", 0, &st) == 0);
+	CHECK(st.uid == 7 && st.gid == 8 && st.mode == (S_IFREG | 0600));
+	CHECK(stat_mode("/proc/cpuinfo", 0, &mode) == 0 &&
+	    mode == (S_IFREG | 0444));
+	CHECK(vfs_chmod(AT_FDCWD, "/proc", 0700, 0) == 0);
+	CHECK(stat_mode("/proc", 0, &mode) == 0 && mode == (S_IFDIR | 0700));
+	CHECK(vfs_chmod(AT_FDCWD, "/proc", 0555, 0) == 0);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/self/status", 0444, 0) == -EPERM);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/self", 0555, 0) == -EPERM);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/self/fd", 0500, 0) == -EPERM);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/self/mounts", 0444, 0) == -EPERM);
+	CHECK(vfs_chown(AT_FDCWD, "/proc/self/status", 7, 8, 0) == 0);
+	CHECK(vfs_stat(AT_FDCWD, "/proc/self/status", 0, &st) == 0);
+	CHECK(st.uid == 0 && st.gid == 0);	/* not kept */
+	vfs_set_ids(1000, 1000);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/cpuinfo", 0444, 0) == -EPERM);
+	CHECK(vfs_chown(AT_FDCWD, "/proc/cpuinfo", 1000, 1000, 0) == -EPERM);
+	vfs_set_ids(0, 0);
+	fresh();			/* a new tree: defaults again */
+	CHECK(stat_mode("/proc/meminfo", 0, &mode) == 0 &&
+	    mode == (S_IFREG | 0444));
+}
+
 static void
 test_statfs_and_times(void)
 {
@@ -747,6 +783,7 @@ main(void)
 	RUN(test_getcwd);
 	RUN(test_getdents_changes);
 	RUN(test_proc);
+	RUN(test_proc_attrs);
 	RUN(test_statfs_and_times);
 	RUN(test_no_leaks);
 	RUN(test_reset_frees_all);
