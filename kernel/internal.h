@@ -327,6 +327,7 @@ struct vnode {
 
 #define VFS_DEV_ROOT	0x2a		/* st_dev of the tree (0:42) */
 #define VFS_DEV_PROC	0x2b		/* st_dev of /proc */
+#define VFS_DEV_DEV	0x05		/* st_dev of /dev, devtmpfs (0:5) */
 #define VFS_MAXSYMLINKS	40		/* Linux's MAXSYMLINKS */
 #define VFS_MAX_FILE	(1ull << 40)	/* largest file size (EFBIG) */
 
@@ -375,7 +376,8 @@ void procfs_reset(void);
  * Directory lists (kernel/dir.c).  dir_lookup gives the visible vnode
  * for name, borrowed, or NULL.  dir_add adds a name (over a whiteout):
  * 0, -EEXIST, -ENOMEM; the vnode gains a link, a directory's parent is
- * set.  dir_remove takes a visible name away, leaving a whiteout when
+ * set, and the vnode is on d's file system (st_dev) from then on.
+ * dir_remove takes a visible name away, leaving a whiteout when
  * the lower list has the name: 0, -ENOENT, -ENOMEM; the vnode loses the
  * link.  dir_reserve makes room for n more upper entries in advance, so
  * that a rename cannot fail half-way.  dir_next gives the first visible

@@ -421,7 +421,7 @@ vfs_statfs(int dirfd, const char *path, int atflags, struct kstatfs *st)
 		st->files = total / 2;
 		st->ffree = st->files > vnode_count() ?
 		    st->files - vnode_count() : 0;
-		st->fsid[0] = VFS_DEV_ROOT;
+		st->fsid[0] = (uint32_t)w.vn->dev;	/* /dev's or the root's */
 	}
 	walk_done(&w);
 	return 0;

@@ -410,6 +410,50 @@ test_rename(void)
 	CHECK(strcmp(listing("/empty"), ". .. b c ") == 0);
 }
 
+/* /dev is a mount of its own (devtmpfs): EXDEV, EBUSY, its st_dev. */
+static void
+test_dev_mount(void)
+{
+	struct kstat st, root;
+	struct kstatfs sf;
+
+	fresh();
+	CHECK(vfs_stat(AT_FDCWD, "/", 0, &root) == 0);
+	CHECK(vfs_stat(AT_FDCWD, "/dev", 0, &st) == 0 && st.dev != root.dev);
+	CHECK(vfs_stat(AT_FDCWD, "/dev/null", 0, &st) == 0 &&
+	    st.dev == VFS_DEV_DEV);
+	CHECK(vfs_statfs(AT_FDCWD, "/dev", 0, &sf) == 0 &&
+	    sf.type == TMPFS_MAGIC && sf.fsid[0] == VFS_DEV_DEV);
+	CHECK(open_fd("/tmp/f", O_CREAT | O_WRONLY, 0644) >= 0);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/f", 0) == -EXDEV);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/null", 0) ==
+	    -EXDEV);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/nothere", AT_FDCWD, "/dev/x", 0) ==
+	    -EXDEV);			/* before the names are looked at */
+	CHECK(vfs_rename(AT_FDCWD, "/dev/null", AT_FDCWD, "/tmp/n", 0) ==
+	    -EXDEV);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/null",
+	    RENAME_EXCHANGE) == -EXDEV);
+	CHECK(vfs_link(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/f", 0) == -EXDEV);
+	CHECK(vfs_link(AT_FDCWD, "/dev/zero", AT_FDCWD, "/tmp/z", 0) ==
+	    -EXDEV);
+	CHECK(vfs_link(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/null", 0) ==
+	    -EEXIST);
+	CHECK(vfs_mkdir(AT_FDCWD, "/tmp/d", 0755) == 0);
+	CHECK(vfs_rename(AT_FDCWD, "/dev", AT_FDCWD, "/tmp/d", 0) == -EBUSY);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/d", AT_FDCWD, "/dev", 0) == -EBUSY);
+	CHECK(vfs_unlink(AT_FDCWD, "/dev", AT_REMOVEDIR) == -EBUSY);
+	/* Inside /dev, as anywhere: new names are on its file system. */
+	CHECK(vfs_mkdir(AT_FDCWD, "/dev/sub", 0755) == 0);
+	CHECK(vfs_rename(AT_FDCWD, "/dev/zero", AT_FDCWD, "/dev/sub/z", 0) ==
+	    0);
+	CHECK(vfs_stat(AT_FDCWD, "/dev/sub/z", 0, &st) == 0 &&
+	    st.dev == VFS_DEV_DEV);
+	CHECK(vfs_rename(AT_FDCWD, "/dev/sub", AT_FDCWD, "/tmp/sub", 0) ==
+	    -EXDEV);
+	CHECK(vfs_stat(AT_FDCWD, "/tmp/f", 0, &st) == 0 && st.dev == root.dev);
+}
+
 static void
 test_links_and_nodes(void)
 {
@@ -784,6 +828,7 @@ main(void)
 	RUN(test_getdents_changes);
 	RUN(test_proc);
 	RUN(test_proc_attrs);
+	RUN(test_dev_mount);
 	RUN(test_statfs_and_times);
 	RUN(test_no_leaks);
 	RUN(test_reset_frees_all);
