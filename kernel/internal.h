@@ -547,6 +547,7 @@ long procfs_dir_path(struct vnode *d, char *buf, size_t size);
 int procfs_setattr(struct vnode *vn, uint32_t mode, uint32_t uid,
     uint32_t gid);
 const char *procfs_exe_path(void);
+bool procfs_is_exe(const struct vnode *vn);
 void procfs_set_args(int argc, const char *const *argv, int envc,
     const char *const *envp);
 

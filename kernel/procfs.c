@@ -125,6 +125,13 @@ procfs_set_exe(const char *path, const void *elf, size_t len, int argc,
 	exe_vn->data.lower_len = exe_vn->size = len;
 }
 
+/* The running program's file: Linux refuses to write it (ETXTBSY). */
+bool
+procfs_is_exe(const struct vnode *vn)
+{
+	return vn != NULL && vn == exe_vn;
+}
+
 const char *
 procfs_exe_path(void)
 {

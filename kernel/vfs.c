@@ -58,6 +58,9 @@ open_found(struct walk *w, uint32_t flags, bool created,
 		if (rc != 0)
 			return rc;
 	}
+	/* Its pages would outlive the run and change /proc/self/exe. */
+	if ((may & MAY_WRITE) && procfs_is_exe(vn))
+		return -ETXTBSY;
 	if ((flags & O_TRUNC) && vn->kind == VN_REG && vn->size != 0) {
 		rc = fdata_truncate(vn, 0);
 		if (rc != 0)
@@ -223,6 +226,8 @@ vfs_truncate(int dirfd, const char *path, int64_t len)
 		rc = -EINVAL;
 	else
 		rc = vnode_permission(w.vn, MAY_WRITE);
+	if (rc == 0 && procfs_is_exe(w.vn))
+		rc = -ETXTBSY;		/* the running program, as Linux */
 	if (rc == 0)
 		rc = fdata_truncate(w.vn, (uint64_t)len);
 	if (rc == 0)
