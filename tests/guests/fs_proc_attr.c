@@ -16,12 +16,6 @@
 
 #define NOBODY	65534
 
-static long
-open3(const char *p, int flags, int mode)
-{
-	return SYS4(SYS_openat, AT_FDCWD, p, flags, mode);
-}
-
 static unsigned
 mode_of(const char *p)
 {
@@ -43,7 +37,7 @@ test_system_entries(void)
 	expect_ok("chmod /proc/meminfo (its own mode)",
 	    SYS2(SYS_chmod, "/proc/meminfo", m));
 	check("mode unchanged", mode_of("/proc/meminfo") == m);
-	fd = open3("/proc/meminfo", O_RDONLY, 0);
+	fd = SYS2(SYS_open, "/proc/meminfo", O_RDONLY);
 	expect_ok("fchmod /proc/meminfo", SYS2(SYS_fchmod, fd, m));
 	expect_ok("fstat", SYS2(SYS_fstat, fd, &st));
 	expect_ok("fchown /proc/meminfo (its own owner)",
@@ -73,7 +67,7 @@ test_pid_entries(void)
 	    "/proc/self", 0555), EPERM);
 	expect_err("chmod /proc/self/fd", SYS2(SYS_chmod, "/proc/self/fd",
 	    0500), EPERM);
-	fd = open3("/proc/self/status", O_RDONLY, 0);
+	fd = SYS2(SYS_open, "/proc/self/status", O_RDONLY);
 	expect_err("fchmod /proc/self/status", SYS2(SYS_fchmod, fd, 0444),
 	    EPERM);
 	expect_ok("fstat", SYS2(SYS_fstat, fd, &st));
@@ -94,7 +88,7 @@ test_magic_link(void)
 	long fd;
 
 	SYS1(SYS_unlink, path);
-	fd = open3(path, O_CREAT | O_RDWR | O_EXCL, 0644);
+	fd = SYS3(SYS_open, path, O_CREAT | O_RDWR | O_EXCL, 0644);
 	expect_ok("create a file in /tmp", fd);
 	if (fd < 0)
 		return;
