@@ -184,6 +184,7 @@ int pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out);
 unsigned pci_cap_next(const struct pci_dev *d, uint8_t id, unsigned from);
 
 #define PCI_COMMAND		0x04
+#define PCI_COMMAND_IO		(1u << 0)
 #define PCI_COMMAND_MEM		(1u << 1)
 #define PCI_COMMAND_MASTER	(1u << 2)
 #define PCI_COMMAND_INTX_OFF	(1u << 10)
