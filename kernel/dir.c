@@ -120,6 +120,7 @@ static void
 linked(struct vnode *d, struct vnode *vn)
 {
 	vn->links++;
+	vn->dev = d->dev;	/* rename and link never cross file systems */
 	if (vn->kind == VN_DIR)
 		vn->dir.parent = d;
 }

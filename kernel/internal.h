@@ -332,6 +332,7 @@ struct vnode {
 
 #define VFS_DEV_ROOT	0x2a		/* st_dev of the tree (0:42) */
 #define VFS_DEV_PROC	0x2b		/* st_dev of /proc */
+#define VFS_DEV_DEV	0x05		/* st_dev of /dev, devtmpfs (0:5) */
 #define VFS_MAXSYMLINKS	40		/* Linux's MAXSYMLINKS */
 #define VFS_MAX_FILE	(1ull << 40)	/* largest file size (EFBIG) */
 
@@ -380,7 +381,8 @@ void procfs_reset(void);
  * Directory lists (kernel/dir.c).  dir_lookup gives the visible vnode
  * for name, borrowed, or NULL.  dir_add adds a name (over a whiteout):
  * 0, -EEXIST, -ENOMEM; the vnode gains a link, a directory's parent is
- * set.  dir_remove takes a visible name away, leaving a whiteout when
+ * set, and the vnode is on d's file system (st_dev) from then on.
+ * dir_remove takes a visible name away, leaving a whiteout when
  * the lower list has the name: 0, -ENOENT, -ENOMEM; the vnode loses the
  * link.  dir_reserve makes room for n more upper entries in advance, so
  * that a rename cannot fail half-way.  dir_next gives the first visible
@@ -536,7 +538,8 @@ int sevguest_open(struct vnode *vn, uint32_t flags, struct vnode *pdir,
  * mounted root.  For VN_PROC vnodes: lookup in a directory (a new
  * reference or NULL), the idx-th entry of a directory (0 or -ENOENT at
  * the end), a link's text, where a (magic) link leads (a vnode, or a
- * non-tree file), and a file's text (made at open).
+ * non-tree file), a file's text (made at open), and chmod/chown
+ * (0 or -EPERM).
  */
 struct vnode *procfs_root(struct vnode *parent);
 struct vnode *procfs_lookup(struct vnode *d, const char *name);
@@ -546,7 +549,10 @@ long procfs_readlink(struct vnode *vn, char *buf, size_t size);
 int procfs_follow(struct vnode *vn, struct vnode **to, struct file **file);
 int procfs_text(struct vnode *vn, struct sbuf *b);
 long procfs_dir_path(struct vnode *d, char *buf, size_t size);
+int procfs_setattr(struct vnode *vn, uint32_t mode, uint32_t uid,
+    uint32_t gid);
 const char *procfs_exe_path(void);
+bool procfs_is_exe(const struct vnode *vn);
 void procfs_set_args(int argc, const char *const *argv, int envc,
     const char *const *envp);
 

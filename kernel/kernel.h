@@ -632,6 +632,7 @@ void tty_service(void);
  * order.  Thread context (nothing blocks).
  */
 #define EXDEV			18	/* not in platform.h's list */
+#define ETXTBSY			26	/* nor this */
 #define AT_FDCWD		(-100)
 #define AT_SYMLINK_NOFOLLOW	0x100
 #define AT_EACCESS		0x200

@@ -12,7 +12,7 @@ enum pkind {
 	P_ROOT = 1, P_SELF, P_PID, P_FD, P_FDLINK,
 	P_MEMINFO, P_CPUINFO, P_UPTIME, P_VERSION, P_MOUNTS, P_FILESYSTEMS,
 	P_LOADAVG, P_CMDLINE, P_COMM, P_CWD, P_ENVIRON, P_EXE, P_MAPS,
-	P_ROOTLINK, P_STAT, P_STATM, P_STATUS,
+	P_ROOTLINK, P_STAT, P_STATM, P_STATUS, P_PID_MOUNTS,
 };
 
 struct pentry {
@@ -45,7 +45,7 @@ static const struct pentry pid_table[] = {
 	{ "exe", P_EXE, PLNK },
 	{ "fd", P_FD, S_IFDIR | 0500 },
 	{ "maps", P_MAPS, PREG },
-	{ "mounts", P_MOUNTS, PREG },
+	{ "mounts", P_PID_MOUNTS, PREG },
 	{ "root", P_ROOTLINK, PLNK },
 	{ "stat", P_STAT, PREG },
 	{ "statm", P_STATM, PREG },
@@ -53,6 +53,13 @@ static const struct pentry pid_table[] = {
 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* What chmod and chown gave the system's entries (procfs_setattr). */
+struct pattr {
+	bool set;
+	uint32_t mode, uid, gid;
+};
+static struct pattr root_attr[NELEM(root_table)];
 
 static struct vnode *proc_root;
 static struct vnode *exe_vn;		/* /proc/self/exe's file */
@@ -80,6 +87,7 @@ void
 procfs_reset(void)
 {
 	proc_root = exe_vn = NULL;	/* freed by vnode_free_all */
+	memset(root_attr, 0, sizeof(root_attr));
 }
 
 struct vnode *
@@ -117,6 +125,13 @@ procfs_set_exe(const char *path, const void *elf, size_t len, int argc,
 	exe_vn->data.lower_len = exe_vn->size = len;
 }
 
+/* The running program's file: Linux refuses to write it (ETXTBSY). */
+bool
+procfs_is_exe(const struct vnode *vn)
+{
+	return vn != NULL && vn == exe_vn;
+}
+
 const char *
 procfs_exe_path(void)
 {
@@ -139,6 +154,20 @@ parse_fd(const char *s)
 	return (int)v;
 }
 
+/* A node for table entry e, with what chmod and chown gave it (a). */
+static struct vnode *
+entry(struct vnode *d, const struct pentry *e, const struct pattr *a)
+{
+	struct vnode *vn = pnode(d, e->kind, e->mode, 0);
+
+	if (vn != NULL && a != NULL && a->set) {
+		vn->mode = a->mode;
+		vn->uid = a->uid;
+		vn->gid = a->gid;
+	}
+	return vn;
+}
+
 struct vnode *
 procfs_lookup(struct vnode *d, const char *name)
 {
@@ -158,8 +187,53 @@ procfs_lookup(struct vnode *d, const char *name)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(t[i].name, name) == 0)
-			return pnode(d, t[i].kind, t[i].mode, 0);
+			return entry(d, &t[i], d->pkind == P_ROOT ?
+			    &root_attr[i] : NULL);
 	return NULL;
+}
+
+/* /proc/<pid> and what is in it: the process's own entries. */
+static bool
+pid_entry(const struct vnode *vn)
+{
+	switch (vn->pkind) {
+	case P_ROOT: case P_SELF: case P_MEMINFO: case P_CPUINFO:
+	case P_UPTIME: case P_VERSION: case P_MOUNTS: case P_FILESYSTEMS:
+	case P_LOADAVG:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * chmod and chown (mode, uid or gid UINT32_MAX: unchanged), after the
+ * caller's owner checks, as Linux's procfs does them.  The process's
+ * own entries refuse a new mode (proc_setattr: EPERM, even for root)
+ * and take a new owner only until the next lookup, where Linux puts the
+ * task's back (pid_revalidate): accepted, not kept.  The system's
+ * entries and /proc itself keep what root gives them
+ * (proc_notify_change), for the whole run.
+ */
+int
+procfs_setattr(struct vnode *vn, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+	struct pattr *a = NULL;
+
+	if (pid_entry(vn))
+		return mode != UINT32_MAX ? -EPERM : 0;
+	if (mode != UINT32_MAX)
+		vn->mode = (vn->mode & S_IFMT) | (mode & 07777);
+	if (uid != UINT32_MAX)
+		vn->uid = uid;
+	if (gid != UINT32_MAX)
+		vn->gid = gid;
+	for (size_t i = 0; i < NELEM(root_table); i++)
+		if (root_table[i].kind == vn->pkind)
+			a = &root_attr[i];
+	if (a != NULL)		/* not /proc itself, which stays */
+		*a = (struct pattr){ true, vn->mode, vn->uid, vn->gid };
+	return 0;
 }
 
 int
@@ -311,7 +385,8 @@ procfs_text(struct vnode *vn, struct sbuf *b)
 	case P_CPUINFO: return proc_text_cpuinfo(b);
 	case P_UPTIME: return proc_text_uptime(b);
 	case P_VERSION: return proc_text_version(b);
-	case P_MOUNTS: return proc_text_mounts(b);
+	case P_MOUNTS:
+	case P_PID_MOUNTS: return proc_text_mounts(b);
 	case P_FILESYSTEMS: return proc_text_filesystems(b);
 	case P_LOADAVG: return proc_text_loadavg(b);
 	case P_CMDLINE: return proc_text_cmdline(b);

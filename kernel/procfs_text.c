@@ -125,6 +125,7 @@ proc_text_meminfo(struct sbuf *b)
 	uint64_t total = plat_pages_total_count() * 4;	/* kB */
 	uint64_t free = plat_pages_free_count() * 4;
 	uint64_t shmem = fdata_pages_total() * 4;
+	uint64_t slab = (kheap_in_use() + 1023) / 1024;
 	static const char *const zero[] = {
 		"Buffers:", "SwapCached:", "Active(file):", "Inactive(file):",
 		"Unevictable:", "Mlocked:", "SwapTotal:", "SwapFree:",
@@ -143,6 +144,11 @@ proc_text_meminfo(struct sbuf *b)
 	sb_printf(b, "%-16s%8llu kB\n", "AnonPages:",
 	    (unsigned long long)(total - free - shmem < total ?
 	    total - free - shmem : 0));
+	/* The kernel heap: all of it unreclaimable, as Linux's SUnreclaim. */
+	sb_printf(b, "%-16s%8llu kB\n", "Slab:", (unsigned long long)slab);
+	sb_printf(b, "%-16s%8u kB\n", "SReclaimable:", 0);
+	sb_printf(b, "%-16s%8llu kB\n", "SUnreclaim:",
+	    (unsigned long long)slab);
 	sb_printf(b, "%-16s%8llu kB\n", "CommitLimit:",
 	    (unsigned long long)total);
 	sb_printf(b, "%-16s%8llu kB\n", "Committed_AS:",
@@ -237,14 +243,16 @@ int
 proc_text_mounts(struct sbuf *b)
 {
 	sb_printf(b, "cloister / tmpfs rw,relatime 0 0\n"
-	    "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+	    "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
+	    "devtmpfs /dev devtmpfs rw,nosuid,relatime,mode=755 0 0\n");
 	return sb_done(b);
 }
 
 int
 proc_text_filesystems(struct sbuf *b)
 {
-	sb_printf(b, "nodev\trootfs\nnodev\ttmpfs\nnodev\tproc\n");
+	sb_printf(b, "nodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\n"
+	    "nodev\tproc\n");
 	return sb_done(b);
 }
 

@@ -197,6 +197,26 @@ ensure_dir(struct vnode *root, const char *name, uint32_t mode)
 	return vn;
 }
 
+/*
+ * d and all under it are file system dev: /dev is devtmpfs on Linux, a
+ * mount of its own, so rename and link between it and the rest give
+ * EXDEV and /dev itself cannot be renamed or removed (EBUSY).
+ */
+static void
+set_dev(struct vnode *d, uint64_t dev, int depth)
+{
+	const char *after = NULL;
+	struct dent e;
+
+	d->dev = dev;
+	while (depth < VFS_MAXSYMLINKS && dir_next(d, after, &e)) {
+		e.vn->dev = dev;
+		if (e.vn->kind == VN_DIR)
+			set_dev(e.vn, dev, depth + 1);
+		after = e.name;
+	}
+}
+
 int
 vfs_init(const void *tar, size_t len)
 {
@@ -217,6 +237,8 @@ vfs_init(const void *tar, size_t len)
 	if (ensure_dir(root, "tmp", 01777) == NULL)
 		klog("rootfs: /tmp is not a directory");
 	dev = ensure_dir(root, "dev", 0755);
+	if (dev != NULL)
+		set_dev(dev, VFS_DEV_DEV, 0);
 	if (dev == NULL || devfs_populate(dev) != 0)
 		klog("rootfs: /dev could not be populated");
 	proc = ensure_dir(root, "proc", 0555);

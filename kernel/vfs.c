@@ -58,6 +58,9 @@ open_found(struct walk *w, uint32_t flags, bool created,
 		if (rc != 0)
 			return rc;
 	}
+	/* Its pages would outlive the run and change /proc/self/exe. */
+	if ((may & MAY_WRITE) && procfs_is_exe(vn))
+		return -ETXTBSY;
 	if ((flags & O_TRUNC) && vn->kind == VN_REG && vn->size != 0) {
 		rc = fdata_truncate(vn, 0);
 		if (rc != 0)
@@ -223,6 +226,8 @@ vfs_truncate(int dirfd, const char *path, int64_t len)
 		rc = -EINVAL;
 	else
 		rc = vnode_permission(w.vn, MAY_WRITE);
+	if (rc == 0 && procfs_is_exe(w.vn))
+		rc = -ETXTBSY;		/* the running program, as Linux */
 	if (rc == 0)
 		rc = fdata_truncate(w.vn, (uint64_t)len);
 	if (rc == 0)
@@ -242,8 +247,8 @@ attr_walk(int dirfd, const char *path, int atflags, struct walk *w)
 	rc = walk(dirfd, path, at_walk_flags(atflags, true), w);
 	if (rc != 0)
 		return rc;
-	if (w->file != NULL || w->vn->kind == VN_PROC)
-		return 1;		/* pipes, the console, /proc: not kept */
+	if (w->file != NULL)
+		return 1;		/* pipes, the console: not kept */
 	if (vfs_fsuid() != 0 && vfs_fsuid() != w->vn->uid) {
 		walk_done(w);
 		return -EPERM;
@@ -262,6 +267,9 @@ vfs_chmod(int dirfd, const char *path, uint32_t mode, int atflags)
 	if (rc == 0) {
 		if ((w.vn->mode & S_IFMT) == S_IFLNK)
 			rc = -EOPNOTSUPP;	/* AT_SYMLINK_NOFOLLOW */
+		else if (w.vn->kind == VN_PROC)
+			rc = procfs_setattr(w.vn, mode & 07777, UINT32_MAX,
+			    UINT32_MAX);
 		else
 			w.vn->mode = (w.vn->mode & S_IFMT) | (mode & 07777);
 		vnode_touch(w.vn, VT_CTIME);
@@ -282,7 +290,9 @@ vfs_chown(int dirfd, const char *path, uint32_t uid, uint32_t gid,
 	if (rc == 0 && vfs_fsuid() != 0 && uid != UINT32_MAX &&
 	    uid != w.vn->uid)
 		rc = -EPERM;
-	if (rc == 0) {
+	if (rc == 0 && w.vn->kind == VN_PROC) {
+		rc = procfs_setattr(w.vn, UINT32_MAX, uid, gid);
+	} else if (rc == 0) {
 		if (uid != UINT32_MAX)
 			w.vn->uid = uid;
 		if (gid != UINT32_MAX)
@@ -416,7 +426,7 @@ vfs_statfs(int dirfd, const char *path, int atflags, struct kstatfs *st)
 		st->files = total / 2;
 		st->ffree = st->files > vnode_count() ?
 		    st->files - vnode_count() : 0;
-		st->fsid[0] = VFS_DEV_ROOT;
+		st->fsid[0] = (uint32_t)w.vn->dev;	/* /dev's or the root's */
 	}
 	walk_done(&w);
 	return 0;

@@ -143,7 +143,8 @@ vfs_link(int olddirfd, const char *oldpath, int newdirfd,
 		return rc;
 	}
 	if (wo.file != NULL || wo.vn->kind == VN_PROC ||
-	    wn.dir == NULL || wn.dir->kind == VN_PROC)
+	    wn.dir == NULL || wn.dir->kind == VN_PROC ||
+	    wo.vn->dev != wn.dir->dev)
 		rc = wn.dir == NULL || wn.vn != NULL ? -EEXIST : -EXDEV;
 	else if (is_dir(wo.vn))
 		rc = -EPERM;
@@ -162,12 +163,18 @@ vfs_link(int olddirfd, const char *oldpath, int newdirfd,
 	return rc;
 }
 
-/* Is this directory busy: the root, or a mount point or mounted root? */
+/*
+ * Is this directory busy: the root, a mount point, or the root of a
+ * mounted file system (/proc's, or /dev, a directory whose st_dev is
+ * not its parent's)?
+ */
 static bool
 busy(const struct vnode *vn)
 {
 	return vn == vfs_root() || vn->kind == VN_PROC ||
-	    (vn->kind == VN_DIR && vn->dir.mounted != NULL);
+	    (vn->kind == VN_DIR && vn->dir.mounted != NULL) ||
+	    (vn->kind == VN_DIR && vn->dir.parent != NULL &&
+	    vn->dir.parent->dev != vn->dev);
 }
 
 /* Take the name away; a directory is marked dead first. */
@@ -255,6 +262,9 @@ rename_checks(struct walk *wo, struct walk *wn, unsigned flags)
 {
 	struct vnode *src = wo->vn, *tgt = wn->vn;
 
+	/* Between mounts: Linux's first check, before even the names. */
+	if (wo->dir != NULL && wn->dir != NULL && wo->dir->dev != wn->dir->dev)
+		return -EXDEV;
 	if (wo->dot)
 		return -EBUSY;
 	if (wn->dot)
@@ -281,11 +291,12 @@ rename_checks(struct walk *wo, struct walk *wn, unsigned flags)
 			return -ENOTDIR;
 		if (!is_dir(src) && is_dir(tgt))
 			return -EISDIR;
-		if (is_dir(tgt) && !dir_is_empty(tgt))
-			return -ENOTEMPTY;
 	}
 	if (busy(src) || (tgt != NULL && busy(tgt)))
-		return -EBUSY;
+		return -EBUSY;		/* before ENOTEMPTY, as Linux */
+	if (tgt != NULL && !(flags & RENAME_EXCHANGE) && is_dir(tgt) &&
+	    !dir_is_empty(tgt))
+		return -ENOTEMPTY;
 	if (wn->dir->dead)
 		return -ENOENT;
 	if (vnode_permission(wo->dir, MAY_WRITE | MAY_EXEC) != 0 ||

@@ -15,6 +15,8 @@ plat_exit(int status)
 {
 	status &= 0xff;
 	arch_irq_disable();
+	if (status != PLAT_EXIT_PANIC)
+		user_prune_all();	/* a panic trusts no table */
 	klog("memory: %llu pages free at exit",
 	    (unsigned long long)plat_pages_free_count());
 	klog_always("cloister: exit status=%d", status);

@@ -184,6 +184,7 @@ int pci_find(uint16_t vendor, uint16_t device, struct pci_dev *out);
 unsigned pci_cap_next(const struct pci_dev *d, uint8_t id, unsigned from);
 
 #define PCI_COMMAND		0x04
+#define PCI_COMMAND_IO		(1u << 0)
 #define PCI_COMMAND_MEM		(1u << 1)
 #define PCI_COMMAND_MASTER	(1u << 2)
 #define PCI_COMMAND_INTX_OFF	(1u << 10)
@@ -423,6 +424,8 @@ void percpu_set_kernel_stack(uint64_t top);
  * stays the platform's, unmapping does not free it (platform/user.c).
  */
 int user_map_lent(uint64_t va, const void *kpage, unsigned prot);
+/* Free the empty page tables user.c still keeps for reuse (at exit). */
+void user_prune_all(void);
 /*
  * Publish the clock to the vDSO (platform/vclock.c): monotonic ns =
  * ns_base + ((tsc - tsc_base) * mult_q32 >> 32), realtime = that +

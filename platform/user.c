@@ -131,13 +131,62 @@ free_table(uint64_t pa, void *arg)
 }
 
 /*
+ * Leaf tables an unmap may have left empty are pruned late, not at once:
+ * a guest that maps, touches and unmaps the same few megabytes in a loop
+ * (malloc's big blocks, make bench's mmap row) would otherwise free and
+ * rebuild, zero and scan, the same tables on every cycle.  Up to
+ * PRUNE_LATER of them wait here, one 2 MiB span each, oldest first; a new
+ * one pushes out the oldest, which is pruned then if it is still empty.
+ * So at most PRUNE_LATER empty leaf tables (and the upper tables above
+ * them) stay: a bounded cost for every walk, and user_prune_all gives
+ * them back before the free pages are counted at exit.
+ */
+#define PRUNE_LATER	8
+static uint64_t prune_later[PRUNE_LATER];	/* span bases, 0 = none */
+static unsigned prune_next;			/* the oldest slot */
+
+static void
+prune_now(uint64_t span)
+{
+	pt_prune(vmm_ctx(), span, free_table);
+	vmm_flush(span);
+}
+
+static void
+prune_soon(uint64_t va)
+{
+	uint64_t span = va & ~(PT_TABLE_SPAN - 1), old;
+
+	for (unsigned i = 0; i < PRUNE_LATER; i++)
+		if (prune_later[i] == span)
+			return;
+	old = prune_later[prune_next];
+	prune_later[prune_next] = span;
+	prune_next = (prune_next + 1) % PRUNE_LATER;
+	if (old != 0)
+		prune_now(old);
+}
+
+void
+user_prune_all(void)
+{
+	for (unsigned i = 0; i < PRUNE_LATER; i++) {
+		if (prune_later[i] != 0)
+			prune_now(prune_later[i]);
+		prune_later[i] = 0;
+	}
+}
+
+/*
  * Call fn on every existing leaf entry in [va, va+len), in address order.
  * Empty upper-level tables are skipped whole (pt_next_table): the cost
  * follows the pages present, never the size of the range, so munmap or
  * mprotect of a 64 TiB reservation is as quick as of its touched pages.
  * With prune, tables left empty are freed (as Linux's free_pgtables), so
  * a guest that touches pages all over a huge range and unmaps them gets
- * every page back, tables included.
+ * every page back, tables included (late: prune_soon).  fn may create
+ * tables but never frees one, so a leaf table stays put while its span
+ * is walked.
  */
 static int
 user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
@@ -147,20 +196,20 @@ user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
 	int rc = 0;
 
 	while (rc == 0 && (va = pt_next_table(vmm_ctx(), va, end)) < end) {
-		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1;
+		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1, *e;
 
 		if (stop > end || stop == 0)
 			stop = end;
-		for (; va < stop && rc == 0; va += PAGE_SIZE) {
-			uint64_t *e = pt_leaf(vmm_ctx(), va, false);
-
-			if (e != NULL && pte_exists(*e))
+		e = pt_leaf(vmm_ctx(), va, false);
+		if (e == NULL) {
+			va = stop;
+			continue;
+		}
+		if (prune)
+			prune_soon(va);
+		for (; va < stop && rc == 0; va += PAGE_SIZE, e++)
+			if (pte_exists(*e))
 				rc = fn(va, e, arg);
-		}
-		if (prune) {
-			pt_prune(vmm_ctx(), va - PAGE_SIZE, free_table);
-			vmm_flush(va - PAGE_SIZE);
-		}
 		if (stop == end)
 			break;
 	}

@@ -29,12 +29,10 @@
 #include "platform/internal.h"
 #include "arch/arch.h"
 
-#define PCI_ADDR	0xcf8
-#define PCI_DATA	0xcfc
 #define VIRTIO_VENDOR	0x1af4
 #define VIRTIO_CONSOLE_LEGACY	0x1003	/* transitional device ID */
-#define PCI_CMD_IO	0x1
-#define PCI_CMD_MASTER	0x4
+#define PCI_BAR0	0x10
+#define PCI_INTR_LINE	0x3c
 
 /* Legacy registers, offsets in BAR 0. */
 #define VL_GUEST_FEATURES	0x04
@@ -103,22 +101,6 @@ static uint16_t rx_held_id;
 static uint32_t rx_held_len, rx_held_off;
 
 static void vcon_fail(const char *why);
-
-static uint32_t
-pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off)
-{
-	arch_outl(PCI_ADDR, 0x80000000u | bus << 16 | dev << 11 | fn << 8 |
-	    (off & 0xfc));
-	return arch_inl(PCI_DATA);
-}
-
-static void
-pci_write16(unsigned bus, unsigned dev, unsigned off, uint16_t v)
-{
-	arch_outl(PCI_ADDR, 0x80000000u | bus << 16 | dev << 11 |
-	    (off & 0xfc));
-	arch_outw(PCI_DATA + (off & 2), v);
-}
 
 static uint16_t
 used_idx(const struct vq *q)
@@ -323,27 +305,21 @@ vcon_irq(struct trap_frame *f)
 bool
 vcon_init(void)
 {
-	uint32_t id, bar, irq;
-	unsigned dev;
+	struct pci_dev d;
+	uint32_t bar, irq;
 	bool ok;
 
-	for (dev = 0; dev < 32; dev++) {
-		id = pci_read32(0, dev, 0, 0);
-		if ((id & 0xffff) == VIRTIO_VENDOR &&
-		    id >> 16 == VIRTIO_CONSOLE_LEGACY)
-			break;
-	}
-	if (dev == 32)
+	if (pci_find(VIRTIO_VENDOR, VIRTIO_CONSOLE_LEGACY, &d) != 0)
 		return false;
-	bar = pci_read32(0, dev, 0, 0x10);
-	irq = pci_read32(0, dev, 0, 0x3c) & 0xff;
+	bar = pci_cfg_read32(&d, PCI_BAR0);
+	irq = pci_cfg_read8(&d, PCI_INTR_LINE);
 	if (!(bar & 1) || irq == 0 || irq >= 16) {
 		klog("vcon: device without an I/O BAR or an IRQ; not used");
 		return false;
 	}
 	io = (uint16_t)(bar & ~3u);
-	pci_write16(0, dev, 0x04, (uint16_t)(pci_read32(0, dev, 0, 0x04) |
-	    PCI_CMD_IO | PCI_CMD_MASTER));
+	pci_cfg_write16(&d, PCI_COMMAND, pci_cfg_read16(&d, PCI_COMMAND) |
+	    PCI_COMMAND_IO | PCI_COMMAND_MASTER);
 	/* 3.1.1 Driver Requirements: Device Initialization (legacy). */
 	arch_outb(io + VL_STATUS, 0);
 	arch_outb(io + VL_STATUS, ST_ACK);

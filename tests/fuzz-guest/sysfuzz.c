@@ -32,6 +32,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1200,8 +1201,13 @@ do_misc(void)
 	case 22: SC(SYS_setpgid, rnd(3), rnd(3)); SC(SYS_getpgid, rnd(3));
 		SC(SYS_getsid, rnd(3)); break;
 	case 23: SC(SYS_getresuid, ptr(4, 1), ptr(4, 1), ptr(4, 1)); break;
-	case 24: SC(SYS_setresuid, -1, -1, -1);
-		SC(SYS_setreuid, rnd(3) - 1, rnd(3) - 1); break;
+	/*
+	 * Real and effective uid wander between 0 and 1, but the saved uid
+	 * stays 0, so clean-up can take root back: a fuzzer that gave up
+	 * root for good could not remove its files (Linux's rules too).
+	 */
+	case 24: SC(SYS_setresuid, rnd(3) - 1, rnd(3) - 1, -1);
+		SC(SYS_setreuid, -1, -1); break;
 	case 25: SC(SYS_fadvise64, fd(), len(), len(), rnd(8)); break;
 	case 26: SC(SYS_fallocate, fd(), rnd(4), rnd(1 << 20), len()); break;
 	case 27: SC(SYS_fsync, fd()); SC(SYS_fdatasync, fd());
@@ -1329,6 +1335,30 @@ free_pages(void)
 	return (uint64_t)si.freeram * si.mem_unit / PAGE;
 }
 
+/*
+ * A /proc/meminfo figure in kB, or -1: Slab (Cloister's kernel heap) and
+ * Shmem (its file data pages) say what the kernel holds for files,
+ * descriptors and the like, beside the free pages.
+ */
+static long
+meminfo_kb(const char *key)
+{
+	char buf[4096], *p;
+	long fd = syscall(SYS_open, "/proc/meminfo", O_RDONLY), n;
+	size_t klen = strlen(key);
+
+	n = fd >= 0 ? syscall(SYS_read, fd, buf, sizeof(buf) - 1) : -1;
+	syscall(SYS_close, fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (p = buf; p != NULL && *p != 0; p = strchr(p, '\n'),
+	    p = p != NULL ? p + 1 : NULL)
+		if (strncmp(p, key, klen) == 0 && p[klen] == ':')
+			return strtol(p + klen + 1, NULL, 10);
+	return -1;
+}
+
 static double
 now(void)
 {
@@ -1338,44 +1368,129 @@ now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+struct dent64 {
+	uint64_t ino;
+	int64_t off;
+	uint16_t reclen;
+	uint8_t type;
+	char name[];
+};
+
+/*
+ * Call fn on every name of directory dfd but "." and "..", from the
+ * start; returns how many calls returned 1.
+ */
+static long
+for_names(long dfd, int (*fn)(long, const struct dent64 *, void *),
+    void *arg)
+{
+	char buf[4096];
+	long n, hits = 0;
+
+	syscall(SYS_lseek, dfd, 0, SEEK_SET);
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			const struct dent64 *d = (const void *)(buf + off);
+
+			off += d->reclen;
+			if (strcmp(d->name, ".") != 0 &&
+			    strcmp(d->name, "..") != 0)
+				hits += fn(dfd, d, arg);
+		}
+	}
+	return hits;
+}
+
+static void remove_tree(int at, const char *dir, int depth);
+
+static int
+remove_one(long dfd, const struct dent64 *d, void *arg)
+{
+	int depth = arg != NULL ? *(const int *)arg : 0;
+
+	if (d->type == DT_DIR)
+		remove_tree((int)dfd, d->name, depth + 1);
+	return syscall(SYS_unlinkat, dfd, d->name,
+	    d->type == DT_DIR ? AT_REMOVEDIR : 0) == 0;
+}
+
 /* Remove what the workers left under dir (its files hold memory). */
 static void
 remove_tree(int at, const char *dir, int depth)
 {
-	char buf[4096];
-	long dfd, n;
+	long dfd;
 
 	if (depth > 16)
 		return;
 	dfd = syscall(SYS_openat, at, dir, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0)
 		return;
-	for (int round = 0; round < 64; round++) {
-		int removed = 0;
-
-		syscall(SYS_lseek, dfd, 0, SEEK_SET);
-		while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) >
-		    0) {
-			for (long off = 0; off < n;) {
-				struct { uint64_t ino; int64_t off;
-				    uint16_t reclen; uint8_t type;
-				    char name[]; } *d = (void *)(buf + off);
-
-				off += d->reclen;
-				if (strcmp(d->name, ".") == 0 ||
-				    strcmp(d->name, "..") == 0)
-					continue;
-				if (d->type == DT_DIR)
-					remove_tree((int)dfd, d->name,
-					    depth + 1);
-				if (syscall(SYS_unlinkat, dfd, d->name,
-				    d->type == DT_DIR ? AT_REMOVEDIR : 0) == 0)
-					removed++;
-			}
-		}
-		if (removed == 0)
+	for (int round = 0; round < 64; round++)
+		if (for_names(dfd, remove_one, &depth) == 0)
 			break;
-	}
+	syscall(SYS_close, dfd);
+}
+
+/*
+ * / and /dev as the run found them.  Root may make names there (unlink
+ * /dev/null, then creat it; creat a path of random bytes from /), though
+ * no rename or link can bring one in from /tmp when it is another file
+ * system (/dev): clean-up removes the new ones.
+ */
+#define SEEN_NAMES	128
+static struct {
+	const char *dir;
+	char name[32];
+	uint64_t ino;
+} seen[SEEN_NAMES];
+static int nseen;
+
+static int
+remember(long dfd, const struct dent64 *d, void *arg)
+{
+	if (nseen == SEEN_NAMES || strlen(d->name) >= sizeof(seen[0].name))
+		return 0;
+	seen[nseen].dir = arg;
+	strcpy(seen[nseen].name, d->name);
+	seen[nseen++].ino = d->ino;
+	return 1;
+}
+
+/* Is d a name of dir the run made (any name, for /tmp)? */
+static bool
+made(const char *dir, const struct dent64 *d)
+{
+	for (int i = 0; i < nseen; i++)
+		if (strcmp(seen[i].dir, dir) == 0 && seen[i].ino == d->ino &&
+		    strcmp(seen[i].name, d->name) == 0)
+			return false;
+	return true;
+}
+
+static int
+remove_made(long dfd, const struct dent64 *d, void *arg)
+{
+	return made(arg, d) && remove_one(dfd, d, NULL);
+}
+
+static int
+say_left(long dfd, const struct dent64 *d, void *arg)
+{
+	if (!made(arg, d))
+		return 0;
+	say("sysfuzz: clean-up left %s/%.40s\n", (const char *)arg, d->name);
+	return 1;
+}
+
+static void
+on_dir(const char *dir, int (*fn)(long, const struct dent64 *, void *),
+    void *arg)
+{
+	long dfd = syscall(SYS_open, dir, O_RDONLY | O_DIRECTORY);
+
+	if (dfd < 0)
+		return;
+	for_names(dfd, fn, arg);
 	syscall(SYS_close, dfd);
 }
 
@@ -1409,9 +1524,13 @@ stuck_report(struct worker *w)
 	    syscall(SYS_fcntl, w->last_a0, F_GETFL));
 }
 
+static struct stat dev0_st;	/* /dev at the start */
+
 static void
 cleanup(void)
 {
+	struct stat dev1;
+
 	for (int t = 0; t < nworkers; t++) {
 		struct worker *w = &workers[t];
 
@@ -1424,8 +1543,20 @@ cleanup(void)
 	}
 	munmap(arena, ARENA_LEN);
 	syscall(SYS_close_range, 3, ~0U, 0);
+	syscall(SYS_setresuid, 0, 0, 0);	/* the saved uid is root */
+	syscall(SYS_umask, 022);
 	chdir("/");
 	remove_tree(AT_FDCWD, "/tmp", 0);	/* inside Cloister only */
+	if (stat("/dev", &dev1) != 0 || dev1.st_ino != dev0_st.st_ino ||
+	    dev1.st_dev != dev0_st.st_dev)
+		say("sysfuzz: clean-up left /dev replaced (it is a mount)\n");
+	for (int i = 0; i < 2; i++) {
+		const char *dir = i == 0 ? "/" : "/dev";
+
+		on_dir(dir, remove_made, (void *)dir);
+		on_dir(dir, say_left, (void *)dir);
+	}
+	on_dir("/tmp", say_left, "/tmp");
 }
 
 int
@@ -1433,7 +1564,7 @@ main(int argc, char **argv)
 {
 	double start, end, next;
 	uint64_t pages0;
-	long seconds;
+	long seconds, heap0, shmem0;
 	static struct worker mainw;
 	struct utsname u;
 
@@ -1456,9 +1587,16 @@ main(int argc, char **argv)
 	if (nworkers < 1 || nworkers > MAX_THREADS)
 		nworkers = 4;
 	pages0 = free_pages();
+	stat("/dev", &dev0_st);
+	on_dir("/", remember, "/");
+	on_dir("/dev", remember, "/dev");
+	heap0 = meminfo_kb("Slab");
+	shmem0 = meminfo_kb("Shmem");
 	say("sysfuzz: seed=%llu seconds=%ld threads=%ld\n",
 	    (unsigned long long)seed, seconds, nworkers);
 	say("sysfuzz: free pages at start %llu\n", (unsigned long long)pages0);
+	say("sysfuzz: kernel heap at start %ld kB, file data %ld kB\n",
+	    heap0, shmem0);
 	me = &mainw;
 	signal(SIGPIPE, SIG_IGN);
 	handle(SIGSEGV, on_fault, SA_ONSTACK | SA_NODEFER);
@@ -1533,6 +1671,8 @@ main(int argc, char **argv)
 	    (unsigned long long)seed, calls, faults, forged);
 	say("sysfuzz: free pages at end %llu\n",
 	    (unsigned long long)free_pages());
+	say("sysfuzz: kernel heap at end %ld kB, file data %ld kB\n",
+	    meminfo_kb("Slab"), meminfo_kb("Shmem"));
 	report_left();
 	return 0;
 }

@@ -7,9 +7,13 @@
 #     would not);
 #   - a hang: no line from the guest for HANG seconds (it prints progress
 #     every second), or no "sysfuzz: done" at the end;
-#   - a leak: the kernel's "memory: N pages free at exit" below the free
-#     pages the fuzzer saw at the start of main, after it gave back
-#     everything it made, by more than LEAK_LIMIT pages.
+#   - a leak, once the fuzzer gave back everything it made (it unmaps,
+#     closes, takes root back and removes all it made under /tmp; a name
+#     it cannot remove fails the run): the kernel's "memory: N pages
+#     free at exit" below the free pages the fuzzer saw at the start of
+#     main by more than LEAK_LIMIT pages; /proc/meminfo's Shmem (file
+#     data) above what it was at the start; or its Slab (the kernel
+#     heap) more than HEAP_LIMIT kB above it.
 # FUZZ_SEEDS (default "1 2 3"), FUZZ_SECONDS (per seed, default 10),
 # FUZZ_THREADS (default 4).  `make fuzz-guest SECONDS=N SEED=S` runs one
 # seed longer.  The guest's output and the kernel log of a failed run
@@ -21,7 +25,8 @@ SEEDS=${FUZZ_SEEDS:-1 2 3}
 SECONDS_EACH=${FUZZ_SECONDS:-10}
 THREADS=${FUZZ_THREADS:-4}
 HANG=${HANG:-60}
-LEAK_LIMIT=${LEAK_LIMIT:-256}
+LEAK_LIMIT=${LEAK_LIMIT:-64}
+HEAP_LIMIT=${HEAP_LIMIT:-16}
 ELF=$BUILD/fuzz-guest/sysfuzz
 OUT=$BUILD/fuzz-guest
 
@@ -82,8 +87,37 @@ run_seed() {
 			"(limit $LEAK_LIMIT; log in $log)"
 		return
 	fi
+	if grep -q '^sysfuzz: clean-up left' "$out"; then
+		fail "$name" "$(grep -m1 '^sysfuzz: clean-up left' "$out" |
+			cut -c10-) (output in $out)"
+		return
+	fi
+	# "kernel heap at start|end N kB, file data M kB"
+	read -r heap0 data0 < <(sed -n 's/^sysfuzz: kernel heap at start'`
+		`' \(-*[0-9]*\) kB, file data \(-*[0-9]*\) kB$/\1 \2/p' "$out")
+	read -r heap1 data1 < <(sed -n 's/^sysfuzz: kernel heap at end'`
+		`' \(-*[0-9]*\) kB, file data \(-*[0-9]*\) kB$/\1 \2/p' "$out")
+	if [[ -z $data1 || $data0 == -1 || $data1 == -1 ]]; then
+		fail "$name" "no Shmem figures from /proc/meminfo (output in $out)"
+		return
+	fi
+	if ((data1 > data0)); then
+		fail "$name" "leak: file data ${data0} kB at the start," \
+			"${data1} kB after clean-up (log in $log)"
+		return
+	fi
+	if [[ $heap0 == -1 || $heap1 == -1 ]]; then
+		fail "$name" "no Slab figures from /proc/meminfo (output in $out)"
+		return
+	fi
+	if ((heap1 - heap0 > HEAP_LIMIT)); then
+		fail "$name" "leak: kernel heap ${heap0} kB at the start," \
+			"${heap1} kB after clean-up (limit +$HEAP_LIMIT; log in $log)"
+		return
+	fi
 	echo "sysfuzz: seed $seed: $(grep '^sysfuzz: done' "$out" |
-		cut -d' ' -f3-), $used pages kept at exit" >&2
+		cut -d' ' -f3-), $used pages kept at exit, heap" \
+		"$heap0 -> $heap1 kB" >&2
 	rm -f "$out" "$log"
 	pass "$name"
 }

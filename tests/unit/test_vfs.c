@@ -410,6 +410,50 @@ test_rename(void)
 	CHECK(strcmp(listing("/empty"), ". .. b c ") == 0);
 }
 
+/* /dev is a mount of its own (devtmpfs): EXDEV, EBUSY, its st_dev. */
+static void
+test_dev_mount(void)
+{
+	struct kstat st, root;
+	struct kstatfs sf;
+
+	fresh();
+	CHECK(vfs_stat(AT_FDCWD, "/", 0, &root) == 0);
+	CHECK(vfs_stat(AT_FDCWD, "/dev", 0, &st) == 0 && st.dev != root.dev);
+	CHECK(vfs_stat(AT_FDCWD, "/dev/null", 0, &st) == 0 &&
+	    st.dev == VFS_DEV_DEV);
+	CHECK(vfs_statfs(AT_FDCWD, "/dev", 0, &sf) == 0 &&
+	    sf.type == TMPFS_MAGIC && sf.fsid[0] == VFS_DEV_DEV);
+	CHECK(open_fd("/tmp/f", O_CREAT | O_WRONLY, 0644) >= 0);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/f", 0) == -EXDEV);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/null", 0) ==
+	    -EXDEV);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/nothere", AT_FDCWD, "/dev/x", 0) ==
+	    -EXDEV);			/* before the names are looked at */
+	CHECK(vfs_rename(AT_FDCWD, "/dev/null", AT_FDCWD, "/tmp/n", 0) ==
+	    -EXDEV);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/null",
+	    RENAME_EXCHANGE) == -EXDEV);
+	CHECK(vfs_link(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/f", 0) == -EXDEV);
+	CHECK(vfs_link(AT_FDCWD, "/dev/zero", AT_FDCWD, "/tmp/z", 0) ==
+	    -EXDEV);
+	CHECK(vfs_link(AT_FDCWD, "/tmp/f", AT_FDCWD, "/dev/null", 0) ==
+	    -EEXIST);
+	CHECK(vfs_mkdir(AT_FDCWD, "/tmp/d", 0755) == 0);
+	CHECK(vfs_rename(AT_FDCWD, "/dev", AT_FDCWD, "/tmp/d", 0) == -EBUSY);
+	CHECK(vfs_rename(AT_FDCWD, "/tmp/d", AT_FDCWD, "/dev", 0) == -EBUSY);
+	CHECK(vfs_unlink(AT_FDCWD, "/dev", AT_REMOVEDIR) == -EBUSY);
+	/* Inside /dev, as anywhere: new names are on its file system. */
+	CHECK(vfs_mkdir(AT_FDCWD, "/dev/sub", 0755) == 0);
+	CHECK(vfs_rename(AT_FDCWD, "/dev/zero", AT_FDCWD, "/dev/sub/z", 0) ==
+	    0);
+	CHECK(vfs_stat(AT_FDCWD, "/dev/sub/z", 0, &st) == 0 &&
+	    st.dev == VFS_DEV_DEV);
+	CHECK(vfs_rename(AT_FDCWD, "/dev/sub", AT_FDCWD, "/tmp/sub", 0) ==
+	    -EXDEV);
+	CHECK(vfs_stat(AT_FDCWD, "/tmp/f", 0, &st) == 0 && st.dev == root.dev);
+}
+
 static void
 test_links_and_nodes(void)
 {
@@ -641,6 +685,42 @@ test_proc(void)
 	fd_reset();
 }
 
+/* chmod/chown on /proc: kept by the system's entries, EPERM for the
+ * process's own (Linux's proc_notify_change and proc_setattr). */
+static void
+test_proc_attrs(void)
+{
+	uint32_t mode;
+	struct kstat st;
+
+	fresh();
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/meminfo", 0600, 0) == 0);
+	CHECK(stat_mode("/proc/meminfo", 0, &mode) == 0 &&
+	    mode == (S_IFREG | 0600));
+	CHECK(vfs_chown(AT_FDCWD, "/proc/meminfo", 7, 8, 0) == 0);
+	CHECK(vfs_stat(AT_FDCWD, "/proc/meminfo", 0, &st) == 0);
+	CHECK(st.uid == 7 && st.gid == 8 && st.mode == (S_IFREG | 0600));
+	CHECK(stat_mode("/proc/cpuinfo", 0, &mode) == 0 &&
+	    mode == (S_IFREG | 0444));
+	CHECK(vfs_chmod(AT_FDCWD, "/proc", 0700, 0) == 0);
+	CHECK(stat_mode("/proc", 0, &mode) == 0 && mode == (S_IFDIR | 0700));
+	CHECK(vfs_chmod(AT_FDCWD, "/proc", 0555, 0) == 0);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/self/status", 0444, 0) == -EPERM);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/self", 0555, 0) == -EPERM);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/self/fd", 0500, 0) == -EPERM);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/self/mounts", 0444, 0) == -EPERM);
+	CHECK(vfs_chown(AT_FDCWD, "/proc/self/status", 7, 8, 0) == 0);
+	CHECK(vfs_stat(AT_FDCWD, "/proc/self/status", 0, &st) == 0);
+	CHECK(st.uid == 0 && st.gid == 0);	/* not kept */
+	vfs_set_ids(1000, 1000);
+	CHECK(vfs_chmod(AT_FDCWD, "/proc/cpuinfo", 0444, 0) == -EPERM);
+	CHECK(vfs_chown(AT_FDCWD, "/proc/cpuinfo", 1000, 1000, 0) == -EPERM);
+	vfs_set_ids(0, 0);
+	fresh();			/* a new tree: defaults again */
+	CHECK(stat_mode("/proc/meminfo", 0, &mode) == 0 &&
+	    mode == (S_IFREG | 0444));
+}
+
 static void
 test_statfs_and_times(void)
 {
@@ -747,6 +827,8 @@ main(void)
 	RUN(test_getcwd);
 	RUN(test_getdents_changes);
 	RUN(test_proc);
+	RUN(test_proc_attrs);
+	RUN(test_dev_mount);
 	RUN(test_statfs_and_times);
 	RUN(test_no_leaks);
 	RUN(test_reset_frees_all);
