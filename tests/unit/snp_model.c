@@ -109,6 +109,8 @@ rmp_change(uint64_t gfn, int op, bool huge)
 	if (gfn >= MODEL_PAGES || (op != SNP_PSC_OP_PRIVATE &&
 	    op != SNP_PSC_OP_SHARED))
 		return -1;
+	if (op == SNP_PSC_OP_SHARED && model.rmp[gfn].validated)
+		model.shared_validated = true;	/* the guest skipped rescind */
 	model.rmp[gfn].assigned = op == SNP_PSC_OP_PRIVATE;
 	model.rmp[gfn].validated = false;	/* RMPUPDATE clears it */
 	model.rmp[gfn].huge = huge && op == SNP_PSC_OP_PRIVATE;
@@ -236,10 +238,16 @@ nae_ioio(struct ghcb *g)
 		if (!valid(g, GHCB_BIT(rax)))
 			return refuse(g, 4);	/* missing input */
 		v = g->rax;
-		port_write(port, (const uint8_t *)&v, size);
+		if (model.port_out != NULL)
+			model.port_out(port, (uint32_t)v, size);
+		else
+			port_write(port, (const uint8_t *)&v, size);
 		return;
 	}
-	memcpy(&v, &model.ports[port], size);
+	if (model.port_in != NULL)
+		v = model.port_in(port, size);
+	else
+		memcpy(&v, &model.ports[port], size);
 	g->rax = v;
 	set_valid(g, GHCB_BIT(rax));
 }

@@ -73,6 +73,10 @@ struct model {
 	struct model_rmp rmp[MODEL_PAGES];
 	uint64_t msr_num[8], msr_val[8];
 	uint8_t ports[65536];
+	/* A device behind single port accesses (else ports[] is memory). */
+	uint32_t (*port_in)(uint16_t port, unsigned size);
+	void (*port_out)(uint16_t port, uint32_t v, unsigned size);
+	bool shared_validated;	/* PSC to shared of a still-validated page */
 	uint8_t port_log[4096];
 	unsigned port_log_len;
 	uint8_t mmio[4096];
