@@ -21,7 +21,7 @@ struct snp_emul snp_emul;	/* off unless snp=emulate (emulate.c) */
  * SEV_STATUS policy.  Required: SEV, SEV-ES, SNP.  Accepted (hardening
  * the guest benefits from, or features it does not depend on):
  * DebugSwap, PreventHostIBS, BTB isolation, VMPL supervisor shadow
- * stacks, Secure TSC (noted; the TSC is read with RDTSC either way),
+ * stacks, Secure TSC (its rate replaces calibration: tsc.c),
  * the VMGEXIT parameter, IBS virtualisation, VMSA register protection,
  * SMT protection.  Everything else ends the guest with SNP_TERM_POLICY:
  * vTOM and ReflectVC (Cloister uses the C-bit and runs at VMPL0),

@@ -38,6 +38,16 @@ bool snp_detect(const void *cpuid_page, uint64_t dmap_base);
 /* SEV_STATUS as detected (0 when not SNP): for the boot log. */
 uint64_t snp_sev_status(void);
 
+/*
+ * Secure TSC (SEV_STATUS[11]): is it on, and the TSC's mean frequency in
+ * Hz from MSR GUEST_TSC_FREQ and the secrets page's TSC_FACTOR
+ * (secrets_page: mapped, or NULL for a factor of 0).  0 when Secure TSC
+ * is off; the platform then calibrates.  A zero rate or a factor of
+ * 100 % or more ends the guest (SNP_TERM_SECURE_TSC).
+ */
+bool snp_secure_tsc(void);
+uint64_t snp_secure_tsc_hz(const void *secrets_page);
+
 /* The C-bit as a PTE mask (0 when not SNP, and under snp=emulate). */
 uint64_t snp_enc_mask(void);
 
@@ -122,6 +132,7 @@ enum snp_term_code {
 	SNP_TERM_VC_UNKNOWN,		/* #VC: exit code not handled */
 	SNP_TERM_VC_PRIVATE_MMIO,	/* #VC: MMIO to a private page */
 	SNP_TERM_GHCB_REFUSED,		/* a required request was refused */
+	SNP_TERM_SECURE_TSC,		/* Secure TSC: intercepted, or no rate */
 };
 void snp_terminate(unsigned set, unsigned code) __attribute__((noreturn));
 

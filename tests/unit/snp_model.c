@@ -666,6 +666,10 @@ model_io_ops(void)
 uint64_t
 arch_rdmsr_native(uint32_t msr)
 {
+	if (msr == MSR_GUEST_TSC_FREQ) {
+		model.tsc_freq_reads++;
+		return model.guest_tsc_freq;
+	}
 	return msr == MSR_SEV_STATUS ? model.sev_status : 0;
 }
 

@@ -61,7 +61,9 @@ struct model_rmp {
 struct model {
 	/* The CPU */
 	uint64_t sev_status;
-	bool sev_cpuid;		/* raw CPUID 0x8000001F reports SEV */
+	bool sev_cpuid;
+	uint64_t guest_tsc_freq;	/* MSR GUEST_TSC_FREQ (Secure TSC) */
+	unsigned tsc_freq_reads;		/* raw CPUID 0x8000001F reports SEV */
 	uint64_t ghcb_msr;
 	unsigned vmgexits;
 	int irq_depth;

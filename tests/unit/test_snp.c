@@ -385,6 +385,92 @@ test_vc_rdtsc_rdtscp(void)
 	CHECK(f.rax == 2000 && f.rcx == 0x42 && f.rip == model.code_va + 3);
 }
 
+/* ---- Secure TSC ---- */
+
+static void
+test_secure_tsc_rate(void)
+{
+	static uint8_t secrets[4096];
+	uint32_t factor = 100;		/* 0.1 % below nominal */
+	unsigned exits;
+
+	model_reset();
+	model.guest_tsc_freq = 2500 | (0x5ull << 18);	/* junk above 17:0 */
+	model_boot();
+	/* Off: the platform calibrates; the MSR is never read. */
+	CHECK(!snp_secure_tsc() && snp_secure_tsc_hz(secrets) == 0);
+	CHECK(model.tsc_freq_reads == 0);
+	model_reset();
+	model.sev_status |= SEV_STATUS_SECURE_TSC;
+	model.guest_tsc_freq = 2500 | (0x5ull << 18);
+	model_boot();
+	exits = model.vmgexits;
+	CHECK(snp_secure_tsc());
+	CHECK(snp_secure_tsc_hz(NULL) == 2500000000ull);
+	memcpy(secrets + 0x160, &factor, sizeof(factor));
+	CHECK(snp_secure_tsc_hz(secrets) == 2497500000ull);
+	CHECK(model.vmgexits == exits);		/* nothing asks the host */
+	/* No rate, or a factor of 100 %: terminate. */
+	model.guest_tsc_freq = 0;
+	CHECK(MODEL_TERMINATES(snp_secure_tsc_hz(NULL)));
+	CHECK(TERM_IS(CL, SNP_TERM_SECURE_TSC));
+	model.guest_tsc_freq = 2500;
+	factor = 100000;
+	memcpy(secrets + 0x160, &factor, sizeof(factor));
+	CHECK(MODEL_TERMINATES(snp_secure_tsc_hz(secrets)));
+	CHECK(TERM_IS(CL, SNP_TERM_SECURE_TSC));
+}
+
+/*
+ * The vDSO reads the TSC in ring 3 ("lfence; rdtsc").  Without Secure
+ * TSC a host that intercepts RDTSC gets a #VC from ring 3, answered
+ * through the RDTSC NAE event; under Secure TSC the same #VC (ring 0 or
+ * 3), or an intercepted GUEST_TSC_FREQ read, ends the guest.
+ */
+static void
+test_secure_tsc_intercepts(void)
+{
+	static const uint8_t vdso_read[] = { 0x0f, 0xae, 0xe8, 0x0f, 0x31 };
+	struct trap_frame f;
+
+	model_reset();
+	model_boot();
+	f = vc_frame(vdso_read, sizeof(vdso_read), SVM_EXIT_RDTSC, true);
+	f.rip += 3;			/* #VC at the rdtsc after the lfence */
+	CHECK(snp_vc_handle(&f) == VC_DONE);
+	CHECK(f.rax == 1000 && f.rip == model.code_va + 5);
+	CHECK(model.last_exit == SVM_EXIT_RDTSC);
+	for (int user = 0; user < 2; user++) {
+		model_reset();
+		model.sev_status |= SEV_STATUS_SECURE_TSC;
+		model_boot();
+		f = vc_frame("\x0f\x31", 2, SVM_EXIT_RDTSC, user);
+		CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
+		CHECK(TERM_IS(CL, SNP_TERM_SECURE_TSC));
+		model_reset();
+		model.sev_status |= SEV_STATUS_SECURE_TSC;
+		model_boot();
+		f = vc_frame("\x0f\x01\xf9", 3, SVM_EXIT_RDTSCP, user);
+		CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
+		CHECK(TERM_IS(CL, SNP_TERM_SECURE_TSC));
+	}
+	model_reset();
+	model.sev_status |= SEV_STATUS_SECURE_TSC;
+	model_boot();
+	f = vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, false);
+	f.rcx = MSR_GUEST_TSC_FREQ;
+	CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
+	CHECK(TERM_IS(CL, SNP_TERM_SECURE_TSC));
+	/* Other MSRs still go to the host under Secure TSC. */
+	model_reset();
+	model.sev_status |= SEV_STATUS_SECURE_TSC;
+	model_boot();
+	f = vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, false);
+	f.rcx = 0x1b;
+	(void)snp_vc_handle(&f);
+	CHECK(model.last_exit == SVM_EXIT_MSR && !model.terminated);
+}
+
 static void
 test_vc_msr(void)
 {
@@ -937,6 +1023,8 @@ main(void)
 	RUN(test_cpuid_never_asks_host);
 	RUN(test_vc_cpuid_kernel_and_user);
 	RUN(test_vc_rdtsc_rdtscp);
+	RUN(test_secure_tsc_rate);
+	RUN(test_secure_tsc_intercepts);
 	RUN(test_vc_msr);
 	RUN(test_vc_ioio);
 	RUN(test_vc_mmio);
