@@ -36,6 +36,7 @@ static uint64_t shared_pd[512] __attribute__((aligned(4096)));
 static uint64_t shared_pt[512] __attribute__((aligned(4096)));
 
 extern char __image_pstart[], __image_pend[];
+uint32_t boot_rom_vc_check(uint32_t leaf);	/* boot/rom_entry.asm */
 
 void boot_rom(uint64_t tsc) __attribute__((noreturn));
 
@@ -123,6 +124,13 @@ snp_emulate(void)
 		return false;
 	if (!boot_rom_snp_start(snp_emulate_start(), 0, kernel_pa(ghcb_page)))
 		return false;
+	/* The stand-in's CPUID page says SEV, SEV-ES, SNP (EAX 0x1a). */
+	if (boot_rom_vc_check(0x8000001f) == 0x1a)
+		say("cloister: rom: snp=emulate: the #VC gate answered CPUID "
+		    "from the CPUID page\n");
+	else
+		say("cloister: rom: snp=emulate: the #VC gate gave a wrong "
+		    "CPUID answer\n");
 	bi_ghcb.mmap_count = 0;
 	read_fwcfg(&bi_ghcb);
 	if (bi_ghcb.mmap_count != bi.mmap_count ||

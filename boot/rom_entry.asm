@@ -89,6 +89,34 @@ rom_vc_entry:
 	add rsp, 16			; vector and error code
 	iretq
 
+; uint32_t boot_rom_vc_check(uint32_t leaf): the #VC path above without
+; the CPU's delivery.  Builds the frame the CPU would push for a #VC on a
+; CPUID (error code 0x72, RIP at a cpuid), enters rom_vc_entry, and
+; returns EAX as the handler left it: iretq resumes after the cpuid,
+; which never runs.  boot/rom.c uses it under snp=emulate (QEMU raises
+; no #VC) to prove the gate's frame, the handler and iretq on a boot.
+global boot_rom_vc_check
+boot_rom_vc_check:
+	push rbx
+	mov r8, rsp
+	and rsp, -16			; as the CPU aligns
+	mov rax, ss
+	push rax
+	push r8
+	pushfq
+	mov rax, cs
+	push rax
+	lea rax, [rel .cpuid]
+	push rax
+	push 0x72			; SVM_EXIT_CPUID
+	mov eax, edi
+	xor ecx, ecx
+	jmp rom_vc_entry
+.cpuid:
+	cpuid				; emulated, never executed
+	pop rbx				; iretq restored rsp = r8
+	ret
+
 section .data
 align 8
 	dw 0, 0, 0

@@ -11,7 +11,9 @@
 #                           (boot/rom_snp.c): the GHCB comes up before
 #                           fw_cfg, fw_cfg read again through it agrees
 #                           with the plain read, RAM below 4 GiB accepted,
-#                           the platform keeps the ROM's GHCB
+#                           the platform keeps the ROM's GHCB, and the
+#                           early #VC gate (entered with a CPU-shaped
+#                           frame: QEMU raises no #VC) answers a CPUID
 #   snp-emulate/rom/NAME    guests through the ROM on emulated SNP
 source "$(dirname "$0")/lib.sh"
 
@@ -69,6 +71,8 @@ else
 	elif ! grep -q 'snp: SEV-SNP guest (snp=emulate.*(from the ROM, before fw_cfg)' "$log"; then
 		fail snp-emulate/rom-early "the platform did not keep the ROM's GHCB"
 		grep 'snp:' "$log" >&2
+	elif ! grep -q 'rom: snp=emulate: the #VC gate answered CPUID' "$log"; then
+		fail snp-emulate/rom-early "the early #VC gate: $(grep 'rom:' "$log")"
 	elif grep -q 'through the GHCB differs\|rom: no fw_cfg\|rom: fw_cfg' "$log"; then
 		fail snp-emulate/rom-early "fw_cfg through the GHCB: $(grep 'rom:' "$log")"
 	elif ! grep -q '^Goodbye' "$log"; then
