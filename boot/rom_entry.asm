@@ -7,14 +7,18 @@
 ; intercepted instruction raises #VC, and boot_rom's SNP bring-up
 ; (boot/rom_snp.c) executes CPUID before any GHCB exists; the gate is in
 ; place before the first instruction here that may trap (RDTSC, which a
-; host may intercept).  Every other vector is absent, as before: an
-; exception this early ends in a triple fault.  platform_start replaces
-; the IDT (traps_init) before it enables anything.
+; host may intercept).  It is arch's own #VC entry (arch/entry.asm builds
+; struct trap_frame and calls arch_trap), with boot_rom_vc as the
+; handler.  Every other vector is absent, as before: an exception this
+; early ends in a triple fault.  platform_start replaces the IDT and the
+; handler (traps_init) before it enables anything.
 
 bits 64
 extern boot_rom
 extern boot_rom_vc
 extern boot_stacks
+extern arch_isr_table
+extern arch_set_trap_handler
 BOOT_STACK_TOP	equ 4096 + 16384		; as in boot/multiboot.asm
 VEC_VC		equ 29
 SEL_CODE64	equ 0x18			; boot/rom.asm's GDT
@@ -25,8 +29,11 @@ global boot_rom_entry
 boot_rom_entry:
 	mov rsp, boot_stacks + BOOT_STACK_TOP
 	xor ebp, ebp
+	mov edi, VEC_VC
+	mov rsi, boot_rom_vc
+	call arch_set_trap_handler
 	; The #VC gate: offset 15:0, selector, IST 0 + type, 31:16, 63:32.
-	mov rax, rom_vc_entry
+	mov rax, [arch_isr_table + VEC_VC * 8]
 	mov rdi, early_idt + VEC_VC * 16
 	mov [rdi], ax
 	mov word [rdi + 2], SEL_CODE64
@@ -46,55 +53,12 @@ boot_rom_entry:
 	hlt
 	jmp .hang
 
-; #VC: the CPU pushed SS, RSP, RFLAGS, CS, RIP and the error code (the
-; exit code).  Build arch's struct trap_frame (r15 lowest ... rax, vector,
-; error, then the CPU's frame), hand it to boot_rom_vc, which emulates the
-; instruction and advances RIP, or ends the guest.  176 bytes were pushed
-; from a 16-byte aligned RSP, so the call is aligned.
-rom_vc_entry:
-	push VEC_VC
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
-	mov rdi, rsp
-	cld
-	call boot_rom_vc
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
-	add rsp, 16			; vector and error code
-	iretq
-
 ; uint32_t boot_rom_vc_check(uint32_t leaf): the #VC path above without
 ; the CPU's delivery.  Builds the frame the CPU would push for a #VC on a
-; CPUID (error code 0x72, RIP at a cpuid), enters rom_vc_entry, and
+; CPUID (error code 0x72, RIP at a cpuid), enters the gate's target, and
 ; returns EAX as the handler left it: iretq resumes after the cpuid,
 ; which never runs.  boot/rom.c uses it under snp=emulate (QEMU raises
-; no #VC) to prove the gate's frame, the handler and iretq on a boot.
+; no #VC) to prove the gate, the handler and iretq on a boot.
 global boot_rom_vc_check
 boot_rom_vc_check:
 	push rbx
@@ -111,7 +75,7 @@ boot_rom_vc_check:
 	push 0x72			; SVM_EXIT_CPUID
 	mov eax, edi
 	xor ecx, ecx
-	jmp rom_vc_entry
+	jmp [arch_isr_table + VEC_VC * 8]
 .cpuid:
 	cpuid				; emulated, never executed
 	pop rbx				; iretq restored rsp = r8
