@@ -40,7 +40,7 @@ uint64_t snp_enc_mask(void) { __builtin_trap(); }
 void snp_ghcb_init(volatile void *va, uint64_t pa) { __builtin_trap(); }
 int snp_vc_trap(struct trap_frame *f) { __builtin_trap(); }
 void snp_terminate(unsigned set, unsigned code) { __builtin_trap(); }
-volatile void *boot_rom_map_shared(uint64_t pa, uint64_t e) { __builtin_trap(); }
+volatile void *boot_rom_map_shared(uint64_t p, uint64_t e) { __builtin_trap(); }
 
 static void
 check_snp_split(void)

@@ -78,6 +78,19 @@ model_boot(void)
 	snp_ghcb_init(model_ghcb_page, MODEL_GHCB_GPA);
 }
 
+struct trap_frame
+model_vc_frame(const void *insn, size_t n, uint64_t exit_code, bool user)
+{
+	struct trap_frame f = { 0 };
+
+	memset(model.code, 0x90, sizeof(model.code));
+	memcpy(model.code, insn, n);
+	f.rip = model.code_va;
+	f.cs = user ? (GDT_UCODE | 3) : GDT_KCODE;
+	f.error = exit_code;
+	return f;
+}
+
 /* Should this exchange carry the configured lie? */
 static bool
 lie_now(enum model_lie which)

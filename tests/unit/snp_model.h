@@ -113,6 +113,9 @@ void model_build_cpuid_page(struct snp_cpuid_table *t);
 /* Detect + register the GHCB: the state every NAE test starts from. */
 void model_boot(void);
 uint64_t model_dmap_base(void);
+/* A #VC frame for the instruction bytes insn at model.code_va. */
+struct trap_frame model_vc_frame(const void *insn, size_t n,
+    uint64_t exit_code, bool user);
 
 /* Run stmt; true if it ended in a termination request (set, code). */
 #define MODEL_TERMINATES(stmt) __extension__ ({				\

@@ -278,26 +278,14 @@ test_handover_asks_nothing_again(void)
 
 /* ---- the early #VC handler ---- */
 
-static struct trap_frame
-vc_frame(const void *insn, size_t n, uint64_t exit_code)
-{
-	struct trap_frame f = { 0 };
-
-	memset(model.code, 0x90, sizeof(model.code));
-	memcpy(model.code, insn, n);
-	f.rip = model.code_va;
-	f.cs = GDT_KCODE;
-	f.error = exit_code;
-	return f;
-}
-
 static void
 test_vc_before_detection_terminates(void)
 {
 	struct trap_frame f;
 
 	launch();
-	f = vc_frame("\x0f\x31", 2, SVM_EXIT_RDTSC);	/* host intercepts */
+	/* An RDTSC the host intercepts, before anything is set up. */
+	f = model_vc_frame("\x0f\x31", 2, SVM_EXIT_RDTSC, false);
 	CHECK(MODEL_TERMINATES(boot_rom_vc(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_VC_UNKNOWN));
 }
@@ -309,20 +297,20 @@ test_vc_after_start(void)
 
 	launch();
 	CHECK(start());
-	f = vc_frame("\x0f\xa2", 2, SVM_EXIT_CPUID);
+	f = model_vc_frame("\x0f\xa2", 2, SVM_EXIT_CPUID, false);
 	f.rax = 0x8000001f;
 	boot_rom_vc(&f);
 	CHECK(f.rax == 0x1b && (f.rbx & 0x3f) == MODEL_CBIT);
 	CHECK(f.rip == model.code_va + 2);
 	/* out dx, al: through the GHCB page to the device. */
-	f = vc_frame("\xee", 1, SVM_EXIT_IOIO);
+	f = model_vc_frame("\xee", 1, SVM_EXIT_IOIO, false);
 	f.rdx = FWCFG_PORT_SEL;
 	f.rax = 0;
 	model.port_out = NULL;
 	boot_rom_vc(&f);
 	CHECK(model.port_log_len == 1 && f.rip == model.code_va + 1);
 	/* Bytes that are not the instruction the exit code names. */
-	f = vc_frame("\x0f\xa2", 2, SVM_EXIT_IOIO);
+	f = model_vc_frame("\x0f\xa2", 2, SVM_EXIT_IOIO, false);
 	CHECK(MODEL_TERMINATES(boot_rom_vc(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_VC_MISMATCH));
 }
@@ -338,7 +326,7 @@ test_vc_injected_gp_terminates(void)
 	model.lie = LIE_INJECT;
 	model.lie_vector = VEC_GP;
 	model.lie_type = EVENTINJ_TYPE_EXC;
-	f = vc_frame("\x0f\x32", 2, SVM_EXIT_MSR);	/* rdmsr */
+	f = model_vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, false);
 	f.rcx = 0x1b;
 	CHECK(MODEL_TERMINATES(boot_rom_vc(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_GHCB_REFUSED));
