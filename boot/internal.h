@@ -114,6 +114,8 @@ void boot_rom_vc(struct trap_frame *f);
  * [validated_end, mapped_end) (page-aligned; below 1 MiB excluded) is
  * accepted now; usable RAM above mapped_end becomes BOOT_MEM_UNACCEPTED,
  * page-aligned (an entry across mapped_end is split), for platform_start.
+ * Usable RAM overlapping RAM an earlier entry named becomes
+ * BOOT_MEM_RESERVED (accepting a page twice would read as a remap).
  * 0, or -ENOSPC when a split found bi->mmap full (that part is dropped).
  */
 int boot_rom_snp_memory(struct boot_info *bi, uint64_t validated_end,

@@ -81,6 +81,38 @@ mmap_add(struct boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
 	return true;
 }
 
+/* Page-aligned interior of an entry: [*s, *e), empty when *e <= *s. */
+static void
+interior(const struct boot_mem_region *m, uint64_t *s, uint64_t *e)
+{
+	*s = (m->base + PAGE - 1) & ~(PAGE - 1);
+	*e = (m->base + m->len) & ~(PAGE - 1);
+}
+
+/*
+ * Does entry i's RAM overlap RAM another entry already claimed (the
+ * earlier ones, and the parts split off them, appended from n on)?
+ * Accepting a page twice would read as a remap: such RAM is dropped.
+ */
+static bool
+overlaps_earlier(const struct boot_info *bi, uint32_t i, uint32_t n)
+{
+	uint64_t s, e, ks, ke;
+
+	interior(&bi->mmap[i], &s, &e);
+	for (uint32_t k = 0; k < bi->mmap_count; k++) {
+		const struct boot_mem_region *o = &bi->mmap[k];
+
+		if ((k >= i && k < n) || (o->type != BOOT_MEM_USABLE &&
+		    o->type != BOOT_MEM_UNACCEPTED))
+			continue;
+		interior(o, &ks, &ke);
+		if (ks < ke && ks < e && s < ke)
+			return true;
+	}
+	return false;
+}
+
 int
 boot_rom_snp_memory(struct boot_info *bi, uint64_t validated_end,
     uint64_t mapped_end)
@@ -90,13 +122,16 @@ boot_rom_snp_memory(struct boot_info *bi, uint64_t validated_end,
 
 	for (uint32_t i = 0; i < n && i < BOOT_MMAP_MAX; i++) {
 		struct boot_mem_region *m = &bi->mmap[i];
-		uint64_t s = (m->base + PAGE - 1) & ~(PAGE - 1);
-		uint64_t e = (m->base + m->len) & ~(PAGE - 1);
-		uint64_t lo;
+		uint64_t s, e, lo;
 
+		interior(m, &s, &e);
 		if (m->type != BOOT_MEM_USABLE || m->len == 0 ||
 		    m->base + m->len < m->base || e <= s)
 			continue;
+		if (overlaps_earlier(bi, i, n)) {
+			m->type = BOOT_MEM_RESERVED;
+			continue;
+		}
 		/* Above what the ROM maps: the platform accepts it. */
 		if (e > mapped_end) {
 			uint64_t hs = s > mapped_end ? s : mapped_end;

@@ -236,6 +236,27 @@ test_accept_below_mapped_end(void)
 	CHECK(model.psc_exits > 0);		/* over the GHCB page */
 }
 
+/* A host map naming RAM twice: the second naming is dropped. */
+static void
+test_overlapping_ram_dropped(void)
+{
+	launch();
+	CHECK(start());
+	bi.mmap_count = 3;
+	bi.mmap[0] = (struct boot_mem_region){ IMAGE_START, 0x200000,
+	    BOOT_MEM_USABLE, 0 };
+	bi.mmap[1] = (struct boot_mem_region){ 0x280000, 0x180000,
+	    BOOT_MEM_USABLE, 0 };
+	bi.mmap[2] = (struct boot_mem_region){ 0x300000, 0x100000,
+	    BOOT_MEM_USABLE, 0 };
+	CHECK(boot_rom_snp_memory(&bi, IMAGE_END, MAPPED_END) == 0);
+	CHECK(bi.mmap[0].type == BOOT_MEM_USABLE);
+	CHECK(bi.mmap[1].type == BOOT_MEM_RESERVED);
+	CHECK(bi.mmap[2].type == BOOT_MEM_USABLE);
+	CHECK(range_is(IMAGE_END, 0x100000, true, true));
+	CHECK(range_is(0x300000, 0x100000, true, true));
+}
+
 static void
 test_memory_map_full(void)
 {
@@ -430,6 +451,7 @@ main(void)
 	RUN(test_early_ghcb_then_fwcfg);
 	RUN(test_without_early_path_ports_trap);
 	RUN(test_accept_below_mapped_end);
+	RUN(test_overlapping_ram_dropped);
 	RUN(test_memory_map_full);
 	RUN(test_handover_asks_nothing_again);
 	RUN(test_vc_before_detection_terminates);
