@@ -311,6 +311,21 @@ test_vc_before_detection_terminates(void)
 	CHECK(TERM_IS(CL, SNP_TERM_VC_UNKNOWN));
 }
 
+/* SEV-ES without SNP is not supported: its first port access ends it. */
+static void
+test_sev_es_only_ends_at_first_port(void)
+{
+	struct trap_frame f;
+
+	launch();
+	model.sev_status = SEV_STATUS_SEV | SEV_STATUS_ES;
+	CHECK(!start());
+	f = model_vc_frame("\xee", 1, SVM_EXIT_IOIO, false);
+	f.rdx = FWCFG_PORT_SEL;
+	CHECK(MODEL_TERMINATES(boot_rom_vc(&f)));
+	CHECK(TERM_IS(CL, SNP_TERM_VC_UNKNOWN));
+}
+
 static void
 test_vc_after_start(void)
 {
@@ -455,6 +470,7 @@ main(void)
 	RUN(test_memory_map_full);
 	RUN(test_handover_asks_nothing_again);
 	RUN(test_vc_before_detection_terminates);
+	RUN(test_sev_es_only_ends_at_first_port);
 	RUN(test_vc_after_start);
 	RUN(test_vc_injected_gp_terminates);
 	RUN(test_bad_replies);
