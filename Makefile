@@ -42,7 +42,8 @@ NASMFLAGS := -f elf64 -g -F dwarf
 
 # Source lists choose what is built (no #ifdef targets).
 BOOT_SRCS     := boot/multiboot.asm boot/multiboot.c \
-		 boot/rom_entry.asm boot/rom.c boot/fwcfg.c boot/fwcfg_io.c
+		 boot/rom_entry.asm boot/rom.c boot/rom_snp.c boot/fwcfg.c \
+		 boot/fwcfg_io.c
 ARCH_SRCS     := $(wildcard arch/*.c arch/*.asm)
 PLATFORM_SRCS := $(wildcard platform/*.c platform/*.asm)
 GHCB_SRCS     := $(wildcard ghcb/*.c)
@@ -50,7 +51,7 @@ KERNEL_SRCS   := $(wildcard kernel/*.c)
 SHIM_SRCS     := $(wildcard shim/*.c)
 NET_SRCS      := $(wildcard net/*.c)
 EARLY_SRCS    := boot/multiboot.c platform/start.c boot/rom.c boot/fwcfg.c \
-		 boot/fwcfg_io.c
+		 boot/fwcfg_io.c boot/rom_snp.c
 
 KSRCS := $(BOOT_SRCS) $(ARCH_SRCS) $(PLATFORM_SRCS) $(GHCB_SRCS) \
 	 $(KERNEL_SRCS) $(SHIM_SRCS) $(NET_SRCS) arch/vdso/image.asm

@@ -5,6 +5,7 @@
 #ifndef BOOT_INTERNAL_H
 #define BOOT_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "boot/boot_info.h"
@@ -83,5 +84,41 @@ int boot_fwcfg_e820(struct boot_info *bi);
  * always NUL-terminated.  0, or -ENOENT (buf = "").
  */
 int boot_fwcfg_string(const char *name, char *buf, uint32_t max);
+
+/*
+ * SEV-SNP on the ROM path (boot/rom_snp.c; ghcb/README.md, "The ROM's
+ * early path").
+ *
+ * boot_rom_snp_start: detect SNP (cpuid_page: the SNP CPUID page, mapped;
+ * physical memory at dmap_base + pa) and, when it is on, make the page at
+ * ghcb_pa (launch-validated) shared and register it as the GHCB, so port
+ * I/O works from then on.  False, with nothing changed, on a plain
+ * machine.  Every failure is a termination request.
+ */
+bool boot_rom_snp_start(const void *cpuid_page, uint64_t dmap_base,
+    uint64_t ghcb_pa);
+/*
+ * Map the physical page pa without the C-bit (enc_mask) on the boot
+ * path's page tables; returns where.  boot/rom.c (the ROM's tables), or
+ * the host test.
+ */
+volatile void *boot_rom_map_shared(uint64_t pa, uint64_t enc_mask);
+/*
+ * The #VC handler before platform_start (boot/rom_entry.asm's gate):
+ * ghcb/'s handler, and a termination for anything it cannot emulate.
+ */
+struct trap_frame;
+void boot_rom_vc(struct trap_frame *f);
+/*
+ * The firmware map under SNP, after fw_cfg: usable RAM in
+ * [validated_end, mapped_end) (page-aligned; below 1 MiB excluded) is
+ * accepted now; usable RAM above mapped_end becomes BOOT_MEM_UNACCEPTED,
+ * page-aligned (an entry across mapped_end is split), for platform_start.
+ * Usable RAM overlapping RAM an earlier entry named becomes
+ * BOOT_MEM_RESERVED (accepting a page twice would read as a remap).
+ * 0, or -ENOSPC when a split found bi->mmap full (that part is dropped).
+ */
+int boot_rom_snp_memory(struct boot_info *bi, uint64_t validated_end,
+    uint64_t mapped_end);
 
 #endif

@@ -21,7 +21,7 @@ struct snp_emul snp_emul;	/* off unless snp=emulate (emulate.c) */
  * SEV_STATUS policy.  Required: SEV, SEV-ES, SNP.  Accepted (hardening
  * the guest benefits from, or features it does not depend on):
  * DebugSwap, PreventHostIBS, BTB isolation, VMPL supervisor shadow
- * stacks, Secure TSC (noted; the TSC is read with RDTSC either way),
+ * stacks, Secure TSC (its rate replaces calibration: tsc.c),
  * the VMGEXIT parameter, IBS virtualisation, VMSA register protection,
  * SMT protection.  Everything else ends the guest with SNP_TERM_POLICY:
  * vTOM and ReflectVC (Cloister uses the C-bit and runs at VMPL0),
@@ -88,6 +88,14 @@ snp_detect(const void *cpuid_page, uint64_t dmap_base)
 	uint64_t status;
 	unsigned cbit;
 
+	/*
+	 * A boot path detected SNP already (the ROM, boot/rom_snp.c, before
+	 * it read fw_cfg): nothing is asked twice, only the direct map moves.
+	 */
+	if (snp.active) {
+		snp.dmap_base = dmap_base;
+		return true;
+	}
 	if (cpuid_page != NULL) {
 		__builtin_memcpy(&snp_cpuid, cpuid_page, sizeof(snp_cpuid));
 		if (snp_cpuid.count > SNP_CPUID_COUNT_MAX)
@@ -161,6 +169,11 @@ snp_ghcb_init(volatile void *va, uint64_t pa)
 {
 	if (!snp.active)
 		return;
+	/* Registered already (by the boot path): only its mapping moves. */
+	if (snp.ghcb_ready && pa == snp.ghcb.pa) {
+		snp.ghcb.page = (volatile struct ghcb *)va;
+		return;
+	}
 	if (pa % SNP_PAGE_SIZE)
 		snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
 	snp.ghcb.page = (volatile struct ghcb *)va;
@@ -168,4 +181,10 @@ snp_ghcb_init(volatile void *va, uint64_t pa)
 	snp_msr_register_ghcb(pa);
 	snp.ghcb_ready = true;
 	arch_set_io_ops(&snp_io_ops);
+}
+
+uint64_t
+snp_ghcb_pa(void)
+{
+	return snp.ghcb_ready ? snp.ghcb.pa : 0;
 }

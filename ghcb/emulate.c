@@ -95,6 +95,8 @@ build_cpuid_page(void)
 const void *
 snp_emulate_start(const char *cmdline)
 {
+	if (snp_emul.on)	/* started by the ROM boot path already */
+		return &page;
 	snp_emul.on = true;
 	build_cpuid_page();
 	snp_emul_psp_init(&psp, secrets, cmdline);
@@ -278,7 +280,8 @@ guest_request(struct ghcb *g, uint64_t code, uint64_t req, uint64_t resp)
 static void
 exchange(void)
 {
-	struct ghcb *g = (struct ghcb *)(snp.dmap_base + snp_emul.gpa);
+	/* The guest's own mapping of the page (the direct map may not exist). */
+	struct ghcb *g = (struct ghcb *)snp.ghcb.page;
 	uint64_t code = g->sw_exit_code, info1 = g->sw_exit_info_1;
 	uint64_t info2 = g->sw_exit_info_2, v;
 
@@ -381,7 +384,8 @@ snp_emul_vmgexit(void)
 	snp_emul.vmgexits++;
 	if (snp_emul.msr & GHCB_MSR_INFO_MASK)
 		snp_emul.msr = msr_protocol(snp_emul.msr);
-	else if (snp_emul.gpa != 0 && snp_emul.msr == snp_emul.gpa)
+	else if (snp_emul.gpa != 0 && snp_emul.msr == snp_emul.gpa &&
+	    snp.ghcb.pa == snp_emul.gpa)
 		exchange();
 	else
 		terminate(GHCB_MSR_TERM_REQ);

@@ -50,6 +50,7 @@
 #define SEV_STATUS_VMSA_REG_PROT (1ull << 16)
 #define SEV_STATUS_SMT_PROT	(1ull << 17)
 #define SEV_STATUS_SECURE_AVIC	(1ull << 18)
+#define MSR_GUEST_TSC_FREQ	0xc0010134u	/* Secure TSC: rate, MHz */
 
 /* ---- GHCB MSR protocol ([GHCB] "GHCB MSR Protocol") ---- */
 #define GHCB_MSR_INFO_MASK	0xfffull		/* GHCBData[11:0] */

@@ -7,6 +7,10 @@
  * Order under SNP (platform/start.c): snp_detect (IDT installed, before
  * the first CPUID) -> snp_accept for RAM the launch did not validate ->
  * shmem_init (snp_share_pages) -> snp_ghcb_init with a pool page.
+ * The ROM boot path (boot/rom_snp.c) runs the same calls before
+ * platform_start, on its own page tables (snp_detect, snp_share_pages of
+ * one image page, snp_ghcb_init, snp_accept of RAM below 4 GiB); the
+ * platform's later calls then find the work done and keep the state.
  */
 #ifndef GHCB_SNP_H
 #define GHCB_SNP_H
@@ -26,11 +30,23 @@ bool snp_active(void);
  * routes CPUID through it.  Any failure is a termination request.
  * Needs the IDT (the #VC handler) in place.  dmap_base: physical address
  * pa is mapped at dmap_base + pa (for PVALIDATE) from snp_accept on.
+ * Called again after a boot path detected SNP (the ROM, before it reads
+ * fw_cfg): asks nothing again, only takes the new dmap_base.
  */
 bool snp_detect(const void *cpuid_page, uint64_t dmap_base);
 
 /* SEV_STATUS as detected (0 when not SNP): for the boot log. */
 uint64_t snp_sev_status(void);
+
+/*
+ * Secure TSC (SEV_STATUS[11]): is it on, and the TSC's mean frequency in
+ * Hz from MSR GUEST_TSC_FREQ and the secrets page's TSC_FACTOR
+ * (secrets_page: mapped, or NULL for a factor of 0).  0 when Secure TSC
+ * is off; the platform then calibrates.  A zero rate or a factor of
+ * 100 % or more ends the guest (SNP_TERM_SECURE_TSC).
+ */
+bool snp_secure_tsc(void);
+uint64_t snp_secure_tsc_hz(const void *secrets_page);
 
 /* The C-bit as a PTE mask (0 when not SNP, and under snp=emulate). */
 uint64_t snp_enc_mask(void);
@@ -71,11 +87,16 @@ void snp_accept(uint64_t pa, uint64_t len);
 int snp_share_pages(uint64_t pa, uint64_t npages);
 
 /*
- * Register the GHCB page (one shared pool page: va mapped without the
- * C-bit, pa its physical address) and route port I/O and MSRs through it
- * (arch_set_io_ops).  Outside SNP: nothing.
+ * Register the GHCB page (a shared page: va mapped without the C-bit, pa
+ * its physical address) and route port I/O and MSRs through it
+ * (arch_set_io_ops).  The page at pa registered already: only its
+ * mapping changes to va (the kernel's page tables replacing the boot
+ * path's).  Outside SNP: nothing.
  */
 void snp_ghcb_init(volatile void *va, uint64_t pa);
+
+/* The registered GHCB page's physical address; 0 when there is none. */
+uint64_t snp_ghcb_pa(void);
 
 /* The #VC handler (vector 29): platform/traps.c routes the trap here. */
 struct trap_frame;
@@ -117,6 +138,7 @@ enum snp_term_code {
 	SNP_TERM_VC_UNKNOWN,		/* #VC: exit code not handled */
 	SNP_TERM_VC_PRIVATE_MMIO,	/* #VC: MMIO to a private page */
 	SNP_TERM_GHCB_REFUSED,		/* a required request was refused */
+	SNP_TERM_SECURE_TSC,		/* Secure TSC: intercepted, or no rate */
 };
 void snp_terminate(unsigned set, unsigned code) __attribute__((noreturn));
 

@@ -7,7 +7,10 @@
  * out of thin air (WeSee) gets a termination, not an emulation.
  *
  * Ring 3 may raise #VC for CPUID, RDTSC and RDTSCP (emulated: the guest's
- * own CPUID is answered from the CPUID page).  Port I/O, MMIO, MSRs, DR7,
+ * own CPUID is answered from the CPUID page; the vDSO's RDTSC, when the
+ * host intercepts it, goes through the RDTSC NAE event).  Under Secure
+ * TSC an RDTSC/RDTSCP #VC, or one for reading GUEST_TSC_FREQ, means the
+ * host intercepts what it may not: the guest ends.  Port I/O, MMIO, MSRs, DR7,
  * WBINVD from ring 3 are faults (#GP, so SIGSEGV; VMMCALL #UD, so
  * SIGILL), never emulated.
  */
@@ -230,6 +233,10 @@ emulate(struct trap_frame *f, const struct vc_insn *in)
 		return VC_DONE;
 	case VC_K_RDTSC:
 	case VC_K_RDTSCP:
+		/* Secure TSC: the host may not intercept it, nor answer it. */
+		if (snp.sev_status & SEV_STATUS_SECURE_TSC)
+			snp_terminate(SNP_TERM_SET_CLOISTER,
+			    SNP_TERM_SECURE_TSC);
 		r = snp_nae_rdtsc(in->kind == VC_K_RDTSCP, &v, &aux);
 		if (r == GHCB_OK) {
 			f->rax = (uint32_t)v;
@@ -239,6 +246,10 @@ emulate(struct trap_frame *f, const struct vc_insn *in)
 		}
 		return result(r);
 	case VC_K_RDMSR:
+		if ((uint32_t)f->rcx == MSR_GUEST_TSC_FREQ &&
+		    (snp.sev_status & SEV_STATUS_SECURE_TSC))
+			snp_terminate(SNP_TERM_SET_CLOISTER,
+			    SNP_TERM_SECURE_TSC);
 		r = snp_nae_msr(false, (uint32_t)f->rcx, &v);
 		if (r == GHCB_OK) {
 			f->rax = (uint32_t)v;

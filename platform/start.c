@@ -9,6 +9,8 @@
 #include "ghcb/snp.h"
 
 #define LOW_RESERVED_END	0x100000ull	/* BIOS, IVT, EBDA */
+/* A GHCB the boot path brought up: the page right below the pool. */
+#define BOOT_GHCB_VA		(SHMEM_BASE - PAGE_SIZE)
 
 /* The top of the stack (shim/main.c): the one upward call, at the end. */
 extern void cloister_main(void) __attribute__((noreturn));
@@ -106,6 +108,24 @@ log_memmap(const struct memmap_report *rep, int n)
 		    (unsigned long long)usable[i].end);
 }
 
+/*
+ * SNP from the ROM: boot/rom_snp.c registered a GHCB page of the image
+ * on the ROM's page tables.  The kernel's tables (just loaded) map it
+ * again without the C-bit, before the next port access; the
+ * registration stands.
+ */
+static void
+ghcb_remap(void)
+{
+	uint64_t pa = snp_ghcb_pa();
+
+	if (pa == 0)
+		return;
+	if (vmm_map_shared(pa, PAGE_SIZE, BOOT_GHCB_VA) != 0)
+		snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
+	snp_ghcb_init((volatile void *)BOOT_GHCB_VA, pa);
+}
+
 static void
 early_memory(void)
 {
@@ -135,6 +155,7 @@ early_memory(void)
 		plat_exit(PLAT_EXIT_BOOT);
 	}
 	vmm_init(&boot, usable, n, snp_enc_mask());
+	ghcb_remap();
 	for (uint32_t i = 0; snp_active() && i < boot.mmap_count; i++)
 		if (to_accept[i])
 			snp_accept(boot.mmap[i].base, boot.mmap[i].len);
@@ -145,21 +166,29 @@ early_memory(void)
 	vmm_use_pmm();
 }
 
-/* SNP: the GHCB page is the pool's first page; no pool, no guest. */
+/*
+ * SNP: the GHCB page is the pool's first page (no pool, no guest),
+ * unless the boot path brought one up already (the ROM: ghcb_remap).
+ */
 static void
 ghcb_start(void)
 {
 	struct shared_region r;
+	bool from_boot = snp_ghcb_pa() != 0;
 
 	if (!snp_active())
 		return;
-	if (shmem_alloc(PAGE_SIZE, &r) != 0)
-		snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
-	snp_ghcb_init(r.va, r.pa);
-	klog("snp: SEV-SNP guest%s, SEV_STATUS %llx, C-bit %llx, GHCB at %llx",
+	if (!from_boot) {
+		if (shmem_alloc(PAGE_SIZE, &r) != 0)
+			snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
+		snp_ghcb_init(r.va, r.pa);
+	}
+	klog("snp: SEV-SNP guest%s, SEV_STATUS %llx, C-bit %llx, GHCB at %llx%s",
 	    snp_emulated() ? " (snp=emulate: stand-in hypervisor)" : "",
 	    (unsigned long long)snp_sev_status(),
-	    (unsigned long long)snp_enc_mask(), (unsigned long long)r.pa);
+	    (unsigned long long)snp_enc_mask(),
+	    (unsigned long long)snp_ghcb_pa(),
+	    from_boot ? " (from the ROM, before fw_cfg)" : "");
 }
 
 /* The NIC's share of the pool only when RAM is not tight. */
@@ -209,7 +238,9 @@ platform_start(struct boot_info *bi)
 	pic_init();
 	time_init(boot.boot_tsc);
 	uart_init();
-	acpi_init(boot.acpi_rsdp);
+	/* Under SNP no blind scan of low memory the launch did not validate. */
+	if (!snp_active() || boot.acpi_rsdp != 0)
+		acpi_init(boot.acpi_rsdp);
 	crng_init();
 	console_init();	/* the virtio console, when the pool and the host allow */
 	if (shmem_ready())

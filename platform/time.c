@@ -13,6 +13,7 @@
  */
 #include "platform/internal.h"
 #include "arch/arch.h"
+#include "ghcb/snp.h"
 
 
 #define PIT_HZ		1193182ull
@@ -128,7 +129,14 @@ tsc_from_cpuid(void)
 {
 	struct cpuid_regs r;
 	uint32_t max;
+	uint64_t hz, secrets = boot_snp_secrets_pa();
 
+	/* SEV-SNP Secure TSC: the rate the secure processor fixed. */
+	if ((hz = snp_secure_tsc_hz(secrets != 0 ? phys_to_virt(secrets) :
+	    NULL)) != 0) {
+		tsc_source = "SEV-SNP Secure TSC (GUEST_TSC_FREQ)";
+		return hz;
+	}
 	arch_cpuid(0, 0, &r);
 	if (r.eax >= 0x15) {
 		arch_cpuid(0x15, 0, &r);

@@ -67,7 +67,7 @@ fwcfg_model_file(const char *name, uint16_t item, uint32_t size_field,
 }
 
 void
-boot_fwcfg_select(uint16_t item)
+fwcfg_model_select(uint16_t item)
 {
 	pos = 0;
 	for (cur = 0; cur < MODEL_ITEMS; cur++)
@@ -77,7 +77,7 @@ boot_fwcfg_select(uint16_t item)
 }
 
 void
-boot_fwcfg_read(void *buf, uint32_t len)
+fwcfg_model_read(void *buf, uint32_t len)
 {
 	uint8_t *p = buf;
 

@@ -78,6 +78,19 @@ model_boot(void)
 	snp_ghcb_init(model_ghcb_page, MODEL_GHCB_GPA);
 }
 
+struct trap_frame
+model_vc_frame(const void *insn, size_t n, uint64_t exit_code, bool user)
+{
+	struct trap_frame f = { 0 };
+
+	memset(model.code, 0x90, sizeof(model.code));
+	memcpy(model.code, insn, n);
+	f.rip = model.code_va;
+	f.cs = user ? (GDT_UCODE | 3) : GDT_KCODE;
+	f.error = exit_code;
+	return f;
+}
+
 /* Should this exchange carry the configured lie? */
 static bool
 lie_now(enum model_lie which)
@@ -109,6 +122,8 @@ rmp_change(uint64_t gfn, int op, bool huge)
 	if (gfn >= MODEL_PAGES || (op != SNP_PSC_OP_PRIVATE &&
 	    op != SNP_PSC_OP_SHARED))
 		return -1;
+	if (op == SNP_PSC_OP_SHARED && model.rmp[gfn].validated)
+		model.shared_validated = true;	/* the guest skipped rescind */
 	model.rmp[gfn].assigned = op == SNP_PSC_OP_PRIVATE;
 	model.rmp[gfn].validated = false;	/* RMPUPDATE clears it */
 	model.rmp[gfn].huge = huge && op == SNP_PSC_OP_PRIVATE;
@@ -236,10 +251,16 @@ nae_ioio(struct ghcb *g)
 		if (!valid(g, GHCB_BIT(rax)))
 			return refuse(g, 4);	/* missing input */
 		v = g->rax;
-		port_write(port, (const uint8_t *)&v, size);
+		if (model.port_out != NULL)
+			model.port_out(port, (uint32_t)v, size);
+		else
+			port_write(port, (const uint8_t *)&v, size);
 		return;
 	}
-	memcpy(&v, &model.ports[port], size);
+	if (model.port_in != NULL)
+		v = model.port_in(port, size);
+	else
+		memcpy(&v, &model.ports[port], size);
 	g->rax = v;
 	set_valid(g, GHCB_BIT(rax));
 }
@@ -658,6 +679,10 @@ model_io_ops(void)
 uint64_t
 arch_rdmsr_native(uint32_t msr)
 {
+	if (msr == MSR_GUEST_TSC_FREQ) {
+		model.tsc_freq_reads++;
+		return model.guest_tsc_freq;
+	}
 	return msr == MSR_SEV_STATUS ? model.sev_status : 0;
 }
 

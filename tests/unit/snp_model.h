@@ -61,7 +61,9 @@ struct model_rmp {
 struct model {
 	/* The CPU */
 	uint64_t sev_status;
-	bool sev_cpuid;		/* raw CPUID 0x8000001F reports SEV */
+	bool sev_cpuid;
+	uint64_t guest_tsc_freq;	/* MSR GUEST_TSC_FREQ (Secure TSC) */
+	unsigned tsc_freq_reads;		/* raw CPUID 0x8000001F reports SEV */
 	uint64_t ghcb_msr;
 	unsigned vmgexits;
 	int irq_depth;
@@ -73,6 +75,10 @@ struct model {
 	struct model_rmp rmp[MODEL_PAGES];
 	uint64_t msr_num[8], msr_val[8];
 	uint8_t ports[65536];
+	/* A device behind single port accesses (else ports[] is memory). */
+	uint32_t (*port_in)(uint16_t port, unsigned size);
+	void (*port_out)(uint16_t port, uint32_t v, unsigned size);
+	bool shared_validated;	/* PSC to shared of a still-validated page */
 	uint8_t port_log[4096];
 	unsigned port_log_len;
 	uint8_t mmio[4096];
@@ -107,6 +113,9 @@ void model_build_cpuid_page(struct snp_cpuid_table *t);
 /* Detect + register the GHCB: the state every NAE test starts from. */
 void model_boot(void);
 uint64_t model_dmap_base(void);
+/* A #VC frame for the instruction bytes insn at model.code_va. */
+struct trap_frame model_vc_frame(const void *insn, size_t n,
+    uint64_t exit_code, bool user);
 
 /* Run stmt; true if it ended in a termination request (set, code). */
 #define MODEL_TERMINATES(stmt) __extension__ ({				\

@@ -337,19 +337,6 @@ test_cpuid_never_asks_host(void)
 
 /* ---- the #VC handler ---- */
 
-static struct trap_frame
-vc_frame(const void *insn, size_t n, uint64_t exit_code, bool user)
-{
-	struct trap_frame f = { 0 };
-
-	memset(model.code, 0x90, sizeof(model.code));
-	memcpy(model.code, insn, n);
-	f.rip = model.code_va;
-	f.cs = user ? (GDT_UCODE | 3) : GDT_KCODE;
-	f.error = exit_code;
-	return f;
-}
-
 static void
 test_vc_cpuid_kernel_and_user(void)
 {
@@ -360,7 +347,7 @@ test_vc_cpuid_kernel_and_user(void)
 	for (int user = 0; user < 2; user++) {
 		unsigned before = model.vmgexits;
 
-		f = vc_frame("\x0f\xa2", 2, SVM_EXIT_CPUID, user);
+		f = model_vc_frame("\x0f\xa2", 2, SVM_EXIT_CPUID, user);
 		f.rax = 0;
 		f.rbx = 0xdead;
 		CHECK(snp_vc_handle(&f) == VC_DONE);
@@ -377,12 +364,95 @@ test_vc_rdtsc_rdtscp(void)
 
 	model_reset();
 	model_boot();
-	f = vc_frame("\x0f\x31", 2, SVM_EXIT_RDTSC, true);
+	f = model_vc_frame("\x0f\x31", 2, SVM_EXIT_RDTSC, true);
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rax == 1000 && f.rdx == 0 && f.rip == model.code_va + 2);
-	f = vc_frame("\x0f\x01\xf9", 3, SVM_EXIT_RDTSCP, false);
+	f = model_vc_frame("\x0f\x01\xf9", 3, SVM_EXIT_RDTSCP, false);
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rax == 2000 && f.rcx == 0x42 && f.rip == model.code_va + 3);
+}
+
+/* ---- Secure TSC ---- */
+
+static void
+test_secure_tsc_rate(void)
+{
+	static uint8_t secrets[4096];
+	uint32_t factor = 100;		/* 0.1 % below nominal */
+	unsigned exits;
+
+	model_reset();
+	model.guest_tsc_freq = 2500 | (0x5ull << 18);	/* junk above 17:0 */
+	model_boot();
+	/* Off: the platform calibrates; the MSR is never read. */
+	CHECK(!snp_secure_tsc() && snp_secure_tsc_hz(secrets) == 0);
+	CHECK(model.tsc_freq_reads == 0);
+	model_reset();
+	model.sev_status |= SEV_STATUS_SECURE_TSC;
+	model.guest_tsc_freq = 2500 | (0x5ull << 18);
+	model_boot();
+	exits = model.vmgexits;
+	CHECK(snp_secure_tsc());
+	CHECK(snp_secure_tsc_hz(NULL) == 2500000000ull);
+	memcpy(secrets + 0x160, &factor, sizeof(factor));
+	CHECK(snp_secure_tsc_hz(secrets) == 2497500000ull);
+	CHECK(model.vmgexits == exits);		/* nothing asks the host */
+	/* No rate, or a factor of 100 %: terminate. */
+	model.guest_tsc_freq = 0;
+	CHECK(MODEL_TERMINATES(snp_secure_tsc_hz(NULL)));
+	CHECK(TERM_IS(CL, SNP_TERM_SECURE_TSC));
+	model.guest_tsc_freq = 2500;
+	factor = 100000;
+	memcpy(secrets + 0x160, &factor, sizeof(factor));
+	CHECK(MODEL_TERMINATES(snp_secure_tsc_hz(secrets)));
+	CHECK(TERM_IS(CL, SNP_TERM_SECURE_TSC));
+}
+
+/* A #VC under Secure TSC; true if it ended in SNP_TERM_SECURE_TSC. */
+static bool
+secure_tsc_vc(const char *insn, size_t n, uint64_t exit_code, bool user,
+    uint32_t rcx)
+{
+	struct trap_frame f;
+
+	model_reset();
+	model.sev_status |= SEV_STATUS_SECURE_TSC;
+	model_boot();
+	f = model_vc_frame(insn, n, exit_code, user);
+	f.rcx = rcx;
+	return MODEL_TERMINATES(snp_vc_handle(&f)) &&
+	    TERM_IS(CL, SNP_TERM_SECURE_TSC);
+}
+
+/*
+ * The vDSO reads the TSC in ring 3 ("lfence; rdtsc").  Without Secure
+ * TSC a host that intercepts RDTSC gets a #VC from ring 3, answered
+ * through the RDTSC NAE event; under Secure TSC the same #VC (ring 0 or
+ * 3), or an intercepted GUEST_TSC_FREQ read, ends the guest.
+ */
+static void
+test_secure_tsc_intercepts(void)
+{
+	static const uint8_t vdso_read[] = { 0x0f, 0xae, 0xe8, 0x0f, 0x31 };
+	struct trap_frame f;
+
+	model_reset();
+	model_boot();
+	f = model_vc_frame(vdso_read, sizeof(vdso_read), SVM_EXIT_RDTSC, true);
+	f.rip += 3;			/* #VC at the rdtsc after the lfence */
+	CHECK(snp_vc_handle(&f) == VC_DONE);
+	CHECK(f.rax == 1000 && f.rip == model.code_va + 5);
+	CHECK(model.last_exit == SVM_EXIT_RDTSC);
+	for (int user = 0; user < 2; user++) {
+		CHECK(secure_tsc_vc("\x0f\x31", 2, SVM_EXIT_RDTSC, user, 0));
+		CHECK(secure_tsc_vc("\x0f\x01\xf9", 3, SVM_EXIT_RDTSCP, user,
+		    0));
+	}
+	CHECK(secure_tsc_vc("\x0f\x32", 2, SVM_EXIT_MSR, false,
+	    MSR_GUEST_TSC_FREQ));
+	/* Other MSRs still go to the host under Secure TSC. */
+	CHECK(!secure_tsc_vc("\x0f\x32", 2, SVM_EXIT_MSR, false, 0x1b));
+	CHECK(model.last_exit == SVM_EXIT_MSR);
 }
 
 static void
@@ -392,22 +462,22 @@ test_vc_msr(void)
 
 	model_reset();
 	model_boot();
-	f = vc_frame("\x0f\x30", 2, SVM_EXIT_MSR, false);
+	f = model_vc_frame("\x0f\x30", 2, SVM_EXIT_MSR, false);
 	f.rcx = 0x830;
 	f.rax = 0xaabbccdd;
 	f.rdx = 0x11;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
-	f = vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, false);
+	f = model_vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, false);
 	f.rcx = 0x830;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rax == 0xaabbccdd && f.rdx == 0x11);
 	/* An absent MSR: the host's #GP is raised for the instruction. */
-	f = vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, false);
+	f = model_vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, false);
 	f.rcx = 0x9999;
 	CHECK(snp_vc_handle(&f) == VC_FAULT_GP);
 	CHECK(f.rip == model.code_va);
 	/* From ring 3: a fault, never sent. */
-	f = vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, true);
+	f = model_vc_frame("\x0f\x32", 2, SVM_EXIT_MSR, true);
 	CHECK(snp_vc_handle(&f) == VC_FAULT_GP);
 }
 
@@ -420,18 +490,18 @@ test_vc_ioio(void)
 
 	model_reset();
 	model_boot();
-	f = vc_frame("\xe6\x80", 2, SVM_EXIT_IOIO, false);	/* out al,80h */
+	f = model_vc_frame("\xe6\x80", 2, SVM_EXIT_IOIO, false);	/* out al,80h */
 	f.rax = 0x1234;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(model.ports[0x80] == 0x34 && f.rip == model.code_va + 2);
 	model.ports[0x71] = 0x99;
 	model.ports[0x72] = 0x88;
-	f = vc_frame("\x66\xed", 2, SVM_EXIT_IOIO, false);	/* in ax,dx */
+	f = model_vc_frame("\x66\xed", 2, SVM_EXIT_IOIO, false);	/* in ax,dx */
 	f.rdx = 0x71;
 	f.rax = 0xffffffffffff0000ull;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rax == 0xffffffffffff8899ull);
-	f = vc_frame("\xed", 1, SVM_EXIT_IOIO, false);		/* in eax,dx */
+	f = model_vc_frame("\xed", 1, SVM_EXIT_IOIO, false);		/* in eax,dx */
 	f.rdx = 0x71;
 	f.rax = ~0ull;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
@@ -439,7 +509,7 @@ test_vc_ioio(void)
 	    (model.ports[0x74] << 24)));
 	/* rep outsb */
 	model.port_log_len = 0;
-	f = vc_frame("\xf3\x6e", 2, SVM_EXIT_IOIO, false);
+	f = model_vc_frame("\xf3\x6e", 2, SVM_EXIT_IOIO, false);
 	f.rsi = (uint64_t)(uintptr_t)out;
 	f.rcx = 5;
 	f.rdx = 0xe9;
@@ -450,7 +520,7 @@ test_vc_ioio(void)
 	/* rep insw */
 	model.ports[0x1f0] = 'o';
 	model.ports[0x1f1] = 'k';
-	f = vc_frame("\xf3\x66\x6d", 3, SVM_EXIT_IOIO, false);
+	f = model_vc_frame("\xf3\x66\x6d", 3, SVM_EXIT_IOIO, false);
 	f.rdi = (uint64_t)(uintptr_t)in;
 	f.rcx = 3;
 	f.rdx = 0x1f0;
@@ -458,7 +528,7 @@ test_vc_ioio(void)
 	CHECK(memcmp(in, "okokok", 6) == 0 && f.rcx == 0);
 	CHECK(f.rdi == (uint64_t)(uintptr_t)in + 6);
 	/* Ring 3 port I/O: a fault, never emulated. */
-	f = vc_frame("\xec", 1, SVM_EXIT_IOIO, true);
+	f = model_vc_frame("\xec", 1, SVM_EXIT_IOIO, true);
 	model.port_log_len = 0;
 	CHECK(snp_vc_handle(&f) == VC_FAULT_GP);
 }
@@ -472,7 +542,7 @@ test_vc_mmio(void)
 	model_boot();
 	memcpy(&model.mmio[0x10], "\x01\x02\x03\x84\x05\x06\x07\x08", 8);
 	/* mov (%rax), %ebx */
-	f = vc_frame("\x8b\x18", 2, SVM_EXIT_NPF, false);
+	f = model_vc_frame("\x8b\x18", 2, SVM_EXIT_NPF, false);
 	f.rax = MODEL_MMIO_VA + 0x10;
 	f.rbx = ~0ull;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
@@ -481,28 +551,28 @@ test_vc_mmio(void)
 	CHECK(model.last_info1 == MODEL_MMIO_GPA + 0x10 &&
 	    model.last_info2 == 4);
 	/* mov 0x10(%rax), %rcx with REX.W and disp8 */
-	f = vc_frame("\x48\x8b\x48\x10", 4, SVM_EXIT_NPF, false);
+	f = model_vc_frame("\x48\x8b\x48\x10", 4, SVM_EXIT_NPF, false);
 	f.rax = MODEL_MMIO_VA;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rcx == 0x0807060584030201ull);
 	/* movzbl 3(%rax), %edx and movsbl */
-	f = vc_frame("\x0f\xb6\x50\x13", 4, SVM_EXIT_NPF, false);
+	f = model_vc_frame("\x0f\xb6\x50\x13", 4, SVM_EXIT_NPF, false);
 	f.rax = MODEL_MMIO_VA;
 	f.rdx = ~0ull;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rdx == 0x84);
-	f = vc_frame("\x0f\xbe\x50\x13", 4, SVM_EXIT_NPF, false);
+	f = model_vc_frame("\x0f\xbe\x50\x13", 4, SVM_EXIT_NPF, false);
 	f.rax = MODEL_MMIO_VA;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rdx == 0xffffff84);
 	/* mov (%rax), %bh: a high byte register */
-	f = vc_frame("\x8a\x38", 2, SVM_EXIT_NPF, false);
+	f = model_vc_frame("\x8a\x38", 2, SVM_EXIT_NPF, false);
 	f.rax = MODEL_MMIO_VA + 0x11;
 	f.rbx = 0x1111;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rbx == 0x0211);
 	/* mov %ecx, 0x20(%rax,%rsi,4) (SIB) */
-	f = vc_frame("\x89\x4c\xb0\x20", 4, SVM_EXIT_NPF, false);
+	f = model_vc_frame("\x89\x4c\xb0\x20", 4, SVM_EXIT_NPF, false);
 	f.rax = MODEL_MMIO_VA;
 	f.rsi = 2;
 	f.rcx = 0xcafef00d;
@@ -510,7 +580,7 @@ test_vc_mmio(void)
 	CHECK(memcmp(&model.mmio[0x28], "\x0d\xf0\xfe\xca", 4) == 0);
 	CHECK(model.last_exit == SVM_VMGEXIT_MMIO_WRITE);
 	/* movl $imm32, (%rdi) */
-	f = vc_frame("\xc7\x07\x78\x56\x34\x12", 6, SVM_EXIT_NPF, false);
+	f = model_vc_frame("\xc7\x07\x78\x56\x34\x12", 6, SVM_EXIT_NPF, false);
 	f.rdi = MODEL_MMIO_VA + 0x40;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(memcmp(&model.mmio[0x40], "\x78\x56\x34\x12", 4) == 0);
@@ -521,16 +591,16 @@ test_vc_mmio(void)
 		uint64_t a = MODEL_MMIO_VA + 0x10;
 
 		memcpy(b + 1, &a, 8);
-		f = vc_frame(b, 9, SVM_EXIT_NPF, false);
+		f = model_vc_frame(b, 9, SVM_EXIT_NPF, false);
 		CHECK(snp_vc_handle(&f) == VC_DONE);
 		CHECK(f.rax == 0x84030201 && f.rip == model.code_va + 9);
 	}
 	/* From ring 3: a fault. */
-	f = vc_frame("\x8b\x18", 2, SVM_EXIT_NPF, true);
+	f = model_vc_frame("\x8b\x18", 2, SVM_EXIT_NPF, true);
 	f.rax = MODEL_MMIO_VA;
 	CHECK(snp_vc_handle(&f) == VC_FAULT_GP);
 	/* MMIO to a private page: the host faked the fault. */
-	f = vc_frame("\x8b\x18", 2, SVM_EXIT_NPF, false);
+	f = model_vc_frame("\x8b\x18", 2, SVM_EXIT_NPF, false);
 	f.rax = model_dmap_base() + 0x3000;
 	CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_VC_PRIVATE_MMIO));
@@ -543,25 +613,25 @@ test_vc_dr7_wbinvd_vmmcall(void)
 
 	model_reset();
 	model_boot();
-	f = vc_frame("\x0f\x23\xf8", 3, SVM_EXIT_WRITE_DR7, false);
+	f = model_vc_frame("\x0f\x23\xf8", 3, SVM_EXIT_WRITE_DR7, false);
 	f.rax = 0x401;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(model.dr7 == 0x401);
 	model.dr7 = 0xbad;		/* the host's value is never read */
-	f = vc_frame("\x0f\x21\xfb", 3, SVM_EXIT_READ_DR7, false);
+	f = model_vc_frame("\x0f\x21\xfb", 3, SVM_EXIT_READ_DR7, false);
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rbx == 0x401);
-	f = vc_frame("\x0f\x09", 2, SVM_EXIT_WBINVD, false);
+	f = model_vc_frame("\x0f\x09", 2, SVM_EXIT_WBINVD, false);
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(model.wbinvd == 1);
-	f = vc_frame("\x0f\x01\xd9", 3, SVM_EXIT_VMMCALL, false);
+	f = model_vc_frame("\x0f\x01\xd9", 3, SVM_EXIT_VMMCALL, false);
 	f.rax = 40;
 	f.rbx = 2;
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rax == 42 && f.rip == model.code_va + 3);
-	f = vc_frame("\x0f\x01\xd9", 3, SVM_EXIT_VMMCALL, true);
+	f = model_vc_frame("\x0f\x01\xd9", 3, SVM_EXIT_VMMCALL, true);
 	CHECK(snp_vc_handle(&f) == VC_FAULT_UD);
-	f = vc_frame("\x0f\x09", 2, SVM_EXIT_WBINVD, true);
+	f = model_vc_frame("\x0f\x09", 2, SVM_EXIT_WBINVD, true);
 	CHECK(snp_vc_handle(&f) == VC_FAULT_GP);
 }
 
@@ -573,20 +643,20 @@ test_vc_injected_mismatch(void)
 	model_reset();
 	model_boot();
 	/* A #VC for CPUID at an RDTSC: the host injected it. */
-	f = vc_frame("\x0f\x31", 2, SVM_EXIT_CPUID, false);
+	f = model_vc_frame("\x0f\x31", 2, SVM_EXIT_CPUID, false);
 	CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_VC_MISMATCH));
-	f = vc_frame("\x0f\xa2", 2, SVM_EXIT_IOIO, true);
+	f = model_vc_frame("\x0f\xa2", 2, SVM_EXIT_IOIO, true);
 	CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_VC_MISMATCH));
-	f = vc_frame("\x89\xc0", 2, SVM_EXIT_NPF, false);	/* reg form */
+	f = model_vc_frame("\x89\xc0", 2, SVM_EXIT_NPF, false);	/* reg form */
 	CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_VC_MISMATCH));
-	f = vc_frame("\x0f\xa2", 2, 0x404, false);
+	f = model_vc_frame("\x0f\xa2", 2, 0x404, false);
 	CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_VC_UNKNOWN));
 	/* RIP the handler cannot read */
-	f = vc_frame("\x0f\xa2", 2, SVM_EXIT_CPUID, false);
+	f = model_vc_frame("\x0f\xa2", 2, SVM_EXIT_CPUID, false);
 	f.rip = 0x1000;
 	CHECK(MODEL_TERMINATES(snp_vc_handle(&f)));
 	CHECK(TERM_IS(CL, SNP_TERM_VC_MISMATCH));
@@ -598,7 +668,7 @@ test_vc_not_snp(void)
 	struct trap_frame f;
 
 	model_reset();
-	f = vc_frame("\x0f\xa2", 2, SVM_EXIT_CPUID, false);
+	f = model_vc_frame("\x0f\xa2", 2, SVM_EXIT_CPUID, false);
 	CHECK(snp_vc_handle(&f) == VC_UNEXPECTED);
 	CHECK(snp_vc_trap(&f) == VEC_VC && model.vmgexits == 0);
 }
@@ -665,7 +735,7 @@ test_vc_mmio_rip_relative(void)
 	    (int64_t)(model.code_va + 6));
 	memcpy(b + 2, &disp, 4);
 	memcpy(&model.mmio[0x20], "\xef\xbe\xad\xde", 4);
-	f = vc_frame(b, 6, SVM_EXIT_NPF, false);
+	f = model_vc_frame(b, 6, SVM_EXIT_NPF, false);
 	CHECK(snp_vc_handle(&f) == VC_DONE);
 	CHECK(f.rax == 0xdeadbeef && f.rip == model.code_va + 6);
 	CHECK(model.last_info1 == MODEL_MMIO_GPA + 0x20);
@@ -698,7 +768,7 @@ op_rdmsr(void)
 static void
 op_rdtsc(void)
 {
-	struct trap_frame f = vc_frame("\x0f\x31", 2, SVM_EXIT_RDTSC, false);
+	struct trap_frame f = model_vc_frame("\x0f\x31", 2, SVM_EXIT_RDTSC, false);
 
 	(void)snp_vc_handle(&f);
 }
@@ -706,7 +776,7 @@ op_rdtsc(void)
 static void
 op_mmio_read(void)
 {
-	struct trap_frame f = vc_frame("\x8b\x18", 2, SVM_EXIT_NPF, false);
+	struct trap_frame f = model_vc_frame("\x8b\x18", 2, SVM_EXIT_NPF, false);
 
 	f.rax = MODEL_MMIO_VA;
 	(void)snp_vc_handle(&f);
@@ -742,7 +812,7 @@ test_bad_inject(void)
 		model.lie = LIE_INJECT;
 		model.lie_vector = cases[i].vec;
 		model.lie_type = cases[i].type;
-		f = vc_frame("\x0f\x01\xd9", 3, SVM_EXIT_VMMCALL, false);
+		f = model_vc_frame("\x0f\x01\xd9", 3, SVM_EXIT_VMMCALL, false);
 		t = MODEL_TERMINATES({
 			enum vc_result r = snp_vc_handle(&f);
 			CHECK(r == (cases[i].vec == VEC_UD ? VC_FAULT_UD :
@@ -937,6 +1007,8 @@ main(void)
 	RUN(test_cpuid_never_asks_host);
 	RUN(test_vc_cpuid_kernel_and_user);
 	RUN(test_vc_rdtsc_rdtscp);
+	RUN(test_secure_tsc_rate);
+	RUN(test_secure_tsc_intercepts);
 	RUN(test_vc_msr);
 	RUN(test_vc_ioio);
 	RUN(test_vc_mmio);
