@@ -297,3 +297,11 @@ snp_msg_request(struct snp_msg_ctx *ctx, uint8_t msg_type,
 	/* INVALID_LEN: the retry's report is dropped, as in Linux. */
 	return len_err ? -EIO : 0;
 }
+
+int
+snp_msg_tsc_info_check(const struct snp_msg_tsc_info_rsp *rsp, size_t len)
+{
+	if (len != sizeof(*rsp) || rsp->status != 0)
+		return -EIO;
+	return 0;
+}

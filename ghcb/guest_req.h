@@ -305,6 +305,14 @@ int snp_msg_request(struct snp_msg_ctx *ctx, uint8_t msg_type,
     size_t resp_cap, size_t resp_min, size_t *resp_len, int want_certs,
     uint64_t *exitinfo2, uint64_t *certs_npages);
 
+/*
+ * A MSG_TSC_INFO_RSP already decrypted (#56860 "MSG_TSC_INFO_REQ/RSP
+ * Message Structure"): 0 when it is whole (len bytes) and its STATUS is
+ * SUCCESS, else -EIO.
+ */
+int snp_msg_tsc_info_check(const struct snp_msg_tsc_info_rsp *rsp,
+    size_t len);
+
 /* Wipe VMPCK0 and fail every later request. */
 void snp_msg_disable(struct snp_msg_ctx *ctx);
 

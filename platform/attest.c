@@ -106,3 +106,37 @@ out:
 	plat_irq_restore(irq);
 	return rc;
 }
+
+/*
+ * Secure TSC: ask the secure processor for this guest's TSC scale and
+ * offset (MSG_TSC_INFO_REQ, #56860 ch. 8 "TSC Info") once at boot, as
+ * Linux's snp_secure_tsc_prepare does.  Cloister runs one vCPU, so no AP
+ * VMSA needs the values; they are logged.  A failure ends the guest as
+ * Linux ends its (SNP_TERM_SECURE_TSC): a guest that cannot reach the
+ * secure processor about the TSC it was promised does not keep time on
+ * the hypervisor's word instead.
+ */
+void
+attest_secure_tsc_info(void)
+{
+	struct snp_msg_tsc_info_req req = { { 0 } };
+	struct snp_msg_tsc_info_rsp rsp;
+	uint64_t ei2 = 0;
+	size_t len = 0;
+	int rc;
+
+	if (!snp_secure_tsc())
+		return;
+	rc = plat_snp_guest_request(SNP_MSG_TSC_INFO_REQ, 1, &req,
+	    sizeof(req), &rsp, sizeof(rsp), &len, NULL, NULL, &ei2);
+	if (rc == 0)
+		rc = snp_msg_tsc_info_check(&rsp, len);
+	if (rc != 0) {
+		klog_always("snp: Secure TSC: MSG_TSC_INFO failed (%d, exitinfo2 "
+		    "0x%llx)", rc, (unsigned long long)ei2);
+		snp_terminate(SNP_TERM_SET_CLOISTER, SNP_TERM_SECURE_TSC);
+	}
+	klog("snp: Secure TSC: scale 0x%llx, offset 0x%llx, factor %u",
+	    (unsigned long long)rsp.guest_tsc_scale,
+	    (unsigned long long)rsp.guest_tsc_offset, rsp.tsc_factor);
+}

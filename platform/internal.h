@@ -143,6 +143,9 @@ struct shared_region {
 
 /* Take the pool from pmm, convert it to shared (SNP), map it.  Once. */
 int shmem_init(uint64_t bytes);
+
+/* attest.c: under Secure TSC, MSG_TSC_INFO once at boot (or terminate). */
+void attest_secure_tsc_info(void);
 /* Is the pool up?  (Devices come up only with it.) */
 bool shmem_ready(void);
 /* Zeroed, page-aligned run of len bytes rounded up; -ENOMEM when full. */

@@ -234,6 +234,7 @@ platform_start(struct boot_info *bi)
 	if (shmem_init(shmem_size()) != 0)
 		klog_always("cloister: no shared memory pool; devices are off");
 	ghcb_start();
+	attest_secure_tsc_info();
 	/* Port I/O from here on (under SNP it needs the GHCB page). */
 	pic_init();
 	time_init(boot.boot_tsc);

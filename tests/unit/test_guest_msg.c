@@ -114,7 +114,23 @@ derived_key_and_tsc(void)
 	CHECK(snp_msg_request(&ctx, SNP_MSG_TSC_INFO_REQ, 1, &tr, sizeof(tr),
 	    &tp, sizeof(tp), sizeof(tp), &len, 0, &ei2, &npages) == 0);
 	CHECK(len == 128 && tp.guest_tsc_scale == 1ull << 32);
+	CHECK(snp_msg_tsc_info_check(&tp, len) == 0);
 	CHECK(ctx.seqno == 4);
+}
+
+/* A TSC info answer that is short or not SUCCESS is refused. */
+static void
+tsc_info_refused(void)
+{
+	struct snp_msg_tsc_info_rsp tp = { .status = 0 };
+
+	CHECK(snp_msg_tsc_info_check(&tp, sizeof(tp)) == 0);
+	CHECK(snp_msg_tsc_info_check(&tp, sizeof(tp) - 1) == -EIO);
+	CHECK(snp_msg_tsc_info_check(&tp, 0) == -EIO);
+	tp.status = 0x16;	/* INVALID_PARAM */
+	CHECK(snp_msg_tsc_info_check(&tp, sizeof(tp)) == -EIO);
+	tp.status = 1;
+	CHECK(snp_msg_tsc_info_check(&tp, sizeof(tp)) == -EIO);
 }
 
 /* A bad reply of kind mode: -EBADMSG, key wiped, channel closed. */
@@ -279,6 +295,7 @@ main(void)
 	RUN(report_ok);
 	RUN(request_is_ciphertext);
 	RUN(derived_key_and_tsc);
+	RUN(tsc_info_refused);
 	RUN(wrong_tag);
 	RUN(seqno_reused);
 	RUN(seqno_skipped);
