@@ -79,6 +79,8 @@ all: $(BUILD)/cloister.bin
 $(LWIP_DIR)/.stamp: scripts/lwip-fetch
 	$(Q)scripts/lwip-fetch $(BUILD)/lwip
 
+# Unpacked sources, not intermediate files: make must never delete them.
+.PRECIOUS: $(LWIP_DIR)/src/%.c
 $(LWIP_DIR)/src/%.c: $(LWIP_DIR)/.stamp
 	@test -f $@
 
