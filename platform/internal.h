@@ -412,6 +412,7 @@ void pic_init(void);
 void pic_unmask(unsigned irq);
 void pic_eoi(unsigned irq);
 /* Local APIC timer (platform/lapic.c). */
+void lapic_start(void);
 bool lapic_init(void);
 void lapic_arm(uint64_t deadline_ns);
 void lapic_eoi(void);
@@ -447,7 +448,8 @@ void panic_frame(const char *why, const struct trap_frame *f)
 /* Symbolize a kernel address: name and offset, or NULL. */
 const char *ksym_lookup(uint64_t addr, uint64_t *offset);
 
-/* ACPI: find the S5 sleep type and PM1 control ports (platform/acpi.c). */
+/* ACPI: the S5 sleep type and PM1 control ports, read at first use
+ * (platform/acpi.c); acpi_init only keeps the RSDP hint. */
 void acpi_init(uint64_t rsdp_hint);
 void acpi_poweroff(void);
 

@@ -204,6 +204,7 @@ platform_start(struct boot_info *bi)
 	/* Port I/O from here on (under SNP it needs the GHCB page). */
 	pic_init();
 	time_init(boot.boot_tsc);
+	lapic_start();	/* its timer's rate is measured while the boot goes on */
 	uart_init();
 	acpi_init(boot.acpi_rsdp);
 	crng_init();
