@@ -419,6 +419,8 @@ void lapic_eoi(void);
 void lapic_eoi_device(void);
 void lapic_msi(uint8_t vector, uint64_t *addr, uint32_t *data);
 void percpu_set_kernel_stack(uint64_t top);
+/* Is word one of the kernel options, before "--" (platform/start.c)? */
+bool boot_has_option(const char *word);
 /*
  * Map the kernel page kpage at user address va (read-only prot): it
  * stays the platform's, unmapping does not free it (platform/user.c).

@@ -68,6 +68,12 @@ cmdline_has_option(const char *line, const char *word)
 	return false;
 }
 
+bool
+boot_has_option(const char *word)
+{
+	return cmdline_has_option(boot.cmdline, word);
+}
+
 static void
 early_cpu(void)
 {
