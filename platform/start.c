@@ -195,6 +195,10 @@ platform_start(struct boot_info *bi)
 		    baked_cmdline[i] != '\0'; i++)
 			boot.cmdline[i] = baked_cmdline[i];
 	early_cpu();
+	/* The TSC's rate is measured across the boot from here: as early as
+	 * port I/O works (under SNP it needs the GHCB page, below). */
+	if (!snp_active())
+		time_init(boot.boot_tsc);
 	if (cmdline_has_option(boot.cmdline, "quiet"))
 		plat_set_loglevel(0);
 	klog("cloister: booting (%s)",
@@ -209,7 +213,8 @@ platform_start(struct boot_info *bi)
 	ghcb_start();
 	/* Port I/O from here on (under SNP it needs the GHCB page). */
 	pic_init();
-	time_init(boot.boot_tsc);
+	if (snp_active())
+		time_init(boot.boot_tsc);
 	lapic_start();	/* its timer's rate is measured while the boot goes on */
 	uart_init();
 	acpi_init(boot.acpi_rsdp);
