@@ -211,7 +211,7 @@ platform_start(struct boot_info *bi)
 	if (shmem_init(shmem_size()) != 0)
 		klog_always("cloister: no shared memory pool; devices are off");
 	ghcb_start();
-	/* Port I/O from here on (under SNP it needs the GHCB page). */
+	/* Port I/O under SNP too from here on (it needs the GHCB page). */
 	pic_init();
 	if (snp_active())
 		time_init(boot.boot_tsc);
