@@ -80,10 +80,10 @@ all: $(BUILD)/cloister.bin
 $(LWIP_DIR)/.stamp: scripts/lwip-fetch
 	$(Q)scripts/lwip-fetch $(BUILD)/lwip
 
-$(LWIP_DIR)/src/%.c: $(LWIP_DIR)/.stamp
-	@test -f $@
 # The sources are fetched, not made: never delete them as intermediates
 # (the next build would find them named in the .d files and missing).
+$(LWIP_DIR)/src/%.c: $(LWIP_DIR)/.stamp
+	@test -f $@
 .SECONDARY: $(addprefix $(LWIP_DIR)/src/,$(LWIP_SRCS))
 
 # Third-party code: its warnings are shown, not fatal.

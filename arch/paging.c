@@ -124,9 +124,24 @@ pt_map(struct pt_ctx *c, uint64_t va, uint64_t pa, uint64_t size,
 		e = level ? pt_walk(c, va, level, true) : pt_leaf(c, va, true);
 		if (e == NULL)
 			return -ENOMEM_;
-		*e = pa | enc | flags | PTE_P | (level ? PTE_PS : 0);
-		va += level == 2 ? SIZE_1G : level == 1 ? SIZE_2M : SIZE_4K;
-		pa += level == 2 ? SIZE_1G : level == 1 ? SIZE_2M : SIZE_4K;
+		if (level == 0) {
+			/* Up to the end of this page table in one go: one walk
+			 * per table, not per page (the boot maps thousands).
+			 * The table ends at a 2M boundary of va, where a big
+			 * page is considered again. */
+			unsigned n = 512 - pt_index(va, 0);
+
+			if (left / SIZE_4K < n)
+				n = (unsigned)(left / SIZE_4K);
+			for (unsigned i = 0; i < n; i++)
+				e[i] = (pa + i * SIZE_4K) | enc | flags | PTE_P;
+			va += n * SIZE_4K;
+			pa += n * SIZE_4K;
+			continue;
+		}
+		*e = pa | enc | flags | PTE_P | PTE_PS;
+		va += level == 2 ? SIZE_1G : SIZE_2M;
+		pa += level == 2 ? SIZE_1G : SIZE_2M;
 	}
 	return 0;
 }

@@ -140,6 +140,8 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->gdb = KGDB_ON;
 	else if (strcmp(w, "gdb=wait") == 0)
 		out->gdb = KGDB_WAIT;
+	else if (strcmp(w, "stdin=empty") == 0)
+		;	/* the platform's (platform/uart.c) */
 	else if (strncmp(w, "winsize=", 8) == 0 &&
 	    cl_winsize(w + 8, out))
 		;

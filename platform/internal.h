@@ -416,12 +416,15 @@ void pic_init(void);
 void pic_unmask(unsigned irq);
 void pic_eoi(unsigned irq);
 /* Local APIC timer (platform/lapic.c). */
+void lapic_start(void);
 bool lapic_init(void);
 void lapic_arm(uint64_t deadline_ns);
 void lapic_eoi(void);
 void lapic_eoi_device(void);
 void lapic_msi(uint8_t vector, uint64_t *addr, uint32_t *data);
 void percpu_set_kernel_stack(uint64_t top);
+/* Is word one of the kernel options, before "--" (platform/start.c)? */
+bool boot_has_option(const char *word);
 /*
  * Map the kernel page kpage at user address va (read-only prot): it
  * stays the platform's, unmapping does not free it (platform/user.c).
@@ -453,7 +456,8 @@ void panic_frame(const char *why, const struct trap_frame *f)
 /* Symbolize a kernel address: name and offset, or NULL. */
 const char *ksym_lookup(uint64_t addr, uint64_t *offset);
 
-/* ACPI: find the S5 sleep type and PM1 control ports (platform/acpi.c). */
+/* ACPI: the S5 sleep type and PM1 control ports, read at first use
+ * (platform/acpi.c); acpi_init only keeps the RSDP hint. */
 void acpi_init(uint64_t rsdp_hint);
 void acpi_poweroff(void);
 

@@ -130,23 +130,37 @@ apic_sample(struct apic_sample *best)
 }
 
 /*
- * One measurement over at least span TSC ticks: APIC ticks per TSC tick
+ * A measurement starts: the count runs down from its maximum (with
+ * divide 1 it lasts over 4 s at QEMU's 1 GHz) and the first end is read.
+ */
+static struct apic_sample calib_s0;
+static bool calib_running;
+
+static void
+lapic_measure_begin(void)
+{
+	apic_write(APIC_TIMER_INIT, 0xffffffffu);
+	apic_sample(&calib_s0);
+	calib_running = true;
+}
+
+/*
+ * It ends at least span TSC ticks after it began: APIC ticks per TSC tick
  * (32.32) lowered by its error bound (by half at most), which goes to
- * *ppm.  0 when the count did not move (no working timer).
+ * *ppm.  0 when the count did not move (no working timer) or ran out.
  */
 static uint64_t
-lapic_measure(uint64_t span, uint64_t *ppm)
+lapic_measure_end(uint64_t span, uint64_t *ppm)
 {
-	struct apic_sample s0, s1;
+	struct apic_sample s0 = calib_s0, s1;
 	uint64_t dt, dc, rate;
 
-	apic_write(APIC_TIMER_INIT, 0xffffffffu);
-	apic_sample(&s0);
 	while (arch_rdtsc() - s0.tsc < span)
 		__asm__ volatile("pause");
 	apic_sample(&s1);
 	apic_write(APIC_TIMER_INIT, 0);
-	if (s1.count >= s0.count || s1.tsc <= s0.tsc)
+	calib_running = false;
+	if (s1.count >= s0.count || s1.count == 0 || s1.tsc <= s0.tsc)
 		return 0;
 	dt = s1.tsc - s0.tsc;
 	dc = s0.count - s1.count;
@@ -157,17 +171,25 @@ lapic_measure(uint64_t span, uint64_t *ppm)
 	return rate - arch_muldiv64(rate, *ppm, 1000000);
 }
 
-/* Measure until the error bound is small; longer each try. */
+/*
+ * Measure until the error bound is small; longer each try.  The first
+ * try ends a measurement lapic_start began, if it did: the boot's work
+ * since then is its span, and nothing waits.
+ */
 static void
 lapic_calibrate(void)
 {
 	uint64_t span = arch_muldiv64(plat_tsc_hz(), CALIB_NS, 1000000000ull);
 	uint64_t rate, ppm;
 
-	apic_write(APIC_TIMER_DIV, DIV_BY_1);
-	apic_write(APIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	if (!calib_running) {
+		apic_write(APIC_TIMER_DIV, DIV_BY_1);
+		apic_write(APIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	}
 	for (int i = 0; i < CALIB_TRIES; i++, span *= 2) {
-		rate = lapic_measure(span, &ppm);
+		if (!calib_running)
+			lapic_measure_begin();
+		rate = lapic_measure_end(span, &ppm);
 		if (rate == 0)
 			continue;
 		if (apic_per_tsc_q32 == 0 || ppm < calib_ppm) {
@@ -186,12 +208,16 @@ lapic_hz(void)
 	return arch_muldiv64(apic_per_tsc_q32, plat_tsc_hz(), 1ull << 32);
 }
 
-/* Returns false when there is no usable APIC (no preemption then). */
-bool
-lapic_init(void)
+/* Enable the APIC (once); false when it cannot be reached. */
+static bool
+lapic_enable(void)
 {
-	uint64_t base = arch_rdmsr(APIC_BASE_MSR);
+	static bool enabled;
+	uint64_t base;
 
+	if (enabled)
+		return true;
+	base = arch_rdmsr(APIC_BASE_MSR);
 	x2apic = cpu.x2apic;
 	if (x2apic) {
 		arch_wrmsr(APIC_BASE_MSR, base | APIC_BASE_ENABLE |
@@ -207,6 +233,31 @@ lapic_init(void)
 	 * (the ROM boot) nobody else sets it. */
 	apic_write(APIC_LVT_LINT0, LVT_EXTINT);
 	apic_write(APIC_LVT_LINT1, LVT_NMI);
+	enabled = true;
+	return true;
+}
+
+/*
+ * Early in the boot (interrupts off, memory and port I/O up): where the
+ * timer's rate must be measured, start measuring, so the rest of the
+ * boot runs while it does and lapic_init finds it done.
+ */
+void
+lapic_start(void)
+{
+	if (cpu.tsc_deadline || !lapic_enable())
+		return;
+	apic_write(APIC_TIMER_DIV, DIV_BY_1);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+	lapic_measure_begin();
+}
+
+/* Returns false when there is no usable APIC (no preemption then). */
+bool
+lapic_init(void)
+{
+	if (!lapic_enable())
+		return false;
 	deadline_mode = cpu.tsc_deadline;
 	if (deadline_mode) {
 		apic_write(APIC_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);

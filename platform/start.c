@@ -73,6 +73,12 @@ cmdline_has_option(const char *line, const char *word)
 	return false;
 }
 
+bool
+boot_has_option(const char *word)
+{
+	return cmdline_has_option(boot.cmdline, word);
+}
+
 static void
 early_cpu(void)
 {
@@ -222,6 +228,10 @@ platform_start(struct boot_info *bi)
 		    baked_cmdline[i] != '\0'; i++)
 			boot.cmdline[i] = baked_cmdline[i];
 	early_cpu();
+	/* The TSC's rate is measured across the boot from here: as early as
+	 * port I/O works (under SNP it needs the GHCB page, below). */
+	if (!snp_active())
+		time_init(boot.boot_tsc);
 	if (cmdline_has_option(boot.cmdline, "quiet"))
 		plat_set_loglevel(0);
 	klog("cloister: booting (%s)",
@@ -235,9 +245,11 @@ platform_start(struct boot_info *bi)
 		klog_always("cloister: no shared memory pool; devices are off");
 	ghcb_start();
 	attest_secure_tsc_info();
-	/* Port I/O from here on (under SNP it needs the GHCB page). */
+	/* Port I/O under SNP too from here on (it needs the GHCB page). */
 	pic_init();
-	time_init(boot.boot_tsc);
+	if (snp_active())
+		time_init(boot.boot_tsc);
+	lapic_start();	/* its timer's rate is measured while the boot goes on */
 	uart_init();
 	/* Under SNP no blind scan of low memory the launch did not validate. */
 	if (!snp_active() || boot.acpi_rsdp != 0)

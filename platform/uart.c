@@ -13,6 +13,10 @@
  *   host -> kernel  "eof N\n": the input ended after N bytes on COM1
  *                   "winsize ROWS COLS\n": the terminal's new size
  *
+ * When the host knows there is no input at all (scripts/run with stdin
+ * from /dev/null), the kernel option "stdin=empty" says so at boot and
+ * COM2 may stay silent.
+ *
  * Counting makes it race-free: the end is reached only once exactly N
  * bytes were handed out, however late QEMU delivers them.
  */
@@ -100,6 +104,8 @@ uart_init(void)
 {
 	uart_present = uart_setup(COM1);
 	uart_rx_init();
+	if (boot_has_option("stdin=empty"))
+		in_end = true;		/* after in_total = 0 bytes */
 	ctl_init();
 }
 
@@ -327,7 +333,7 @@ plat_console_input_end(void)
 {
 	bool irq = arch_irq_enabled(), end;
 
-	if (!ctl_present)
+	if (!ctl_present && !in_end)
 		return false;
 	arch_irq_disable();
 	ctl_drain();

@@ -35,11 +35,13 @@ LINUX_CONSOLE = ["-chardev", "stdio,id=con,signal=off",
 
 class Run:
     """One VM run: exit status, guest output, parsed BENCH lines, wall time
-    from QEMU start to QEMU exit (None if QEMU was never started)."""
+    from QEMU start to QEMU exit (None if QEMU was never started), and of
+    the whole command (total: scripts/run's, for Cloister)."""
 
-    def __init__(self, rc, out, err, wall, argv):
+    def __init__(self, rc, out, err, wall, argv, total=None):
         self.rc, self.out, self.err, self.wall, self.argv = \
             rc, out, err, wall, argv
+        self.total = total
         self.bench = parse_bench(out)
 
     def result(self, mode):
@@ -109,6 +111,7 @@ class Qemu:
         outp = os.path.join(self.tmp, "run.out")
         errp = os.path.join(self.tmp, "run.err")
         with open(outp, "w") as out, open(errp, "w") as err:
+            t0 = time.time()
             p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
                                  stderr=err, env=self.env(icount))
             start, end = self._time_qemu(p, timeout)
@@ -117,6 +120,7 @@ class Qemu:
             except subprocess.TimeoutExpired:
                 p.kill()
                 rc = p.wait()
+            total = time.time() - t0
         with open(outp, errors="replace") as f:
             out = f.read()
         with open(errp, errors="replace") as f:
@@ -126,11 +130,11 @@ class Qemu:
             with open(self.argv_file) as f:
                 argv = f.read().splitlines()
         wall = end - start if start is not None and end is not None else None
-        log("### run %d %s%s\n$ %s\nqemu argv: %s\nrc=%s wall=%s\n"
+        log("### run %d %s%s\n$ %s\nqemu argv: %s\nrc=%s wall=%s total=%s\n"
             "--- stdout\n%s--- stderr\n%s" % (
                 self.n, label, " (icount)" if icount else "", " ".join(cmd),
-                argv, rc, wall, out, err))
-        return Run(rc, out, err, wall, argv)
+                argv, rc, wall, total, out, err))
+        return Run(rc, out, err, wall, argv, total)
 
     def _time_qemu(self, p, timeout):
         """Wait for QEMU (started by p or its children) to start and exit;

@@ -7,6 +7,8 @@
 #   stdin/cat-binary   100 KB of random bytes come back byte for byte
 #   stdin/sort         sort on piped input
 #   stdin/empty        </dev/null: end of file at once
+#   stdin/empty-fast   ... told on the kernel command line (stdin=empty),
+#                      with no control channel or feeder behind QEMU
 #   stdin/again        cat - - reads to the end twice (0 again)
 #   stdin/poll         read -t polls: the end ends the wait at once
 #   stdin/unread       a guest that never reads, on endless input,
@@ -58,8 +60,22 @@ sort "$t/fruit" >"$t/sorted"
 "${run[@]}" "$BB" sort <"$t/fruit" >"$t/sort.out" 2>"$t/sort.err"
 expect sort $? "$t/sorted"
 
-"${run[@]}" "$BB" cat </dev/null >"$t/empty.out" 2>"$t/empty.err"
+# (QEMU through a wrapper that keeps its command line.)
+cat >"$t/qemu" <<EOF
+#!/bin/sh
+printf '%s\n' "\$@" >"$t/qemu.argv"
+exec ${QEMU:-qemu-system-x86_64} "\$@"
+EOF
+chmod +x "$t/qemu"
+QEMU=$t/qemu "${run[@]}" "$BB" cat </dev/null >"$t/empty.out" 2>"$t/empty.err"
 expect empty $? /dev/null
+if ! grep -q ' stdin=empty ' "$t/qemu.argv"; then
+	fail stdin/empty-fast "no stdin=empty on the kernel command line"
+elif grep -q '^pipe,id=ctl' "$t/qemu.argv"; then
+	fail stdin/empty-fast "a control channel (and feeder) for /dev/null"
+else
+	pass stdin/empty-fast
+fi
 
 printf 'once\n' | "${run[@]}" "$BB" cat - - >"$t/again.out" 2>"$t/again.err"
 printf 'once\n' >"$t/once"

@@ -69,7 +69,8 @@ test_options(void)
 	CHECK(strcmp(k.envp[1], "E=") == 0);
 	CHECK(k.argc == 0);
 	/* The terminal's size, no default environment, no ASLR. */
-	CHECK(cmdline_parse("winsize=40x100 noenv norandmaps -- a", &k) == 0);
+	CHECK(cmdline_parse("winsize=40x100 noenv norandmaps stdin=empty -- a",
+	    &k) == 0);
 	CHECK(k.rows == 40 && k.cols == 100 && k.noenv && k.norandmaps);
 	CHECK(k.nunknown == 0 && k.argc == 1);
 	CHECK(cmdline_parse("winsize=0x5 winsize=70000x1 winsize=x3 "

@@ -163,6 +163,41 @@ test_prune(void)
 	CHECK(freed == 3);
 }
 
+/*
+ * A long 4K run is written one page table at a time: every page across
+ * table boundaries maps to its own frame, nothing past the end, and a
+ * big run that starts unaligned switches to 2M pages at the first 2M
+ * boundary and back to 4K for the tail.
+ */
+static void
+test_runs_across_tables(void)
+{
+	struct pt_ctx c = ctx(CBIT);
+	uint64_t va = 0x1ff000 - 0x10000, pa = 0x7ff000 - 0x10000, ps, e;
+	uint64_t n = 1024 + 40;
+	bool ok = true;
+
+	CHECK(pt_map(&c, va, pa, n * 4096, PTE_W, false) == 0);
+	for (uint64_t i = 0; i < n; i++) {
+		e = pt_lookup(&c, va + i * 4096, &ps);
+		ok &= ps == 4096 && (e & PTE_ADDR_MASK & ~CBIT) == pa + i * 4096 &&
+		    (e & (PTE_P | PTE_W | CBIT)) == (PTE_P | PTE_W | CBIT);
+	}
+	CHECK(ok);
+	CHECK(pt_lookup(&c, va + n * 4096, NULL) == 0);
+	CHECK(pt_lookup(&c, va - 4096, NULL) == 0);
+	/* Big: [1M, 2M) in 4K, [2M, 6M) in 2M pages, [6M, 6M + 12K) in 4K. */
+	c = ctx(0);
+	CHECK(pt_map(&c, 0x100000, 0x100000, 0x503000, PTE_W, true) == 0);
+	CHECK(pt_lookup(&c, 0x1ff000, &ps) != 0 && ps == 4096);
+	CHECK(pt_lookup(&c, 0x200000, &ps) == (0x200000 | PTE_W | PTE_P |
+	    PTE_PS) && ps == (2ull << 20));
+	CHECK(pt_lookup(&c, 0x5ff000, &ps) != 0 && ps == (2ull << 20));
+	e = pt_lookup(&c, 0x602000, &ps);
+	CHECK(ps == 4096 && (e & PTE_ADDR_MASK) == 0x602000);
+	CHECK(pt_lookup(&c, 0x603000, NULL) == 0);
+}
+
 int
 main(void)
 {
@@ -172,6 +207,7 @@ main(void)
 	RUN(test_big_pages_and_split);
 	RUN(test_enc_mask);
 	RUN(test_exhaustion);
+	RUN(test_runs_across_tables);
 	RUN(test_next_table);
 	RUN(test_prune);
 	free(pool);
