@@ -371,8 +371,26 @@ test_no_nic() {
 	fi
 }
 
+# --net tap=IFNAME: no tap device here, so only the command line QEMU
+# would get (--dry-run) and the refusals.
+test_tap_cmdline() {
+	local name=net/tap-command-line out
+	out=$(scripts/run --dry-run --net tap=cltap0 "$NETPEER" ifaces 2>&1)
+	if [[ $out != *"-netdev tap,id=net0,ifname=cltap0,script=no,downscript=no -device virtio-net-pci,netdev=net0,"* ]]; then
+		fail $name "dry run: $(echo "$out" | grep -o -- '-netdev [^ ]*')"
+		return
+	fi
+	if scripts/run --dry-run --net tap=a,b "$NETPEER" >/dev/null 2>&1 ||
+	    scripts/run --dry-run --net tap=cltap0 --hostfwd tcp:1-:2 \
+	    "$NETPEER" >/dev/null 2>&1; then
+		fail $name "a bad name or --hostfwd with a tap was accepted"
+		return
+	fi
+	pass "$name (QEMU's tap netdev, no scripts; bad names and --hostfwd refused)"
+}
+
 # NET_TESTS="tcp_in http" runs only those.
 for t in ${NET_TESTS:-tcp_in tcp_out udp_in udp_out http many wget nc \
-    hostile frames ifaces loopback_with_nic no_nic}; do
+    hostile frames ifaces loopback_with_nic no_nic tap_cmdline}; do
 	"test_$t"
 done
