@@ -222,6 +222,7 @@ struct virtq_used_elem {		/* 2.6.8 */
 };
 _Static_assert(sizeof(struct virtq_used_elem) == 8, "virtq_used_elem");
 #define VIRTQ_AVAIL_F_NO_INTERRUPT	1
+#define VIRTQ_USED_F_NO_NOTIFY		1
 
 struct virtq {
 	struct shared_region ring;
@@ -251,6 +252,7 @@ int virtq_next_used(struct virtq *q, uint16_t *id, uint32_t *len,
     const char **why);
 /* Ask the device not to interrupt for this queue (a hint, 2.6.7). */
 void virtq_no_interrupts(struct virtq *q);
+bool virtq_wants_notify(const struct virtq *q);
 /* Offset of buffer id inside q->bufs. */
 static inline uint64_t
 virtq_buf_off(const struct virtq *q, uint16_t id)

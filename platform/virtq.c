@@ -88,6 +88,22 @@ virtq_no_interrupts(struct virtq *q)
 	shmem_copy_in(&q->ring, AVAIL_FLAGS, &f, sizeof(f));
 }
 
+/*
+ * 2.6.13.4: after publishing new available entries, notify the device
+ * unless its used ring says VIRTQ_USED_F_NO_NOTIFY (it is busy with the
+ * queue and will look again).  A device that lies here only delays its
+ * own work.
+ */
+bool
+virtq_wants_notify(const struct virtq *q)
+{
+	uint16_t f;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* idx before flags */
+	shmem_copy_out(&f, &q->ring, VIRTQ_USED_OFF, sizeof(f));
+	return !(f & VIRTQ_USED_F_NO_NOTIFY);
+}
+
 int
 virtq_post(struct virtq *q, uint16_t id, uint32_t len)
 {
