@@ -154,6 +154,14 @@ int shmem_copy_in(struct shared_region *r, uint64_t off, const void *src,
     size_t n);
 int shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
     size_t n);
+/*
+ * One 16-bit word the other side updates while we look (a virtqueue
+ * index or flags word): a single aligned access, never torn into bytes
+ * as a copy may be.  An offset out of bounds or odd reads 0 and writes
+ * nothing.
+ */
+uint16_t shmem_load16(const struct shared_region *r, uint64_t off);
+void shmem_store16(struct shared_region *r, uint64_t off, uint16_t v);
 /* Does [pa, pa+len) lie inside the pool?  (checks device addresses) */
 bool shmem_contains(uint64_t pa, uint64_t len);
 
