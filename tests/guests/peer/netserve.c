@@ -357,6 +357,26 @@ serve_one(int fd, uint32_t events)
 		watch(fd, EPOLL_CTL_MOD, r ? EPOLLOUT : EPOLLIN | EPOLLRDHUP);
 }
 
+/* ioctl(s, req) on interface name with ifr_flags or ifr_addr set. */
+static void
+ifreq_set(int s, unsigned long req, const char *name, short flags,
+    const char *ip)
+{
+	struct ifreq ifr;
+	struct sockaddr_in *a = (struct sockaddr_in *)&ifr.ifr_addr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, name);
+	if (ip != NULL) {
+		a->sin_family = AF_INET;
+		inet_pton(AF_INET, ip, &a->sin_addr);
+	} else {
+		ifr.ifr_flags = flags;
+	}
+	if (ioctl(s, req, &ifr) != 0)
+		die(name);
+}
+
 /* The Linux microVM: load the NIC's modules, address eth0. */
 static void
 linux_setup(void)
@@ -381,11 +401,7 @@ linux_setup(void)
 	fclose(f);
 	if ((s = socket(AF_INET, SOCK_DGRAM, 0)) < 0)
 		die("socket");
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	ifr.ifr_flags = IFF_UP | IFF_RUNNING;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
-		die("lo up");
+	ifreq_set(s, SIOCSIFFLAGS, "lo", IFF_UP | IFF_RUNNING, NULL);
 	for (i = 0; i < 200; i++) {	/* the probe may still be running */
 		memset(&ifr, 0, sizeof(ifr));
 		strcpy(ifr.ifr_name, "eth0");
@@ -393,24 +409,9 @@ linux_setup(void)
 			break;
 		usleep(10000);
 	}
-	{
-		struct sockaddr_in *a = (struct sockaddr_in *)&ifr.ifr_addr;
-
-		memset(&ifr, 0, sizeof(ifr));
-		strcpy(ifr.ifr_name, "eth0");
-		a->sin_family = AF_INET;
-		inet_pton(AF_INET, "10.0.2.15", &a->sin_addr);
-		if (ioctl(s, SIOCSIFADDR, &ifr) != 0)
-			die("eth0 address");
-		inet_pton(AF_INET, "255.255.255.0", &a->sin_addr);
-		if (ioctl(s, SIOCSIFNETMASK, &ifr) != 0)
-			die("eth0 netmask");
-		memset(&ifr, 0, sizeof(ifr));
-		strcpy(ifr.ifr_name, "eth0");
-		ifr.ifr_flags = IFF_UP | IFF_RUNNING;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
-			die("eth0 up");
-	}
+	ifreq_set(s, SIOCSIFADDR, "eth0", 0, "10.0.2.15");
+	ifreq_set(s, SIOCSIFNETMASK, "eth0", 0, "255.255.255.0");
+	ifreq_set(s, SIOCSIFFLAGS, "eth0", IFF_UP | IFF_RUNNING, NULL);
 	close(s);
 }
 
