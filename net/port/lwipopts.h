@@ -68,6 +68,15 @@ extern unsigned char *net_heap;
 
 /* TCP. */
 #define TCP_MSS			1460
+/*
+ * TIME_WAIT (and the LAST_ACK limit) is 2 * TCP_MSL: 10 s, not lwIP's
+ * 120 s.  lwIP answers a new SYN that meets a connection in TIME_WAIT
+ * with an ACK (no reuse as Linux's tcp_timewait_state_process allows),
+ * so a peer that reuses a port (QEMU's hostfwd passes the host client's
+ * port through, and a busy client wraps its ports) waits out the whole
+ * TIME_WAIT: after a few thousand connections, clients timed out.
+ */
+#define TCP_MSL			5000UL
 #define LWIP_WND_SCALE		1
 #define TCP_RCV_SCALE		3
 #define TCP_WND			(256 * 1024)
