@@ -236,20 +236,27 @@ net_cmdline_value(const char *key, char *buf, size_t size)
 	return buf;
 }
 
-/* True when the burst limit left frames waiting. */
+/*
+ * True when the burst limit left frames waiting.  Most calls find no
+ * frame (every socket call makes one): the buffer they allocated is kept
+ * for the next, not returned to lwIP's first-fit heap and taken again.
+ */
 static bool
 rx_frames(void)
 {
+	static struct pbuf *spare;
+
 	for (int i = 0; i < RX_BURST; i++) {
-		struct pbuf *p = pbuf_alloc(PBUF_RAW, PLAT_NET_FRAME_MAX,
-		    PBUF_RAM);
+		struct pbuf *p = spare != NULL ? spare :
+		    pbuf_alloc(PBUF_RAW, PLAT_NET_FRAME_MAX, PBUF_RAM);
 		long n;
 
+		spare = NULL;
 		if (p == NULL)
 			return false;	/* frames wait in the ring */
 		n = plat_net_recv(p->payload, PLAT_NET_FRAME_MAX);
 		if (n <= 0) {
-			pbuf_free(p);
+			spare = p;	/* untouched: still full size */
 			return false;
 		}
 		pbuf_realloc(p, (u16_t)n);
