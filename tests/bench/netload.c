@@ -17,7 +17,11 @@
  *                                     N GET requests over CONC concurrent
  *                                     connections (a new one for each
  *                                     request with close); every answer
- *                                     must be a whole 200
+ *                                     must be a whole 200;
+ *                                     slow_connects= counts connects
+ *                                     that took over 0.5 s (a SYN that
+ *                                     met a full listen queue and was
+ *                                     sent again)
  *   netload quit PORT                 GET /quit (ends the server)
  *
  * PORT is the stream port for stream-*, BASE+1 for crr and BASE+2 for
@@ -191,7 +195,12 @@ struct hconn {
 	char buf[RESP];
 	size_t len;
 	int sent;
+	double t0;		/* when the connect started */
 };
+
+/* Connects that took this long met a full listen queue (a SYN retried). */
+#define SLOW_CONNECT_S	0.5
+static long slow_connects;
 
 static const char *req_keep = "GET / HTTP/1.1\r\nHost: guest\r\n\r\n";
 static const char *req_close =
@@ -224,6 +233,7 @@ hstart(int ep, int port, struct hconn *h, int i)
 
 	h->len = 0;
 	h->sent = 0;
+	h->t0 = now();
 	if ((h->fd = dial(port, 1)) < 0)
 		return -1;
 	return epoll_ctl(ep, EPOLL_CTL_ADD, h->fd, &ev);
@@ -285,6 +295,8 @@ http(int port, long n, int conc, int keep)
 				    &el);
 				if (err != 0 || hsend(ep, h, j, keep) != 0)
 					fail = 1;
+				if (now() - h->t0 > SLOW_CONNECT_S)
+					slow_connects++;
 			} else {
 				r = read(h->fd, h->buf + h->len,
 				    RESP - h->len);
@@ -325,9 +337,9 @@ http(int port, long n, int conc, int keep)
 	}
 	dt = now() - t0;
 	printf("NETLOAD http mode=%s concurrency=%d requests=%ld errors=%ld "
-	    "seconds=%.3f req_per_s=%.1f us_per_req=%.1f\n",
+	    "seconds=%.3f req_per_s=%.1f us_per_req=%.1f slow_connects=%ld\n",
 	    keep ? "keepalive" : "close", conc, done, errors, dt, done / dt,
-	    done ? dt * 1e6 / done : 0.0);
+	    done ? dt * 1e6 / done : 0.0, slow_connects);
 	return errors != 0;
 }
 
