@@ -70,11 +70,9 @@ extern unsigned char *net_heap;
 #define TCP_MSS			1460
 /*
  * TIME_WAIT (and the LAST_ACK limit) is 2 * TCP_MSL: 10 s, not lwIP's
- * 120 s.  lwIP answers a new SYN that meets a connection in TIME_WAIT
- * with an ACK (no reuse as Linux's tcp_timewait_state_process allows),
- * so a peer that reuses a port (QEMU's hostfwd passes the host client's
- * port through, and a busy client wraps its ports) waits out the whole
- * TIME_WAIT: after a few thousand connections, clients timed out.
+ * 120 s.  A new SYN for a connection in TIME_WAIT reopens it over IPv4
+ * (glue.c, tw_reopen); elsewhere lwIP answers it with an ACK and the
+ * peer waits out TIME_WAIT, and fewer such pcbs are kept and searched.
  */
 #define TCP_MSL			5000UL
 #define LWIP_WND_SCALE		1
