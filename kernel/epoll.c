@@ -448,6 +448,12 @@ ep_send(struct eventpoll *ep, struct epoll_kevent *out, int max)
 		it = list;
 		list = it->rdnext;
 		it->ready = false;
+		/*
+		 * Polling may run work that reports a change of this very
+		 * file (a socket's poll takes in frames): the item then
+		 * joins the new ready list, where it must stay the only
+		 * copy, or the list would link it twice.
+		 */
 		rev = item_revents(it);
 		if (rev == 0)
 			continue;
@@ -456,7 +462,7 @@ ep_send(struct eventpoll *ep, struct epoll_kevent *out, int max)
 		n++;
 		if (it->events & EPOLLONESHOT)
 			it->events &= EP_PRIVATE;
-		else if (!(it->events & EPOLLET)) {
+		else if (!(it->events & EPOLLET) && !it->ready) {
 			it->ready = true;
 			it->rdnext = NULL;
 			*rqtail = it;

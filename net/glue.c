@@ -236,23 +236,81 @@ net_cmdline_value(const char *key, char *buf, size_t size)
 	return buf;
 }
 
-/* True when the burst limit left frames waiting. */
+/*
+ * A SYN that meets a connection in TIME_WAIT reopens it, as RFC 1122
+ * 4.2.2.13 allows and Linux does (tcp_timewait_state_process): when the
+ * SYN's sequence number is past everything the old connection received,
+ * the TIME_WAIT pcb goes and lwIP's listener takes the SYN.  lwIP alone
+ * answers such a SYN with an ACK, and a peer that reuses its port (QEMU's
+ * hostfwd passes the host client's port through) waits out TIME_WAIT: at
+ * a few hundred connections a second that was most of them.  IPv4 only,
+ * read from the frame before lwIP sees it; anything that is not a plain
+ * IPv4 TCP SYN is left alone.
+ */
+static void
+tw_reopen(const uint8_t *f, long n)
+{
+	const uint8_t *ip = f + 14, *th;
+	ip_addr_t src, dst;
+	uint16_t sport, dport;
+	uint32_t seq;
+	long ihl;
+
+	/* Ethernet II, IPv4 (RFC 791), first fragment and unfragmented. */
+	if (n < 14 + 20 || f[12] != 0x08 || f[13] != 0x00 ||
+	    (ip[0] >> 4) != 4 || ip[9] != 6 ||
+	    ((ip[6] & 0x3f) | ip[7]) != 0)
+		return;
+	ihl = (long)(ip[0] & 0xf) * 4;
+	if (ihl < 20 || n < 14 + ihl + 20)
+		return;
+	th = ip + ihl;
+	/* RFC 793 3.1: SYN without ACK or RST. */
+	if ((th[13] & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
+		return;
+	sport = (uint16_t)(th[0] << 8 | th[1]);
+	dport = (uint16_t)(th[2] << 8 | th[3]);
+	seq = (uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 |
+	    (uint32_t)th[6] << 8 | th[7];
+	IP_ADDR4(&src, ip[12], ip[13], ip[14], ip[15]);
+	IP_ADDR4(&dst, ip[16], ip[17], ip[18], ip[19]);
+	for (struct tcp_pcb *p = tcp_tw_pcbs; p != NULL; p = p->next) {
+		if (p->remote_port != sport || p->local_port != dport ||
+		    !ip_addr_cmp(&p->remote_ip, &src) ||
+		    !ip_addr_cmp(&p->local_ip, &dst))
+			continue;
+		if (TCP_SEQ_GT(seq, p->rcv_nxt))
+			tcp_abort(p);	/* TIME_WAIT: freed, nothing sent */
+		return;
+	}
+}
+
+/*
+ * True when the burst limit left frames waiting.  Most calls find no
+ * frame (every socket call makes one): the buffer they allocated is kept
+ * for the next, not returned to lwIP's first-fit heap and taken again.
+ */
 static bool
 rx_frames(void)
 {
+	static struct pbuf *spare;
+
 	for (int i = 0; i < RX_BURST; i++) {
-		struct pbuf *p = pbuf_alloc(PBUF_RAW, PLAT_NET_FRAME_MAX,
-		    PBUF_RAM);
+		struct pbuf *p = spare != NULL ? spare :
+		    pbuf_alloc(PBUF_RAW, PLAT_NET_FRAME_MAX, PBUF_RAM);
 		long n;
 
+		spare = NULL;
 		if (p == NULL)
 			return false;	/* frames wait in the ring */
 		n = plat_net_recv(p->payload, PLAT_NET_FRAME_MAX);
 		if (n <= 0) {
-			pbuf_free(p);
+			spare = p;	/* untouched: still full size */
 			return false;
 		}
 		pbuf_realloc(p, (u16_t)n);
+		if (tcp_tw_pcbs != NULL)
+			tw_reopen(p->payload, n);
 		if (nic.input(p, &nic) != ERR_OK)
 			pbuf_free(p);
 	}

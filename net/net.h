@@ -136,4 +136,7 @@ void net_set_keepalive(struct net_sock *s, bool on);
 bool net_listening(struct net_sock *s);
 int net_type(struct net_sock *s);
 
+/* RFC 1071's sum, not inverted, as lwIP's LWIP_CHKSUM (chksum.c). */
+unsigned short net_chksum(const void *data, int len);
+
 #endif

@@ -157,6 +157,14 @@ int shmem_copy_in(struct shared_region *r, uint64_t off, const void *src,
     size_t n);
 int shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
     size_t n);
+/*
+ * One 16-bit word the other side updates while we look (a virtqueue
+ * index or flags word): a single aligned access, never torn into bytes
+ * as a copy may be.  An offset out of bounds or odd reads 0 and writes
+ * nothing.
+ */
+uint16_t shmem_load16(const struct shared_region *r, uint64_t off);
+void shmem_store16(struct shared_region *r, uint64_t off, uint16_t v);
 /* Does [pa, pa+len) lie inside the pool?  (checks device addresses) */
 bool shmem_contains(uint64_t pa, uint64_t len);
 
@@ -226,6 +234,7 @@ struct virtq_used_elem {		/* 2.6.8 */
 };
 _Static_assert(sizeof(struct virtq_used_elem) == 8, "virtq_used_elem");
 #define VIRTQ_AVAIL_F_NO_INTERRUPT	1
+#define VIRTQ_USED_F_NO_NOTIFY		1
 
 struct virtq {
 	struct shared_region ring;
@@ -255,6 +264,7 @@ int virtq_next_used(struct virtq *q, uint16_t *id, uint32_t *len,
     const char **why);
 /* Ask the device not to interrupt for this queue (a hint, 2.6.7). */
 void virtq_no_interrupts(struct virtq *q);
+bool virtq_wants_notify(const struct virtq *q);
 /* Offset of buffer id inside q->bufs. */
 static inline uint64_t
 virtq_buf_off(const struct virtq *q, uint16_t id)

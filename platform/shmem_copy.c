@@ -24,3 +24,20 @@ shmem_copy_out(void *dst, const struct shared_region *r, uint64_t off,
 	memcpy(dst, (const void *)(r->va + off), n);
 	return 0;
 }
+
+uint16_t
+shmem_load16(const struct shared_region *r, uint64_t off)
+{
+	if (off > r->len || r->len - off < 2 || (off & 1))
+		return 0;
+	return __atomic_load_n((const uint16_t *)(r->va + off),
+	    __ATOMIC_RELAXED);
+}
+
+void
+shmem_store16(struct shared_region *r, uint64_t off, uint16_t v)
+{
+	if (off > r->len || r->len - off < 2 || (off & 1))
+		return;
+	__atomic_store_n((uint16_t *)(r->va + off), v, __ATOMIC_RELAXED);
+}

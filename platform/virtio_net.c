@@ -19,6 +19,7 @@
 #define VIRTIO_VENDOR		0x1af4
 #define VIRTIO_NET_MODERN	0x1041	/* 4.1.2.1: 0x1040 + device id 1 */
 #define VIRTIO_NET_TRANS	0x1000	/* transitional */
+#define RX_KICK_BATCH		32	/* of VNET_RX_SIZE buffers */
 
 /* Common configuration offsets (4.1.4.3). */
 #define CC_DFSELECT	0
@@ -70,6 +71,7 @@ static struct {
 	struct plat_net_info info;
 	bool msix;
 	void (*notify_fn)(void);
+	unsigned rx_unkicked;		/* buffers returned, not announced */
 } nic;
 
 static uint8_t
@@ -408,7 +410,7 @@ plat_net_send(const void *frame, size_t len)
 		nic_disable(why);
 		return -ENETDOWN;
 	}
-	if (rc == 0)
+	if (rc == 0 && virtq_wants_notify(&nic.rings.tx))
 		*(volatile uint16_t *)nic.notify[TXQ] = TXQ;
 	return rc;
 }
@@ -428,8 +430,20 @@ plat_net_recv(void *buf, size_t len)
 		nic_disable(why);
 		return -ENETDOWN;
 	}
+	/*
+	 * Returned buffers are announced in batches: the device needs a
+	 * notification only once it has found the ring empty, so one at
+	 * the end of each burst (the ring drained) or every RX_KICK_BATCH
+	 * buffers is enough, and saves a trap per frame.
+	 */
 	if (repost)
-		*(volatile uint16_t *)nic.notify[RXQ] = RXQ;
+		nic.rx_unkicked++;
+	if (nic.rx_unkicked >= RX_KICK_BATCH ||
+	    (n == -EAGAIN && nic.rx_unkicked > 0)) {
+		nic.rx_unkicked = 0;
+		if (virtq_wants_notify(&nic.rings.rx))
+			*(volatile uint16_t *)nic.notify[RXQ] = RXQ;
+	}
 	return n;
 }
 

@@ -85,7 +85,23 @@ virtq_no_interrupts(struct virtq *q)
 {
 	uint16_t f = VIRTQ_AVAIL_F_NO_INTERRUPT;
 
-	shmem_copy_in(&q->ring, AVAIL_FLAGS, &f, sizeof(f));
+	shmem_store16(&q->ring, AVAIL_FLAGS, f);
+}
+
+/*
+ * 2.6.13.4: after publishing new available entries, notify the device
+ * unless its used ring says VIRTQ_USED_F_NO_NOTIFY (it is busy with the
+ * queue and will look again).  A device that lies here only delays its
+ * own work.
+ */
+bool
+virtq_wants_notify(const struct virtq *q)
+{
+	uint16_t f;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* idx before flags */
+	f = shmem_load16(&q->ring, VIRTQ_USED_OFF);
+	return !(f & VIRTQ_USED_F_NO_NOTIFY);
 }
 
 int
@@ -110,8 +126,8 @@ virtq_post(struct virtq *q, uint16_t id, uint32_t len)
 	/* 2.6.13.2: the ring entry is visible before the index moves. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	q->avail_idx++;
-	shmem_copy_in(&q->ring, AVAIL_IDX, &q->avail_idx,
-	    sizeof(q->avail_idx));
+	/* One store: the device may be reading it (never torn). */
+	shmem_store16(&q->ring, AVAIL_IDX, q->avail_idx);
 	set_held(q, id, true);
 	q->posted++;
 	return 0;
@@ -135,7 +151,9 @@ virtq_next_used(struct virtq *q, uint16_t *id, uint32_t *len,
 
 	if (q->broken)
 		return -EIO;
-	shmem_copy_out(&idx, &q->ring, USED_IDX, sizeof(idx));
+	/* One load: the device may be writing it (a torn copy can look
+	 * 256 ahead). */
+	idx = shmem_load16(&q->ring, USED_IDX);
 	if (idx == q->used_idx)
 		return 0;
 	/* The device cannot have used more buffers than it holds. */

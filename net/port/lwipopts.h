@@ -68,6 +68,13 @@ extern unsigned char *net_heap;
 
 /* TCP. */
 #define TCP_MSS			1460
+/*
+ * TIME_WAIT (and the LAST_ACK limit) is 2 * TCP_MSL: 10 s, not lwIP's
+ * 120 s.  A new SYN for a connection in TIME_WAIT reopens it over IPv4
+ * (glue.c, tw_reopen); elsewhere lwIP answers it with an ACK and the
+ * peer waits out TIME_WAIT, and fewer such pcbs are kept and searched.
+ */
+#define TCP_MSL			5000UL
 #define LWIP_WND_SCALE		1
 #define TCP_RCV_SCALE		3
 #define TCP_WND			(256 * 1024)
@@ -91,5 +98,8 @@ extern unsigned char *net_heap;
 #define CHECKSUM_CHECK_IP	1
 #define CHECKSUM_CHECK_TCP	1
 #define CHECKSUM_CHECK_UDP	1
+/* The sum eight bytes at a time (net/chksum.c), not two. */
+#define LWIP_CHKSUM		net_chksum
+unsigned short net_chksum(const void *data, int len);
 
 #endif

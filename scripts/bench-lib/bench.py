@@ -34,6 +34,7 @@ from prepare import (build_guest, fetch_linux, host_tsc_hz, make_data_file,
 from report import Metric, chart, fmt, table, write_json
 from vm import LINUX_CONSOLE, Qemu, Systems
 from console import bench_console
+from net import bench_net
 
 
 def median(xs):
@@ -336,6 +337,7 @@ def main():
             del metrics[key + "_icount"]
     image_sizes(guest, vmlinuz, metrics)
     bench_console(metrics, args.quick)
+    bench_net(sy, metrics, args.quick)
     if not args.no_memsearch:
         bench_min_mem(sy, metrics, 64 if args.quick else 1)
     else:

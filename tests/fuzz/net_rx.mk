@@ -4,7 +4,7 @@
 # TCP SYN and segment, UDP, IPv4 fragments, IPv6 neighbour solicitation),
 # made by tests/fuzz/net_seeds.py.
 FUZZ_TARGETS += net_rx
-FUZZ_SRCS_net_rx := net/glue.c net/sock.c net/addr.c platform/virtq.c \
+FUZZ_SRCS_net_rx := net/glue.c net/sock.c net/addr.c net/chksum.c platform/virtq.c \
 	platform/vnet.c platform/shmem_copy.c tests/unit/mock_shmem.c tests/unit/vnet_model.c \
 	tests/unit/mock_platform.c $(addprefix $(LWIP_DIR)/src/,$(LWIP_SRCS))
 

@@ -4,7 +4,9 @@
 # tests/integration/net_peer.py or a stock tool.  Host sockets use
 # 127.0.0.1 only; the guest reaches the host as 10.0.2.2.
 #   TCP both ways with checksummed transfers (NET_BYTES each way,
-#   default 16 MiB), UDP both ways, 200 connections at once from one
+#   default 64 MiB), UDP both ways, a guest HTTP server
+#   (tests/guests/peer/netserve.c) answering 10,000 requests from the
+#   host load generator (tests/bench/netload.c) without an error, 200 connections at once from one
 #   guest epoll loop (the other way QEMU's user networking accepts only
 #   about one connection a second), busybox wget and nc both ways,
 #   hostile connections, hostile Ethernet frames (scripts/run --net
@@ -13,7 +15,8 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
-NET_BYTES=${NET_BYTES:-16777216}
+NET_BYTES=${NET_BYTES:-67108864}
+HTTP_REQUESTS=${HTTP_REQUESTS:-10000}
 RUN_TIMEOUT=${NET_TIMEOUT:-300}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 PEER=tests/integration/net_peer.py
@@ -21,12 +24,16 @@ PEER=tests/integration/net_peer.py
 base=$((40000 + (RANDOM % 2000) * 10))
 
 if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" \
-    "$BUILD/guests/musl/peer/netpeer" "$BUILD/guests/musl/net_loopback" >&2
+    "$BUILD/guests/musl/peer/netpeer" "$BUILD/guests/musl/net_loopback" \
+    "$BUILD/guests/musl/peer/netserve" >&2 ||
+    ! gcc -O2 -Wall -Wextra -Werror -o "$BUILD/netload" tests/bench/netload.c
 then
 	fail net "build failed (see stderr)"
 	exit 0
 fi
 NETPEER=$BUILD/guests/musl/peer/netpeer
+NETSERVE=$BUILD/guests/musl/peer/netserve
+NETLOAD=$BUILD/netload
 run_tmp
 T=$RUN_TMP
 
@@ -289,6 +296,36 @@ test_frames() {
 	fi
 }
 
+# The guest's HTTP server against the host's load generator: four fifths
+# of the requests over 4 keep-alive connections, the rest a connection
+# each (2 at a time: QEMU's hostfwd listens with a backlog of 1), then
+# GET /quit.  Every answer must be a whole 200, and the guest must count
+# every request and no error.
+test_http() {
+	local p=$((base + 12)) name=net/http-10000-requests
+	local keep=$((HTTP_REQUESTS * 4 / 5)) rest=$((HTTP_REQUESTS / 5))
+	guest_start http --hostfwd "tcp:$p-:8000" --hostfwd "tcp:$((p + 1))-:8001" \
+	    --hostfwd "tcp:$((p + 2))-:8002" "$NETSERVE" 8000
+	if ! wait_for "$T/http.out" "listening" 120; then
+		fail $name "guest server never listened: $(why_guest http)"
+		return
+	fi
+	NETLOAD_IDLE=120 timeout 900 "$NETLOAD" http $((p + 2)) "$keep" 4 \
+	    keepalive >"$T/http.host" 2>&1
+	NETLOAD_IDLE=120 timeout 900 "$NETLOAD" http $((p + 2)) "$rest" 2 \
+	    close >>"$T/http.host" 2>&1
+	"$NETLOAD" quit $((p + 2)) >>"$T/http.host" 2>&1
+	if guest_end http &&
+	    grep -q "requests=$keep errors=0" "$T/http.host" &&
+	    grep -q "requests=$rest errors=0" "$T/http.host" &&
+	    grep -qx "netserve: $((HTTP_REQUESTS + 1)) requests, 0 errors" \
+	    "$T/http.out"; then
+		pass "$name ($keep keep-alive, $rest a connection each, no error on either side)"
+	else
+		fail $name "$(tr '\n' ' ' <"$T/http.host"): $(why_guest http)"
+	fi
+}
+
 test_ifaces() {
 	local name=net/interfaces
 	nice scripts/run --timeout "$RUN_TIMEOUT" --net "$BUSYBOX" ifconfig eth0 \
@@ -334,15 +371,26 @@ test_no_nic() {
 	fi
 }
 
-test_tcp_in
-test_tcp_out
-test_udp_in
-test_udp_out
-test_many
-test_wget
-test_nc
-test_hostile
-test_frames
-test_ifaces
-test_loopback_with_nic
-test_no_nic
+# --net tap=IFNAME: no tap device here, so only the command line QEMU
+# would get (--dry-run) and the refusals.
+test_tap_cmdline() {
+	local name=net/tap-command-line out
+	out=$(scripts/run --dry-run --net tap=cltap0 "$NETPEER" ifaces 2>&1)
+	if [[ $out != *"-netdev tap,id=net0,ifname=cltap0,script=no,downscript=no -device virtio-net-pci,netdev=net0,"* ]]; then
+		fail $name "dry run: $(echo "$out" | grep -o -- '-netdev [^ ]*')"
+		return
+	fi
+	if scripts/run --dry-run --net tap=a,b "$NETPEER" >/dev/null 2>&1 ||
+	    scripts/run --dry-run --net tap=cltap0 --hostfwd tcp:1-:2 \
+	    "$NETPEER" >/dev/null 2>&1; then
+		fail $name "a bad name or --hostfwd with a tap was accepted"
+		return
+	fi
+	pass "$name (QEMU's tap netdev, no scripts; bad names and --hostfwd refused)"
+}
+
+# NET_TESTS="tcp_in http" runs only those.
+for t in ${NET_TESTS:-tcp_in tcp_out udp_in udp_out http many wget nc \
+    hostile frames ifaces loopback_with_nic no_nic tap_cmdline}; do
+	"test_$t"
+done

@@ -213,6 +213,47 @@ test_nested(void)
 	CHECK(ctl(inner, EPOLL_CTL_ADD, third, EPOLLIN, 5) == -ELOOP);
 }
 
+/* A file whose poll reports a change of itself, as a socket's does. */
+static struct file *self_file;
+static int self_polls;
+
+static unsigned
+self_poll(struct file *f)
+{
+	self_polls++;
+	file_changed(f, POLLIN);
+	return POLLIN;
+}
+
+static const struct file_ops self_ops = { .poll = self_poll };
+
+static void
+test_change_during_poll(void)
+{
+	int ep, fd, i;
+
+	io_setup();
+	mkpipe();
+	ep = (int)SYS(sys_epoll_create1, 0);
+	self_file = file_alloc(&self_ops, O_RDWR, NULL);
+	fd = fd_install(self_file, 0, false);
+	CHECK(ctl(ep, EPOLL_CTL_ADD, fd, EPOLLIN, 's') == 0);
+	CHECK(ctl(ep, EPOLL_CTL_ADD, pfd[0], EPOLLIN, 'p') == 0);
+	put(pfd[1], "x");
+	/*
+	 * Each item once per call, every call: the change reported while
+	 * the item is polled may not link it into the ready list twice.
+	 */
+	for (i = 0; i < 4; i++) {
+		CHECK(ewait(ep, 8) == 2);
+		CHECK(ev(0)->data != ev(1)->data);
+	}
+	CHECK(ctl(ep, EPOLL_CTL_DEL, pfd[0], 0, 0) == 0);
+	for (i = 0; i < 4; i++)
+		CHECK(ewait(ep, 8) == 1 && ev(0)->data == 's');
+	CHECK(self_polls > 0);
+}
+
 static int hook_fd;
 
 static void
@@ -350,6 +391,7 @@ main(void)
 	RUN(test_close_removes);
 	RUN(test_order_and_max);
 	RUN(test_nested);
+	RUN(test_change_during_poll);
 	RUN(test_epoll_blocking);
 	RUN(test_poll);
 	RUN(test_select);

@@ -1,0 +1,2 @@
+UNIT_TESTS += chksum
+UNIT_SRCS_chksum := net/chksum.c
