@@ -116,6 +116,8 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->gdb = KGDB_ON;
 	else if (strcmp(w, "gdb=wait") == 0)
 		out->gdb = KGDB_WAIT;
+	else if (strcmp(w, "selftest=cow") == 0)
+		;	/* the platform's, done before the kernel starts */
 	else if (strncmp(w, "loglevel=", 9) != 0 ||
 	    !cl_number(w + 9, &out->loglevel)) {
 		cl_unknown(c, w, start);
