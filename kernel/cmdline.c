@@ -97,6 +97,11 @@ cl_option(struct cl *c, char *w, size_t start)
 	struct kcmdline *out = c->out;
 	const char *eq;
 
+	if (strcmp(w, "selftest=cow") == 0) {
+		/* The platform's (platform/selftest.c), done at boot. */
+		c->used = start;
+		return 0;
+	}
 	if (strncmp(w, "env=", 4) == 0 &&
 	    (eq = strchr(w + 4, '=')) != NULL && eq != w + 4) {
 		if (out->envc == CMDLINE_MAX_ENV)
@@ -116,8 +121,6 @@ cl_option(struct cl *c, char *w, size_t start)
 		out->gdb = KGDB_ON;
 	else if (strcmp(w, "gdb=wait") == 0)
 		out->gdb = KGDB_WAIT;
-	else if (strcmp(w, "selftest=cow") == 0)
-		;	/* the platform's, done before the kernel starts */
 	else if (strncmp(w, "loglevel=", 9) != 0 ||
 	    !cl_number(w + 9, &out->loglevel)) {
 		cl_unknown(c, w, start);
