@@ -341,7 +341,11 @@ struct plat_as;
 struct plat_as *plat_as_create(void *data);
 /*
  * A copy-on-write clone of the current address space, or NULL
- * (memory exhausted, or a page shared by too many address spaces).
+ * (memory exhausted, or a page already shared by 65536 address spaces);
+ * on NULL the attempt leaves no page behind (the reference-count
+ * table made at the first clone stays).  Other threads of the current
+ * address space do not run during the call (the kernel is not
+ * preemptible), so the clone is one instant of it.
  */
 struct plat_as *plat_as_clone_cow(void *data);
 /* The current thread's address space (NULL: the boot one). */
