@@ -81,6 +81,9 @@ $(LWIP_DIR)/.stamp: scripts/lwip-fetch
 
 $(LWIP_DIR)/src/%.c: $(LWIP_DIR)/.stamp
 	@test -f $@
+# Fetched, not made: make must not delete them as intermediate files
+# (the .d files name them, so the next build would find them missing).
+.PRECIOUS: $(LWIP_DIR)/src/%.c
 
 # Third-party code: its warnings are shown, not fatal.
 $(BUILD)/lwip/obj/%.o: $(LWIP_DIR)/src/%.c

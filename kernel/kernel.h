@@ -91,8 +91,25 @@ long vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen,
     unsigned flags, uint64_t newaddr);
 long vm_brk(uint64_t want);
 int vm_madvise_dontneed(uint64_t addr, uint64_t len);
-/* The platform's demand_fault upcall. */
+/*
+ * The platform's demand_fault upcall: maps a zeroed page on first touch
+ * and breaks copy-on-write sharing on an allowed write.
+ */
 int vm_demand_fault(uint64_t addr, bool write, bool exec);
+
+/*
+ * Address spaces: one per process, each its regions and its platform
+ * address space.  The vm_* calls above act on the current thread's.
+ * vm_space_clone makes a copy-on-write copy of the current one (fork),
+ * NULL when memory is short; vm_space_switch moves the current thread
+ * into s; vm_space_free releases every page and region of s, which no
+ * thread may be in (the first process's space is emptied, not freed).
+ */
+struct vm_space;
+struct vm_space *vm_space_clone(void);
+struct vm_space *vm_space_current(void);
+void vm_space_switch(struct vm_space *s);
+void vm_space_free(struct vm_space *s);
 /* No page for a valid fault: end the guest (kernel/exit.c). */
 void vm_oom(uint64_t addr);
 
