@@ -6,6 +6,22 @@
 
 #include "kernel/kernel.h"
 
+/* ---- Processes (kernel/kproc.c, kernel/fd.c) ---- */
+
+struct fd_slot {
+	struct file *file;
+	bool cloexec;
+};
+
+struct kproc {
+	struct vm_space *vm;		/* NULL: the boot space */
+	struct fd_slot *fds;		/* FD_LIMIT slots */
+	struct vnode *cwd;
+};
+
+/* A copy of the current descriptor table (the same files), or NULL. */
+struct fd_slot *fd_table_clone(void);
+
 /* ---- ELF parsing (kernel/elf.c) ---- */
 
 #define ELF_MAX_SEGMENTS	32

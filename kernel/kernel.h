@@ -101,15 +101,47 @@ int vm_demand_fault(uint64_t addr, bool write, bool exec);
  * Address spaces: one per process, each its regions and its platform
  * address space.  The vm_* calls above act on the current thread's.
  * vm_space_clone makes a copy-on-write copy of the current one (fork),
- * NULL when memory is short; vm_space_switch moves the current thread
- * into s; vm_space_free releases every page and region of s, which no
- * thread may be in (the first process's space is emptied, not freed).
+ * vm_space_create an empty one (execve), both owned by kp and NULL when
+ * memory is short; vm_space_switch moves the current thread into s
+ * (NULL: the first process's boot space); vm_space_free releases every
+ * page and region of s, which no thread may be in (the first process's
+ * space is emptied, not freed).  vm_space_kproc is the current space's
+ * owner (NULL: the first process).
  */
 struct vm_space;
-struct vm_space *vm_space_clone(void);
+struct kproc;
+struct vm_space *vm_space_clone(struct kproc *kp);
+struct vm_space *vm_space_create(struct kproc *kp);
 struct vm_space *vm_space_current(void);
+struct kproc *vm_space_kproc(void);
 void vm_space_switch(struct vm_space *s);
 void vm_space_free(struct vm_space *s);
+
+/*
+ * Processes, as the kernel sees them (kernel/kproc.c): an address space,
+ * a descriptor table and a working directory.  The file, fd, path and
+ * vm calls act on the current thread's process, found through its
+ * address space.  The first process exists from boot.  Thread context.
+ *
+ * kproc_fork: a copy of the current process for fork (copy-on-write
+ * memory, the same open files, the same directory); NULL when memory is
+ * short.  kproc_enter moves the current thread into k (a new thread
+ * starts in its creator's process).  kproc_exit releases the current
+ * process's files, directory and memory and moves the calling thread,
+ * which must be its last, into the first process's (now memory-less)
+ * boot space to end there; k is freed.  Not for the first process.
+ *
+ * kproc_exec_begin gives the current process a new empty address space
+ * (the loader fills it) and returns the old one, or NULL (-ENOMEM);
+ * kproc_exec_end(old, commit) frees the old space on success, or goes
+ * back to it and frees the new one on failure.
+ */
+struct kproc *kproc_current(void);
+struct kproc *kproc_fork(void);
+void kproc_enter(struct kproc *k);
+void kproc_exit(void);
+struct vm_space *kproc_exec_begin(void);
+void kproc_exec_end(struct vm_space *old, bool commit);
 /* No page for a valid fault: end the guest (kernel/exit.c). */
 void vm_oom(uint64_t addr);
 

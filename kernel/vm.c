@@ -25,6 +25,7 @@ struct vm_space {
 	uint64_t mmap_base;		/* top-down allocations start here */
 	uint64_t brk_start, brk_cur;
 	struct plat_as *as;		/* NULL: the boot address space */
+	struct kproc *kp;		/* its process (NULL: the first) */
 };
 
 static struct vm_space boot_space;
@@ -661,13 +662,14 @@ vm_map_file_page(uint64_t va, void *kpage)
 #undef brk_cur
 
 struct vm_space *
-vm_space_clone(void)
+vm_space_clone(struct kproc *kp)
 {
 	struct vm_space *s = kmalloc(sizeof(*s)), *cur = space();
 
 	if (s == NULL)
 		return NULL;
 	*s = *cur;
+	s->kp = kp;
 	s->regions = NULL;
 	if (cur->capacity > 0) {
 		s->regions = kmalloc((size_t)cur->capacity * sizeof(*s->regions));
@@ -678,16 +680,39 @@ vm_space_clone(void)
 		memcpy(s->regions, cur->regions,
 		    (size_t)cur->nregions * sizeof(*s->regions));
 	}
-	for (int i = 0; i < s->nregions; i++)
-		if (s->regions[i].file != NULL)
-			file_get(s->regions[i].file);
 	s->as = plat_as_clone_cow(s);
 	if (s->as == NULL) {
 		kfree(s->regions);
 		kfree(s);
 		return NULL;
 	}
+	for (int i = 0; i < s->nregions; i++)
+		if (s->regions[i].file != NULL)
+			file_get(s->regions[i].file);
 	return s;
+}
+
+struct vm_space *
+vm_space_create(struct kproc *kp)
+{
+	struct vm_space *s = kzalloc(sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->kp = kp;
+	s->mmap_base = USER_STACK_TOP - VM_STACK_GAP;
+	s->as = plat_as_create(s);
+	if (s->as == NULL) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct kproc *
+vm_space_kproc(void)
+{
+	return space()->kp;
 }
 
 struct vm_space *
@@ -699,7 +724,7 @@ vm_space_current(void)
 void
 vm_space_switch(struct vm_space *s)
 {
-	plat_as_switch(s->as);
+	plat_as_switch(s != NULL ? s->as : NULL);	/* boot_space: NULL */
 }
 
 void

@@ -310,7 +310,7 @@ test_space_clone_cow(void)
 	CHECK(peek(ro) == 0);
 	before = mock_pages_in_use;
 	parent = vm_space_current();
-	child = vm_space_clone();
+	child = vm_space_clone(NULL);
 	CHECK(child != NULL);
 	CHECK(mock_pages_in_use - before <= 4);	/* no page copied */
 	vm_space_switch(child);
@@ -353,7 +353,7 @@ test_space_no_leak(void)
 	start = 0;
 	for (int n = 0; n < 2000; n++) {
 		struct vm_space *parent = vm_space_current();
-		struct vm_space *c = vm_space_clone();
+		struct vm_space *c = vm_space_clone(NULL);
 
 		CHECK(c != NULL);
 		if (c == NULL)
@@ -389,7 +389,7 @@ test_space_clone_nomem(void)
 	start = mock_pages_in_use;
 
 	mock_pages_limit = mock_pages_in_use;	/* no page to spare */
-	c = vm_space_clone();
+	c = vm_space_clone(NULL);
 	mock_pages_limit = limit;
 	if (c != NULL) {
 		/* The heap had room: the clone still costs no page. */
