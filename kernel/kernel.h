@@ -130,18 +130,20 @@ void vm_space_free(struct vm_space *s);
  * process's files, directory and memory and moves the calling thread,
  * which must be its last, into the first process's (now memory-less)
  * boot space to end there; k is freed.  Not for the first process.
- *
- * kproc_exec_begin gives the current process a new empty address space
- * (the loader fills it) and returns the old one, or NULL (-ENOMEM);
- * kproc_exec_end(old, commit) frees the old space on success, or goes
- * back to it and frees the new one on failure.
+
  */
 struct kproc *kproc_current(void);
 struct kproc *kproc_fork(void);
 void kproc_enter(struct kproc *k);
 void kproc_exit(void);
-struct vm_space *kproc_exec_begin(void);
-void kproc_exec_end(struct vm_space *old, bool commit);
+/*
+ * execve's image swap: load the ELF file[0, len) into a new address
+ * space for the current process (exec_load with ei) and drop the old
+ * one; on failure the old one stays, untouched: -errno and *why.
+ */
+struct exec_info;
+int kproc_exec(const void *file, size_t len, struct exec_info *ei,
+    const char **why);
 /* No page for a valid fault: end the guest (kernel/exit.c). */
 void vm_oom(uint64_t addr);
 

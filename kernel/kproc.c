@@ -63,7 +63,8 @@ kproc_exit(void)
 	kfree(k);
 }
 
-struct vm_space *
+/* A new empty address space for the current process; the old one. */
+static struct vm_space *
 kproc_exec_begin(void)
 {
 	struct kproc *k = kproc_current();
@@ -77,7 +78,8 @@ kproc_exec_begin(void)
 	return old;
 }
 
-void
+/* Keep the new space (free the old) or go back to the old one. */
+static void
 kproc_exec_end(struct vm_space *old, bool commit)
 {
 	struct kproc *k = kproc_current();
@@ -90,4 +92,19 @@ kproc_exec_end(struct vm_space *old, bool commit)
 	k->vm = old;
 	vm_space_switch(old);
 	vm_space_free(s);
+}
+
+int
+kproc_exec(const void *file, size_t len, struct exec_info *ei,
+    const char **why)
+{
+	struct vm_space *old = kproc_exec_begin();
+	int rc;
+
+	*why = "out of memory for a new address space";
+	if (old == NULL)
+		return -ENOMEM;
+	rc = exec_load(file, len, ei, why);
+	kproc_exec_end(old, rc == 0);
+	return rc;
 }

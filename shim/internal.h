@@ -553,6 +553,10 @@ long sys_vfork(SYSCALL_ARGS);
 long proc_fork(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
     uint64_t tls);
 long sys_wait4(SYSCALL_ARGS);
+long sys_execve(SYSCALL_ARGS);
+long sys_execveat(SYSCALL_ARGS);
+/* The machine's part of a program's start (shim/main.c): auxv facts. */
+void shim_exec_defaults(struct exec_info *ei);
 long sys_waitid(SYSCALL_ARGS);
 /* The last thread of p ends (the thread's exit status given). */
 void proc_last_thread(struct shim_proc *p, int wstatus);

@@ -95,22 +95,29 @@ apply_cmdline(void)
 	}
 }
 
-static void
-fill_exec_args(struct exec_stack_args *a)
+void
+shim_exec_defaults(struct exec_info *ei)
 {
+	struct exec_stack_args *a = &ei->args;
 	struct plat_cpu_info ci;
 
 	plat_cpu_info(&ci);
-	a->argc = cmdline.argc;
-	a->argv = (const char *const *)cmdline.argv;
-	a->envc = cmdline.envc;
-	a->envp = (const char *const *)cmdline.envp;
-	a->execfn = cmdline.argv[0];
+	ei->norandmaps = cmdline.norandmaps;
 	a->platform = "x86_64";
 	a->hwcap = ci.hwcap;
 	a->hwcap2 = ci.hwcap2;
 	a->minsigstksz = ci.minsigstksz;
 	a->clktck = 100;
+}
+
+static void
+fill_exec_args(struct exec_stack_args *a)
+{
+	a->argc = cmdline.argc;
+	a->argv = (const char *const *)cmdline.argv;
+	a->envc = cmdline.envc;
+	a->envp = (const char *const *)cmdline.envp;
+	a->execfn = cmdline.argv[0];
 }
 
 void
@@ -148,8 +155,8 @@ cloister_main(void)
 		upcalls.nfast = 0;
 	plat_set_upcalls(&upcalls);
 	gdb_init(cmdline.gdb, gdb_threads);
+	shim_exec_defaults(&exec);
 	fill_exec_args(&exec.args);
-	exec.norandmaps = cmdline.norandmaps;
 	rc = exec_load(guest_elf_start, (size_t)(guest_elf_end -
 	    guest_elf_start), &exec, &why);
 	if (rc != 0) {

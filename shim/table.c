@@ -204,6 +204,8 @@ frame_syscall(uint32_t nr)
 	case SYS_clone:		return sys_clone;
 	case SYS_fork:		return sys_fork;
 	case SYS_vfork:		return sys_vfork;
+	case SYS_execve:	return sys_execve;
+	case SYS_execveat:	return sys_execveat;
 	case SYS_clone3:	return sys_clone3;
 	case SYS_rt_sigreturn:	return sys_rt_sigreturn;
 	case SYS_sigaltstack:	return sys_sigaltstack;
