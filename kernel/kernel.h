@@ -137,15 +137,21 @@ struct kproc *kproc_fork(void);
 void kproc_enter(struct kproc *k);
 void kproc_exit(void);
 /*
- * execve's image swap: load the ELF file[0, len) into a new address
- * space for the current process (exec_load with ei) and drop the old
- * one; on failure the old one stays, untouched: -errno and *why.
+ * execve's image swap: load the ELF img[0, len), the contents of the
+ * open file f found at path, into a new address space for the current
+ * process (exec_load with ei) and drop the old one; f becomes its
+ * /proc/self/exe.  On failure the old one stays, untouched: -errno and
+ * *why.
  */
 struct exec_info;
-int kproc_exec(const void *file, size_t len, struct exec_info *ei,
-    const char **why);
-/* No page for a valid fault: end the guest (kernel/exit.c). */
+int kproc_exec(struct file *f, const void *img, size_t len,
+    const char *path, struct exec_info *ei, const char **why);
+/*
+ * No page for a valid fault: the handler set (the shim's) may end the
+ * faulting process and not return; otherwise the guest ends (SIGKILL).
+ */
 void vm_oom(uint64_t addr);
+void vm_set_oom_handler(void (*fn)(uint64_t addr));
 
 /* ---- The initial stack's contents ---- */
 

@@ -32,6 +32,11 @@ kproc_fork(void)
 	if (k->vm == NULL)
 		goto fail;
 	k->cwd = vnode_get(cur->cwd);
+	if (cur->exe != NULL && (k->exe_path = kmalloc(strlen(cur->exe_path) +
+	    1)) != NULL) {
+		memcpy(k->exe_path, cur->exe_path, strlen(cur->exe_path) + 1);
+		k->exe = vnode_get(cur->exe);
+	}
 	return k;
 fail:
 	if (k->fds != NULL)
@@ -57,6 +62,8 @@ kproc_exit(void)
 		panic("kproc_exit: the first process");
 	fd_reset();
 	vnode_put(k->cwd);
+	vnode_put(k->exe);
+	kfree(k->exe_path);
 	vm_space_switch(NULL);
 	vm_space_free(k->vm);
 	kfree(k->fds);
@@ -64,7 +71,7 @@ kproc_exit(void)
 }
 
 /* A new empty address space for the current process; the old one. */
-static struct vm_space *
+struct vm_space *
 kproc_exec_begin(void)
 {
 	struct kproc *k = kproc_current();
@@ -79,7 +86,7 @@ kproc_exec_begin(void)
 }
 
 /* Keep the new space (free the old) or go back to the old one. */
-static void
+void
 kproc_exec_end(struct vm_space *old, bool commit)
 {
 	struct kproc *k = kproc_current();
@@ -92,19 +99,4 @@ kproc_exec_end(struct vm_space *old, bool commit)
 	k->vm = old;
 	vm_space_switch(old);
 	vm_space_free(s);
-}
-
-int
-kproc_exec(const void *file, size_t len, struct exec_info *ei,
-    const char **why)
-{
-	struct vm_space *old = kproc_exec_begin();
-	int rc;
-
-	*why = "out of memory for a new address space";
-	if (old == NULL)
-		return -ENOMEM;
-	rc = exec_load(file, len, ei, why);
-	kproc_exec_end(old, rc == 0);
-	return rc;
 }

@@ -624,9 +624,19 @@ vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, unsigned flags,
 	return vm_move(old, oldlen, dest, newlen, dontunmap);
 }
 
+static void (*oom_handler)(uint64_t addr);
+
+void
+vm_set_oom_handler(void (*fn)(uint64_t addr))
+{
+	oom_handler = fn;
+}
+
 void
 vm_oom(uint64_t addr)
 {
+	if (oom_handler != NULL)
+		oom_handler(addr);	/* a process other than the first */
 	klog_always("guest: out of memory: no page for %#llx; killed "
 	    "(SIGKILL)", (unsigned long long)addr);
 	plat_exit(128 + 9);

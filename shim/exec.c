@@ -135,7 +135,8 @@ read_image(struct file *f, void **out, size_t *len)
 }
 
 static int
-open_image(int dirfd, const char *path, int flags, void **out, size_t *len)
+open_image(int dirfd, const char *path, int flags, struct file **fp,
+    void **out, size_t *len)
 {
 	struct file *f;
 	int rc;
@@ -153,8 +154,12 @@ open_image(int dirfd, const char *path, int flags, void **out, size_t *len)
 			return rc;
 	}
 	rc = read_image(f, out, len);
-	file_put(f);
-	return rc;
+	if (rc != 0) {
+		file_put(f);
+		return rc;
+	}
+	*fp = f;
+	return 0;
 }
 
 /*
@@ -253,8 +258,8 @@ exec_regs(struct plat_regs *r, const struct exec_info *ei)
 
 /* Load img (an ELF) as the process's program: no return on success. */
 static int
-exec_image(struct exec_args *ea, const void *img, size_t len,
-    const char *path)
+exec_image(struct exec_args *ea, struct file *f, const void *img,
+    size_t len, const char *path)
 {
 	struct exec_info *ei = kzalloc(sizeof(*ei));
 	struct shim_thread *t = shim_thread_current();
@@ -274,7 +279,7 @@ exec_image(struct exec_args *ea, const void *img, size_t len,
 	ei->args.execfn = path;
 	ei->args.uid = t->proc->cred.uid.r;
 	ei->args.gid = t->proc->cred.gid.r;
-	rc = kproc_exec(img, len, ei, &why);
+	rc = kproc_exec(f, img, len, path, ei, &why);
 	if (rc != 0) {
 		if (rc != -ENOEXEC)
 			klog("shim: execve %s: %s", path, why);
@@ -292,6 +297,7 @@ do_execve(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
     int flags)
 {
 	struct exec_args ea;
+	struct file *f = NULL;
 	char *path = kmalloc(VFS_PATH_MAX);
 	const char *name;
 	void *img = NULL;
@@ -310,7 +316,7 @@ do_execve(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
 	name = path;
 	for (int depth = 0; rc >= 0; depth++) {
 		rc = open_image(depth == 0 ? dirfd : AT_FDCWD, name,
-		    depth == 0 ? flags : 0, &img, &len);
+		    depth == 0 ? flags : 0, &f, &img, &len);
 		if (rc != 0)
 			break;
 		if (len >= 2 && memcmp(img, "#!", 2) == 0) {
@@ -318,15 +324,18 @@ do_execve(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
 			    script_args(&ea, img, len, name, &name);
 			kfree(img);
 			img = NULL;
+			file_put(f);
+			f = NULL;
 			continue;
 		}
 		if (len < 4 || memcmp(img, "\177ELF", 4) != 0) {
 			rc = -ENOEXEC;
 			break;
 		}
-		rc = exec_image(&ea, img, len, name);
+		rc = exec_image(&ea, f, img, len, name);
 		break;
 	}
+	file_put(f);
 	kfree(img);
 	exec_args_free(&ea);
 	kfree(path);

@@ -689,6 +689,8 @@ void shim_user_fault(struct plat_regs *r, const struct plat_fault *f);
 bool sig_send_process(int sig, int code);
 /* Send to process p (SIGKILL ends it); 0 or -EAGAIN. */
 int sig_send_proc(struct shim_proc *p, const struct ksiginfo *ki);
+/* vm_oom's handler: the calling process (not the first) dies. */
+void proc_oom(uint64_t addr);
 /* End process p (not the caller's) as if killed by sig. */
 void proc_kill(struct shim_proc *p, int sig);
 /* End the guest as sig's default action would; logs why. */

@@ -154,6 +154,7 @@ cloister_main(void)
 	if (cmdline.gdb != KGDB_OFF)
 		upcalls.nfast = 0;
 	plat_set_upcalls(&upcalls);
+	vm_set_oom_handler(proc_oom);
 	gdb_init(cmdline.gdb, gdb_threads);
 	shim_exec_defaults(&exec);
 	fill_exec_args(&exec.args);

@@ -371,6 +371,23 @@ proc_exit(int wstatus)
 	shim_thread_exit(0);
 }
 
+/*
+ * No memory for a page the process may touch (a copy-on-write copy, a
+ * zero page): as Linux's OOM killer, the process ends by SIGKILL.  The
+ * first process is the run: the kernel ends it.
+ */
+void
+proc_oom(uint64_t addr)
+{
+	struct shim_proc *p = shim_proc_cur();
+
+	if (p == &first)
+		return;
+	klog("guest: process %d out of memory (no page for %#llx): killed "
+	    "(SIGKILL)", p->pid, (unsigned long long)addr);
+	proc_exit(SIGKILL);
+}
+
 void
 proc_kill(struct shim_proc *p, int sig)
 {
