@@ -19,6 +19,7 @@ struct kproc {
 	struct vnode *cwd;
 	struct vnode *exe;		/* after an execve: /proc/self/exe */
 	char *exe_path;			/* its absolute path (kmalloc'd) */
+	struct kproc *lender;		/* vfork: whose address space it runs in */
 };
 
 /* A copy of the current descriptor table (the same files), or NULL. */

@@ -114,6 +114,7 @@ struct vm_space *vm_space_clone(struct kproc *kp);
 struct vm_space *vm_space_create(struct kproc *kp);
 struct vm_space *vm_space_current(void);
 struct kproc *vm_space_kproc(void);
+void vm_space_set_kproc(struct vm_space *s, struct kproc *kp);
 void vm_space_switch(struct vm_space *s);
 void vm_space_free(struct vm_space *s);
 
@@ -134,6 +135,14 @@ void vm_space_free(struct vm_space *s);
  */
 struct kproc *kproc_current(void);
 struct kproc *kproc_fork(void);
+/*
+ * vfork with CLONE_VM: a process with its own copy of the files and
+ * directory that runs in the current address space, borrowed until it
+ * execs or exits.  kproc_lend(k) makes it the space's owner: call it
+ * when the lender (single-threaded) goes to sleep until then.
+ */
+struct kproc *kproc_vfork(void);
+void kproc_lend(struct kproc *k);
 void kproc_enter(struct kproc *k);
 void kproc_exit(void);
 /*

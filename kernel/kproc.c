@@ -18,8 +18,9 @@ kproc_current(void)
 	return k != NULL ? k : &first;
 }
 
-struct kproc *
-kproc_fork(void)
+/* A copy of the current process (not its memory: vm set by the caller). */
+static struct kproc *
+kproc_copy(bool share)
 {
 	struct kproc *cur = kproc_current(), *k = kzalloc(sizeof(*k));
 
@@ -28,7 +29,12 @@ kproc_fork(void)
 	k->fds = fd_table_clone();
 	if (k->fds == NULL)
 		goto fail;
-	k->vm = vm_space_clone(k);
+	if (share) {
+		k->vm = vm_space_current();
+		k->lender = cur;
+	} else {
+		k->vm = vm_space_clone(k);
+	}
 	if (k->vm == NULL)
 		goto fail;
 	k->cwd = vnode_get(cur->cwd);
@@ -45,6 +51,32 @@ fail:
 	kfree(k->fds);
 	kfree(k);
 	return NULL;
+}
+
+struct kproc *
+kproc_fork(void)
+{
+	return kproc_copy(false);
+}
+
+struct kproc *
+kproc_vfork(void)
+{
+	return kproc_copy(true);
+}
+
+void
+kproc_lend(struct kproc *k)
+{
+	vm_space_set_kproc(k->vm, k);
+}
+
+/* A vfork child gives the borrowed space back to its lender. */
+static void
+kproc_give_back(struct kproc *k, struct vm_space *s)
+{
+	vm_space_set_kproc(s, k->lender == &first ? NULL : k->lender);
+	k->lender = NULL;
 }
 
 void
@@ -65,7 +97,10 @@ kproc_exit(void)
 	vnode_put(k->exe);
 	kfree(k->exe_path);
 	vm_space_switch(NULL);
-	vm_space_free(k->vm);
+	if (k->lender != NULL)
+		kproc_give_back(k, k->vm);
+	else
+		vm_space_free(k->vm);
 	kfree(k->fds);
 	kfree(k);
 }
@@ -92,6 +127,10 @@ kproc_exec_end(struct vm_space *old, bool commit)
 	struct kproc *k = kproc_current();
 	struct vm_space *s = vm_space_current();
 
+	if (commit && k->lender != NULL) {
+		kproc_give_back(k, old);
+		return;
+	}
 	if (commit) {
 		vm_space_free(old);	/* the boot space: emptied */
 		return;

@@ -725,6 +725,12 @@ vm_space_kproc(void)
 	return space()->kp;
 }
 
+void
+vm_space_set_kproc(struct vm_space *s, struct kproc *kp)
+{
+	s->kp = kp;
+}
+
 struct vm_space *
 vm_space_current(void)
 {

@@ -6,12 +6,11 @@
  * A child gets a copy-on-write copy of its parent's memory
  * (kernel/kproc.c), the same open file descriptions, the parent's
  * signal actions and mask, and only the calling thread.  vfork (and
- * CLONE_VFORK, which musl's and glibc's posix_spawn use with CLONE_VM)
- * suspends the parent until the child execs or ends; the child runs in
- * a copy-on-write copy, not in the parent's memory, so what it writes
- * there before exec the parent does not see (POSIX leaves that
- * undefined; glibc's posix_spawn reports an exec failure that way, so
- * there it shows as exit status 127 instead of an error return).
+ * CLONE_VM|CLONE_VFORK, as musl's and glibc's posix_spawn use it)
+ * suspends the parent until the child execs or ends, and the child
+ * runs in the parent's memory, as on Linux (glibc's posix_spawn reports
+ * an exec failure through it).  When the parent has other threads
+ * running, the child gets a copy-on-write copy instead.
  *
  * The first process (pid 1) is the run: when it ends, the run ends with
  * its status and every other process ends with it, as the processes of
@@ -126,10 +125,10 @@ reap(struct shim_proc *p)
 
 /* ---- fork ---- */
 
-/* The new process's first thread, in its own address space. */
+/* The new process's first thread, in its own (or the lent) space. */
 static struct shim_thread *
 child_thread(struct shim_proc *p, const struct plat_regs *regs,
-    uint64_t fs, uint64_t flags, uint64_t ctid, int *err)
+    uint64_t fs, uint64_t flags, uint64_t ctid, bool shared, int *err)
 {
 	struct kproc *mine = kproc_current();
 	struct shim_thread *t;
@@ -142,18 +141,24 @@ child_thread(struct shim_proc *p, const struct plat_regs *regs,
 		if (plat_copy_to_user(ctid, &tid, sizeof(tid)) != 0)
 			klog("shim: clone: bad child_tid pointer ignored");
 	}
-	if (t == NULL)
+	if (t == NULL) {
+		if (shared)
+			kproc_lend(p->kp);	/* so that it is current */
 		kproc_exit();	/* frees p->kp, leaves us in the boot space */
+	}
 	kproc_enter(mine);
 	return t;
 }
 
-/* Wait for a vfork child to exec or end (signals do not end this). */
+/*
+ * Wait for a vfork child to exec or end (signals do not end this).  A
+ * child in our memory must give it back first, even if we are killed.
+ */
 static void
-vfork_wait(struct shim_proc *p)
+vfork_wait(struct shim_proc *p, bool shared)
 {
 	while (__atomic_load_n(&p->vfork_done, __ATOMIC_ACQUIRE) == 0 &&
-	    !shim_proc_cur()->exiting)
+	    (shared || !shim_proc_cur()->exiting))
 		(void)plat_block(&p->vfork_done, 0, 0);
 }
 
@@ -165,6 +170,7 @@ proc_fork(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
 	struct shim_thread *self = shim_thread_current(), *t;
 	struct plat_regs regs = *shim_regs();
 	uint64_t fs = plat_tls_get(PLAT_TLS_FS);
+	bool shared;
 	uint32_t pid;
 	int err;
 
@@ -185,7 +191,10 @@ proc_fork(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
 	p = kzalloc(sizeof(*p));
 	if (p == NULL)
 		return -ENOMEM;
-	if (proc_copy(p, me) != 0 || (p->kp = kproc_fork()) == NULL) {
+	/* A lone thread can lend its memory; with others running, a copy. */
+	shared = (flags & CLONE_VM) && me->nthreads == 1;
+	if (proc_copy(p, me) != 0 || (p->kp = shared ? kproc_vfork() :
+	    kproc_fork()) == NULL) {
 		proc_free(p);
 		kfree(p);
 		return -ENOMEM;
@@ -199,7 +208,7 @@ proc_fork(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
 		regs.rsp = stack;
 	if (flags & CLONE_SETTLS)
 		fs = tls;
-	t = child_thread(p, &regs, fs, flags, ctid, &err);
+	t = child_thread(p, &regs, fs, flags, ctid, shared, &err);
 	if (t == NULL) {
 		proc_free(p);
 		kfree(p);
@@ -218,8 +227,10 @@ proc_fork(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
 	if ((flags & CLONE_PARENT_SETTID) &&
 	    plat_copy_to_user(ptid, &pid, sizeof(pid)) != 0)
 		klog("shim: clone: bad parent_tid pointer ignored");
+	if (shared)
+		kproc_lend(p->kp);	/* given back at its exec or exit */
 	if (p->in_vfork)
-		vfork_wait(p);		/* p may be reaped by now: use pid */
+		vfork_wait(p, shared);	/* p may be reaped by now: use pid */
 	return pid;
 }
 

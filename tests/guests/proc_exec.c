@@ -162,6 +162,9 @@ test_spawn(void)
 	rc = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ);
 	run_wait("posix_spawn child", pid);
 	expect_val("posix_spawn", rc, 0);
+	/* The child's exec failure reaches the parent (glibc: in memory). */
+	rc = posix_spawn(&pid, "/nonexistent", NULL, NULL, argv, environ);
+	check("posix_spawn of a missing file: ENOENT", rc == ENOENT);
 	pid = vfork();
 	if (pid == 0) {
 		execl("/proc/self/exe", "x", "child", "vforked", NULL);
