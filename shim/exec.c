@@ -7,14 +7,17 @@
  * signals go back to their default, other threads end, and a vfork
  * parent goes on.
  *
- * Limits: argv and envp together up to EXEC_STRINGS_MAX bytes (Linux
- * allows a quarter of the stack limit, 2 MiB by default); more is E2BIG.
+ * Limits: argv and envp together up to EXEC_STRINGS_MAX bytes and
+ * EXEC_PTRS_MAX entries each (Linux allows a quarter of the stack
+ * limit, 2 MiB by default); more is E2BIG.
  * Dynamically linked ELFs are refused with ENOEXEC.  /proc/self/exe
  * and /proc/self/cmdline stay those of the first program.
  */
 #include "shim/internal.h"
 
-#define EXEC_STRINGS_MAX	(192u << 10)	/* fits the loader's stack buffer */
+/* Fits the loader's stack buffer; with the heap's header, 32 pages. */
+#define EXEC_STRINGS_MAX	(124u << 10)
+#define EXEC_PTRS_MAX		4000		/* argv or envp entries */
 #define EXEC_FILE_MAX		(256ull << 20)
 #define BINPRM_BUF_SIZE		256		/* the #! line Linux reads */
 #define INTERP_DEPTH		4		/* Linux: BINPRM_MAX_RECURSION */
@@ -89,7 +92,7 @@ exec_args_in(struct exec_args *ea, uint64_t uargv, uint64_t uenvp)
 	int rc;
 
 	memset(ea, 0, sizeof(*ea));
-	ea->max = EXEC_STRINGS_MAX / 8;
+	ea->max = EXEC_PTRS_MAX;
 	ea->buf = kmalloc(EXEC_STRINGS_MAX);
 	ea->argv = kmalloc(ea->max * sizeof(char *));
 	ea->envp = kmalloc(ea->max * sizeof(char *));
