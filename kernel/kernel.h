@@ -146,6 +146,20 @@ void kproc_lend(struct kproc *k);
 void kproc_enter(struct kproc *k);
 void kproc_exit(void);
 /*
+ * exec_shebang: the interpreter and optional argument of a "#!" script
+ * whose first len bytes are img (kernel/shebang.c).  0, with interp a
+ * non-empty string without blanks and arg NULL or a string without
+ * blanks at either end, both inside sb->line; or -ENOEXEC (no "#!", no
+ * interpreter, or one longer than the line).  Safe on any input.
+ */
+#define EXEC_SHEBANG_MAX	256	/* Linux's BINPRM_BUF_SIZE */
+struct exec_shebang {
+	char line[EXEC_SHEBANG_MAX];
+	const char *interp, *arg;
+};
+int exec_shebang(const void *img, size_t len, struct exec_shebang *sb);
+
+/*
  * execve's image swap: load the ELF img[0, len), the contents of the
  * open file f found at path, into a new address space for the current
  * process (exec_load with ei) and drop the old one; f becomes its

@@ -19,7 +19,6 @@
 #define EXEC_STRINGS_MAX	(124u << 10)
 #define EXEC_PTRS_MAX		4000		/* argv or envp entries */
 #define EXEC_FILE_MAX		(256ull << 20)
-#define BINPRM_BUF_SIZE		256		/* the #! line Linux reads */
 #define INTERP_DEPTH		4		/* Linux: BINPRM_MAX_RECURSION */
 
 /* Strings copied in: one arena, pointer arrays into it. */
@@ -173,44 +172,19 @@ static int
 script_args(struct exec_args *ea, const char *img, size_t len,
     const char *path, const char **interp)
 {
-	char line[BINPRM_BUF_SIZE];
-	const char *arg = NULL, *name;
-	size_t n = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
-	char *p, *end;
-	int extra;
+	struct exec_shebang sb;
+	int extra, rc = exec_shebang(img, len, &sb);
 
-	memcpy(line, img, n);
-	line[n] = '\0';
-	end = strchr(line, '\n');
-	if (end == NULL && len >= sizeof(line) - 1)
-		return -ENOEXEC;	/* Linux: the line must end in time */
-	if (end != NULL)
-		*end = '\0';
-	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
-		;
-	name = p;
-	while (*p != '\0' && *p != ' ' && *p != '\t')
-		p++;
-	if (*p != '\0') {
-		*p++ = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		for (end = p + strlen(p); end > p && (end[-1] == ' ' ||
-		    end[-1] == '\t'); end--)
-			end[-1] = '\0';
-		if (*p != '\0')
-			arg = p;
-	}
-	if (*name == '\0')
-		return -ENOEXEC;
-	extra = arg != NULL ? 2 : 1;
+	if (rc != 0)
+		return rc;
+	extra = sb.arg != NULL ? 2 : 1;
 	if (ea->argc + extra + 1 >= ea->max)
 		return -E2BIG;
 	memmove(&ea->argv[extra + 1], &ea->argv[ea->argc > 0 ? 1 : 0],
 	    (size_t)(ea->argc > 0 ? ea->argc : 1) * sizeof(char *));
 	ea->argc += ea->argc > 0 ? extra : extra + 1;
-	if ((*interp = ea->argv[0] = arena_add(ea, name)) == NULL ||
-	    (arg != NULL && (ea->argv[1] = arena_add(ea, arg)) == NULL) ||
+	if ((*interp = ea->argv[0] = arena_add(ea, sb.interp)) == NULL ||
+	    (sb.arg != NULL && (ea->argv[1] = arena_add(ea, sb.arg)) == NULL) ||
 	    (ea->argv[extra] = arena_add(ea, path)) == NULL)
 		return -E2BIG;
 	return 0;
