@@ -678,6 +678,12 @@ int epoll_wait(struct file *epf, struct epoll_kevent *out, int max,
 #define TTY_SIGTSTP	20
 #define TTY_SIGWINCH	28	/* the window size changed */
 int tty_console_init(bool is_tty, bool (*signal)(int sig));
+/*
+ * The console's foreground process group (TIOCSPGRP; 1 at start), and
+ * who says which groups exist (without it, only group 1 does).
+ */
+int tty_console_pgrp(void);
+void tty_set_pgrp_check(bool (*exists)(int pgrp));
 /* The terminal's size at start (kernel option winsize=ROWSxCOLS). */
 void tty_set_winsize(uint16_t rows, uint16_t cols);
 struct file *tty_open(uint32_t flags);

@@ -687,6 +687,8 @@ void shim_user_fault(struct plat_regs *r, const struct plat_fault *f);
  * false if it was dropped (ignored, or no room).
  */
 bool sig_send_process(int sig, int code);
+/* To every process of a group (or the caller if none): kept by one? */
+bool sig_send_group(int pgrp, int sig, int code);
 /* Send to process p (SIGKILL ends it); 0 or -EAGAIN. */
 int sig_send_proc(struct shim_proc *p, const struct ksiginfo *ki);
 /* vm_oom's handler: the calling process (not the first) dies. */
@@ -911,6 +913,8 @@ struct shim_proc *shim_proc_find(int pid);
 struct shim_proc *shim_proc_first(void);
 /* The first process (pid 1). */
 struct shim_proc *shim_proc_init(void);
+/* Is there a live process in group pgrp?  (TIOCSPGRP's check.) */
+bool shim_pgrp_exists(int pgrp);
 
 void proc_init(void);
 /* Does the process have root's capabilities (euid 0)? */

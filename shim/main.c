@@ -134,6 +134,7 @@ cloister_main(void)
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
 	tty_set_winsize(cmdline.rows, cmdline.cols);
+	tty_set_pgrp_check(shim_pgrp_exists);
 	rc = vfs_init(rootfs_tar_start, (size_t)(rootfs_tar_end -
 	    rootfs_tar_start));
 	if (rc == -EINVAL) {

@@ -93,6 +93,15 @@ shim_proc_find(int pid)
 	return NULL;
 }
 
+bool
+shim_pgrp_exists(int pgrp)
+{
+	for (struct shim_proc *p = procs; p != NULL; p = p->next)
+		if (!p->zombie && p->pgid == pgrp)
+			return true;
+	return false;
+}
+
 static int
 live_processes(void)
 {

@@ -261,6 +261,28 @@ send_process_kept(const struct ksiginfo *ki, bool *kept)
 	return send_to_kept(shim_proc_cur(), ki, kept);
 }
 
+/*
+ * To every process of group pgrp (the console's ^C), or to the caller
+ * when the group is empty: true if one kept it.
+ */
+bool
+sig_send_group(int pgrp, int sig, int code)
+{
+	struct ksiginfo ki = { .signo = sig, .code = code };
+	bool any = false, kept, all = false;
+
+	for (struct shim_proc *p = shim_proc_first(); p != NULL; p = p->next) {
+		if (p->zombie || p->pgid != pgrp)
+			continue;
+		any = true;
+		if (sig == SIGKILL && p != shim_proc_cur())
+			proc_kill(p, SIGKILL);
+		if (send_to_kept(p, &ki, &kept) == 0 && kept)
+			all = true;
+	}
+	return any ? all : sig_send_process(sig, code);
+}
+
 int
 sig_send_proc(struct shim_proc *p, const struct ksiginfo *ki)
 {
