@@ -48,6 +48,7 @@
 #define SA_NOCLDWAIT	0x00000002
 
 #define RLIMIT_NPROC	6
+#define WAIT_TTY_NS	(50 * 1000 * 1000ull)	/* console look while waiting */
 #define RUSAGE_SIZE	144
 
 static struct shim_proc first;
@@ -488,7 +489,14 @@ do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid)
 			return 0;
 		if ((sig_pending(t) & ~t->sigmask) != 0 || me->exiting)
 			return -EINTR;
-		(void)plat_block(&me->child_event, seen, 0);
+		/*
+		 * Console input reaches the line discipline only where
+		 * someone looks: a shell waiting for its foreground job
+		 * does, so that ^C reaches the job.
+		 */
+		(void)plat_block(&me->child_event, seen, plat_now_ns() +
+		    WAIT_TTY_NS);
+		tty_service();
 	}
 }
 

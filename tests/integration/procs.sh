@@ -17,6 +17,8 @@
 #                         EAGAIN (RLIMIT_NPROC) or, without that limit,
 #                         ENOMEM (children out of memory die by SIGKILL),
 #                         never in a panic or the run's end.
+#   procs/ctrl-c          ^C under a pseudo-terminal stops an interactive
+#                         shell's foreground job, and the shell goes on.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/fs_lib.bash"
@@ -117,3 +119,46 @@ bomb() {
 }
 bomb bomb EAGAIN
 bomb bomb-oom ENOMEM unlimited
+
+# ^C at an interactive shell under a pseudo-terminal reaches the
+# foreground job (a 30 s sleep) while the shell waits for it, and the
+# shell goes on, as natively.
+ctrl_c=$(python3 - "$ACCEL" "$BUSYBOX" <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("scripts/run", ["scripts/run", "--quiet", "--accel",
+              sys.argv[1], "--timeout", "120", sys.argv[2], "sh"])
+out = b""
+def pump(t, want=None):
+    global out
+    end = time.time() + t
+    while time.time() < end and (want is None or want not in out):
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                d = os.read(fd, 4096)
+            except OSError:
+                return
+            if not d:
+                return
+            out += d
+pump(60, b"# ")
+os.write(fd, b"sleep 30; echo slept $?\n")
+pump(3)
+os.write(fd, b"\x03")
+pump(20, b"^C")
+os.write(fd, b"echo after\n")
+pump(20, b"after\r")
+os.write(fd, b"exit 5\n")
+pump(20)
+_, st = os.waitpid(pid, 0)
+ok = (b"^C" in out and b"after\r" in out and b"slept" not in
+      out.split(b"echo slept")[-1] and os.WEXITSTATUS(st) == 5)
+print("ok" if ok else repr(out[-300:]) + " status %d" % os.WEXITSTATUS(st))
+PY
+)
+if [[ $ctrl_c == ok ]]; then
+	pass procs/ctrl-c
+else
+	fail procs/ctrl-c "$ctrl_c"
+fi
