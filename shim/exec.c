@@ -7,9 +7,10 @@
  * signals go back to their default, other threads end, and a vfork
  * parent goes on.
  *
- * Limits: argv and envp together up to EXEC_STRINGS_MAX bytes and
- * EXEC_PTRS_MAX entries each (Linux allows a quarter of the stack
- * limit, 2 MiB by default); more is E2BIG.
+ * Limits: argv and envp together up to EXEC_STRINGS_MAX bytes, their
+ * pointers counted, and EXEC_STRINGS_MAX / 32 entries each (Linux
+ * allows a quarter of the stack limit, 2 MiB by default); more is
+ * E2BIG.
  * Dynamically linked ELFs are refused with ENOEXEC.  /proc/self/exe
  * and /proc/self/cmdline stay those of the first program.
  */
@@ -17,14 +18,14 @@
 
 /* Fits the loader's stack buffer; with the heap's header, 32 pages. */
 #define EXEC_STRINGS_MAX	(124u << 10)
-#define EXEC_PTRS_MAX		4000		/* argv or envp entries */
+#define EXEC_STRINGS_FIRST	(8u << 10)	/* what most execs need */
 #define EXEC_FILE_MAX		(256ull << 20)
 #define INTERP_DEPTH		4		/* Linux: BINPRM_MAX_RECURSION */
 
 /* Strings copied in: one arena, pointer arrays into it. */
 struct exec_args {
 	char *buf;
-	size_t used;
+	size_t used, size;		/* size: the arena's */
 	const char **argv, **envp;	/* NULL-terminated */
 	int argc, envc, max;		/* max: slots in each array */
 };
@@ -35,7 +36,7 @@ arena_add(struct exec_args *ea, const char *s)
 	size_t n = strlen(s) + 1;
 	char *d;
 
-	if (n > EXEC_STRINGS_MAX - ea->used)
+	if (n > ea->size - ea->used)
 		return NULL;
 	d = ea->buf + ea->used;
 	memcpy(d, s, n);
@@ -60,7 +61,7 @@ copy_strings(struct exec_args *ea, uint64_t uarr, const char ***list,
 		if (i + 2 >= ea->max)
 			return -E2BIG;
 		n = plat_strncpy_from_user(ea->buf + ea->used, up,
-		    EXEC_STRINGS_MAX - ea->used);
+		    ea->size - ea->used);
 		if (n == -ENAMETOOLONG)
 			return -E2BIG;
 		if (n < 0)
@@ -69,7 +70,7 @@ copy_strings(struct exec_args *ea, uint64_t uarr, const char ***list,
 		ea->used += (size_t)n + 1;
 		/* The pointers count against the limit too, as on Linux. */
 		if (ea->used + 8ull * (ea->argc + ea->envc + i + 2) >
-		    EXEC_STRINGS_MAX)
+		    ea->size)
 			return -E2BIG;
 		*count = i + 1;
 	}
@@ -86,13 +87,15 @@ exec_args_free(struct exec_args *ea)
 }
 
 static int
-exec_args_in(struct exec_args *ea, uint64_t uargv, uint64_t uenvp)
+exec_args_try(struct exec_args *ea, uint64_t uargv, uint64_t uenvp,
+    size_t size)
 {
 	int rc;
 
 	memset(ea, 0, sizeof(*ea));
-	ea->max = EXEC_PTRS_MAX;
-	ea->buf = kmalloc(EXEC_STRINGS_MAX);
+	ea->size = size;
+	ea->max = (int)(size / 32);
+	ea->buf = kmalloc(size);
 	ea->argv = kmalloc(ea->max * sizeof(char *));
 	ea->envp = kmalloc(ea->max * sizeof(char *));
 	if (ea->buf == NULL || ea->argv == NULL || ea->envp == NULL)
@@ -101,6 +104,18 @@ exec_args_in(struct exec_args *ea, uint64_t uargv, uint64_t uenvp)
 	if (rc == 0)
 		rc = copy_strings(ea, uenvp, &ea->envp, &ea->envc);
 	return rc;
+}
+
+/* A small arena first (each is zeroed), the largest when it is short. */
+static int
+exec_args_in(struct exec_args *ea, uint64_t uargv, uint64_t uenvp)
+{
+	int rc = exec_args_try(ea, uargv, uenvp, EXEC_STRINGS_FIRST);
+
+	if (rc != -E2BIG)
+		return rc;
+	exec_args_free(ea);
+	return exec_args_try(ea, uargv, uenvp, EXEC_STRINGS_MAX);
 }
 
 /* The whole regular, executable file f, in *out (kmalloc'd). */
