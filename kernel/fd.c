@@ -1,22 +1,23 @@
 /*
- * The descriptor table of the one process: FD_LIMIT slots, each an open
- * file (holding one reference) and the close-on-exec flag.  Slots are
+ * Descriptor tables: each process has FD_LIMIT slots (struct kproc),
+ * each an open file (holding one reference) and the close-on-exec flag.
+ * The calls below act on the current process's table.  Slots are
  * updated before any reference is dropped, so a release operation that
  * looks at the table sees it consistent.
  */
 #include "kernel/internal.h"
 
-struct fd_slot {
-	struct file *file;
-	bool cloexec;
-};
-
-static struct fd_slot fds[FD_LIMIT];
+/* The current process's slots. */
+static struct fd_slot *
+table(void)
+{
+	return kproc_current()->fds;
+}
 
 static bool
 fd_valid(int fd)
 {
-	return fd >= 0 && fd < FD_LIMIT && fds[fd].file != NULL;
+	return fd >= 0 && fd < FD_LIMIT && table()[fd].file != NULL;
 }
 
 int
@@ -25,9 +26,9 @@ fd_install(struct file *f, int minfd, bool cloexec)
 	if (minfd < 0)
 		minfd = 0;
 	for (int fd = minfd; fd < FD_LIMIT; fd++) {
-		if (fds[fd].file == NULL) {
-			fds[fd].file = f;
-			fds[fd].cloexec = cloexec;
+		if (table()[fd].file == NULL) {
+			table()[fd].file = f;
+			table()[fd].cloexec = cloexec;
 			return fd;
 		}
 	}
@@ -39,7 +40,7 @@ fd_get(int fd)
 {
 	if (!fd_valid(fd))
 		return NULL;
-	return file_get(fds[fd].file);
+	return file_get(table()[fd].file);
 }
 
 int
@@ -49,9 +50,9 @@ fd_close(int fd)
 
 	if (!fd_valid(fd))
 		return -EBADF;
-	f = fds[fd].file;
-	fds[fd].file = NULL;
-	fds[fd].cloexec = false;
+	f = table()[fd].file;
+	table()[fd].file = NULL;
+	table()[fd].cloexec = false;
 	flock_release(f, FLOCK_POSIX);	/* POSIX: any close drops them */
 	file_put(f);
 	return 0;
@@ -66,9 +67,9 @@ fd_dup_to(int oldfd, int newfd, bool cloexec)
 		return -EBADF;
 	if (oldfd == newfd)
 		return -EINVAL;
-	old = fds[newfd].file;
-	fds[newfd].file = file_get(fds[oldfd].file);
-	fds[newfd].cloexec = cloexec;
+	old = table()[newfd].file;
+	table()[newfd].file = file_get(table()[oldfd].file);
+	table()[newfd].cloexec = cloexec;
 	if (old != NULL)
 		flock_release(old, FLOCK_POSIX);	/* closed: as close */
 	file_put(old);
@@ -80,7 +81,7 @@ fd_get_cloexec(int fd)
 {
 	if (!fd_valid(fd))
 		return -EBADF;
-	return fds[fd].cloexec ? 1 : 0;
+	return table()[fd].cloexec ? 1 : 0;
 }
 
 int
@@ -88,7 +89,7 @@ fd_set_cloexec(int fd, bool on)
 {
 	if (!fd_valid(fd))
 		return -EBADF;
-	fds[fd].cloexec = on;
+	table()[fd].cloexec = on;
 	return 0;
 }
 
@@ -100,10 +101,10 @@ fd_close_range(unsigned lo, unsigned hi, bool cloexec_only)
 	if (hi >= FD_LIMIT)
 		hi = FD_LIMIT - 1;
 	for (unsigned fd = lo; fd <= hi && fd < FD_LIMIT; fd++) {
-		if (fds[fd].file == NULL)
+		if (table()[fd].file == NULL)
 			continue;
 		if (cloexec_only)
-			fds[fd].cloexec = true;
+			table()[fd].cloexec = true;
 		else
 			fd_close((int)fd);
 	}
@@ -114,7 +115,7 @@ void
 fd_close_on_exec(void)
 {
 	for (int fd = 0; fd < FD_LIMIT; fd++) {
-		if (fds[fd].file != NULL && fds[fd].cloexec)
+		if (table()[fd].file != NULL && table()[fd].cloexec)
 			fd_close(fd);
 	}
 }
@@ -123,7 +124,7 @@ int
 fd_next(int from)
 {
 	for (int fd = from < 0 ? 0 : from; fd < FD_LIMIT; fd++) {
-		if (fds[fd].file != NULL)
+		if (table()[fd].file != NULL)
 			return fd;
 	}
 	return -1;
@@ -133,4 +134,19 @@ void
 fd_reset(void)
 {
 	fd_close_range(0, FD_LIMIT - 1, false);
+}
+
+/* A copy of the current table for a fork: the same open files. */
+struct fd_slot *
+fd_table_clone(void)
+{
+	struct fd_slot *t = kmalloc(FD_LIMIT * sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	memcpy(t, table(), FD_LIMIT * sizeof(*t));
+	for (int fd = 0; fd < FD_LIMIT; fd++)
+		if (t[fd].file != NULL)
+			file_get(t[fd].file);
+	return t;
 }

@@ -17,6 +17,7 @@
 
 struct futex_waiter {
 	uint64_t uaddr;
+	const struct vm_space *space;	/* private futexes: per process */
 	uint32_t bitset;
 	uint32_t woken;		/* the word plat_block sleeps on */
 	struct futex_waiter *prev, *next;
@@ -63,7 +64,8 @@ int
 futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
     uint32_t bitset)
 {
-	struct futex_waiter w = { .uaddr = uaddr, .bitset = bitset };
+	struct futex_waiter w = { .uaddr = uaddr, .bitset = bitset,
+	    .space = vm_space_current() };
 	uint32_t cur;
 	int rc;
 
@@ -92,7 +94,8 @@ futex_wake(uint64_t uaddr, int n, uint32_t bitset)
 		return -EINVAL;
 	for (w = buckets[bucket(uaddr)]; w != NULL && woken < n; w = next) {
 		next = w->next;
-		if (w->uaddr != uaddr || !(w->bitset & bitset))
+		if (w->uaddr != uaddr || w->space != vm_space_current() ||
+		    !(w->bitset & bitset))
 			continue;
 		dequeue(w);
 		w->woken = 1;
@@ -128,7 +131,7 @@ futex_requeue(uint64_t uaddr, int nwake, int nmove, uint64_t uaddr2,
 		return woken;
 	for (w = buckets[bucket(uaddr)]; w != NULL && moved < nmove; w = next) {
 		next = w->next;
-		if (w->uaddr != uaddr)
+		if (w->uaddr != uaddr || w->space != vm_space_current())
 			continue;
 		dequeue(w);
 		w->uaddr = uaddr2;

@@ -134,6 +134,9 @@ user_poke(uint64_t addr, const uint8_t *buf, size_t n)
 			chunk = n;
 		if (plat_copy_from_user(&probe, addr, 1) != 0)
 			return -EFAULT;
+		/* A page shared copy-on-write gets its own copy first. */
+		if (plat_user_unshare(page) == -ENOMEM)
+			return -ENOMEM;
 		k = plat_user_page(page);
 		if (k == NULL)
 			return -EFAULT;

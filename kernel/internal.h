@@ -6,6 +6,32 @@
 
 #include "kernel/kernel.h"
 
+/* ---- Processes (kernel/kproc.c, kernel/fd.c) ---- */
+
+struct fd_slot {
+	struct file *file;
+	bool cloexec;
+};
+
+struct kproc {
+	struct vm_space *vm;		/* NULL: the boot space */
+	struct fd_slot *fds;		/* FD_LIMIT slots */
+	struct vnode *cwd;
+	struct vnode *exe;		/* after an execve: /proc/self/exe */
+	char *exe_path;			/* its absolute path (kmalloc'd) */
+	struct kproc *lender;		/* vfork: whose address space it runs in */
+};
+
+/* A copy of the current descriptor table (the same files), or NULL. */
+struct fd_slot *fd_table_clone(void);
+/*
+ * kproc_exec_begin gives the current process a new empty address space
+ * and returns the old one (NULL: no memory); kproc_exec_end keeps the
+ * new one and frees the old (commit), or goes back and frees the new.
+ */
+struct vm_space *kproc_exec_begin(void);
+void kproc_exec_end(struct vm_space *old, bool commit);
+
 /* ---- ELF parsing (kernel/elf.c) ---- */
 
 #define ELF_MAX_SEGMENTS	32

@@ -92,15 +92,95 @@ long vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen,
     unsigned flags, uint64_t newaddr);
 long vm_brk(uint64_t want);
 int vm_madvise_dontneed(uint64_t addr, uint64_t len);
-/* The platform's demand_fault upcall. */
+/*
+ * The platform's demand_fault upcall: maps a zeroed page on first touch
+ * and breaks copy-on-write sharing on an allowed write.
+ */
 int vm_demand_fault(uint64_t addr, bool write, bool exec);
 /*
  * Did a fault at addr (that access) hit a page of a file mapping that
  * lies wholly past the end of the file?  Linux's SIGBUS (BUS_ADRERR).
  */
 bool vm_past_eof(uint64_t addr, bool write, bool exec);
-/* No page for a valid fault: end the guest (kernel/exit.c). */
+
+/*
+ * Address spaces: one per process, each its regions and its platform
+ * address space.  The vm_* calls above act on the current thread's.
+ * vm_space_clone makes a copy-on-write copy of the current one (fork),
+ * vm_space_create an empty one (execve), both owned by kp and NULL when
+ * memory is short; vm_space_switch moves the current thread into s
+ * (NULL: the first process's boot space); vm_space_free releases every
+ * page and region of s, which no thread may be in (the first process's
+ * space is emptied, not freed).  vm_space_kproc is the current space's
+ * owner (NULL: the first process).
+ */
+struct vm_space;
+struct kproc;
+struct vm_space *vm_space_clone(struct kproc *kp);
+struct vm_space *vm_space_create(struct kproc *kp);
+struct vm_space *vm_space_current(void);
+struct kproc *vm_space_kproc(void);
+void vm_space_set_kproc(struct vm_space *s, struct kproc *kp);
+void vm_space_switch(struct vm_space *s);
+void vm_space_free(struct vm_space *s);
+
+/*
+ * Processes, as the kernel sees them (kernel/kproc.c): an address space,
+ * a descriptor table and a working directory.  The file, fd, path and
+ * vm calls act on the current thread's process, found through its
+ * address space.  The first process exists from boot.  Thread context.
+ *
+ * kproc_fork: a copy of the current process for fork (copy-on-write
+ * memory, the same open files, the same directory); NULL when memory is
+ * short.  kproc_enter moves the current thread into k (a new thread
+ * starts in its creator's process).  kproc_exit releases the current
+ * process's files, directory and memory and moves the calling thread,
+ * which must be its last, into the first process's (now memory-less)
+ * boot space to end there; k is freed.  Not for the first process.
+
+ */
+struct kproc *kproc_current(void);
+struct kproc *kproc_fork(void);
+/*
+ * vfork with CLONE_VM: a process with its own copy of the files and
+ * directory that runs in the current address space, borrowed until it
+ * execs or exits.  kproc_lend(k) makes it the space's owner: call it
+ * when the lender (single-threaded) goes to sleep until then.
+ */
+struct kproc *kproc_vfork(void);
+void kproc_lend(struct kproc *k);
+void kproc_enter(struct kproc *k);
+void kproc_exit(void);
+/*
+ * exec_shebang: the interpreter and optional argument of a "#!" script
+ * whose first len bytes are img (kernel/shebang.c).  0, with interp a
+ * non-empty string without blanks and arg NULL or a string without
+ * blanks at either end, both inside sb->line; or -ENOEXEC (no "#!", no
+ * interpreter, or one longer than the line).  Safe on any input.
+ */
+#define EXEC_SHEBANG_MAX	256	/* Linux's BINPRM_BUF_SIZE */
+struct exec_shebang {
+	char line[EXEC_SHEBANG_MAX];
+	const char *interp, *arg;
+};
+int exec_shebang(const void *img, size_t len, struct exec_shebang *sb);
+
+/*
+ * execve's image swap: load the ELF img[0, len), the contents of the
+ * open file f found at path, into a new address space for the current
+ * process (exec_load with ei) and drop the old one; f becomes its
+ * /proc/self/exe.  On failure the old one stays, untouched: -errno and
+ * *why.
+ */
+struct exec_info;
+int kproc_exec(struct file *f, const void *img, size_t len,
+    const char *path, struct exec_info *ei, const char **why);
+/*
+ * No page for a valid fault: the handler set (the shim's) may end the
+ * faulting process and not return; otherwise the guest ends (SIGKILL).
+ */
 void vm_oom(uint64_t addr);
+void vm_set_oom_handler(void (*fn)(uint64_t addr));
 
 /* ---- The initial stack's contents ---- */
 
@@ -612,6 +692,12 @@ int epoll_wait(struct file *epf, struct epoll_kevent *out, int max,
 #define TTY_SIGTSTP	20
 #define TTY_SIGWINCH	28	/* the window size changed */
 int tty_console_init(bool is_tty, bool (*signal)(int sig));
+/*
+ * The console's foreground process group (TIOCSPGRP; 1 at start), and
+ * who says which groups exist (without it, only group 1 does).
+ */
+int tty_console_pgrp(void);
+void tty_set_pgrp_check(bool (*exists)(int pgrp));
 /* The terminal's size at start (kernel option winsize=ROWSxCOLS). */
 void tty_set_winsize(uint16_t rows, uint16_t cols);
 struct file *tty_open(uint32_t flags);

@@ -8,7 +8,7 @@
 
 #define WALK_BUF	(2 * VFS_PATH_MAX)
 
-static struct vnode *root, *cwd;
+static struct vnode *root;
 
 struct vnode *
 vfs_root(void)
@@ -19,7 +19,7 @@ vfs_root(void)
 struct vnode *
 vfs_cwd(void)
 {
-	return cwd;
+	return kproc_current()->cwd;
 }
 
 void
@@ -28,7 +28,7 @@ vfs_set_root(struct vnode *vn)
 	vnode_get(vn);
 	vnode_put(root);
 	root = vn;
-	if (cwd == NULL)
+	if (kproc_current()->cwd == NULL)
 		vfs_set_cwd(vn);
 }
 
@@ -37,15 +37,17 @@ vfs_reset(void)
 {
 	vnode_free_all();
 	procfs_reset();
-	root = cwd = NULL;
+	root = kproc_current()->cwd = NULL;
 }
 
 void
 vfs_set_cwd(struct vnode *vn)
 {
+	struct kproc *k = kproc_current();
+
 	vnode_get(vn);
-	vnode_put(cwd);
-	cwd = vn;
+	vnode_put(k->cwd);
+	k->cwd = vn;
 }
 
 static bool
@@ -68,7 +70,7 @@ fd_dir(int dirfd, struct vnode **out)
 	struct vnode *vn;
 
 	if (dirfd == AT_FDCWD) {
-		*out = vnode_get(cwd);
+		*out = vnode_get(vfs_cwd());
 		return 0;
 	}
 	f = fd_get(dirfd);
@@ -92,7 +94,7 @@ walk_fd(int dirfd, struct walk *w)
 	struct vnode *vn;
 
 	if (dirfd == AT_FDCWD) {
-		w->vn = vnode_get(cwd);
+		w->vn = vnode_get(vfs_cwd());
 		return 0;
 	}
 	f = fd_get(dirfd);

@@ -132,10 +132,13 @@ procfs_is_exe(const struct vnode *vn)
 	return vn != NULL && vn == exe_vn;
 }
 
+/* The calling process's program: the embedded ELF until an execve. */
 const char *
 procfs_exe_path(void)
 {
-	return exe_path;
+	struct kproc *k = kproc_current();
+
+	return k->exe_path != NULL ? k->exe_path : exe_path;
 }
 
 /* A descriptor number: digits only, no leading zero. */
@@ -298,9 +301,9 @@ procfs_readlink(struct vnode *vn, char *buf, size_t size)
 		n = ksnprintf(tmp, sizeof(tmp), "1");
 		break;
 	case P_EXE:
-		if (exe_path == NULL)
+		if (procfs_exe_path() == NULL)
 			return -ENOENT;
-		n = ksnprintf(tmp, sizeof(tmp), "%s", exe_path);
+		n = ksnprintf(tmp, sizeof(tmp), "%s", procfs_exe_path());
 		break;
 	case P_CWD:
 		n = vnode_dir_path(vfs_cwd(), tmp, sizeof(tmp));
@@ -337,9 +340,11 @@ procfs_follow(struct vnode *vn, struct vnode **to, struct file **file)
 		*to = procfs_lookup(proc_root, "1");
 		return *to != NULL ? 0 : -ENOMEM;
 	case P_EXE:
-		if (exe_vn == NULL)
+		v = kproc_current()->exe != NULL ? kproc_current()->exe :
+		    exe_vn;
+		if (v == NULL)
 			return -ENOENT;
-		*to = vnode_get(exe_vn);
+		*to = vnode_get(v);
 		return 0;
 	case P_CWD:
 		*to = vnode_get(vfs_cwd());

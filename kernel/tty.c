@@ -61,6 +61,7 @@ _Static_assert(sizeof(struct termios2) == 44, "struct termios2");
 _Static_assert(sizeof(struct kwinsize) == 8, "struct winsize");
 
 static struct tty console;
+static bool (*pgrp_exists)(int pgrp);	/* the shim's, for TIOCSPGRP */
 
 /* Linux's tty_std_termios and INIT_C_CC. */
 static const struct ktermios tty_std_termios = {
@@ -320,7 +321,7 @@ tty_ioctl_term(struct tty *t, unsigned long cmd, uint64_t arg)
 			return -EFAULT;
 		if (v < 0)
 			return -EINVAL;
-		if (v != TTY_PGRP)
+		if (v != TTY_PGRP && (pgrp_exists == NULL || !pgrp_exists(v)))
 			return -ESRCH;
 		t->pgrp = v;
 		return 0;
@@ -455,6 +456,18 @@ tty_set_winsize(uint16_t rows, uint16_t cols)
 		console.winsize.ws_row = rows;
 		console.winsize.ws_col = cols;
 	}
+}
+
+void
+tty_set_pgrp_check(bool (*exists)(int pgrp))
+{
+	pgrp_exists = exists;
+}
+
+int
+tty_console_pgrp(void)
+{
+	return console.pgrp;
 }
 
 int

@@ -14,10 +14,38 @@
 #define VM_MAX_REGIONS	65530		/* Linux's default max_map_count */
 #define VM_INITIAL_CAP	64
 
-static struct vm_region *regions;
-static int nregions, capacity;
-static uint64_t mmap_base;		/* top-down allocations start here */
-static uint64_t brk_start, brk_cur;
+/*
+ * One process's regions.  Each process has its own, reached through its
+ * platform address space (plat_as_data); the boot address space (the
+ * first process until it forks) has boot_space.
+ */
+struct vm_space {
+	struct vm_region *regions;
+	int nregions, capacity;
+	uint64_t mmap_base;		/* top-down allocations start here */
+	uint64_t brk_start, brk_cur;
+	struct plat_as *as;		/* NULL: the boot address space */
+	struct kproc *kp;		/* its process (NULL: the first) */
+};
+
+static struct vm_space boot_space;
+
+/* The current thread's space. */
+static struct vm_space *
+space(void)
+{
+	struct vm_space *s = plat_as_data(plat_as_current());
+
+	return s != NULL ? s : &boot_space;
+}
+
+/* The code below reads the current space's fields by these names. */
+#define regions		(space()->regions)
+#define nregions	(space()->nregions)
+#define capacity	(space()->capacity)
+#define mmap_base	(space()->mmap_base)
+#define brk_start	(space()->brk_start)
+#define brk_cur		(space()->brk_cur)
 
 static int vm_add_file(uint64_t start, uint64_t end, unsigned prot,
     unsigned kind, struct file *f, uint64_t off);
@@ -486,6 +514,8 @@ vm_demand_fault(uint64_t addr, bool write, bool exec)
 		rc = vm_fault_file(r, PAGE_ALIGN_DOWN(addr));
 	else
 		rc = plat_user_map_zero(PAGE_ALIGN_DOWN(addr), r->prot);
+	if (rc == -EEXIST && write)	/* present: copy-on-write? */
+		rc = plat_user_unshare(addr);
 	if (rc == -EEXIST)
 		return -EFAULT;		/* present: a protection fault */
 	if (rc == -ENOMEM)
@@ -617,9 +647,19 @@ vm_mremap(uint64_t old, uint64_t oldlen, uint64_t newlen, unsigned flags,
 	return vm_move(old, oldlen, dest, newlen, dontunmap);
 }
 
+static void (*oom_handler)(uint64_t addr);
+
+void
+vm_set_oom_handler(void (*fn)(uint64_t addr))
+{
+	oom_handler = fn;
+}
+
 void
 vm_oom(uint64_t addr)
 {
+	if (oom_handler != NULL)
+		oom_handler(addr);	/* a process other than the first */
 	klog_always("guest: out of memory: no page for %#llx; killed "
 	    "(SIGKILL)", (unsigned long long)addr);
 	plat_exit(128 + 9);
@@ -644,4 +684,97 @@ vm_map_file_page(uint64_t va, void *kpage)
 	if (rc != 0)
 		plat_pages_free(kpage, 0);
 	return rc;
+}
+
+/* From here on, spaces are named explicitly. */
+#undef regions
+#undef nregions
+#undef capacity
+#undef mmap_base
+#undef brk_start
+#undef brk_cur
+
+struct vm_space *
+vm_space_clone(struct kproc *kp)
+{
+	struct vm_space *s = kmalloc(sizeof(*s)), *cur = space();
+
+	if (s == NULL)
+		return NULL;
+	*s = *cur;
+	s->kp = kp;
+	s->regions = NULL;
+	if (cur->capacity > 0) {
+		s->regions = kmalloc((size_t)cur->capacity * sizeof(*s->regions));
+		if (s->regions == NULL) {
+			kfree(s);
+			return NULL;
+		}
+		memcpy(s->regions, cur->regions,
+		    (size_t)cur->nregions * sizeof(*s->regions));
+	}
+	s->as = plat_as_clone_cow(s);
+	if (s->as == NULL) {
+		kfree(s->regions);
+		kfree(s);
+		return NULL;
+	}
+	for (int i = 0; i < s->nregions; i++)
+		if (s->regions[i].file != NULL)
+			file_get(s->regions[i].file);
+	return s;
+}
+
+struct vm_space *
+vm_space_create(struct kproc *kp)
+{
+	struct vm_space *s = kzalloc(sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->kp = kp;
+	s->mmap_base = USER_STACK_TOP - VM_STACK_GAP;
+	s->as = plat_as_create(s);
+	if (s->as == NULL) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct kproc *
+vm_space_kproc(void)
+{
+	return space()->kp;
+}
+
+void
+vm_space_set_kproc(struct vm_space *s, struct kproc *kp)
+{
+	s->kp = kp;
+}
+
+struct vm_space *
+vm_space_current(void)
+{
+	return space();
+}
+
+void
+vm_space_switch(struct vm_space *s)
+{
+	plat_as_switch(s != NULL ? s->as : NULL);	/* boot_space: NULL */
+}
+
+void
+vm_space_free(struct vm_space *s)
+{
+	plat_as_destroy(s->as);
+	for (int i = 0; i < s->nregions; i++)
+		file_put(s->regions[i].file);
+	kfree(s->regions);
+	if (s == &boot_space)
+		*s = (struct vm_space){ 0 };
+	else
+		kfree(s);
 }

@@ -59,6 +59,8 @@ uint64_t pmm_alloc(unsigned order);
 void pmm_free(uint64_t phys, unsigned order);
 uint64_t pmm_free_pages(void);
 uint64_t pmm_total_pages(void);
+/* The page numbers the allocator covers: [*base, *base + *n). */
+void pmm_span(uint64_t *base, uint64_t *n);
 
 /* ---- Virtual memory layout ---- */
 
@@ -442,6 +444,10 @@ bool boot_has_option(const char *word);
 int user_map_lent(uint64_t va, const void *kpage, unsigned prot);
 /* Free the empty page tables user.c still keeps for reuse (at exit). */
 void user_prune_all(void);
+/* Load as (NULL: the boot address space) into CR3 unless it is loaded. */
+void user_as_load(struct plat_as *as);
+/* selftest=cow: NULL or what failed; *leaked pages kept by the cycles. */
+const char *user_selftest_cow(unsigned cycles, int64_t *leaked);
 /*
  * Publish the clock to the vDSO (platform/vclock.c): monotonic ns =
  * ns_base + ((tsc - tsc_base) * mult_q32 >> 32), realtime = that +

@@ -307,7 +307,8 @@ void plat_set_upcalls(const struct plat_upcalls *u);
 
 /*
  * The guest's address space is [PLAT_USER_MIN, PLAT_USER_END).  Pages
- * mapped here belong to it: unmapping frees them.  prot is PROT_* bits
+ * mapped here belong to it: unmapping drops its reference to them (and
+ * frees those no other address space maps).  prot is PROT_* bits
  * (1 read, 2 write, 4 exec); a page is never writable and executable at
  * once (-EACCES).  All calls are thread context, return 0 or -errno.
  */
@@ -325,7 +326,11 @@ int plat_user_unmap(uint64_t va, uint64_t len);
 int plat_user_protect(uint64_t va, uint64_t len, unsigned prot);
 /* Move the mapped pages of [from, from+len) to to (no copy). */
 int plat_user_move(uint64_t from, uint64_t to, uint64_t len);
-/* The kernel pointer for user page va if mapped, else NULL. */
+/*
+ * The kernel pointer for user page va if mapped, else NULL.  The page
+ * may be shared copy-on-write with another address space: call
+ * plat_user_unshare before writing through the pointer.
+ */
 void *plat_user_page(uint64_t va);
 /*
  * How many pages of [va, va+len) are present and accessible (PROT_NONE
@@ -333,6 +338,57 @@ void *plat_user_page(uint64_t va);
  * present, not len; so do unmap, protect and move above.
  */
 uint64_t plat_user_resident(uint64_t va, uint64_t len);
+/*
+ * Give the current address space its own copy of the copy-on-write
+ * page at va (a write fault the kernel found allowed): 0 when the page
+ * is now private and writable, -EFAULT when va is not a copy-on-write
+ * page (a real protection fault), -ENOMEM.
+ */
+int plat_user_unshare(uint64_t va);
+
+/*
+ * ---- Address spaces ----
+ *
+ * Each address space is its own top-level page table: the lower half
+ * [PLAT_USER_MIN, PLAT_USER_END) is its own, the kernel half is shared by
+ * all.  The plat_user_* calls act on the current thread's address space.
+ * Until a thread switches, it uses the boot address space (NULL below),
+ * which is the lower half of the kernel's own tables.  A thread made by
+ * plat_thread_create starts in its creator's address space.
+ *
+ * Physical pages carry a reference count: a page mapped in n address
+ * spaces is freed when the last one unmaps it or is destroyed.  Pages
+ * are private: a clone shares each one copy-on-write (both copies lose
+ * write access until plat_user_unshare).  Pages the platform lends (the
+ * vDSO data page) are shared read-only and never freed.
+ *
+ * data is the caller's (the kernel's per-process record), returned by
+ * plat_as_data.  Thread context only.
+ */
+struct plat_as;
+
+/* An empty address space, or NULL when memory is exhausted. */
+struct plat_as *plat_as_create(void *data);
+/*
+ * A copy-on-write clone of the current address space, or NULL
+ * (memory exhausted, or a page already shared by 65536 address spaces);
+ * on NULL the attempt leaves no page behind (the reference-count
+ * table made at the first clone stays).  Other threads of the current
+ * address space do not run during the call (the kernel is not
+ * preemptible), so the clone is one instant of it.
+ */
+struct plat_as *plat_as_clone_cow(void *data);
+/* The current thread's address space (NULL: the boot one). */
+struct plat_as *plat_as_current(void);
+void *plat_as_data(const struct plat_as *as);
+/* Move the current thread to as (NULL: the boot one), loading it. */
+void plat_as_switch(struct plat_as *as);
+/*
+ * Unmap every user page of as (dropping its references) and free its
+ * tables.  No thread may be in as; as may be NULL (the boot address
+ * space: its user half is emptied, its tables stay).
+ */
+void plat_as_destroy(struct plat_as *as);
 
 /*
  * The vDSO (the clock reads Linux's libcs do without a syscall):

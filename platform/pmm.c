@@ -299,6 +299,13 @@ pmm_total_pages(void)
 	return pmm.total_pages;
 }
 
+void
+pmm_span(uint64_t *base, uint64_t *n)
+{
+	*base = pmm.base_pfn;
+	*n = pmm.npfn;
+}
+
 /*
  * The page-number span of ranges[0..n), after trimming each range inward
  * to pages.  Returns false if the ranges are unsorted or overlap, which

@@ -4,10 +4,14 @@
  * Enabled only by a kernel option: "selftest=fault" (read an unmapped
  * kernel address), "selftest=ud" (invalid opcode), "selftest=stack"
  * (unbounded recursion into the stack's guard page), "selftest=panic".
+ * "selftest=cow" is not a fault: it runs address-space clone cycles
+ * through the real page tables (platform/user.c), logs the result and
+ * the pages they leaked, and boots on.
  */
 #include "platform/internal.h"
 
 #define UNMAPPED_KERNEL_ADDR	0xffffe00000000000ull
+#define SELFTEST_COW_CYCLES	2000
 
 static volatile int recurse_forever = 1;
 
@@ -36,6 +40,16 @@ selftest_run(const char *cmdline)
 	if (p == NULL)
 		return;
 	p += 9;
+	if (strncmp(p, "cow", 3) == 0) {
+		int64_t leaked = 0;
+		const char *err = user_selftest_cow(SELFTEST_COW_CYCLES,
+		    &leaked);
+
+		klog_always("selftest: cow: %u cycles: %s, %lld pages leaked",
+		    SELFTEST_COW_CYCLES, err != NULL ? err : "ok",
+		    (long long)leaked);
+		return;
+	}
 	klog("selftest: deliberate kernel fault '%.*s'",
 	    (int)(strchr(p, ' ') ? strchr(p, ' ') - p : (long)strlen(p)), p);
 	if (strncmp(p, "fault", 5) == 0)

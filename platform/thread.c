@@ -33,6 +33,7 @@ struct plat_thread {
 	uint64_t run_start;		/* plat_now_ns when it last got the CPU */
 	struct plat_thread *znext;	/* zombie list */
 	void *kdata;
+	struct plat_as *as;		/* its address space, NULL = boot */
 };
 
 #define thread_of(n) \
@@ -157,6 +158,7 @@ switch_to(struct plat_thread *next)
 			arch_wrmsr(MSR_KERNEL_GS_BASE, msr_gs = next->gs_base);
 		arch_set_kernel_stack(next->kstack_top);
 		percpu_set_kernel_stack(next->kstack_top);
+		user_as_load(next->as);
 		slice_end = now + SLICE_NS;
 	}
 	next->state = T_RUNNING;
@@ -368,6 +370,7 @@ plat_thread_create(const struct plat_regs *r, uint64_t fs_base,
 	t->fs_base = fs_base;
 	t->gs_base = gs_base;
 	t->kdata = kdata;
+	t->as = cur() != NULL ? cur()->as : NULL;
 	f = (struct trap_frame *)(t->kstack_top - sizeof(*f));
 	memcpy(f, r, sizeof(*f));
 	f->vector = 0;			/* not a syscall frame: iretq */
@@ -517,4 +520,17 @@ plat_debug_thread_state(struct plat_thread *t)
 	case T_BLOCKED: return "blocked";
 	default: return "exited";
 	}
+}
+
+struct plat_as *
+plat_as_current(void)
+{
+	return cur() != NULL ? cur()->as : NULL;
+}
+
+void
+plat_as_switch(struct plat_as *as)
+{
+	cur()->as = as;
+	user_as_load(as);
 }

@@ -1,7 +1,19 @@
 /*
- * The guest's address space (PageManagementProvider).  There is one address space: the lower half of the kernel's own
- * tables.  Every user page is owned by its mapping (no sharing, no fork),
- * so unmapping frees it.
+ * Guest address spaces (PageManagementProvider).
+ *
+ * An address space is a PML4 whose lower half is its own and whose upper
+ * half is a copy of the kernel's (re-copied each time it is loaded, so
+ * kernel tables added later reach it).  The boot address space is the
+ * lower half of the kernel's own tables.  The plat_user_* calls act on
+ * the loaded one, which is the current thread's.
+ *
+ * A user page has a reference count: the number of address spaces that
+ * map it minus one, kept in page_refs[] (a u16 per page the allocator
+ * covers, allocated at the first clone), so a process that never forks
+ * pays nothing.  A clone maps every page of the parent in the child,
+ * takes a reference, and marks both entries PTE_COW without write
+ * access; plat_user_unshare copies the page (or takes it back when it
+ * is the last reference) when the kernel finds a write fault allowed.
  */
 #include "platform/internal.h"
 #include "arch/arch.h"
@@ -21,7 +33,26 @@
  * bit.  Unmapping it does not free it, and it never becomes writable.
  */
 #define PTE_LENT	(1ull << 10)
+/* A page shared by a clone: copy it before writing (another SW bit). */
+#define PTE_COW		(1ull << 11)
 #define PT_TABLE_SPAN	(1ull << 21)	/* what one leaf table maps */
+
+struct plat_as {
+	struct pt_ctx ctx;
+	void *data;
+};
+
+static struct plat_as *loaded;		/* in CR3; NULL = boot */
+static uint16_t *page_refs;		/* extra references, by pfn - base */
+static uint64_t refs_base, refs_n;
+static unsigned refs_order;
+
+/* The page tables plat_user_* work on. */
+static struct pt_ctx *
+ctx(void)
+{
+	return loaded != NULL ? &loaded->ctx : vmm_ctx();
+}
 
 static bool
 page_ok(uint64_t va)
@@ -64,7 +95,7 @@ pte_exists(uint64_t pte)
 static uint64_t
 pte_phys(uint64_t pte)
 {
-	return pte & PTE_ADDR_MASK & ~vmm_ctx()->enc_mask;
+	return pte & PTE_ADDR_MASK & ~ctx()->enc_mask;
 }
 
 /* Map kpage at va with prot plus the software bits sw. */
@@ -79,12 +110,12 @@ map_page(uint64_t va, const void *kpage, unsigned prot, uint64_t sw)
 	rc = prot_flags(prot, &flags);
 	if (rc != 0)
 		return rc;
-	e = pt_leaf(vmm_ctx(), va, true);
+	e = pt_leaf(ctx(), va, true);
 	if (e == NULL)
 		return -ENOMEM;
 	if (pte_exists(*e))
 		return -EEXIST;
-	*e = virt_to_phys(kpage) | vmm_ctx()->enc_mask | flags | sw;
+	*e = virt_to_phys(kpage) | ctx()->enc_mask | flags | sw;
 	return 0;
 }
 
@@ -102,11 +133,28 @@ user_map_lent(uint64_t va, const void *kpage, unsigned prot)
 	return map_page(va, kpage, prot, PTE_LENT);
 }
 
-/* Drop a page's mapping; free it unless it is lent. */
+static uint16_t *
+ref_slot(uint64_t phys)
+{
+	uint64_t pfn = phys >> PAGE_SHIFT;
+
+	if (page_refs == NULL || pfn < refs_base || pfn - refs_base >= refs_n)
+		return NULL;
+	return &page_refs[pfn - refs_base];
+}
+
+/* Drop a page's mapping; free it unless it is lent or still shared. */
 static void
 pte_release(uint64_t pte)
 {
-	if (!(pte & PTE_LENT))
+	uint16_t *r;
+
+	if (pte & PTE_LENT)
+		return;
+	r = ref_slot(pte_phys(pte));
+	if (r != NULL && *r > 0)
+		(*r)--;
+	else
 		pmm_free(pte_phys(pte), 0);
 }
 
@@ -139,7 +187,9 @@ free_table(uint64_t pa, void *arg)
  * one pushes out the oldest, which is pruned then if it is still empty.
  * So at most PRUNE_LATER empty leaf tables (and the upper tables above
  * them) stay: a bounded cost for every walk, and user_prune_all gives
- * them back before the free pages are counted at exit.
+ * them back before the free pages are counted at exit.  The spans are
+ * the loaded address space's: user_as_load and plat_as_destroy prune
+ * them before that space is switched out or freed.
  */
 #define PRUNE_LATER	8
 static uint64_t prune_later[PRUNE_LATER];	/* span bases, 0 = none */
@@ -148,7 +198,7 @@ static unsigned prune_next;			/* the oldest slot */
 static void
 prune_now(uint64_t span)
 {
-	pt_prune(vmm_ctx(), span, free_table);
+	pt_prune(ctx(), span, free_table);
 	vmm_flush(span);
 }
 
@@ -195,12 +245,12 @@ user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
 	uint64_t end = va + len;
 	int rc = 0;
 
-	while (rc == 0 && (va = pt_next_table(vmm_ctx(), va, end)) < end) {
+	while (rc == 0 && (va = pt_next_table(ctx(), va, end)) < end) {
 		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1, *e;
 
 		if (stop > end || stop == 0)
 			stop = end;
-		e = pt_leaf(vmm_ctx(), va, false);
+		e = pt_leaf(ctx(), va, false);
 		if (e == NULL) {
 			va = stop;
 			continue;
@@ -241,7 +291,10 @@ protect_one(uint64_t va, uint64_t *e, void *arg)
 	/* A lent page (the vDSO's data) never becomes writable. */
 	if ((*e & PTE_LENT) && (flags & PTE_W))
 		return -EACCES;
-	*e = (*e & (PTE_ADDR_MASK | PTE_LENT)) | flags;
+	/* A shared page stays read-only until plat_user_unshare. */
+	if (*e & PTE_COW)
+		flags &= ~PTE_W;
+	*e = (*e & (PTE_ADDR_MASK | PTE_LENT | PTE_COW)) | flags;
 	vmm_flush(va);
 	return 0;
 }
@@ -270,10 +323,10 @@ move_one(uint64_t va, uint64_t *src, void *arg)
 	const struct move *m = arg;
 	uint64_t to = va - m->from + m->to, pte = *src, *dst;
 
-	dst = pt_leaf(vmm_ctx(), to, true);
+	dst = pt_leaf(ctx(), to, true);
 	if (dst == NULL)
 		return -ENOMEM;
-	src = pt_leaf(vmm_ctx(), va, false);	/* tables may have moved */
+	src = pt_leaf(ctx(), va, false);	/* tables may have moved */
 	*src = 0;
 	vmm_flush(va);
 	if (pte_exists(*dst))
@@ -320,8 +373,284 @@ plat_user_page(uint64_t va)
 
 	if (!page_ok(PAGE_ALIGN_DOWN(va)))
 		return NULL;
-	pte = pt_lookup(vmm_ctx(), va, NULL);
+	pte = pt_lookup(ctx(), va, NULL);
 	if (!(pte & PTE_P) || !(pte & PTE_U))
 		return NULL;
 	return phys_to_virt(pte_phys(pte));
+}
+
+int
+plat_user_unshare(uint64_t va)
+{
+	uint64_t *e, old;
+	uint16_t *r;
+	void *copy;
+
+	if (!page_ok(PAGE_ALIGN_DOWN(va)))
+		return -EFAULT;
+	va = PAGE_ALIGN_DOWN(va);
+	e = pt_leaf(ctx(), va, false);
+	if (e == NULL || !(*e & PTE_P) || !(*e & PTE_COW))
+		return -EFAULT;
+	old = *e;
+	r = ref_slot(pte_phys(old));
+	if (r != NULL && *r > 0) {
+		copy = plat_pages_alloc(0);
+		if (copy == NULL)
+			return -ENOMEM;
+		memcpy(copy, phys_to_virt(pte_phys(old)), PAGE_SIZE);
+		(*r)--;
+		old = (old & ~PTE_ADDR_MASK) | virt_to_phys(copy) |
+		    ctx()->enc_mask;
+	}
+	*e = (old & ~PTE_COW) | PTE_W;
+	vmm_flush(va);
+	return 0;
+}
+
+/* ---- Address spaces ---- */
+
+/* The reference counts, allocated at the first clone. */
+static int
+refs_init(void)
+{
+	uint64_t bytes;
+	void *p;
+
+	if (page_refs != NULL)
+		return 0;
+	pmm_span(&refs_base, &refs_n);
+	bytes = refs_n * sizeof(*page_refs);
+	refs_order = 0;
+	while ((PAGE_SIZE << refs_order) < bytes)
+		refs_order++;
+	if (refs_order > PMM_MAX_ORDER)
+		return -ENOMEM;
+	p = plat_pages_alloc(refs_order);	/* zeroed */
+	if (p == NULL)
+		return -ENOMEM;
+	page_refs = p;
+	return 0;
+}
+
+struct plat_as *
+plat_as_create(void *data)
+{
+	struct plat_as *as = plat_pages_alloc(0);
+	void *root;
+
+	if (as == NULL)
+		return NULL;
+	root = plat_pages_alloc(0);
+	if (root == NULL) {
+		plat_pages_free(as, 0);
+		return NULL;
+	}
+	as->ctx = *vmm_ctx();
+	as->ctx.root = virt_to_phys(root);
+	as->data = data;
+	return as;
+}
+
+void *
+plat_as_data(const struct plat_as *as)
+{
+	return as != NULL ? as->data : NULL;
+}
+
+/* The kernel half of the PML4: entries 256..511. */
+#define PML4_KERNEL	256
+
+void
+user_as_load(struct plat_as *as)
+{
+	struct pt_ctx *c;
+
+	if (as == loaded)
+		return;
+	user_prune_all();	/* the late prunes are the outgoing space's */
+	c = as != NULL ? &as->ctx : vmm_ctx();
+	if (as != NULL)
+		memcpy((uint64_t *)phys_to_virt(c->root) + PML4_KERNEL,
+		    (uint64_t *)phys_to_virt(vmm_ctx()->root) + PML4_KERNEL,
+		    PML4_KERNEL * sizeof(uint64_t));
+	loaded = as;
+	arch_write_cr3(c->root | c->enc_mask);
+}
+
+/* The table an entry points to, or NULL. */
+static uint64_t *
+entry_table(const struct pt_ctx *c, uint64_t e)
+{
+	if (!(e & PTE_P) || (e & PTE_PS))
+		return NULL;
+	return phys_to_virt(e & PTE_ADDR_MASK & ~c->enc_mask);
+}
+
+/*
+ * Call fn on every existing leaf entry of the user half of c (level 3 is
+ * the PML4), freeing the emptied tables below the PML4 when free_tables.
+ */
+static int
+walk_user(struct pt_ctx *c, uint64_t *t, int level, uint64_t base,
+    int (*fn)(uint64_t va, uint64_t *e, void *arg), void *arg,
+    bool free_tables)
+{
+	int n = level == 3 ? PML4_KERNEL : 512, rc;
+
+	for (int i = 0; i < n; i++) {
+		uint64_t va = base + ((uint64_t)i << (12 + 9 * level));
+		uint64_t *sub;
+
+		if (level == 0) {
+			if (pte_exists(t[i]) && (rc = fn(va, &t[i], arg)) != 0)
+				return rc;
+			continue;
+		}
+		sub = entry_table(c, t[i]);
+		if (sub == NULL)
+			continue;
+		rc = walk_user(c, sub, level - 1, va, fn, arg, free_tables);
+		if (rc != 0)
+			return rc;
+		if (free_tables) {
+			plat_pages_free(sub, 0);
+			t[i] = 0;
+		}
+	}
+	return 0;
+}
+
+static int
+release_fn(uint64_t va, uint64_t *e, void *arg)
+{
+	pte_release(*e);
+	*e = 0;
+	return 0;
+}
+
+void
+plat_as_destroy(struct plat_as *as)
+{
+	struct pt_ctx *c = as != NULL ? &as->ctx : vmm_ctx();
+
+	if (as == loaded)
+		user_prune_all();	/* no late prune may outlive its tables */
+	walk_user(c, phys_to_virt(c->root), 3, 0, release_fn, NULL, true);
+	if (as == NULL) {
+		/* The boot tables stay loaded: drop stale translations. */
+		if (loaded == NULL)
+			arch_write_cr3(c->root | c->enc_mask);
+		return;
+	}
+	if (as == loaded)
+		user_as_load(NULL);
+	plat_pages_free(phys_to_virt(as->ctx.root), 0);
+	plat_pages_free(as, 0);
+}
+
+/* Share the page at *e with the clone dst, copy-on-write. */
+static int
+clone_fn(uint64_t va, uint64_t *e, void *arg)
+{
+	struct plat_as *dst = arg;
+	uint64_t *d;
+	uint16_t *r;
+
+	if (!(*e & PTE_LENT)) {
+		r = ref_slot(pte_phys(*e));
+		if (r == NULL || *r == UINT16_MAX)
+			return -ENOMEM;
+		(*r)++;
+		*e = (*e & ~PTE_W) | PTE_COW;
+	}
+	d = pt_leaf(&dst->ctx, va, true);
+	if (d == NULL) {
+		pte_release(*e);
+		return -ENOMEM;
+	}
+	*d = *e;
+	return 0;
+}
+
+struct plat_as *
+plat_as_clone_cow(void *data)
+{
+	struct plat_as *as;
+	struct pt_ctx *c = ctx();
+	int rc;
+
+	if (refs_init() != 0)
+		return NULL;
+	as = plat_as_create(data);
+	if (as == NULL)
+		return NULL;
+	rc = walk_user(c, phys_to_virt(c->root), 3, 0, clone_fn, as, false);
+	/* Write access is gone from the parent's pages. */
+	arch_write_cr3(c->root | c->enc_mask);
+	if (rc != 0) {
+		plat_as_destroy(as);
+		return NULL;
+	}
+	return as;
+}
+
+/*
+ * selftest=cow (platform/selftest.c): cycles of create, fill, clone,
+ * write on both sides, unmap and destroy, checked through the real
+ * page tables and the fault path (a write to a shared page must fault:
+ * no demand-fault upcall exists yet at boot).  Returns NULL or what
+ * went wrong; *leaked is the pages the cycles after the first kept.
+ */
+const char *
+user_selftest_cow(unsigned cycles, int64_t *leaked)
+{
+	static const uint64_t va[3] = { 0x400000, 0x401000, 0x7f0000000000 };
+	uint64_t free0 = 0;
+
+	for (unsigned n = 0; n < cycles; n++) {
+		struct plat_as *a, *b;
+		uint8_t v = (uint8_t)n, w = 0;
+
+		if (n == 1)		/* after the reference counts exist */
+			free0 = plat_pages_free_count();
+		a = plat_as_create(NULL);
+		if (a == NULL)
+			return "create";
+		user_as_load(a);
+		if (plat_user_map_zero(va[0], PROT_R | PROT_W) != 0 ||
+		    plat_user_map_zero(va[1], PROT_R) != 0 ||
+		    plat_user_map_zero(va[2], PROT_R | PROT_W) != 0 ||
+		    plat_copy_to_user(va[0], &v, 1) != 0 ||
+		    plat_copy_to_user(va[2], &v, 1) != 0)
+			return "map and fill";
+		b = plat_as_clone_cow(NULL);
+		if (b == NULL)
+			return "clone";
+		if (plat_copy_to_user(va[0], &v, 1) != -EFAULT)
+			return "a shared page stayed writable";
+		user_as_load(b);
+		if (plat_copy_from_user(&w, va[2], 1) != 0 || w != v)
+			return "the clone reads other data";
+		w = (uint8_t)(v + 1);
+		if (plat_user_unshare(va[0]) != 0 ||
+		    plat_copy_to_user(va[0], &w, 1) != 0 ||
+		    plat_user_unshare(va[1]) != 0 ||
+		    plat_user_unmap(va[2], PAGE_SIZE) != 0)
+			return "write in the clone";
+		user_as_load(a);
+		if (plat_copy_from_user(&w, va[0], 1) != 0 || w != v)
+			return "the clone's write reached the parent";
+		if (plat_copy_from_user(&w, va[2], 1) != 0 || w != v)
+			return "the clone's unmap reached the parent";
+		/* The last reference: taken back, not copied. */
+		if (plat_user_unshare(va[2]) != 0 ||
+		    plat_copy_to_user(va[2], &v, 1) != 0)
+			return "write after the clone unmapped";
+		user_as_load(NULL);
+		plat_as_destroy(b);
+		plat_as_destroy(a);
+	}
+	*leaked = (int64_t)free0 - (int64_t)plat_pages_free_count();
+	return NULL;
 }

@@ -55,9 +55,9 @@ fs_proc_facts(struct proc_facts *f)
 	f->gid[0] = (uint32_t)sys_getgid(0, 0, 0, 0, 0, 0);
 	f->gid[1] = f->gid[2] = f->gid[3] =
 	    (uint32_t)sys_getegid(0, 0, 0, 0, 0, 0);
-	f->umask = proc.umask;
+	f->umask = shim_proc_cur()->umask;
 	f->threads = shim_thread_count();
-	f->start_ns = proc.start_ns;
+	f->start_ns = shim_proc_cur()->start_ns;
 	if (shim_thread_current() != NULL) {
 		f->sigblk = shim_thread_current()->sigmask;
 		f->sigpnd = shim_thread_current()->sigpending;
@@ -75,7 +75,7 @@ do_open(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 	if (rc < 0)
 		return rc;
 	if (flags & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY)))
-		mode = mode & S_IALLUGO & ~proc.umask;
+		mode = mode & S_IALLUGO & ~shim_proc_cur()->umask;
 	else
 		mode = 0;
 	if (flags & O_PATH)
@@ -117,7 +117,7 @@ do_mkdir(int dirfd, uint64_t upath, uint32_t mode)
 
 	if (rc < 0)
 		return rc;
-	rc = vfs_mkdir(dirfd, path, mode & 01777 & ~proc.umask);
+	rc = vfs_mkdir(dirfd, path, mode & 01777 & ~shim_proc_cur()->umask);
 	kfree(path);
 	return rc;
 }
@@ -142,7 +142,7 @@ do_mknod(int dirfd, uint64_t upath, uint32_t mode, uint32_t dev)
 
 	if (rc < 0)
 		return rc;
-	mode = (mode & S_IFMT) | (mode & S_IALLUGO & ~proc.umask);
+	mode = (mode & S_IFMT) | (mode & S_IALLUGO & ~shim_proc_cur()->umask);
 	rc = vfs_mknod(dirfd, path, mode, dev);
 	kfree(path);
 	return rc;

@@ -516,6 +516,8 @@ long sys_sched_yield(SYSCALL_ARGS);
 
 struct shim_thread {
 	int tid;
+	struct shim_proc *proc;		/* the process it belongs to */
+	bool killed;			/* ends on its way out (exec) */
 	uint64_t clear_child_tid;	/* CLONE_CHILD_CLEARTID, set_tid_address */
 	uint64_t robust_head;		/* set_robust_list */
 	struct plat_thread *pt;
@@ -534,6 +536,9 @@ struct shim_thread {
 };
 
 struct shim_thread *shim_thread_current(void);
+/* A new thread of p running regs, or NULL with *err. */
+struct shim_thread *shim_thread_spawn(const struct plat_regs *regs,
+    uint64_t fs, uint64_t gs, struct shim_proc *p, int *err);
 struct shim_thread *shim_thread_find(int tid);
 int shim_thread_count(void);
 struct shim_thread *shim_thread_first(void);
@@ -542,7 +547,25 @@ void shim_thread_start_main(const struct plat_regs *regs);
 /* End the calling thread; the last one ends the process. */
 void shim_thread_exit(int status) __attribute__((noreturn));
 long sys_clone(SYSCALL_ARGS);
-long sys_fork(SYSCALL_ARGS);	/* fork and vfork: ENOSYS, logged once */
+long sys_fork(SYSCALL_ARGS);
+long sys_vfork(SYSCALL_ARGS);
+/* clone without CLONE_THREAD: a new process (shim/process.c). */
+long proc_fork(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
+    uint64_t tls);
+long sys_wait4(SYSCALL_ARGS);
+long sys_execve(SYSCALL_ARGS);
+long sys_execveat(SYSCALL_ARGS);
+/* The machine's part of a program's start (shim/main.c): auxv facts. */
+void shim_exec_defaults(struct exec_info *ei);
+long sys_waitid(SYSCALL_ARGS);
+/* The last thread of p ends (the thread's exit status given). */
+void proc_last_thread(struct shim_proc *p, int wstatus);
+/* The vfork parent of p may go on. */
+void proc_vfork_release(struct shim_proc *p);
+/* End the caller's other threads and wait for them (execve): 0, -EINTR. */
+int proc_single_thread(void);
+/* Reset the process list to a zeroed first process, returned. */
+struct shim_proc *shim_proc_boot(void);
 long sys_clone3(SYSCALL_ARGS);
 long sys_futex(SYSCALL_ARGS);
 bool futex_restartable(uint64_t op, uint64_t timeout);
@@ -613,6 +636,7 @@ struct siginfo64 {
 		struct {
 			int32_t pid;
 			uint32_t uid;
+			int32_t status;	/* SIGCHLD */
 		};
 		uint64_t addr;
 		struct {		/* SI_TIMER */
@@ -630,6 +654,7 @@ struct ksiginfo {
 	bool is_fault;
 	int32_t pid;
 	uint32_t uid;
+	int32_t status;		/* SIGCHLD: exit code or signal */
 	uint64_t addr, trapno, err;
 	/* SI_TIMER: the timer, its overrun and sigev_value (shim/timer.c). */
 	int32_t timerid, overrun;
@@ -662,6 +687,14 @@ void shim_user_fault(struct plat_regs *r, const struct plat_fault *f);
  * false if it was dropped (ignored, or no room).
  */
 bool sig_send_process(int sig, int code);
+/* To every process of a group (or the caller if none): kept by one? */
+bool sig_send_group(int pgrp, int sig, int code);
+/* Send to process p (SIGKILL ends it); 0 or -EAGAIN. */
+int sig_send_proc(struct shim_proc *p, const struct ksiginfo *ki);
+/* vm_oom's handler: the calling process (not the first) dies. */
+void proc_oom(uint64_t addr);
+/* End process p (not the caller's) as if killed by sig. */
+void proc_kill(struct shim_proc *p, int sig);
 /* End the guest as sig's default action would; logs why. */
 void sig_force_fatal(int sig, const char *why) __attribute__((noreturn));
 void sig_set_mask(struct shim_thread *t, uint64_t mask);
@@ -822,23 +855,82 @@ void strace_enter(long nr, const uint64_t args[6]);
 void strace_exit(long nr, const uint64_t args[6], long ret);
 extern bool strace_on;
 
-/* ---- Process state (shim/proc.c) ---- */
+/* ---- Processes (shim/proc.c, shim/process.c) ---- */
+
+#define TASK_COMM_LEN		16
+
+/* One kind of id (uids or gids): real, effective, saved, filesystem. */
+struct idset {
+	uint32_t r, e, s, fs;
+};
+
+/* Credentials and names (shim/proc.c). */
+struct shim_cred {
+	struct idset uid, gid;
+	uint32_t *groups;		/* kmalloc'd, sorted ascending */
+	uint32_t ngroups;
+	int dumpable;			/* PR_SET_DUMPABLE: 0 or 1 */
+	int pdeathsig;
+	bool no_new_privs;
+	char comm[TASK_COMM_LEN];	/* PR_SET_NAME, NUL-terminated */
+};
+
+/*
+ * A process: its threads share it (shim_thread->proc).  The first one
+ * (pid 1) is made at boot and its exit ends the run; the others come
+ * from fork, vfork or clone without CLONE_VM semantics and stay as
+ * zombies from their exit until their parent waits for them.
+ */
 struct shim_proc {
-	int pid;			/* always 1: the only process */
+	int pid, pgid, sid;
+	struct shim_proc *parent;	/* NULL: the first process */
+	struct shim_proc *next;		/* every process, live or zombie */
+	int nthreads;			/* live threads */
+	bool exiting;			/* its other threads end at once */
+	int exit_code;			/* exit_group's status while exiting */
+	bool zombie;
+	int wstatus;			/* wait status, once a zombie */
+	int exit_signal;		/* to the parent at exit (SIGCHLD) */
+	uint32_t child_event;		/* bumped when a child changes state */
+	uint32_t vfork_done;		/* 1 once the vfork child execs/exits */
+	bool in_vfork;			/* its parent waits on vfork_done */
 	uint32_t umask;
-	uint64_t clear_child_tid;	/* set_tid_address */
-	uint64_t robust_list;
-	uint64_t robust_len;
 	uint64_t rlim_cur[16], rlim_max[16];
 	uint64_t start_ns;		/* for CPU-time clocks */
+	struct kproc *kp;		/* the kernel's side */
+	/* Signals (shim/signal.c): actions and process-wide pending. */
+	struct k_sigaction sigact[NSIG + 1];
+	uint64_t sigpending;
+	struct sigqueue sigq;
+	struct shim_cred cred;
 };
-extern struct shim_proc proc;
+
+/* The calling thread's process. */
+struct shim_proc *shim_proc_cur(void);
+/* The process with this pid (live or zombie), or NULL. */
+struct shim_proc *shim_proc_find(int pid);
+/* Every process, first the newest; the rest follow through ->next. */
+struct shim_proc *shim_proc_first(void);
+/* The first process (pid 1). */
+struct shim_proc *shim_proc_init(void);
+/* Is there a live process in group pgrp?  (TIOCSPGRP's check.) */
+bool shim_pgrp_exists(int pgrp);
 
 void proc_init(void);
 /* Does the process have root's capabilities (euid 0)? */
 bool proc_capable(void);
-/* End the guest with this status (0-255); never returns. */
-void proc_exit(int status) __attribute__((noreturn));
+/*
+ * End the calling process with this wait status (exit code << 8, or the
+ * signal number): every thread ends.  The first process's end ends the
+ * run (its status, 128+N for a signal); never returns.
+ */
+void proc_exit(int wstatus) __attribute__((noreturn));
+/* The wait status for exit(code). */
+#define W_EXITCODE(code)	(((code) & 0xff) << 8)
+/* Copy the parent's process state into a child (shim/proc.c). */
+int proc_copy(struct shim_proc *child, const struct shim_proc *parent);
+/* Free what proc_copy allocated. */
+void proc_free(struct shim_proc *p);
 
 /* ---- Sockets (shim/socket.c, sockmsg.c, sockopt.c) ---- */
 

@@ -476,5 +476,5 @@ shim_raise_sigpipe(void)
 bool
 shim_tty_signal(int sig)
 {
-	return sig_send_process(sig, SI_KERNEL);
+	return sig_send_group(tty_console_pgrp(), sig, SI_KERNEL);
 }

@@ -95,17 +95,14 @@ apply_cmdline(void)
 	}
 }
 
-static void
-fill_exec_args(struct exec_stack_args *a)
+void
+shim_exec_defaults(struct exec_info *ei)
 {
+	struct exec_stack_args *a = &ei->args;
 	struct plat_cpu_info ci;
 
 	plat_cpu_info(&ci);
-	a->argc = cmdline.argc;
-	a->argv = (const char *const *)cmdline.argv;
-	a->envc = cmdline.envc;
-	a->envp = (const char *const *)cmdline.envp;
-	a->execfn = cmdline.argv[0];
+	ei->norandmaps = cmdline.norandmaps;
 	a->platform = "x86_64";
 	a->hwcap = ci.hwcap;
 	a->hwcap2 = ci.hwcap2;
@@ -133,6 +130,16 @@ exec_exit_status(int rc)
 	}
 }
 
+static void
+fill_exec_args(struct exec_stack_args *a)
+{
+	a->argc = cmdline.argc;
+	a->argv = (const char *const *)cmdline.argv;
+	a->envc = cmdline.envc;
+	a->envp = (const char *const *)cmdline.envp;
+	a->execfn = cmdline.argv[0];
+}
+
 void
 cloister_main(void)
 {
@@ -147,6 +154,7 @@ cloister_main(void)
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
 	tty_set_winsize(cmdline.rows, cmdline.cols);
+	tty_set_pgrp_check(shim_pgrp_exists);
 	rc = vfs_init(rootfs_tar_start, (size_t)(rootfs_tar_end -
 	    rootfs_tar_start));
 	if (rc == -EINVAL) {
@@ -167,9 +175,10 @@ cloister_main(void)
 	if (cmdline.gdb != KGDB_OFF)
 		upcalls.nfast = 0;
 	plat_set_upcalls(&upcalls);
+	vm_set_oom_handler(proc_oom);
 	gdb_init(cmdline.gdb, gdb_threads);
+	shim_exec_defaults(&exec);
 	fill_exec_args(&exec.args);
-	exec.norandmaps = cmdline.norandmaps;
 	rc = exec_load(guest_elf_start, (size_t)(guest_elf_end -
 	    guest_elf_start), &exec, &why);
 	if (rc != 0) {

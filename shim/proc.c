@@ -1,14 +1,13 @@
 /*
- * shim/proc.c: the one guest process.  It is pid 1 with one thread (tid
- * 1), parent 0, process group and session 1, and runs as root inside its
- * sandbox.  Identity changes follow Linux's rules for a task whose
+ * shim/proc.c: per-process state and ids.  The first process is pid 1
+ * (tid 1), parent 0, process group and session 1, and runs as root
+ * inside its sandbox; fork's children inherit its ids, credentials and
+ * limits (fork, exit and wait are shim/process.c).  Identity changes follow Linux's rules for a task whose
  * privilege (CAP_SETUID, CAP_SETGID, CAP_SYS_RESOURCE) is "effective uid
  * is 0", so after setuid(1000) the guest is as unprivileged as on Linux.
  * Resource limits are recorded and reported, not enforced.
  */
 #include "shim/internal.h"
-
-struct shim_proc proc;
 
 /* Linux's RLIMIT_* numbers (include/uapi/asm-generic/resource.h). */
 #define RLIMIT_CPU		0
@@ -55,23 +54,13 @@ struct shim_proc proc;
 #define PR_GET_SECCOMP		21
 #define PR_SET_NO_NEW_PRIVS	38
 #define PR_GET_NO_NEW_PRIVS	39
-#define TASK_COMM_LEN		16
 
-/* One kind of id (uids or gids): real, effective, saved, filesystem. */
-struct idset {
-	uint32_t r, e, s, fs;
-};
-
-/* Credentials and the other per-process state struct shim_proc lacks. */
-static struct {
-	struct idset uid, gid;
-	uint32_t *groups;		/* kmalloc'd, sorted ascending */
-	uint32_t ngroups;
-	int dumpable;			/* PR_SET_DUMPABLE: 0 or 1 */
-	int pdeathsig;
-	bool no_new_privs;
-	char comm[TASK_COMM_LEN];	/* PR_SET_NAME, NUL-terminated */
-} cred;
+/* The calling process's credentials. */
+static struct shim_cred *
+cr(void)
+{
+	return &shim_proc_cur()->cred;
+}
 
 struct linux_rlimit {
 	uint64_t cur, max;
@@ -132,112 +121,179 @@ comm_init(void)
 	}
 	while ((slash = strchr(name, '/')) != NULL)
 		name = slash + 1;	/* Linux's kbasename */
-	memset(cred.comm, 0, sizeof(cred.comm));
-	memcpy(cred.comm, name, strnlen(name, TASK_COMM_LEN - 1));
+	memset(cr()->comm, 0, sizeof(cr()->comm));
+	memcpy(cr()->comm, name, strnlen(name, TASK_COMM_LEN - 1));
 	kfree(kc);
 }
 
 void
 proc_init(void)
 {
+	struct shim_proc *p = shim_proc_boot();
 	int i;
 
-	kfree(cred.groups);
-	memset(&proc, 0, sizeof(proc));
-	memset(&cred, 0, sizeof(cred));
-	proc.pid = 1;
-	proc.umask = 022;
-	proc.start_ns = plat_now_ns();
+	p->pid = p->pgid = p->sid = 1;
+	p->umask = 022;
+	p->start_ns = plat_now_ns();
 	for (i = 0; i < RLIM_NLIMITS; i++) {
-		proc.rlim_cur[i] = rlim_default[i].cur;
-		proc.rlim_max[i] = rlim_default[i].max;
+		p->rlim_cur[i] = rlim_default[i].cur;
+		p->rlim_max[i] = rlim_default[i].max;
 	}
-	proc.rlim_cur[RLIMIT_NPROC] = proc.rlim_max[RLIMIT_NPROC] =
+	p->rlim_cur[RLIMIT_NPROC] = p->rlim_max[RLIMIT_NPROC] =
 	    default_nproc();
-	proc.rlim_cur[RLIMIT_SIGPENDING] = proc.rlim_max[RLIMIT_SIGPENDING] =
+	p->rlim_cur[RLIMIT_SIGPENDING] = p->rlim_max[RLIMIT_SIGPENDING] =
 	    default_nproc();
-	cred.dumpable = 1;
+	p->cred.dumpable = 1;
 	comm_init();
 }
 
-void
-proc_exit(int status)
+/* fork: the child starts with the parent's ids, limits and names. */
+int
+proc_copy(struct shim_proc *child, const struct shim_proc *parent)
 {
-	/* With plat_exit's free-page count, tells a leak's layer apart. */
-	klog("memory: kernel heap %llu bytes in use at exit",
-	    (unsigned long long)kheap_in_use());
-	sock_exit_linger();
-	gdb_exit(status, 0);
-	plat_exit(status);
+	child->pgid = parent->pgid;
+	child->sid = parent->sid;
+	child->umask = parent->umask;
+	memcpy(child->rlim_cur, parent->rlim_cur, sizeof(child->rlim_cur));
+	memcpy(child->rlim_max, parent->rlim_max, sizeof(child->rlim_max));
+	child->start_ns = plat_now_ns();
+	child->cred = parent->cred;
+	child->cred.groups = NULL;
+	if (parent->cred.ngroups > 0) {
+		child->cred.groups = kmalloc(parent->cred.ngroups * 4ull);
+		if (child->cred.groups == NULL)
+			return -ENOMEM;
+		memcpy(child->cred.groups, parent->cred.groups,
+		    parent->cred.ngroups * 4ull);
+	}
+	return 0;
+}
+
+void
+proc_free(struct shim_proc *p)
+{
+	kfree(p->cred.groups);
+	p->cred.groups = NULL;
 }
 
 /* Every thread ends with the process (thread exit is shim/thread.c). */
 long
 sys_exit_group(SYSCALL_ARGS)
 {
-	proc_exit((int)(a0 & 0xff));
+	proc_exit(W_EXITCODE((int)a0));
 }
 
 /* ---- Process and session ids ---- */
 
-/* pid arguments name this process as 0 or its own pid. */
-static bool
-is_self(uint64_t pid)
+/* The process a pid argument names (0: the caller), or NULL. */
+static struct shim_proc *
+pid_proc(uint64_t pid)
 {
-	return (int)pid == 0 || (int)pid == proc.pid;
+	struct shim_proc *p;
+
+	if ((int)pid == 0)
+		return shim_proc_cur();
+	if ((int)pid < 0)
+		return NULL;
+	p = shim_proc_find((int)pid);
+	return p != NULL && !p->zombie ? p : NULL;
+}
+
+/* Does pid name a live process (0: the caller)? */
+static bool
+pid_live(uint64_t pid)
+{
+	return pid_proc(pid) != NULL;
 }
 
 long
 sys_getpid(SYSCALL_ARGS)
 {
-	return proc.pid;
+	return shim_proc_cur()->pid;
 }
 
+/* The first process's parent is outside the sandbox: 0, as for init. */
 long
 sys_getppid(SYSCALL_ARGS)
 {
-	return 0;
+	struct shim_proc *p = shim_proc_cur()->parent;
+
+	return p != NULL ? p->pid : 0;
 }
 
 long
 sys_getpgrp(SYSCALL_ARGS)
 {
-	return proc.pid;
+	return shim_proc_cur()->pgid;
 }
 
 long
 sys_getpgid(SYSCALL_ARGS)
 {
-	return is_self(a0) ? proc.pid : -ESRCH;
+	struct shim_proc *p = pid_proc(a0);
+
+	return p != NULL ? p->pgid : -ESRCH;
 }
 
 long
 sys_getsid(SYSCALL_ARGS)
 {
-	return is_self(a0) ? proc.pid : -ESRCH;
+	struct shim_proc *p = pid_proc(a0);
+
+	return p != NULL ? p->sid : -ESRCH;
+}
+
+/* Is there a process in group pgid of session sid? */
+static bool
+group_in_session(int pgid, int sid)
+{
+	for (struct shim_proc *p = shim_proc_first(); p != NULL; p = p->next)
+		if (!p->zombie && p->pgid == pgid && p->sid == sid)
+			return true;
+	return false;
 }
 
 /*
- * Already leading its group and session, so only "stay where you are"
- * succeeds.  (Linux refuses even that to a session leader with EPERM;
- * natively the guest runs under a shell and is not one.)
+ * setpgid as Linux's: the caller or one of its children (in its
+ * session), into its own group or an existing one of the session.  The
+ * first process leads its group and session, so for it only "stay
+ * where you are" succeeds.  (Linux refuses even that to a session
+ * leader with EPERM; natively the guest runs under a shell and is not
+ * one.)
  */
 long
 sys_setpgid(SYSCALL_ARGS)
 {
+	struct shim_proc *me = shim_proc_cur(), *p = pid_proc(a0);
 	int pgid = (int)a1;
 
 	if (pgid < 0)
 		return -EINVAL;
-	if (!is_self(a0))
+	if (p == NULL || (p != me && p->parent != me))
 		return -ESRCH;
-	return pgid == 0 || pgid == proc.pid ? 0 : -EPERM;
+	if (pgid == 0)
+		pgid = p->pid;
+	if (p == shim_proc_init())
+		return pgid == p->pgid ? 0 : -EPERM;
+	if (p->sid != me->sid || p->sid == p->pid)
+		return -EPERM;
+	if (pgid != p->pid && !group_in_session(pgid, me->sid))
+		return -EPERM;
+	p->pgid = pgid;
+	return 0;
 }
 
+/* A process that leads a group cannot start a session (the first does). */
 long
 sys_setsid(SYSCALL_ARGS)
 {
-	return -EPERM;
+	struct shim_proc *me = shim_proc_cur();
+
+	for (struct shim_proc *p = shim_proc_first(); p != NULL; p = p->next)
+		if (!p->zombie && p->pgid == me->pid)
+			return -EPERM;
+	me->pgid = me->sid = me->pid;
+	return me->sid;
 }
 
 /* ---- User and group ids ---- */
@@ -246,7 +302,7 @@ sys_setsid(SYSCALL_ARGS)
 static bool
 privileged(void)
 {
-	return cred.uid.e == 0;
+	return cr()->uid.e == 0;
 }
 
 bool
@@ -260,12 +316,12 @@ static void
 ids_commit(struct idset *ids, const struct idset *new)
 {
 	if (ids->e != new->e || ids->fs != new->fs) {
-		cred.dumpable = 0;
-		cred.pdeathsig = 0;
+		cr()->dumpable = 0;
+		cr()->pdeathsig = 0;
 	}
 	*ids = *new;
 	/* File permission checks use the filesystem ids. */
-	vfs_set_ids(cred.uid.fs, cred.gid.fs);
+	vfs_set_ids(cr()->uid.fs, cr()->gid.fs);
 }
 
 static bool
@@ -351,73 +407,73 @@ getres_id(const struct idset *ids, uint64_t rp, uint64_t ep, uint64_t sp)
 long
 sys_getuid(SYSCALL_ARGS)
 {
-	return cred.uid.r;
+	return cr()->uid.r;
 }
 
 long
 sys_geteuid(SYSCALL_ARGS)
 {
-	return cred.uid.e;
+	return cr()->uid.e;
 }
 
 long
 sys_getgid(SYSCALL_ARGS)
 {
-	return cred.gid.r;
+	return cr()->gid.r;
 }
 
 long
 sys_getegid(SYSCALL_ARGS)
 {
-	return cred.gid.e;
+	return cr()->gid.e;
 }
 
 long
 sys_getresuid(SYSCALL_ARGS)
 {
-	return getres_id(&cred.uid, a0, a1, a2);
+	return getres_id(&cr()->uid, a0, a1, a2);
 }
 
 long
 sys_getresgid(SYSCALL_ARGS)
 {
-	return getres_id(&cred.gid, a0, a1, a2);
+	return getres_id(&cr()->gid, a0, a1, a2);
 }
 
 long
 sys_setuid(SYSCALL_ARGS)
 {
-	return set_id(&cred.uid, a0);
+	return set_id(&cr()->uid, a0);
 }
 
 long
 sys_setgid(SYSCALL_ARGS)
 {
-	return set_id(&cred.gid, a0);
+	return set_id(&cr()->gid, a0);
 }
 
 long
 sys_setreuid(SYSCALL_ARGS)
 {
-	return setre_id(&cred.uid, a0, a1);
+	return setre_id(&cr()->uid, a0, a1);
 }
 
 long
 sys_setregid(SYSCALL_ARGS)
 {
-	return setre_id(&cred.gid, a0, a1);
+	return setre_id(&cr()->gid, a0, a1);
 }
 
 long
 sys_setresuid(SYSCALL_ARGS)
 {
-	return setres_id(&cred.uid, a0, a1, a2);
+	return setres_id(&cr()->uid, a0, a1, a2);
 }
 
 long
 sys_setresgid(SYSCALL_ARGS)
 {
-	return setres_id(&cred.gid, a0, a1, a2);
+	return setres_id(&cr()->gid, a0, a1, a2);
 }
 
 long
@@ -428,12 +484,12 @@ sys_getgroups(SYSCALL_ARGS)
 	if (size < 0)
 		return -EINVAL;
 	if (size == 0)
-		return cred.ngroups;
-	if (cred.ngroups > (uint32_t)size)
+		return cr()->ngroups;
+	if (cr()->ngroups > (uint32_t)size)
 		return -EINVAL;
-	if (plat_copy_to_user(a1, cred.groups, cred.ngroups * 4ull) < 0)
+	if (plat_copy_to_user(a1, cr()->groups, cr()->ngroups * 4ull) < 0)
 		return -EFAULT;
-	return cred.ngroups;
+	return cr()->ngroups;
 }
 
 /* Shell sort: Linux keeps the group list sorted (groups_sort). */
@@ -471,18 +527,18 @@ sys_setgroups(SYSCALL_ARGS)
 		}
 		groups_sort(g, n);
 	}
-	kfree(cred.groups);
-	cred.groups = g;
-	cred.ngroups = n;
+	kfree(cr()->groups);
+	cr()->groups = g;
+	cr()->ngroups = n;
 	return 0;
 }
 
 long
 sys_umask(SYSCALL_ARGS)
 {
-	uint32_t old = proc.umask;
+	uint32_t old = shim_proc_cur()->umask;
 
-	proc.umask = (uint32_t)a0 & 0777;
+	shim_proc_cur()->umask = (uint32_t)a0 & 0777;
 	return old;
 }
 
@@ -500,8 +556,8 @@ do_prlimit(uint32_t res, const struct linux_rlimit *new, uint64_t uold)
 
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
-	old.cur = proc.rlim_cur[res];
-	old.max = proc.rlim_max[res];
+	old.cur = shim_proc_cur()->rlim_cur[res];
+	old.max = shim_proc_cur()->rlim_max[res];
 	if (new != NULL) {
 		if (new->cur > new->max)
 			return -EINVAL;
@@ -513,8 +569,8 @@ do_prlimit(uint32_t res, const struct linux_rlimit *new, uint64_t uold)
 	if (uold != 0 && plat_copy_to_user(uold, &old, sizeof(old)) < 0)
 		return -EFAULT;
 	if (new != NULL) {
-		proc.rlim_cur[res] = new->cur;
-		proc.rlim_max[res] = new->max;
+		shim_proc_cur()->rlim_cur[res] = new->cur;
+		shim_proc_cur()->rlim_max[res] = new->max;
 	}
 	return 0;
 }
@@ -526,7 +582,7 @@ sys_prlimit64(SYSCALL_ARGS)
 
 	if (a2 != 0 && plat_copy_from_user(&new, a2, sizeof(new)) < 0)
 		return -EFAULT;
-	if (!is_self(a0))
+	if (pid_proc(a0) != shim_proc_cur())	/* only its own */
 		return -ESRCH;
 	return do_prlimit((uint32_t)a1, a2 != 0 ? &new : NULL, a3);
 }
@@ -539,8 +595,8 @@ sys_getrlimit(SYSCALL_ARGS)
 
 	if ((uint32_t)a0 >= RLIM_NLIMITS)
 		return -EINVAL;
-	old.cur = proc.rlim_cur[(uint32_t)a0];
-	old.max = proc.rlim_max[(uint32_t)a0];
+	old.cur = shim_proc_cur()->rlim_cur[(uint32_t)a0];
+	old.max = shim_proc_cur()->rlim_max[(uint32_t)a0];
 	return plat_copy_to_user(a1, &old, sizeof(old)) < 0 ? -EFAULT : 0;
 }
 
@@ -629,14 +685,14 @@ set_comm(uint64_t uname)
 			break;
 		got += chunk;
 	}
-	memcpy(cred.comm, name, sizeof(name));
+	memcpy(cr()->comm, name, sizeof(name));
 	return 0;
 }
 
 static long
 get_comm(uint64_t ubuf)
 {
-	return plat_copy_to_user(ubuf, cred.comm, TASK_COMM_LEN) < 0 ?
+	return plat_copy_to_user(ubuf, cr()->comm, TASK_COMM_LEN) < 0 ?
 	    -EFAULT : 0;
 }
 
@@ -647,17 +703,17 @@ sys_prctl(SYSCALL_ARGS)
 	case PR_SET_PDEATHSIG:
 		if (a1 > NSIG_MAX)
 			return -EINVAL;
-		cred.pdeathsig = (int)a1;
+		cr()->pdeathsig = (int)a1;
 		return 0;
 	case PR_GET_PDEATHSIG:
-		return plat_copy_to_user(a1, &cred.pdeathsig, 4) < 0 ?
+		return plat_copy_to_user(a1, &cr()->pdeathsig, 4) < 0 ?
 		    -EFAULT : 0;
 	case PR_GET_DUMPABLE:
-		return cred.dumpable;
+		return cr()->dumpable;
 	case PR_SET_DUMPABLE:
 		if (a1 > 1)
 			return -EINVAL;
-		cred.dumpable = (int)a1;
+		cr()->dumpable = (int)a1;
 		return 0;
 	case PR_SET_NAME:
 		return set_comm(a1);
@@ -668,12 +724,12 @@ sys_prctl(SYSCALL_ARGS)
 	case PR_SET_NO_NEW_PRIVS:
 		if (a1 != 1 || a2 != 0 || a3 != 0 || a4 != 0)
 			return -EINVAL;
-		cred.no_new_privs = true;
+		cr()->no_new_privs = true;
 		return 0;
 	case PR_GET_NO_NEW_PRIVS:
 		if (a1 != 0 || a2 != 0 || a3 != 0 || a4 != 0)
 			return -EINVAL;
-		return cred.no_new_privs;
+		return cr()->no_new_privs;
 	}
 	return -EINVAL;
 }
@@ -691,7 +747,7 @@ sys_sched_getaffinity(SYSCALL_ARGS)
 
 	if (len == 0 || len % 8 != 0)
 		return -EINVAL;
-	if (!is_self(a0))
+	if (!pid_live(a0))
 		return -ESRCH;
 	if (plat_copy_to_user(a2, &mask, CPUMASK_BYTES) < 0)
 		return -EFAULT;
@@ -709,7 +765,7 @@ sys_sched_setaffinity(SYSCALL_ARGS)
 		len = CPUMASK_BYTES;
 	if (plat_copy_from_user(&mask, a2, len) < 0)
 		return -EFAULT;
-	if (!is_self(a0))
+	if (!pid_live(a0))
 		return -ESRCH;
 	return mask & 1 ? 0 : -EINVAL;
 }

@@ -137,6 +137,7 @@ fill_siginfo(const struct ksiginfo *ki, struct siginfo64 *si)
 	} else {
 		si->pid = ki->pid;
 		si->uid = ki->uid;
+		si->status = ki->status;
 	}
 }
 

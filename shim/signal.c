@@ -27,9 +27,13 @@
 
 enum sig_default { ACT_TERM, ACT_CORE, ACT_IGN, ACT_STOP };
 
-static struct k_sigaction actions[NSIG + 1];
-static uint64_t proc_pending;
-static struct sigqueue proc_q;
+/*
+ * Actions and the process-wide pending set are the process's (struct
+ * shim_proc); these names are the calling thread's process's.
+ */
+#define actions		(shim_proc_cur()->sigact)
+#define proc_pending	(shim_proc_cur()->sigpending)
+#define proc_q		(shim_proc_cur()->sigq)
 
 static const char *const sig_names[NSIG + 1] = {
 	[1] = "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
@@ -63,11 +67,12 @@ sig_default(int sig)
 	}
 }
 
-/* Would sig be thrown away at once (ignored and not blocked)? */
+/* Would sig be thrown away at once by p (ignored and not blocked)? */
 static bool
-sig_discarded(const struct shim_thread *t, int sig)
+discarded_by(const struct shim_proc *p, const struct shim_thread *t,
+    int sig)
 {
-	uint64_t h = actions[sig].handler;
+	uint64_t h = p->sigact[sig].handler;
 
 	if (t != NULL && (t->sigmask & SIGBIT(sig)))
 		return false;
@@ -75,13 +80,24 @@ sig_discarded(const struct shim_thread *t, int sig)
 	    (sig_default(sig) == ACT_IGN || sig_default(sig) == ACT_STOP));
 }
 
+static bool
+sig_discarded(const struct shim_thread *t, int sig)
+{
+	return discarded_by(t != NULL ? t->proc : shim_proc_cur(), t, sig);
+}
+
 void
 sig_force_fatal(int sig, const char *why)
 {
-	klog_always("guest: killed by %s%s%s", sig_name(sig),
-	    why ? ": " : "", why ? why : "");
-	gdb_exit(0, sig);
-	plat_exit(128 + sig);
+	struct shim_proc *p = shim_proc_cur();
+
+	if (p == shim_proc_init())
+		klog_always("guest: killed by %s%s%s", sig_name(sig),
+		    why ? ": " : "", why ? why : "");
+	else
+		klog("guest: process %d killed by %s%s%s", p->pid,
+		    sig_name(sig), why ? ": " : "", why ? why : "");
+	proc_exit(sig);
 }
 
 /*
@@ -208,30 +224,75 @@ send_thread(struct shim_thread *t, const struct ksiginfo *ki)
 	return rc;
 }
 
-/* 0 or -EAGAIN (queue full); *kept: false if ignored and dropped. */
+/*
+ * To process p: 0 or -EAGAIN (queue full); *kept: false if ignored and
+ * dropped.
+ */
 static int
-send_process_kept(const struct ksiginfo *ki, bool *kept)
+send_to_kept(struct shim_proc *p, const struct ksiginfo *ki, bool *kept)
 {
 	struct shim_thread *me = shim_thread_current(), *t;
 	int rc;
 
+	if (me != NULL && me->proc != p)
+		me = NULL;
 	*kept = false;
-	if (sig_discarded(NULL, ki->signo) &&
+	if (discarded_by(p, NULL, ki->signo) &&
 	    (me == NULL || !(me->sigmask & SIGBIT(ki->signo))))
 		return 0;
 	*kept = true;
-	rc = enqueue(&proc_pending, &proc_q, ki);
+	rc = enqueue(&p->sigpending, &p->sigq, ki);
 	for (t = shim_thread_first(); rc == 0 && t != NULL; t = t->next)
-		sig_changed(t);
+		if (t->proc == p)
+			sig_changed(t);
 	if (rc != 0 || (me != NULL && wants(me, ki->signo)))
 		return rc;		/* delivered on our own way out */
 	for (t = shim_thread_first(); t != NULL; t = t->next) {
-		if (wants(t, ki->signo)) {
+		if (t->proc == p && wants(t, ki->signo)) {
 			kick(t, ki->signo);
 			break;
 		}
 	}
 	return 0;
+}
+
+static int
+send_process_kept(const struct ksiginfo *ki, bool *kept)
+{
+	return send_to_kept(shim_proc_cur(), ki, kept);
+}
+
+/*
+ * To every process of group pgrp (the console's ^C), or to the caller
+ * when the group is empty: true if one kept it.
+ */
+bool
+sig_send_group(int pgrp, int sig, int code)
+{
+	struct ksiginfo ki = { .signo = sig, .code = code };
+	bool any = false, kept, all = false;
+
+	for (struct shim_proc *p = shim_proc_first(); p != NULL; p = p->next) {
+		if (p->zombie || p->pgid != pgrp)
+			continue;
+		any = true;
+		if (sig == SIGKILL && p != shim_proc_cur())
+			proc_kill(p, SIGKILL);
+		if (send_to_kept(p, &ki, &kept) == 0 && kept)
+			all = true;
+	}
+	return any ? all : sig_send_process(sig, code);
+}
+
+int
+sig_send_proc(struct shim_proc *p, const struct ksiginfo *ki)
+{
+	bool kept;
+
+	/* SIGKILL: pending too, so that a thread about to wait sees it. */
+	if (ki->signo == SIGKILL && p != shim_proc_cur())
+		proc_kill(p, SIGKILL);
+	return send_to_kept(p, ki, &kept);
 }
 
 static int
@@ -337,6 +398,8 @@ shim_user_return(struct plat_regs *r)
 
 	if (__builtin_expect(gdb_enabled, 0))
 		gdb_user_return(t->tid, r);
+	if (t->killed || t->proc->exiting)
+		shim_thread_exit(0);	/* exit_group, exec or a fatal signal */
 	if (((t->sigpending | proc_pending) & ~t->sigmask) != 0)
 		deliver(t, r);
 	else if (r->entry == PLAT_ENTRY_SYSCALL && (long)r->rax == -EINTR)
@@ -490,8 +553,7 @@ shim_user_fault(struct plat_regs *r, const struct plat_fault *f)
 		    "error %#llx, address %#llx): killed", sig_name(ki.signo),
 		    t->tid, (unsigned long long)r->rip, f->vector,
 		    (unsigned long long)f->error, (unsigned long long)f->addr);
-		gdb_exit(0, ki.signo);
-		plat_exit(128 + ki.signo);
+		proc_exit(ki.signo);
 	}
 	if (send_thread(t, &ki) != 0)
 		sig_force_fatal(ki.signo, "no memory to queue the signal");
@@ -537,7 +599,8 @@ sys_rt_sigaction(SYSCALL_ARGS)
 			discard(&proc_pending, &proc_q, sig);
 			for (struct shim_thread *t = shim_thread_first();
 			    t != NULL; t = t->next)
-				discard(&t->sigpending, t->sigq, sig);
+				if (t->proc == shim_proc_cur())
+					discard(&t->sigpending, t->sigq, sig);
 		}
 	}
 	return 0;
@@ -721,45 +784,74 @@ sys_rt_sigtimedwait(SYSCALL_ARGS)
 	return sig;
 }
 
-/* kill(pid, sig): this process is pid 1, group 1; -1 means "all". */
+/* Does kill(pid) name p?  (-1: all but the first and the caller.) */
+static bool
+kill_names(int pid, const struct shim_proc *p, const struct shim_proc *me)
+{
+	if (p->zombie)
+		return false;
+	if (pid > 0)
+		return p->pid == pid;
+	if (pid == 0)
+		return p->pgid == me->pgid;
+	if (pid == -1)
+		return p != me && p != shim_proc_init();
+	return p->pgid == -pid;
+}
+
+/*
+ * kill(pid, sig) to a process, a group (0: the caller's, -pgid) or
+ * every other process (-1).  The caller itself comes last: a fatal
+ * signal to it does not return.
+ */
 long
 sys_kill(SYSCALL_ARGS)
 {
-	int pid = (int)a0, sig = (int)a1;
-	struct ksiginfo ki = { .signo = sig, .code = SI_USER, .pid = 1 };
+	int pid = (int)a0, sig = (int)a1, found = 0;
+	struct shim_proc *me = shim_proc_cur(), *p;
+	struct ksiginfo ki = { .signo = sig, .code = SI_USER,
+	    .pid = me->pid, .uid = me->cred.uid.r };
+	bool self = false;
 
-	if (sig < 0 || sig > NSIG)
+	if (sig < 0 || sig > NSIG || pid == INT32_MIN)
 		return -EINVAL;
-	/*
-	 * One process: itself (1), its group (0 or -1 as -pgid).  kill(-1)
-	 * means every process but the caller (and init): none here.
-	 */
-	if (pid != 1 && pid != 0)
-		return -ESRCH;
-	if (sig == 0)
+	for (p = shim_proc_first(); p != NULL; p = p->next) {
+		if (!kill_names(pid, p, me))
+			continue;
+		found++;
+		if (p == me)
+			self = true;
+		else if (sig != 0)
+			(void)sig_send_proc(p, &ki);
+	}
+	if (found == 0)
+		return pid > 0 && shim_proc_find(pid) != NULL ? 0 : -ESRCH;
+	if (!self || sig == 0)
 		return 0;
 	if (sig == SIGKILL)
-		sig_force_fatal(SIGKILL, "kill(2) from the guest itself");
+		sig_force_fatal(SIGKILL, "kill(2) from the process itself");
 	return send_process(&ki);
 }
 
 static long
 thread_kill(int tgid, int tid, int sig)
 {
-	struct ksiginfo ki = { .signo = sig, .code = SI_TKILL, .pid = 1 };
+	struct shim_proc *me = shim_proc_cur();
+	struct ksiginfo ki = { .signo = sig, .code = SI_TKILL,
+	    .pid = me->pid, .uid = me->cred.uid.r };
 	struct shim_thread *t;
 
 	if (sig < 0 || sig > NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
 		return -EINVAL;
-	if (tgid != -1 && tgid != 1)
-		return -ESRCH;
 	t = shim_thread_find(tid);
-	if (t == NULL)
+	if (t == NULL || (tgid != -1 && t->proc->pid != tgid))
 		return -ESRCH;
 	if (sig == 0)
 		return 0;
+	if (sig == SIGKILL && t->proc == me)
+		sig_force_fatal(SIGKILL, "tgkill(2) from the process itself");
 	if (sig == SIGKILL)
-		sig_force_fatal(SIGKILL, "tgkill(2) from the guest itself");
+		return sig_send_proc(t->proc, &ki);
 	return send_thread(t, &ki);
 }
 

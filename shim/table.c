@@ -128,8 +128,8 @@ static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_settimeofday] = sys_settimeofday,
 	[SYS_signalfd] = sys_signalfd,
 	[SYS_signalfd4] = sys_signalfd4,
-	[SYS_fork] = sys_fork,
-	[SYS_vfork] = sys_fork,
+	[SYS_wait4] = sys_wait4,
+	[SYS_waitid] = sys_waitid,
 	[SYS_futex] = sys_futex,
 	[SYS_rt_sigaction] = sys_rt_sigaction,
 	[SYS_rt_sigprocmask] = sys_rt_sigprocmask,
@@ -202,6 +202,10 @@ frame_syscall(uint32_t nr)
 {
 	switch (nr) {
 	case SYS_clone:		return sys_clone;
+	case SYS_fork:		return sys_fork;
+	case SYS_vfork:		return sys_vfork;
+	case SYS_execve:	return sys_execve;
+	case SYS_execveat:	return sys_execveat;
 	case SYS_clone3:	return sys_clone3;
 	case SYS_rt_sigreturn:	return sys_rt_sigreturn;
 	case SYS_sigaltstack:	return sys_sigaltstack;

@@ -1,9 +1,9 @@
 /*
- * Threads of the one guest process: clone/clone3 with the flag sets that
- * glibc's and musl's pthread_create use, thread exit with the
- * CLEARTID write and futex wake, robust-futex cleanup, gettid, and the
- * futex syscall.  A second process (fork, vfork, posix_spawn) is not
- * supported: those clones get -ENOSYS and one log line.
+ * Threads: clone/clone3 with the flag sets that glibc's and musl's
+ * pthread_create use, thread exit with the CLEARTID write and futex
+ * wake, robust-futex cleanup, gettid.  A clone without CLONE_THREAD
+ * makes a process (shim/process.c).  Thread ids and process ids come
+ * from one counter, so a process's pid is its first thread's tid.
  */
 #include "shim/internal.h"
 
@@ -29,8 +29,6 @@
 
 static struct shim_thread *threads;	/* every live thread */
 static int next_tid = 1;
-static int live_threads;
-static bool fork_logged;
 
 struct shim_thread *
 shim_thread_current(void)
@@ -47,10 +45,11 @@ shim_thread_find(int tid)
 	return NULL;
 }
 
+/* The calling process's live threads. */
 int
 shim_thread_count(void)
 {
-	return live_threads;
+	return shim_proc_cur()->nthreads;
 }
 
 /* The first live thread; the rest follow through ->next. */
@@ -60,10 +59,9 @@ shim_thread_first(void)
 	return threads;
 }
 
-/* Create a thread running regs; returns its shim_thread or NULL. */
-static struct shim_thread *
-thread_spawn(const struct plat_regs *regs, uint64_t fs, uint64_t gs,
-    int *err)
+struct shim_thread *
+shim_thread_spawn(const struct plat_regs *regs, uint64_t fs, uint64_t gs,
+    struct shim_proc *p, int *err)
 {
 	struct shim_thread *t = kzalloc(sizeof(*t));
 
@@ -71,6 +69,7 @@ thread_spawn(const struct plat_regs *regs, uint64_t fs, uint64_t gs,
 	if (t == NULL)
 		return NULL;
 	t->tid = next_tid++;
+	t->proc = p;
 	*err = plat_thread_create(regs, fs, gs, t, &t->pt);
 	if (*err != 0) {
 		kfree(t);
@@ -78,7 +77,7 @@ thread_spawn(const struct plat_regs *regs, uint64_t fs, uint64_t gs,
 	}
 	t->next = threads;
 	threads = t;
-	live_threads++;
+	p->nthreads++;
 	return t;
 }
 
@@ -87,7 +86,7 @@ shim_thread_start_main(const struct plat_regs *regs)
 {
 	int err;
 
-	if (thread_spawn(regs, 0, 0, &err) == NULL) {
+	if (shim_thread_spawn(regs, 0, 0, shim_proc_init(), &err) == NULL) {
 		klog_always("cloister: no memory for the guest's first thread");
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
@@ -96,27 +95,6 @@ shim_thread_start_main(const struct plat_regs *regs)
 struct clone_req {
 	uint64_t flags, stack, ptid, ctid, tls;
 };
-
-/*
- * fork, vfork, posix_spawn: musl calls fork(2) and vfork(2), glibc
- * clone(2) without CLONE_VM; one cause, one log line.
- */
-static long
-no_second_process(void)
-{
-	if (!fork_logged) {
-		fork_logged = true;
-		klog("shim: fork/vfork/posix_spawn: Cloister runs exactly one "
-		    "process; ENOSYS");
-	}
-	return -ENOSYS;
-}
-
-long
-sys_fork(SYSCALL_ARGS)
-{
-	return no_second_process();
-}
 
 static long
 do_clone(const struct clone_req *c)
@@ -127,8 +105,10 @@ do_clone(const struct clone_req *c)
 	uint32_t tid;
 	int err;
 
-	if (!(c->flags & CLONE_THREAD) || !(c->flags & CLONE_VM))
-		return no_second_process();
+	if (!(c->flags & CLONE_THREAD))
+		return proc_fork(c->flags, c->stack, c->ptid, c->ctid, c->tls);
+	if (!(c->flags & CLONE_VM))
+		return -EINVAL;
 	if (!(c->flags & CLONE_SIGHAND) || (c->flags & ~CLONE_THREAD_OK &
 	    ~0xffull))
 		return -EINVAL;
@@ -140,7 +120,8 @@ do_clone(const struct clone_req *c)
 			return -EPERM;
 		fs = c->tls;
 	}
-	t = thread_spawn(&regs, fs, plat_tls_get(PLAT_TLS_GS), &err);
+	t = shim_thread_spawn(&regs, fs, plat_tls_get(PLAT_TLS_GS),
+	    parent->proc, &err);
 	if (t == NULL)
 		return err;
 	t->sigmask = parent->sigmask;
@@ -218,16 +199,16 @@ void
 shim_thread_exit(int status)
 {
 	struct shim_thread *t = shim_thread_current();
+	struct shim_proc *p = t->proc;
 	uint32_t zero = 0;
 
 	futex_exit_robust(t->robust_head, (uint32_t)t->tid);
 	if (t->clear_child_tid != 0 &&
 	    plat_copy_to_user(t->clear_child_tid, &zero, sizeof(zero)) == 0)
 		futex_wake(t->clear_child_tid, 1, ~0u);
-	if (--live_threads == 0) {
-		sock_exit_linger();
-		gdb_exit(status & 0xff, 0);
-		plat_exit(status & 0xff);
+	if (--p->nthreads == 0) {
+		proc_last_thread(p, W_EXITCODE(status));  /* pid 1: no return */
+		t->proc = NULL;		/* p may be reaped already */
 	}
 	unlink_thread(t);
 	sig_thread_gone(t);

@@ -51,6 +51,8 @@ MICRO = [  # mode, metric key, label, unit, target ratio
      1),
     ("file", "file_read_16m", "read 16 MiB file from rootfs", "ms", None),
     ("sleep", "sleep_late", "usleep(10 ms): late by (median)", "us", 1),
+    ("fork", "fork_exit_wait", "fork + exit + wait", "ns/op", 1),
+    ("spawn", "vfork_exec_wait", "vfork + exec static + wait", "ns/op", 1),
 ]
 
 

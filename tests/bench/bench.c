@@ -35,6 +35,7 @@
 #include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -188,6 +189,44 @@ op_mmap(void)
 	if (munmap((void *)p, MMAP_LEN) != 0)
 		return errno;
 	return 0;
+}
+
+/* ---- processes ---- */
+
+static const char *self_exe;	/* this program, for the spawn mode */
+
+static int
+op_fork(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		return errno;
+	if (waitpid(pid, &st, 0) != pid)
+		return errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : ECHILD;
+}
+
+/* vfork + exec of this static program, which exits at once ("exit"). */
+static int
+op_spawn(void)
+{
+	char *argv[] = { "bench", "exit", NULL };
+	int st;
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		execv(self_exe, argv);
+		_exit(127);
+	}
+	if (pid < 0)
+		return errno;
+	if (waitpid(pid, &st, 0) != pid)
+		return errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : ENOENT;
 }
 
 /* ---- pipe ping-pong between two threads ---- */
@@ -359,6 +398,10 @@ run_mode(const char *m)
 		return bench_file(m + 5);
 	if (strcmp(m, "tschz") == 0)
 		return bench_tschz();
+	if (strcmp(m, "fork") == 0)
+		return run_batches("fork", op_fork, 200, 4);
+	if (strcmp(m, "spawn") == 0)
+		return run_batches("spawn", op_spawn, 200, 4);
 	printf("BENCH %s error=usage\n", m);
 	return 2;
 }
@@ -376,6 +419,10 @@ main(int argc, char **argv)
 
 	if (argc > 2 && strcmp(argv[2], "tsc") == 0)
 		tsc = rdtsc();
+	if (argc == 2 && strcmp(argv[1], "exit") == 0)
+		return 0;		/* the spawn mode's child */
+	self_exe = access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" :
+	    argv[0];
 	if (argc > 1 && strcmp(argv[1], "hello") == 0) {
 		printf("hello, world\n");
 		printf("BENCH hello main_mono_ns=%llu main_tsc=%llu\n",
@@ -383,7 +430,7 @@ main(int argc, char **argv)
 		fflush(stdout);
 	} else if (argc < 2) {
 		printf("usage: bench hello [tsc] | [quick] null|clock|gtod|mmap"
-		    "|pipe|file[=PATH]|sleep[=US]|tschz...\n");
+		    "|pipe|file[=PATH]|sleep[=US]|tschz|fork|spawn...\n");
 		status = 2;
 	}
 	for (i = 1; i < argc; i++)

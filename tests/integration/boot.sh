@@ -57,6 +57,12 @@ boot stack 250 --cmdline selftest=stack "$spin" 0 &&
 boot panic 250 --cmdline selftest=panic "$spin" 0 &&
 	has panic "kernel panic: selftest: deliberate panic" "backtrace:" "platform_start+"
 
+# Address spaces: 2000 clone cycles through the real page tables and
+# fault path (copy-on-write isolation, unmap of shared pages, exact
+# page accounting), then the guest runs as usual.
+boot cow 0 --cmdline selftest=cow "$spin" 0 &&
+	has cow "selftest: cow: 2000 cycles: ok, 0 pages leaked" "exit status=0"
+
 # A dynamic executable is refused with a reason and its own status.
 if [[ -x /bin/true ]]; then
 	boot badelf 251 /bin/true && has badelf "guest ELF refused: " "PT_INTERP"

@@ -3,9 +3,9 @@
 # (tests/integration/fs_lib.bash): natively in a copy of the fixture, in
 # Cloister with another copy as the root file system; stdout (stderr
 # joined) and the status must be identical.  Applets that fork (sh,
-# xargs, find -exec, tar -z, zcat...) are not here: Cloister has no
-# fork yet.  Applets that read stdin to its end are covered by
-# busybox.sh and stdin.sh; here tools read files.
+# xargs, find -exec, tar -z, zcat...) are in procs.sh.  Applets that
+# read stdin to its end are covered by busybox.sh and stdin.sh; here
+# tools read files.
 # Applets that change the tree are checked by their status and messages
 # (each run is a fresh VM).  "PASS busybox/NAME".
 set -uo pipefail

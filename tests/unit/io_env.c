@@ -50,6 +50,13 @@ sig_send_process(int sig, int code)
 	return true;
 }
 
+/* One process: the console's group is the caller. */
+bool
+sig_send_group(int pgrp, int sig, int code)
+{
+	return sig_send_process(sig, code);
+}
+
 struct shim_thread *
 shim_thread_current(void)
 {

@@ -5,6 +5,11 @@
  * Copies walk that table like the MMU would, call the registered
  * demand_fault upcall for missing pages, and fail with -EFAULT where the
  * hardware would fault.  W+X pages are refused like the real platform.
+ *
+ * Address spaces (plat_as_*) are separate tables; a clone shares every
+ * page copy-on-write with a reference count, as the real platform does,
+ * so a write to a shared page faults into the kernel, which must call
+ * plat_user_unshare.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +23,26 @@ struct mock_upage {
 	uint64_t va;
 	void *page;
 	unsigned prot;
+	bool cow;
 };
 
-static struct mock_upage upages[MOCK_USER_PAGES];
-static int nupages;
+struct plat_as {
+	struct mock_upage *pg;
+	int n;
+	void *data;
+};
+
+/* Pages mapped more than once: their extra references. */
+struct mock_ref {
+	void *page;
+	int extra;
+};
+
+static struct mock_upage boot_pages[MOCK_USER_PAGES];
+static struct plat_as boot_as = { boot_pages, 0, NULL };
+static struct plat_as *cur_as = &boot_as;
+static struct mock_ref refs[MOCK_USER_PAGES];
+static int nrefs;
 static struct plat_upcalls mock_upcalls;
 uint64_t mock_user_faults;
 
@@ -34,9 +55,9 @@ plat_set_upcalls(const struct plat_upcalls *u)
 static struct mock_upage *
 find(uint64_t va)
 {
-	for (int i = 0; i < nupages; i++)
-		if (upages[i].va == va)
-			return &upages[i];
+	for (int i = 0; i < cur_as->n; i++)
+		if (cur_as->pg[i].va == va)
+			return &cur_as->pg[i];
 	return NULL;
 }
 
@@ -53,15 +74,38 @@ mock_user_mapped(uint64_t va, unsigned *prot)
 int
 mock_user_count(void)
 {
-	return nupages;
+	return cur_as->n;
+}
+
+static struct mock_ref *
+ref_find(void *page)
+{
+	for (int i = 0; i < nrefs; i++)
+		if (refs[i].page == page)
+			return &refs[i];
+	return NULL;
+}
+
+/* Drop one mapping of page: free it with the last. */
+static void
+page_release(void *page)
+{
+	struct mock_ref *r = ref_find(page);
+
+	if (r == NULL) {
+		plat_pages_free(page, 0);
+		return;
+	}
+	if (--r->extra == 0)
+		*r = refs[--nrefs];
 }
 
 void
 mock_user_reset(void)
 {
-	for (int i = 0; i < nupages; i++)
-		plat_pages_free(upages[i].page, 0);
-	nupages = 0;
+	for (int i = 0; i < cur_as->n; i++)
+		page_release(cur_as->pg[i].page);
+	cur_as->n = 0;
 }
 
 static bool
@@ -79,9 +123,9 @@ plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
 		return -EACCES;
 	if (find(va) != NULL)
 		return -EEXIST;
-	if (nupages == MOCK_USER_PAGES)
+	if (cur_as->n == MOCK_USER_PAGES)
 		return -ENOMEM;
-	upages[nupages++] = (struct mock_upage){ va, kpage, prot };
+	cur_as->pg[cur_as->n++] = (struct mock_upage){ va, kpage, prot, false };
 	return 0;
 }
 
@@ -102,10 +146,10 @@ plat_user_map_zero(uint64_t va, unsigned prot)
 int
 plat_user_unmap(uint64_t va, uint64_t len)
 {
-	for (int i = 0; i < nupages; ) {
-		if (upages[i].va >= va && upages[i].va - va < len) {
-			plat_pages_free(upages[i].page, 0);
-			upages[i] = upages[--nupages];
+	for (int i = 0; i < cur_as->n; ) {
+		if (cur_as->pg[i].va >= va && cur_as->pg[i].va - va < len) {
+			page_release(cur_as->pg[i].page);
+			cur_as->pg[i] = cur_as->pg[--cur_as->n];
 		} else {
 			i++;
 		}
@@ -119,9 +163,9 @@ plat_user_protect(uint64_t va, uint64_t len, unsigned prot)
 	if ((prot & 2) && (prot & 4))
 		return -EACCES;
 	/* PROT_NONE keeps the pages (and their contents), inaccessible. */
-	for (int i = 0; i < nupages; i++)
-		if (upages[i].va >= va && upages[i].va - va < len)
-			upages[i].prot = prot;
+	for (int i = 0; i < cur_as->n; i++)
+		if (cur_as->pg[i].va >= va && cur_as->pg[i].va - va < len)
+			cur_as->pg[i].prot = prot;
 	return 0;
 }
 
@@ -129,9 +173,9 @@ int
 plat_user_move(uint64_t from, uint64_t to, uint64_t len)
 {
 	plat_user_unmap(to, len);
-	for (int i = 0; i < nupages; i++)
-		if (upages[i].va >= from && upages[i].va - from < len)
-			upages[i].va = upages[i].va - from + to;
+	for (int i = 0; i < cur_as->n; i++)
+		if (cur_as->pg[i].va >= from && cur_as->pg[i].va - from < len)
+			cur_as->pg[i].va = cur_as->pg[i].va - from + to;
 	return 0;
 }
 
@@ -148,9 +192,9 @@ plat_user_resident(uint64_t va, uint64_t len)
 {
 	uint64_t n = 0;
 
-	for (int i = 0; i < nupages; i++)
-		if (upages[i].va >= va && upages[i].va - va < len &&
-		    (upages[i].prot & 7) != 0)
+	for (int i = 0; i < cur_as->n; i++)
+		if (cur_as->pg[i].va >= va && cur_as->pg[i].va - va < len &&
+		    (cur_as->pg[i].prot & 7) != 0)
 			n++;
 	return n;
 }
@@ -170,7 +214,15 @@ access_byte(uint64_t va, bool write)
 		if (p == NULL)
 			return NULL;
 	}
-	if ((p->prot & 7) == 0 || (write && !(p->prot & 2)))
+	if (write && p->cow && (p->prot & 2)) {
+		mock_user_faults++;
+		if (mock_upcalls.demand_fault == NULL ||
+		    mock_upcalls.demand_fault(va, write, false) != 0)
+			return NULL;
+		p = find(va & ~0xfffull);
+	}
+	if ((p->prot & 7) == 0 || (write && !(p->prot & 2)) ||
+	    (write && p->cow))
 		return NULL;
 	return (uint8_t *)p->page + (va & 0xfff);
 }
@@ -233,4 +285,98 @@ plat_strncpy_from_user(char *dst, uint64_t usrc, size_t max)
 			return (long)i;
 	}
 	return -ENAMETOOLONG;
+}
+
+int
+plat_user_unshare(uint64_t va)
+{
+	struct mock_upage *p = find(va & ~0xfffull);
+	struct mock_ref *r;
+	void *copy;
+
+	if (p == NULL || !p->cow)
+		return -EFAULT;
+	r = ref_find(p->page);
+	if (r != NULL) {
+		copy = plat_pages_alloc(0);
+		if (copy == NULL)
+			return -ENOMEM;
+		memcpy(copy, p->page, 4096);
+		page_release(p->page);
+		p->page = copy;
+	}
+	p->cow = false;
+	return 0;
+}
+
+struct plat_as *
+plat_as_create(void *data)
+{
+	struct plat_as *as = calloc(1, sizeof(*as));
+
+	if (as == NULL)
+		return NULL;
+	as->pg = calloc(MOCK_USER_PAGES, sizeof(*as->pg));
+	if (as->pg == NULL) {
+		free(as);
+		return NULL;
+	}
+	as->data = data;
+	return as;
+}
+
+struct plat_as *
+plat_as_clone_cow(void *data)
+{
+	struct plat_as *as = plat_as_create(data);
+
+	if (as == NULL)
+		return NULL;
+	for (int i = 0; i < cur_as->n; i++) {
+		struct mock_upage *p = &cur_as->pg[i];
+		struct mock_ref *r = ref_find(p->page);
+
+		if (r == NULL) {
+			if (nrefs == MOCK_USER_PAGES)
+				abort();
+			r = &refs[nrefs++];
+			*r = (struct mock_ref){ p->page, 0 };
+		}
+		r->extra++;
+		p->cow = true;
+		as->pg[as->n++] = *p;
+	}
+	return as;
+}
+
+struct plat_as *
+plat_as_current(void)
+{
+	return cur_as == &boot_as ? NULL : cur_as;
+}
+
+void *
+plat_as_data(const struct plat_as *as)
+{
+	return as != NULL ? as->data : NULL;
+}
+
+void
+plat_as_switch(struct plat_as *as)
+{
+	cur_as = as != NULL ? as : &boot_as;
+}
+
+void
+plat_as_destroy(struct plat_as *as)
+{
+	struct plat_as *was = cur_as;
+
+	cur_as = as != NULL ? as : &boot_as;
+	mock_user_reset();
+	cur_as = was == as ? &boot_as : was;
+	if (as != NULL) {
+		free(as->pg);
+		free(as);
+	}
 }

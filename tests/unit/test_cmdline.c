@@ -51,6 +51,7 @@ test_empty(void)
 static void
 test_options(void)
 {
+	CHECK(cmdline_parse("selftest=cow", &k) == 0 && k.nunknown == 0);
 	CHECK(cmdline_parse("strace quiet loglevel=7 env=HOME=/ "
 	    "env=PATH=/bin:/usr/bin -- /bin/sh -c 'echo hi'", &k) == 0);
 	CHECK(k.strace && k.quiet && k.loglevel == 7);

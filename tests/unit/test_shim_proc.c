@@ -172,7 +172,7 @@ test_umask(void)
 	CHECK(SYS(sys_umask, 077) == 022);
 	CHECK(SYS(sys_umask, 01777) == 077);
 	CHECK(SYS(sys_umask, 022) == 0777);
-	CHECK(proc.umask == 022);
+	CHECK(shim_proc_cur()->umask == 022);
 }
 
 static void
@@ -215,11 +215,11 @@ test_rlimit_set(void)
 	rl[0] = 64;
 	rl[1] = 4096;
 	CHECK(SYS(sys_setrlimit, 7, U_RW) == 0);
-	CHECK(proc.rlim_cur[7] == 64);
+	CHECK(shim_proc_cur()->rlim_cur[7] == 64);
 	rl[0] = 32;
 	CHECK(SYS(sys_prlimit64, 1, 7, U_RW, U_RW + 16) == 0);
 	CHECK(rl[2] == 64 && rl[3] == 4096);	/* the old value */
-	CHECK(proc.rlim_cur[7] == 32);
+	CHECK(shim_proc_cur()->rlim_cur[7] == 32);
 	rl[0] = 5000;				/* soft above hard */
 	CHECK(SYS(sys_setrlimit, 7, U_RW) == -EINVAL);
 	CHECK(SYS(sys_prlimit64, 0, 7, U_RW, 0) == -EINVAL);
@@ -227,7 +227,7 @@ test_rlimit_set(void)
 	rl[0] = 10;
 	CHECK(SYS(sys_prlimit64, 2, 7, U_HOLE, 0) == -EFAULT);
 	CHECK(SYS(sys_prlimit64, 0, 7, U_RW, U_RO) == -EFAULT);
-	CHECK(proc.rlim_cur[7] == 32);		/* a bad old: no change */
+	CHECK(shim_proc_cur()->rlim_cur[7] == 32);		/* a bad old: no change */
 	CHECK(SYS(sys_setrlimit, 7, U_HOLE - 8) == -EFAULT);
 	rl[1] = 2000000;			/* above fs.nr_open */
 	CHECK(SYS(sys_setrlimit, 7, U_RW) == -EPERM);
@@ -382,7 +382,7 @@ test_exit(void)
 	CHECK(EXPECT_EXIT(SYS(sys_exit_group, 0x1ff)) == 0xff);
 	CHECK(EXPECT_EXIT(SYS(sys_exit_group, 3)) == 3);
 	CHECK(EXPECT_EXIT(SYS(sys_exit_group, -1)) == 255);
-	CHECK(EXPECT_EXIT(proc_exit(42)) == 42);
+	CHECK(EXPECT_EXIT(proc_exit(W_EXITCODE(42))) == 42);
 }
 
 /* Without "--" the name is the runner's default; a path's last part. */

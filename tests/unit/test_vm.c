@@ -298,6 +298,127 @@ test_file_past_eof(void)
 	CHECK(!vm_past_eof(0x7000, false, false));	/* nothing there */
 }
 
+static uint8_t
+peek(uint64_t va)
+{
+	uint8_t b;
+
+	/* 0xee, which no test writes, stands for a fault. */
+	return plat_copy_from_user(&b, va, 1) == 0 ? b : 0xee;
+}
+
+static void
+poke(uint64_t va, uint8_t b)
+{
+	CHECK(plat_copy_to_user(va, &b, 1) == 0);
+}
+
+/* A clone shares pages copy-on-write; each side sees only its writes. */
+static void
+test_space_clone_cow(void)
+{
+	struct vm_space *parent, *child;
+	uint64_t before;
+	long a, ro;
+
+	fresh();
+	a = vm_mmap(0, 3 * 4096, RW, 0);
+	ro = vm_mmap(0, 4096, PROT_READ, 0);
+	CHECK(a > 0 && ro > 0);
+	poke(a, 1);
+	poke(a + 4096, 2);			/* a + 8192 never touched */
+	CHECK(peek(ro) == 0);
+	before = mock_pages_in_use;
+	parent = vm_space_current();
+	child = vm_space_clone(NULL);
+	CHECK(child != NULL);
+	CHECK(mock_pages_in_use - before <= 4);	/* no page copied */
+	vm_space_switch(child);
+	CHECK(vm_space_current() == child);
+	CHECK(vm_region_count() == 2);
+	CHECK(peek(a) == 1 && peek(a + 4096) == 2);
+	poke(a, 10);				/* copies one page */
+	CHECK(peek(a) == 10);
+	CHECK(vm_mmap(a + 8192, 4096, RW, VM_FIXED) == a + 8192);
+	CHECK(vm_mprotect(ro, 4096, RW) == 0);
+	poke(ro, 7);				/* COW after mprotect */
+	CHECK(peek(ro) == 7);
+	vm_space_switch(parent);
+	CHECK(vm_space_current() == parent);
+	CHECK(peek(a) == 1 && peek(ro) == 0);
+	poke(a + 4096, 20);
+	vm_space_switch(child);
+	CHECK(peek(a + 4096) == 2);
+	CHECK(vm_mprotect(ro, 4096, PROT_READ) == 0);
+	CHECK(plat_copy_to_user(ro, "x", 1) == -EFAULT);
+	vm_space_switch(parent);
+	vm_space_free(child);
+	CHECK(peek(a) == 1 && peek(a + 4096) == 20);
+	poke(a, 3);			/* last reference: taken, not copied */
+	CHECK(peek(a) == 3);
+}
+
+/* Thousands of clone/touch/free cycles give every page back. */
+static void
+test_space_no_leak(void)
+{
+	uint64_t start;
+	long a, b;
+
+	fresh();
+	a = vm_mmap(0, 16 * 4096, RW, 0);
+	CHECK(a > 0);
+	for (int i = 0; i < 16; i++)
+		poke(a + i * 4096ull, (uint8_t)i);
+	start = 0;
+	for (int n = 0; n < 2000; n++) {
+		struct vm_space *parent = vm_space_current();
+		struct vm_space *c = vm_space_clone(NULL);
+
+		CHECK(c != NULL);
+		if (c == NULL)
+			break;
+		vm_space_switch(c);
+		poke(a + (n % 16) * 4096ull, 0xff);
+		b = vm_mmap(0, 8192, RW, 0);
+		CHECK(b > 0);
+		poke((uint64_t)b + 4096, 1);
+		vm_space_switch(parent);
+		vm_space_free(c);
+		/* The parent writes after the child is gone: no copy. */
+		poke(a + (n % 16) * 4096ull, (uint8_t)(n % 16));
+		if (n == 0)	/* the heap keeps a page for the records */
+			start = mock_pages_in_use;
+	}
+	CHECK(mock_pages_in_use == start);
+	for (int i = 0; i < 16; i++)
+		CHECK(peek(a + i * 4096ull) == i);
+}
+
+/* A clone that runs out of memory fails cleanly and leaks nothing. */
+static void
+test_space_clone_nomem(void)
+{
+	uint64_t start, limit = mock_pages_limit;
+	struct vm_space *c;
+	long a;
+
+	fresh();
+	a = vm_mmap(0, 4096, RW, 0);
+	poke(a, 5);
+	start = mock_pages_in_use;
+
+	mock_pages_limit = mock_pages_in_use;	/* no page to spare */
+	c = vm_space_clone(NULL);
+	mock_pages_limit = limit;
+	if (c != NULL) {
+		/* The heap had room: the clone still costs no page. */
+		vm_space_free(c);
+	}
+	CHECK(mock_pages_in_use == start);
+	CHECK(peek(a) == 5);
+}
+
 int
 main(void)
 {
@@ -315,6 +436,9 @@ main(void)
 	RUN(test_brk);
 	RUN(test_random_model);
 	RUN(test_file_past_eof);
+	RUN(test_space_clone_cow);
+	RUN(test_space_no_leak);
+	RUN(test_space_clone_nomem);
 	mock_user_reset();
 	vm_reset();
 	return harness_done();
