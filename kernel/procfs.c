@@ -125,11 +125,15 @@ procfs_set_exe(const char *path, const void *elf, size_t len, int argc,
 	exe_vn->data.lower_len = exe_vn->size = len;
 }
 
-/* The running program's file: Linux refuses to write it (ETXTBSY). */
+/*
+ * A running program's file: Linux refuses to write it (ETXTBSY).  The
+ * embedded ELF, and the calling process's program after an execve
+ * (programs other processes run are not checked).
+ */
 bool
 procfs_is_exe(const struct vnode *vn)
 {
-	return vn != NULL && vn == exe_vn;
+	return vn != NULL && (vn == exe_vn || vn == kproc_current()->exe);
 }
 
 /* The calling process's program: the embedded ELF until an execve. */
