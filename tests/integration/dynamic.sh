@@ -7,8 +7,10 @@
 #   - own guests, built with glibc and musl without -static: dyn_hello
 #     (the auxv a dynamic program gets), dyn_dlopen (a further library
 #     at run time, dynamic TLS, RELRO);
-#   - Debian's programs with their libraries: python3, sqlite3, lua5.4,
-#     jq, gawk, dash (builtins) (a missing one is a FAIL naming its package); glibc's
+#   - Debian's programs with their libraries: python3 (also running
+#     itself through subprocess), sqlite3, lua5.4, jq, gawk, dash (a
+#     pipeline of packed commands) (a missing one is a FAIL naming its
+#     package); glibc's
 #     ld.so run as the program, loading jq itself; a program that only
 #     the --rootfs directory has;
 #   - the errors: no interpreter in the root (refused, naming it, as
@@ -68,6 +70,13 @@ out = []
 ts = [threading.Thread(target=out.append, args=(i * i,)) for i in range(4)]
 [t.start() for t in ts]; [t.join() for t in ts]
 print(json.dumps([1, 2, {"a": None}, sorted(out)]))'
+	# A dynamic program execs a dynamic program (fork/vfork + execve
+	# with the interpreter from the packed root).
+	packed python3-subprocess -- /usr/bin/python3 -c \
+		'import subprocess, sys
+r = subprocess.run([sys.executable, "-c", "print(6 * 7)"],
+    capture_output=True, text=True)
+print(r.returncode, r.stdout.strip())'
 fi
 if need sqlite3 sqlite3; then
 	RUN_INPUT=$'create table t(a integer, b text);\n'
@@ -93,9 +102,12 @@ if need gawk gawk; then
 	RUN_INPUT=
 fi
 
-if need dash dash; then	# builtins only: commands need fork
+if need dash dash; then
 	packed dash -- /usr/bin/dash -c \
 		'x=6; for i in 1 2 3; do x=$((x * i)); done; printf "%s %s\n" "$x" "${0##*/}"'
+	# External dynamic commands in a pipeline and a substitution.
+	packed dash-pipeline --add /usr/bin/sort -- /usr/bin/dash -c \
+		'printf "b\na\nc\n" | /usr/bin/sort | /usr/bin/sort -r; echo "$(printf "z\ny\n" | /usr/bin/sort)" done'
 fi
 
 # The interpreter run as the program (ld.so PROG ARGS): a static PIE
