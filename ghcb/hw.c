@@ -183,3 +183,10 @@ snp_hw_mem_write(uint64_t va, const void *src, size_t n)
 	__builtin_memcpy((void *)va, src, n);
 	return 0;
 }
+
+/* The doorbell's pending-events word, taken and cleared in one access. */
+uint16_t
+snp_hw_hvdb_take(volatile struct hv_doorbell *db)
+{
+	return __atomic_exchange_n(&db->pending_events, 0, __ATOMIC_SEQ_CST);
+}

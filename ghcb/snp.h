@@ -107,6 +107,32 @@ struct trap_frame;
 int snp_vc_trap(struct trap_frame *f);
 
 /*
+ * #HV and Restricted Injection (ghcb/hv.c, [GHCB] "#HV Doorbell Page").
+ * snp_hv_init registers a shared page (va mapped without the C-bit, pa
+ * its physical address) as the #HV doorbell page with NAE event
+ * 0x8000_0014 SET; a refusal or a GPA not echoed ends the guest
+ * (SNP_TERM_HV_DOORBELL).  Outside SNP: nothing.
+ */
+void snp_hv_init(volatile void *va, uint64_t pa);
+bool snp_hv_ready(void);
+/*
+ * The #HV handler's logic (vector 28).  Takes the pending-events word
+ * out of the doorbell page (and clears it) until it reads empty, bounded;
+ * an exception vector, #MC or a reserved bit ends the guest.  Each
+ * interrupt vector is passed to deliver(vec, arg) at once when the
+ * interrupted context had IF set (if_on), after the vectors held
+ * before; otherwise it is held (a vector held twice is delivered once,
+ * as the APIC's IRR would).  Returns the NMIs signalled (Cloister
+ * ignores them, as a real NMI).
+ */
+typedef void snp_hv_deliver_fn(unsigned vec, void *arg);
+unsigned snp_hv_trap(bool if_on, snp_hv_deliver_fn *deliver, void *arg);
+/* Vectors held while IF was clear?  (false outside SNP) */
+bool snp_hv_held(void);
+/* Deliver the held vectors, lowest first, each once; how many. */
+unsigned snp_hv_deliver_held(snp_hv_deliver_fn *deliver, void *arg);
+
+/*
  * Ask the hypervisor to end the guest (GHCB MSR protocol termination
  * request) with a reason from ghcb/README.md; never returns.  Set 0
  * holds the GHCB spec's codes, set 1 Cloister's own (SNP_TERM_*).
@@ -139,6 +165,9 @@ enum snp_term_code {
 	SNP_TERM_VC_PRIVATE_MMIO,	/* #VC: MMIO to a private page */
 	SNP_TERM_GHCB_REFUSED,		/* a required request was refused */
 	SNP_TERM_SECURE_TSC,		/* Secure TSC: intercepted, or no rate */
+	SNP_TERM_HV_DOORBELL,		/* #HV doorbell page: SET refused/not echoed */
+	SNP_TERM_HV_VECTOR,		/* #HV: an exception vector (< 32) signalled */
+	SNP_TERM_HV_EVENT,		/* #HV: #MC or a reserved bit signalled */
 };
 void snp_terminate(unsigned set, unsigned code) __attribute__((noreturn));
 

@@ -1,0 +1,144 @@
+/*
+ * #HV and Restricted Injection ([GHCB] section "#HV Doorbell Page" and
+ * NAE event 0x8000_0014 "#HV Doorbell Page"; [APM] vol. 2 "Restricted
+ * Injection" and "#HV Exception").
+ *
+ * With SEV_STATUS RestrictedInjection the hypervisor can no longer
+ * inject interrupts (nor most exceptions): it writes the pending event
+ * into the guest's #HV doorbell page, a shared page the guest named with
+ * NAE event 0x8000_0014 SET, and raises #HV (vector 28).  The page is
+ * the host's to write at any time, so the handler takes the
+ * pending-events word out of it with one atomic exchange against zero
+ * (the copy it then decides on) and never reads it again.  The
+ * exchange also clears NoFurtherSignal, which the hypervisor sets when
+ * it signalled: from then on a new event raises a new #HV, and the
+ * handler looks once more before returning (bounded, HV_MAX_ROUNDS: a
+ * host that keeps ringing only costs itself the next #HV).
+ *
+ * What a word may ask: an interrupt vector (32..255), an NMI (ignored,
+ * as platform/traps.c ignores real ones), nothing.  A vector below 32
+ * is an exception, which Restricted Injection exists to keep the host
+ * from injecting (SNP_TERM_HV_VECTOR); #MC (Cloister enables no
+ * machine-check handling) or a reserved bit is not an event Cloister
+ * ever enabled (SNP_TERM_HV_EVENT).
+ *
+ * #HV is not masked by RFLAGS.IF.  An interrupt vector is run (through
+ * the platform's deliver callback, the IDT's own handler) only when the
+ * interrupted context had IF set; otherwise it is held here, one bit
+ * per vector as in the APIC's IRR, and the platform delivers the held
+ * vectors where it enables interrupts again.  A vector is taken from
+ * the page once and delivered once.
+ */
+#include "ghcb/internal.h"
+
+#define HV_MAX_ROUNDS	16
+
+void
+snp_hv_init(volatile void *va, uint64_t pa)
+{
+	struct ghcb_exit e;
+
+	if (!snp.active)
+		return;
+	if (!snp.ghcb_ready || pa % SNP_PAGE_SIZE)
+		snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
+	/* [GHCB] NAE 0x8000_0014: SET, sw_exit_info_2 = the page's GPA. */
+	ghcb_exit_init(&e, SVM_VMGEXIT_HVDB_PAGE, HVDB_SET, pa);
+	if (ghcb_call(&e) != GHCB_OK || e.info2 != pa)
+		snp_terminate(SNP_TERM_SET_CLOISTER, SNP_TERM_HV_DOORBELL);
+	snp.hvdb = (volatile struct hv_doorbell *)va;
+	snp.hvdb_pa = pa;
+	snp.hv_ready = true;
+}
+
+bool
+snp_hv_ready(void)
+{
+	return snp.hv_ready;
+}
+
+int
+snp_hv_decode(uint16_t word, unsigned *vector, bool *nmi)
+{
+	unsigned v = HVDB_VECTOR(word);
+
+	*vector = 0;
+	*nmi = false;
+	if (word & (HVDB_MC | HVDB_RESERVED))
+		return SNP_TERM_HV_EVENT;
+	if (v != 0 && v < 32)
+		return SNP_TERM_HV_VECTOR;
+	*vector = v;
+	*nmi = (word & HVDB_NMI) != 0;
+	return 0;
+}
+
+static bool
+held_test_clear(unsigned v)
+{
+	uint64_t bit = 1ull << (v % 64);
+
+	if (!(snp.hv_held[v / 64] & bit))
+		return false;
+	snp.hv_held[v / 64] &= ~bit;
+	snp.hv_nheld--;
+	return true;
+}
+
+static void
+hold(unsigned v)
+{
+	uint64_t bit = 1ull << (v % 64);
+
+	if (snp.hv_held[v / 64] & bit)
+		return;			/* pending already: one delivery */
+	snp.hv_held[v / 64] |= bit;
+	snp.hv_nheld++;
+}
+
+bool
+snp_hv_held(void)
+{
+	return snp.hv_nheld != 0;
+}
+
+unsigned
+snp_hv_deliver_held(snp_hv_deliver_fn *deliver, void *arg)
+{
+	unsigned n = 0;
+
+	/* Lowest vector first; a vector held again meanwhile waits. */
+	for (unsigned v = 32; v < 256 && snp.hv_nheld != 0; v++)
+		if (held_test_clear(v)) {
+			deliver(v, arg);
+			n++;
+		}
+	return n;
+}
+
+unsigned
+snp_hv_trap(bool if_on, snp_hv_deliver_fn *deliver, void *arg)
+{
+	unsigned nmis = 0, vec;
+	uint16_t word;
+	bool nmi;
+	int bad;
+
+	if (!snp.hv_ready)
+		return 0;
+	for (int round = 0; round < HV_MAX_ROUNDS; round++) {
+		word = snp_hw_hvdb_take(snp.hvdb);
+		if ((word & ~HVDB_NO_FURTHER_SIGNAL) == 0)
+			break;
+		bad = snp_hv_decode(word, &vec, &nmi);
+		if (bad != 0)
+			snp_terminate(SNP_TERM_SET_CLOISTER, (unsigned)bad);
+		nmis += nmi;
+		if (vec != 0)
+			hold(vec);
+	}
+	snp.hv_nmis += nmis;
+	if (if_on)
+		snp_hv_deliver_held(deliver, arg);
+	return nmis;
+}
