@@ -8,12 +8,21 @@
  * into the guest's #HV doorbell page, a shared page the guest named with
  * NAE event 0x8000_0014 SET, and raises #HV (vector 28).  The page is
  * the host's to write at any time, so the handler takes the
- * pending-events word out of it with one atomic exchange against zero
- * (the copy it then decides on) and never reads it again.  The
- * exchange also clears NoFurtherSignal, which the hypervisor sets when
- * it signalled: from then on a new event raises a new #HV, and the
- * handler looks once more before returning (bounded, HV_MAX_ROUNDS: a
- * host that keeps ringing only costs itself the next #HV).
+ * pending-events word out of it with one atomic exchange (the copy it
+ * then decides on) and never reads that value again.
+ *
+ * NoFurtherSignal ([15]): the hypervisor raises #HV only while it is
+ * clear and sets it when it does (KVM's prepare_hv_injection reads the
+ * spec so); later events are only written to the page.  The exchange
+ * therefore writes NoFurtherSignal back set, and the handler looks again
+ * until the word holds nothing else (bounded, HV_MAX_ROUNDS: a host that
+ * keeps writing only costs itself the next #HV).  Only where interrupts
+ * may run (the #HV came with IF set: the handler then runs on the
+ * interrupted stack, not its IST stack; or the platform enables
+ * interrupts again) is the bit cleared, by compare-exchange against the
+ * bare bit, so an event written meanwhile is taken, not lost.  A #HV
+ * that arrives with IF clear runs on its IST stack and leaves the bit
+ * set: an honest host cannot nest a second #HV onto that stack.
  *
  * What a word may ask: an interrupt vector (32..255), an NMI (ignored,
  * as platform/traps.c ignores real ones), nothing.  A vector below 32
@@ -99,35 +108,20 @@ hold(unsigned v)
 bool
 snp_hv_held(void)
 {
-	return snp.hv_nheld != 0;
+	return snp.hv_nheld != 0 || snp.hv_rearm;
 }
 
-unsigned
-snp_hv_deliver_held(snp_hv_deliver_fn *deliver, void *arg)
-{
-	unsigned n = 0;
-
-	/* Lowest vector first; a vector held again meanwhile waits. */
-	for (unsigned v = 32; v < 256 && snp.hv_nheld != 0; v++)
-		if (held_test_clear(v)) {
-			deliver(v, arg);
-			n++;
-		}
-	return n;
-}
-
-unsigned
-snp_hv_trap(bool if_on, snp_hv_deliver_fn *deliver, void *arg)
+/* Take events until the word holds only NoFurtherSignal (left set). */
+static unsigned
+take_events(void)
 {
 	unsigned nmis = 0, vec;
 	uint16_t word;
 	bool nmi;
 	int bad;
 
-	if (!snp.hv_ready)
-		return 0;
 	for (int round = 0; round < HV_MAX_ROUNDS; round++) {
-		word = snp_hw_hvdb_take(snp.hvdb);
+		word = snp_hw_hvdb_xchg(snp.hvdb, HVDB_NO_FURTHER_SIGNAL);
 		if ((word & ~HVDB_NO_FURTHER_SIGNAL) == 0)
 			break;
 		bad = snp_hv_decode(word, &vec, &nmi);
@@ -138,7 +132,52 @@ snp_hv_trap(bool if_on, snp_hv_deliver_fn *deliver, void *arg)
 			hold(vec);
 	}
 	snp.hv_nmis += nmis;
+	return nmis;
+}
+
+/*
+ * Interrupts may run: clear NoFurtherSignal (signals re-armed), taking
+ * whatever the host wrote in between, then deliver the held vectors.
+ */
+static unsigned
+rearm_and_deliver(snp_hv_deliver_fn *deliver, void *arg)
+{
+	unsigned n = 0;
+
+	for (int round = 0; round < HV_MAX_ROUNDS; round++) {
+		if (snp_hw_hvdb_cmpxchg(snp.hvdb, HVDB_NO_FURTHER_SIGNAL, 0))
+			break;
+		take_events();
+	}
+	snp.hv_rearm = false;
+	/* Lowest vector first; a vector held again meanwhile waits. */
+	for (unsigned v = 32; v < 256 && snp.hv_nheld != 0; v++)
+		if (held_test_clear(v)) {
+			deliver(v, arg);
+			n++;
+		}
+	return n;
+}
+
+unsigned
+snp_hv_deliver_held(snp_hv_deliver_fn *deliver, void *arg)
+{
+	if (!snp.hv_ready || !snp_hv_held())
+		return 0;
+	return rearm_and_deliver(deliver, arg);
+}
+
+unsigned
+snp_hv_trap(bool if_on, snp_hv_deliver_fn *deliver, void *arg)
+{
+	unsigned nmis;
+
+	if (!snp.hv_ready)
+		return 0;
+	nmis = take_events();
 	if (if_on)
-		snp_hv_deliver_held(deliver, arg);
+		rearm_and_deliver(deliver, arg);
+	else
+		snp.hv_rearm = true;
 	return nmis;
 }

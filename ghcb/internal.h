@@ -330,6 +330,7 @@ struct snp_state {
 	uint64_t hvdb_pa;
 	uint64_t hv_held[4];		/* bitmap of vectors 0..255 */
 	unsigned hv_nheld;
+	bool hv_rearm;			/* NoFurtherSignal left set (IF was 0) */
 	uint64_t hv_nmis;		/* NMIs signalled (ignored, as others) */
 };
 extern struct snp_state snp;
@@ -399,8 +400,10 @@ extern struct snp_cpuid_table snp_cpuid;
  * none) and *nmi, or the termination code (SNP_TERM_HV_*) it earns.
  */
 int snp_hv_decode(uint16_t word, unsigned *vector, bool *nmi);
-/* The word, taken from the doorbell page and cleared (atomic exchange). */
-uint16_t snp_hw_hvdb_take(volatile struct hv_doorbell *db);
+/* The doorbell's word: exchanged for v; replaced by nw if it is old. */
+uint16_t snp_hw_hvdb_xchg(volatile struct hv_doorbell *db, uint16_t v);
+bool snp_hw_hvdb_cmpxchg(volatile struct hv_doorbell *db, uint16_t old,
+    uint16_t nw);
 
 /* detect.c */
 int snp_policy_check(uint64_t sev_status);

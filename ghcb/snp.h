@@ -117,19 +117,24 @@ void snp_hv_init(volatile void *va, uint64_t pa);
 bool snp_hv_ready(void);
 /*
  * The #HV handler's logic (vector 28).  Takes the pending-events word
- * out of the doorbell page (and clears it) until it reads empty, bounded;
- * an exception vector, #MC or a reserved bit ends the guest.  Each
- * interrupt vector is passed to deliver(vec, arg) at once when the
- * interrupted context had IF set (if_on), after the vectors held
- * before; otherwise it is held (a vector held twice is delivered once,
- * as the APIC's IRR would).  Returns the NMIs signalled (Cloister
- * ignores them, as a real NMI).
+ * out of the doorbell page (exchange) until it reads empty, bounded; an
+ * exception vector, #MC or a reserved bit ends the guest.  if_on (the
+ * interrupted context had IF set; the handler runs off its IST stack):
+ * NoFurtherSignal is cleared and every vector held so far is passed to
+ * deliver(vec, arg), lowest first.  Otherwise the vectors are held (one
+ * bit each, as the APIC's IRR: a vector signalled twice runs once) and
+ * NoFurtherSignal stays set until snp_hv_deliver_held.  Returns the
+ * NMIs signalled (Cloister ignores them, as a real NMI).
  */
 typedef void snp_hv_deliver_fn(unsigned vec, void *arg);
 unsigned snp_hv_trap(bool if_on, snp_hv_deliver_fn *deliver, void *arg);
-/* Vectors held while IF was clear?  (false outside SNP) */
+/* Anything left for an interrupts-on point?  (false outside SNP) */
 bool snp_hv_held(void);
-/* Deliver the held vectors, lowest first, each once; how many. */
+/*
+ * At a point where interrupts are enabled again (called with IF still
+ * clear): clear NoFurtherSignal, take what came meanwhile, deliver the
+ * held vectors, lowest first, each once; how many.
+ */
 unsigned snp_hv_deliver_held(snp_hv_deliver_fn *deliver, void *arg);
 
 /*

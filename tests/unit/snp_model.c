@@ -512,24 +512,38 @@ ghcb_exchange(void)
 /* ==== The seam ==== */
 
 /*
- * The guest takes the doorbell's word; the host may have written the
- * next one (hv_ring) by the time the guest looks again.
+ * The guest's atomic accesses to the doorbell's word.  After each
+ * exchange the host may write its next event (hv_ring), as KVM does:
+ * the vector, with NoFurtherSignal as the guest left it.
  */
 uint16_t
-snp_hw_hvdb_take(volatile struct hv_doorbell *db)
+snp_hw_hvdb_xchg(volatile struct hv_doorbell *db, uint16_t v)
 {
 	uint16_t w = db->pending_events;
 
 	if (db != &model_hvdb_page)
 		abort();
 	model.hv_takes++;
-	db->pending_events = 0;
+	db->pending_events = v;
 	if (model.hv_nring > 0) {
-		db->pending_events = model.hv_ring[0];
+		db->pending_events = model.hv_ring[0] |
+		    (v & HVDB_NO_FURTHER_SIGNAL);
 		memmove(model.hv_ring, model.hv_ring + 1,
 		    --model.hv_nring * sizeof(model.hv_ring[0]));
 	}
 	return w;
+}
+
+bool
+snp_hw_hvdb_cmpxchg(volatile struct hv_doorbell *db, uint16_t old,
+    uint16_t nw)
+{
+	if (db != &model_hvdb_page)
+		abort();
+	if (db->pending_events != old)
+		return false;
+	db->pending_events = nw;
+	return true;
 }
 
 uint64_t

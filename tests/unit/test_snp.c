@@ -1097,6 +1097,7 @@ test_hv_timer_delivered(void)
 	/* Taken once and cleared (NoFurtherSignal too: signals re-armed). */
 	CHECK(model_hvdb_page.pending_events == 0);
 	CHECK(model.hv_takes == 2);		/* the take, then empty */
+	CHECK(!snp_hv_held());
 	/* A spurious #HV delivers nothing. */
 	CHECK(snp_hv_trap(true, hv_deliver, &hv_nlog) == 0 && hv_nlog == 1);
 	/* The host writes the next event while the guest handles one. */
@@ -1148,7 +1149,8 @@ test_hv_held_while_if_clear(void)
 	model_hvdb_page.pending_events = VEC_TIMER;
 	snp_hv_trap(false, hv_deliver, &hv_nlog);
 	CHECK(hv_nlog == 0 && snp_hv_held());
-	CHECK(model_hvdb_page.pending_events == 0);
+	/* Taken; NoFurtherSignal stays set: no #HV onto the IST stack. */
+	CHECK(model_hvdb_page.pending_events == HVDB_NO_FURTHER_SIGNAL);
 	/* The same vector again and another: each held once. */
 	model_hvdb_page.pending_events = VEC_NET;
 	model.hv_ring[0] = VEC_TIMER;
@@ -1158,7 +1160,7 @@ test_hv_held_while_if_clear(void)
 	/* Interrupts enabled: lowest first, each once. */
 	CHECK(snp_hv_deliver_held(hv_deliver, &hv_nlog) == 2);
 	CHECK(hv_nlog == 2 && hv_log[0] == VEC_TIMER && hv_log[1] == VEC_NET);
-	CHECK(!snp_hv_held());
+	CHECK(!snp_hv_held() && model_hvdb_page.pending_events == 0);
 	/* No double delivery: nothing is left, for either path. */
 	CHECK(snp_hv_deliver_held(hv_deliver, &hv_nlog) == 0);
 	snp_hv_trap(true, hv_deliver, &hv_nlog);
@@ -1170,6 +1172,15 @@ test_hv_held_while_if_clear(void)
 	snp_hv_trap(true, hv_deliver, &hv_nlog);
 	CHECK(hv_nlog == 4 && hv_log[2] == 0x30 && hv_log[3] == VEC_TIMER);
 	CHECK(!snp_hv_held());
+	/* An event the host writes (NoFurtherSignal set, so no #HV) while
+	 * the guest re-arms is taken by the compare-exchange's retry. */
+	model_hvdb_page.pending_events = HVDB_NO_FURTHER_SIGNAL;
+	snp_hv_trap(false, hv_deliver, &hv_nlog);
+	model_hvdb_page.pending_events = HVDB_NO_FURTHER_SIGNAL | VEC_NET;
+	CHECK(snp_hv_held());
+	CHECK(snp_hv_deliver_held(hv_deliver, &hv_nlog) == 1);
+	CHECK(hv_nlog == 5 && hv_log[4] == VEC_NET);
+	CHECK(model_hvdb_page.pending_events == 0 && !snp_hv_held());
 }
 
 static void
