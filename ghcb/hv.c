@@ -61,6 +61,12 @@ snp_hv_init(volatile void *va, uint64_t pa)
 }
 
 bool
+snp_restricted_injection(void)
+{
+	return snp.active && (snp.sev_status & SEV_STATUS_RESTRICT_INJ);
+}
+
+bool
 snp_hv_ready(void)
 {
 	return snp.hv_ready;

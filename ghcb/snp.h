@@ -114,6 +114,8 @@ int snp_vc_trap(struct trap_frame *f);
  * (SNP_TERM_HV_DOORBELL).  Outside SNP: nothing.
  */
 void snp_hv_init(volatile void *va, uint64_t pa);
+/* SEV_STATUS RestrictedInjection: the platform must call snp_hv_init. */
+bool snp_restricted_injection(void);
 bool snp_hv_ready(void);
 /*
  * The #HV handler's logic (vector 28).  Takes the pending-events word

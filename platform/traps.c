@@ -220,6 +220,50 @@ vc_trap(struct trap_frame *f)
 	default_trap(f);
 }
 
+/*
+ * #HV (SEV-SNP Restricted Injection): ghcb/hv.c takes the doorbell's
+ * events; an interrupt vector runs through the IDT's own handler, on
+ * the #HV frame when that frame had IF set, else later, where arch/
+ * enables interrupts again (arch_irq_held).
+ */
+static void
+hv_deliver(unsigned vec, void *arg)
+{
+	struct trap_frame *f = arg;
+	uint64_t vector = f->vector;
+
+	f->vector = vec;
+	arch_trap_dispatch(f);
+	f->vector = vector;
+}
+
+static void
+hv_held(struct trap_frame *f)
+{
+	snp_hv_deliver_held(hv_deliver, f);
+	arch_irq_held = snp_hv_held();
+}
+
+static void
+hv_trap(struct trap_frame *f)
+{
+	if (!snp_hv_ready()) {
+		default_trap(f);	/* no doorbell: "hypervisor injection" */
+		return;
+	}
+	arch_hv_rewind(f);
+	snp_hv_trap((f->rflags & (1ull << 9)) != 0, hv_deliver, f);
+	arch_irq_held = snp_hv_held();
+}
+
+/* Restricted Injection: the doorbell page is registered; take #HV. */
+void
+traps_hv_start(void)
+{
+	arch_set_trap_handler(VEC_HV, hv_trap);
+	arch_hv_enable(hv_held);
+}
+
 void
 traps_init(void)
 {
