@@ -62,8 +62,7 @@ static void
 test_policy_rejects(void)
 {
 	static const uint64_t bad[] = { SEV_STATUS_VTOM,
-	    SEV_STATUS_REFLECT_VC, SEV_STATUS_RESTRICT_INJ,
-	    SEV_STATUS_ALT_INJ, SEV_STATUS_SECURE_AVIC, 1ull << 13,
+	    SEV_STATUS_REFLECT_VC, SEV_STATUS_ALT_INJ, SEV_STATUS_SECURE_AVIC, 1ull << 13,
 	    1ull << 15, 1ull << 19, 1ull << 63 };
 
 	for (volatile size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -83,7 +82,13 @@ test_policy_accepts(void)
 	    SEV_STATUS_PREVENT_IBS | SEV_STATUS_BTB_ISOL |
 	    SEV_STATUS_VMSA_REG_PROT | SEV_STATUS_SMT_PROT;
 	CHECK(snp_detect(&model_cpuid_page, model_dmap_base()));
+	CHECK(!snp_restricted_injection());
 	CHECK(snp_policy_check(SEV_STATUS_SEV | SEV_STATUS_SNP) != 0);
+	/* Restricted Injection: accepted, the platform then needs #HV. */
+	model_reset();
+	model.sev_status |= SEV_STATUS_RESTRICT_INJ;
+	CHECK(snp_detect(&model_cpuid_page, model_dmap_base()));
+	CHECK(snp_restricted_injection() && !snp_hv_ready());
 }
 
 static void
@@ -1003,6 +1008,7 @@ static void
 hv_boot(void)
 {
 	model_reset();
+	model.sev_status |= SEV_STATUS_RESTRICT_INJ;
 	model_boot();
 	snp_hv_init(&model_hvdb_page, MODEL_HVDB_GPA);
 	hv_nlog = 0;
@@ -1012,7 +1018,7 @@ static void
 test_hv_doorbell_register(void)
 {
 	hv_boot();
-	CHECK(snp_hv_ready());
+	CHECK(snp_hv_ready() && snp_restricted_injection());
 	CHECK(model.last_exit == SVM_VMGEXIT_HVDB_PAGE);
 	CHECK(model.last_info1 == HVDB_SET);
 	CHECK(model.hvdb_gpa == MODEL_HVDB_GPA);
