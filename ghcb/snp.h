@@ -60,6 +60,13 @@ uint64_t snp_enc_mask(void);
 const void *snp_emulate_start(const char *cmdline);
 bool snp_emulated(void);
 /*
+ * Under snp=emulate (which reports Restricted Injection): the stand-in
+ * posts vector to the #HV doorbell page; 1 if it signals (the caller
+ * then raises #HV with int $28), 0 if NoFurtherSignal was set, -1 when
+ * not emulating or no doorbell page is registered.
+ */
+int snp_emulate_hv_signal(unsigned vector);
+/*
  * Under snp=emulate, the secrets page of the stand-in secure processor
  * (ghcb/emulate_psp.c: a fixed test VMPCK0), in the kernel image; NULL
  * otherwise.  Its reports are test reports (see ghcb/README.md).

@@ -378,6 +378,7 @@ const char *time_source(void);
 uint64_t time_uncertainty_ppm(void);
 void traps_init(void);
 void traps_hv_start(void);
+void traps_hv_selftest(void);	/* snp=emulate */
 /* Run the kernel's alarm upcall (from the timer interrupt). */
 void traps_alarm(void);
 /* ---- The scheduler's queues (platform/sched_queue.c) ---- */

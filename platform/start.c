@@ -249,6 +249,9 @@ platform_start(struct boot_info *bi)
 	attest_secure_tsc_info();
 	/* Port I/O from here on (under SNP it needs the GHCB page). */
 	pic_init();
+	/* snp=emulate: #HV through the stand-in (the PIC is masked now). */
+	if (snp_emulated() && snp_hv_ready())
+		traps_hv_selftest();
 	time_init(boot.boot_tsc);
 	uart_init();
 	/* Under SNP no blind scan of low memory the launch did not validate. */

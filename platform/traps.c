@@ -264,6 +264,61 @@ traps_hv_start(void)
 	arch_hv_enable(hv_held);
 }
 
+/*
+ * snp=emulate only: #HV raised by int $28 after the stand-in posted a
+ * vector, once with IF clear (held, then run by arch_irq_enable) and
+ * once with IF set (run in the handler, off the IST stack), each
+ * exactly once.  TCG never raises #HV itself; see ghcb/README.md.
+ */
+#define HV_TEST_VECTOR	0xf0
+
+static volatile unsigned hv_test_runs;
+
+static void
+hv_test_handler(struct trap_frame *f)
+{
+	(void)f;
+	hv_test_runs++;
+}
+
+static int
+hv_raise(unsigned vec)
+{
+	int r = snp_emulate_hv_signal(vec);
+
+	if (r == 1)
+		__asm__ volatile("int $28" : : : "memory");
+	return r;
+}
+
+void
+traps_hv_selftest(void)
+{
+	uint64_t irq = plat_irq_save();
+	bool held, ok;
+	unsigned at_cli, at_sti, at_if;
+
+	arch_set_trap_handler(HV_TEST_VECTOR, hv_test_handler);
+	hv_test_runs = 0;
+	ok = hv_raise(HV_TEST_VECTOR) == 1;
+	/* A second post while NoFurtherSignal is set: no new #HV, one run. */
+	ok = ok && hv_raise(HV_TEST_VECTOR) == 0;
+	held = snp_hv_held();
+	at_cli = hv_test_runs;
+	arch_irq_enable();
+	at_sti = hv_test_runs;
+	ok = ok && hv_raise(HV_TEST_VECTOR) == 1;
+	at_if = hv_test_runs;
+	arch_irq_disable();
+	arch_set_trap_handler(HV_TEST_VECTOR, NULL);
+	plat_irq_restore(irq);
+	ok = ok && held && at_cli == 0 && at_sti == 1 && at_if == 2 &&
+	    !snp_hv_held();
+	klog_always("snp: #HV self-test (stand-in): %s (held at IF=0: %d, "
+	    "runs at cli %u, after sti %u, at IF=1 %u)", ok ? "ok" : "FAILED",
+	    held, at_cli, at_sti, at_if);
+}
+
 void
 traps_init(void)
 {
