@@ -266,20 +266,16 @@ traps_hv_start(void)
 
 /*
  * snp=emulate only: #HV raised by int $28 after the stand-in posted a
- * vector, once with IF clear (held, then run by arch_irq_enable) and
- * once with IF set (run in the handler, off the IST stack), each
- * exactly once.  TCG never raises #HV itself; see ghcb/README.md.
+ * vector, once with IF clear (held, then run by arch_irq_enable), once
+ * with IF set (run in the handler, off the IST stack) with a second #HV
+ * inside that handler (held, run by trap_return), each exactly once.
+ * TCG never raises #HV itself; see ghcb/README.md.
  */
 #define HV_TEST_VECTOR	0xf0
 
 static volatile unsigned hv_test_runs;
-
-static void
-hv_test_handler(struct trap_frame *f)
-{
-	(void)f;
-	hv_test_runs++;
-}
+static volatile bool hv_test_nest;
+static volatile int hv_test_nested;
 
 static int
 hv_raise(unsigned vec)
@@ -289,6 +285,21 @@ hv_raise(unsigned vec)
 	if (r == 1)
 		__asm__ volatile("int $28" : : : "memory");
 	return r;
+}
+
+/*
+ * With hv_test_nest: a #HV inside the handler (IF clear) is held, and
+ * runs on trap_return's way back to the frame with IF set.
+ */
+static void
+hv_test_handler(struct trap_frame *f)
+{
+	(void)f;
+	hv_test_runs++;
+	if (hv_test_nest) {
+		hv_test_nest = false;
+		hv_test_nested = hv_raise(HV_TEST_VECTOR);
+	}
 }
 
 void
@@ -307,16 +318,17 @@ traps_hv_selftest(void)
 	at_cli = hv_test_runs;
 	arch_irq_enable();
 	at_sti = hv_test_runs;
-	ok = ok && hv_raise(HV_TEST_VECTOR) == 1;
+	hv_test_nest = true;
+	ok = ok && hv_raise(HV_TEST_VECTOR) == 1 && hv_test_nested == 1;
 	at_if = hv_test_runs;
 	arch_irq_disable();
 	arch_set_trap_handler(HV_TEST_VECTOR, NULL);
 	plat_irq_restore(irq);
-	ok = ok && held && at_cli == 0 && at_sti == 1 && at_if == 2 &&
+	ok = ok && held && at_cli == 0 && at_sti == 1 && at_if == 3 &&
 	    !snp_hv_held();
 	klog_always("snp: #HV self-test (stand-in): %s (held at IF=0: %d, "
-	    "runs at cli %u, after sti %u, at IF=1 %u)", ok ? "ok" : "FAILED",
-	    held, at_cli, at_sti, at_if);
+	    "runs at cli %u, after sti %u, at IF=1 with one nested %u)",
+	    ok ? "ok" : "FAILED", held, at_cli, at_sti, at_if);
 }
 
 void
