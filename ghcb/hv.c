@@ -88,33 +88,38 @@ snp_hv_decode(uint16_t word, unsigned *vector, bool *nmi)
 	return 0;
 }
 
+/*
+ * The held bitmap is changed only by single locked instructions: a #HV
+ * that lands in the middle of the platform's delivery changes it too.
+ */
 static bool
 held_test_clear(unsigned v)
 {
 	uint64_t bit = 1ull << (v % 64);
 
-	if (!(snp.hv_held[v / 64] & bit))
-		return false;
-	snp.hv_held[v / 64] &= ~bit;
-	snp.hv_nheld--;
-	return true;
+	return (__atomic_fetch_and(&snp.hv_held[v / 64], ~bit,
+	    __ATOMIC_SEQ_CST) & bit) != 0;
 }
 
 static void
 hold(unsigned v)
 {
-	uint64_t bit = 1ull << (v % 64);
+	/* Pending already: the bit stays, one delivery (as the IRR). */
+	__atomic_fetch_or(&snp.hv_held[v / 64], 1ull << (v % 64),
+	    __ATOMIC_SEQ_CST);
+}
 
-	if (snp.hv_held[v / 64] & bit)
-		return;			/* pending already: one delivery */
-	snp.hv_held[v / 64] |= bit;
-	snp.hv_nheld++;
+static bool
+any_held(void)
+{
+	return (snp.hv_held[0] | snp.hv_held[1] | snp.hv_held[2] |
+	    snp.hv_held[3]) != 0;
 }
 
 bool
 snp_hv_held(void)
 {
-	return snp.hv_nheld != 0 || snp.hv_rearm;
+	return any_held() || snp.hv_rearm;
 }
 
 /* Take events until the word holds only NoFurtherSignal (left set). */
@@ -150,14 +155,15 @@ rearm_and_deliver(snp_hv_deliver_fn *deliver, void *arg)
 {
 	unsigned n = 0;
 
+	/* Before the clear: a #HV from here on sets it again, harmlessly. */
+	snp.hv_rearm = false;
 	for (int round = 0; round < HV_MAX_ROUNDS; round++) {
 		if (snp_hw_hvdb_cmpxchg(snp.hvdb, HVDB_NO_FURTHER_SIGNAL, 0))
 			break;
 		take_events();
 	}
-	snp.hv_rearm = false;
 	/* Lowest vector first; a vector held again meanwhile waits. */
-	for (unsigned v = 32; v < 256 && snp.hv_nheld != 0; v++)
+	for (unsigned v = 32; v < 256 && any_held(); v++)
 		if (held_test_clear(v)) {
 			deliver(v, arg);
 			n++;

@@ -329,7 +329,6 @@ struct snp_state {
 	volatile struct hv_doorbell *hvdb;	/* mapped without the C-bit */
 	uint64_t hvdb_pa;
 	uint64_t hv_held[4];		/* bitmap of vectors 0..255 */
-	unsigned hv_nheld;
 	bool hv_rearm;			/* NoFurtherSignal left set (IF was 0) */
 	uint64_t hv_nmis;		/* NMIs signalled (ignored, as others) */
 };

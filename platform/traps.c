@@ -237,11 +237,18 @@ hv_deliver(unsigned vec, void *arg)
 	f->vector = vector;
 }
 
+/*
+ * arch_irq_held is cleared only before a delivery and set after it when
+ * something is left: a #HV landing in between (IF clear) sets it, and
+ * nothing here writes the stale 0 over that.
+ */
 static void
 hv_held(struct trap_frame *f)
 {
+	arch_irq_held = 0;
 	snp_hv_deliver_held(hv_deliver, f);
-	arch_irq_held = snp_hv_held();
+	if (snp_hv_held())
+		arch_irq_held = 1;
 }
 
 static void
@@ -252,8 +259,14 @@ hv_trap(struct trap_frame *f)
 		return;
 	}
 	arch_hv_rewind(f);
-	snp_hv_trap((f->rflags & (1ull << 9)) != 0, hv_deliver, f);
-	arch_irq_held = snp_hv_held();
+	if (f->rflags & (1ull << 9)) {
+		arch_irq_held = 0;
+		snp_hv_trap(true, hv_deliver, f);
+	} else {
+		snp_hv_trap(false, hv_deliver, f);
+	}
+	if (snp_hv_held())
+		arch_irq_held = 1;
 }
 
 /* Restricted Injection: the doorbell page is registered; take #HV. */
