@@ -26,6 +26,7 @@
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
 #define IST_VC			4	/* SEV-ES #VC */
+#define IST_HV			5	/* SEV-SNP #HV (Restricted Injection) */
 
 /* Exception vectors. */
 #define VEC_DE		0
@@ -48,6 +49,7 @@
 #define VEC_XM		19
 #define VEC_VE		20
 #define VEC_CP		21
+#define VEC_HV		28	/* SEV-SNP #HV: hypervisor injection */
 #define VEC_VC		29
 #define VEC_IRQ_BASE	32
 #define VEC_TIMER	0x40	/* local APIC timer */
@@ -129,11 +131,22 @@ void arch_write_dr(int n, uint64_t v);
 void arch_invlpg(uint64_t va);
 void arch_halt(void);			/* hlt once, interrupts as they are */
 void arch_halt_forever(void) __attribute__((noreturn));
+/*
+ * Interrupts held while IF was clear (SEV-SNP #HV under Restricted
+ * Injection, platform/traps.c): nonzero when arch_irq_held_run has work.
+ * Every point that enables interrupts tests it (one load and branch);
+ * outside that mode it is always 0.
+ */
+extern volatile uint8_t arch_irq_held;
+void arch_irq_held_run(void);
 /* Inline: the syscall exit path and every blocking call use them. */
 static inline void
 arch_irq_enable(void)
 {
 	__asm__ volatile("sti" : : : "memory");
+	/* After the sti: a #HV before it set the flag, one after it ran. */
+	if (__builtin_expect(arch_irq_held, 0))
+		arch_irq_held_run();
 }
 
 static inline void
@@ -275,6 +288,25 @@ void arch_set_trap_handler(unsigned vector, arch_trap_fn fn);
 void arch_set_default_trap_handler(arch_trap_fn fn);
 /* Called after every trap handler whose frame returns to ring 3. */
 void arch_set_user_return_hook(arch_trap_fn fn);
+/* Run f->vector's handler (no user-return hook): for #HV delivery. */
+void arch_trap_dispatch(struct trap_frame *f);
+/*
+ * #HV delivery (SEV-SNP Restricted Injection).  arch_hv_enable: vector
+ * 28 on its own IST stack from now on (moved to the interrupted stack
+ * when IF was set), returns to ring 3 through iretq only, and held(f)
+ * runs whenever arch_irq_held is set and f (a frame about to be
+ * resumed with IF set, or a stand-in for the caller of sti) may take
+ * interrupts; it runs with IF clear.
+ */
+void arch_hv_enable(arch_trap_fn held);
+/*
+ * A #HV that came with IF clear at a point that was about to enable
+ * interrupts (the iretq path, the idle sti; hlt): move f's RIP back to
+ * before that point's test of arch_irq_held (or past the hlt).
+ */
+void arch_hv_rewind(struct trap_frame *f);
+/* The idle wait: sti; hlt; cli, as one unit #HV knows about. */
+void arch_idle_wait(void);
 
 /*
  * Fault recovery for user copies: a faulting access at an address listed

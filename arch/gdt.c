@@ -80,8 +80,12 @@ arch_gdt_init(const uint64_t ist_top[8])
 	    : "rax", "memory");
 }
 
+/* TSS.RSP0 as arch/entry.asm's #HV entry reads it. */
+uint64_t arch_kernel_rsp0;
+
 void
 arch_set_kernel_stack(uint64_t rsp0)
 {
 	tss.rsp[0] = rsp0;
+	arch_kernel_rsp0 = rsp0;
 }

@@ -29,6 +29,12 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 static arch_trap_fn handlers[256];
 static arch_trap_fn default_handler;
 static arch_trap_fn user_return_hook;
+static arch_trap_fn held_hook;
+
+volatile uint8_t arch_irq_held;
+uint8_t arch_hv_mode;		/* #HV delivery on: no sysret (syscall.asm) */
+extern const char arch_ret_window[], arch_ret_window_end[];
+extern const char arch_idle_window_end[];
 
 static void
 idt_set(unsigned vec, uint64_t addr, uint8_t ist, uint8_t attr)
@@ -89,7 +95,7 @@ arch_set_user_return_hook(arch_trap_fn fn)
 void arch_trap(struct trap_frame *f);
 
 void
-arch_trap(struct trap_frame *f)
+arch_trap_dispatch(struct trap_frame *f)
 {
 	arch_trap_fn fn = NULL;
 
@@ -101,6 +107,76 @@ arch_trap(struct trap_frame *f)
 		fn(f);
 	else
 		arch_halt_forever();
+}
+
+void
+arch_trap(struct trap_frame *f)
+{
+	arch_trap_dispatch(f);
+	if (user_return_hook != NULL && trap_from_user(f))
+		user_return_hook(f);
+}
+
+void
+arch_hv_enable(arch_trap_fn held)
+{
+	held_hook = held;
+	arch_hv_mode = 1;
+	idt_set(VEC_HV, arch_isr_table[VEC_HV], IST_HV, GATE_INTERRUPT);
+}
+
+void
+arch_hv_rewind(struct trap_frame *f)
+{
+	uint64_t ret = (uint64_t)arch_ret_window;
+	uint64_t idle = (uint64_t)&arch_idle_wait;
+
+	if (trap_from_user(f))
+		return;
+	if (f->rip >= ret && f->rip <= (uint64_t)arch_ret_window_end)
+		f->rip = ret;
+	else if (f->rip >= idle && f->rip < (uint64_t)arch_idle_window_end)
+		f->rip = (uint64_t)arch_idle_window_end;
+}
+
+/*
+ * Held vectors, where interrupts are enabled again (arch_irq_enable,
+ * arch_idle_wait): they run with IF clear, on a frame standing for the
+ * caller, as if they had arrived right after its sti.
+ */
+void
+arch_irq_held_run(void)
+{
+	struct trap_frame f = { 0 };
+	bool on = arch_irq_enabled();
+
+	arch_irq_disable();
+	f.vector = VEC_HV;
+	f.cs = GDT_KCODE;
+	f.ss = GDT_KDATA;
+	f.rflags = (1ull << 9) | 0x2;	/* IF */
+	f.rip = (uint64_t)__builtin_return_address(0);
+	if (held_hook != NULL)
+		held_hook(&f);
+	else
+		arch_irq_held = 0;
+	if (on)
+		__asm__ volatile("sti" : : : "memory");
+}
+
+/* From trap_return: f resumes with IF set and vectors are held. */
+void arch_ret_held(struct trap_frame *f);
+
+void
+arch_ret_held(struct trap_frame *f)
+{
+	uint64_t vector = f->vector;
+
+	if (held_hook != NULL)
+		held_hook(f);
+	else
+		arch_irq_held = 0;
+	f->vector = vector;
 	if (user_return_hook != NULL && trap_from_user(f))
 		user_return_hook(f);
 }

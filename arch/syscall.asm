@@ -31,6 +31,7 @@ F_RAX		equ 112
 F_RSP_FROM_RBX	equ 160 - F_RBX		; user rsp, seen from the rbx slot
 
 extern arch_enter_user
+extern arch_hv_mode
 extern arch_syscall_fast_table
 extern arch_syscall_fast_count
 extern arch_syscall_slow_fn
@@ -95,6 +96,8 @@ arch_syscall_entry:
 	cli				; a handler that blocked may return with IF on
 	mov rcx, [gs:32]		; percpu.user_work
 	cmp dword [rcx], 0
+	jne .work
+	cmp byte [rel arch_hv_mode], 0	; #HV: out through trap_return
 	jne .work
 	cmp rax, -EINTR
 	je .work

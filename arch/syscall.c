@@ -65,10 +65,13 @@ arch_percpu_init(struct arch_percpu *p)
  * whose RIP is canonical: Intel CPUs raise #GP in ring 0 on a
  * non-canonical RCX, on the kernel stack with the user's GS.
  */
+extern uint8_t arch_hv_mode;
+
 static bool
 sysret_safe(const struct trap_frame *f)
 {
-	if (f->vector != VEC_SYSCALL)
+	/* #HV mode: only trap_return checks for held vectors (arch/idt.c). */
+	if (f->vector != VEC_SYSCALL || arch_hv_mode)
 		return false;
 	if (f->rcx != f->rip || f->r11 != f->rflags)
 		return false;

@@ -23,11 +23,12 @@ struct snp_emul snp_emul;	/* off unless snp=emulate (emulate.c) */
  * DebugSwap, PreventHostIBS, BTB isolation, VMPL supervisor shadow
  * stacks, Secure TSC (its rate replaces calibration: tsc.c),
  * the VMGEXIT parameter, IBS virtualisation, VMSA register protection,
- * SMT protection.  Everything else ends the guest with SNP_TERM_POLICY:
- * vTOM and ReflectVC (Cloister uses the C-bit and runs at VMPL0),
- * Restricted and Alternate Injection (interrupts would come only
- * through #HV, which Cloister does not handle yet: without it the
- * timer never fires), Secure AVIC, and every reserved bit.
+ * SMT protection, Restricted Injection (interrupts then come only as
+ * #HV through the doorbell page: hv.c, which the platform registers
+ * right after the GHCB).  Everything else ends the guest with
+ * SNP_TERM_POLICY: vTOM and ReflectVC (Cloister uses the C-bit and runs
+ * at VMPL0), Alternate Injection (a VMSA for injected events, which
+ * Cloister does not build), Secure AVIC, and every reserved bit.
  */
 #define SEV_STATUS_REQUIRED	(SEV_STATUS_SEV | SEV_STATUS_ES | \
 				 SEV_STATUS_SNP)
@@ -35,7 +36,8 @@ struct snp_emul snp_emul;	/* off unless snp=emulate (emulate.c) */
 	SEV_STATUS_DEBUG_SWAP | SEV_STATUS_PREVENT_IBS | \
 	SEV_STATUS_BTB_ISOL | SEV_STATUS_VMPL_SSS | SEV_STATUS_SECURE_TSC | \
 	SEV_STATUS_VMGEXIT_PARAM | SEV_STATUS_IBS_VIRT | \
-	SEV_STATUS_VMSA_REG_PROT | SEV_STATUS_SMT_PROT)
+	SEV_STATUS_VMSA_REG_PROT | SEV_STATUS_SMT_PROT | \
+	SEV_STATUS_RESTRICT_INJ)
 
 int
 snp_policy_check(uint64_t sev_status)

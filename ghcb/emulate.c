@@ -115,10 +115,37 @@ snp_emulated(void)
 	return snp_emul.on;
 }
 
+/*
+ * Restricted Injection is reported too: the platform then registers the
+ * #HV doorbell page and runs in #HV mode (returns through iretq, held
+ * vectors checked).  TCG still delivers interrupts the ordinary way;
+ * #HV itself is raised only by snp_emulate_hv_signal's caller.
+ */
 uint64_t
 snp_emul_sev_status(void)
 {
-	return SEV_STATUS_SEV | SEV_STATUS_ES | SEV_STATUS_SNP;
+	return SEV_STATUS_SEV | SEV_STATUS_ES | SEV_STATUS_SNP |
+	    SEV_STATUS_RESTRICT_INJ;
+}
+
+/*
+ * The stand-in hypervisor posts vector to the #HV doorbell page as KVM
+ * does: with NoFurtherSignal clear it sets it and signals (returns 1:
+ * the caller raises #HV with int $28), else it only writes (0).  -1
+ * when there is no stand-in or no doorbell page.
+ */
+int
+snp_emulate_hv_signal(unsigned vector)
+{
+	volatile struct hv_doorbell *db = snp.hvdb;
+	uint16_t w;
+
+	if (!snp_emul.on || !snp.hv_ready)
+		return -1;
+	w = db->pending_events;
+	db->pending_events = (uint16_t)((w & HVDB_NO_FURTHER_SIGNAL) |
+	    HVDB_NO_FURTHER_SIGNAL | (vector & 0xff));
+	return (w & HVDB_NO_FURTHER_SIGNAL) ? 0 : 1;
 }
 
 /* ---- the stand-in's RMP ---- */
@@ -323,6 +350,14 @@ exchange(void)
 		break;
 	case SVM_VMGEXIT_PSC:
 		psc(g);
+		break;
+	case SVM_VMGEXIT_HVDB_PAGE:	/* [GHCB] NAE 0x8000_0014 */
+		if (info1 != HVDB_SET || info2 % SNP_PAGE_SIZE) {
+			g->sw_exit_info_1 = GHCB_HV_RESP_REFUSED;
+			g->sw_exit_info_2 = 4;
+			break;
+		}
+		g->sw_exit_info_2 = info2;	/* the GPA, echoed */
 		break;
 	case SVM_VMGEXIT_GUEST_REQUEST:
 	case SVM_VMGEXIT_EXT_GUEST_REQUEST:

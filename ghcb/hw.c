@@ -183,3 +183,18 @@ snp_hw_mem_write(uint64_t va, const void *src, size_t n)
 	__builtin_memcpy((void *)va, src, n);
 	return 0;
 }
+
+/* The doorbell's pending-events word, in single atomic accesses. */
+uint16_t
+snp_hw_hvdb_xchg(volatile struct hv_doorbell *db, uint16_t v)
+{
+	return __atomic_exchange_n(&db->pending_events, v, __ATOMIC_SEQ_CST);
+}
+
+bool
+snp_hw_hvdb_cmpxchg(volatile struct hv_doorbell *db, uint16_t old,
+    uint16_t nw)
+{
+	return __atomic_compare_exchange_n(&db->pending_events, &old, nw,
+	    false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}

@@ -91,6 +91,7 @@
 #define SVM_VMGEXIT_MMIO_READ	0x80000001ull
 #define SVM_VMGEXIT_MMIO_WRITE	0x80000002ull
 #define SVM_VMGEXIT_PSC		0x80000010ull
+#define SVM_VMGEXIT_HVDB_PAGE	0x80000014ull	/* #HV doorbell page */
 #define SVM_VMGEXIT_TERM	0x8000fffeull
 
 /* IOIO exit information 1 ([APM] "IN and OUT Behavior"). */
@@ -170,6 +171,32 @@ struct ghcb_shared {
 	volatile struct ghcb *page;	/* mapped without the C-bit */
 	uint64_t pa;
 };
+
+/*
+ * ---- The #HV doorbell page ([GHCB] "#HV Doorbell Page", and NAE event
+ * 0x8000_0014 "#HV Doorbell Page": sw_exit_info_1 selects the
+ * sub-function, sw_exit_info_2 carries the GPA in and out) ----
+ */
+#define HVDB_GET_PREFERRED	0	/* out: the GPA the host would like */
+#define HVDB_SET		1	/* in: our GPA; out: the GPA, echoed */
+#define HVDB_QUERY		2	/* out: the GPA registered */
+#define HVDB_CLEAR		3	/* no doorbell page any more */
+/* The pending-events word at offset 0: [7:0] vector, [8] NMI, [9] #MC,
+ * [14:10] reserved, [15] NoFurtherSignal; byte 2 is NoEoiRequired. */
+#define HVDB_VECTOR(w)		((w) & 0xffu)
+#define HVDB_NMI		(1u << 8)
+#define HVDB_MC			(1u << 9)
+#define HVDB_RESERVED		(0x1fu << 10)
+#define HVDB_NO_FURTHER_SIGNAL	(1u << 15)
+struct hv_doorbell {
+	uint16_t pending_events;
+	uint8_t no_eoi_required;
+	uint8_t reserved[61];
+	uint8_t available[4096 - 64];	/* not used by Cloister */
+};
+_Static_assert(sizeof(struct hv_doorbell) == 4096, "doorbell page size");
+_Static_assert(offsetof(struct hv_doorbell, no_eoi_required) == 2,
+    "doorbell NoEoiRequired");
 
 /* ---- Page state change buffer ([GHCB] "SNP Page State Change") ---- */
 #define PSC_MAX_ENTRY		253
@@ -297,6 +324,13 @@ struct snp_state {
 	uint64_t dmap_base;		/* va of physical 0 */
 	uint64_t dr7;			/* cached: never read back from the host */
 	unsigned last_exc;		/* the #GP/#UD of the last GHCB_EXCEPTION */
+	/* #HV (hv.c): the doorbell page and the vectors held for IF=0. */
+	bool hv_ready;
+	volatile struct hv_doorbell *hvdb;	/* mapped without the C-bit */
+	uint64_t hvdb_pa;
+	uint64_t hv_held[4];		/* bitmap of vectors 0..255 */
+	bool hv_rearm;			/* NoFurtherSignal left set (IF was 0) */
+	uint64_t hv_nmis;		/* NMIs signalled (ignored, as others) */
 };
 extern struct snp_state snp;
 
@@ -358,6 +392,17 @@ int snp_cpuid_validate(const void *page, unsigned cbit,
 void snp_cpuid_lookup(const struct snp_cpuid_table *t, uint32_t leaf,
     uint32_t sub, uint64_t xcr0, uint64_t cr4, struct cpuid_regs *r);
 extern struct snp_cpuid_table snp_cpuid;
+
+/* hv.c */
+/*
+ * Decide what one pending-events word asks for: 0 and *vector (0 =
+ * none) and *nmi, or the termination code (SNP_TERM_HV_*) it earns.
+ */
+int snp_hv_decode(uint16_t word, unsigned *vector, bool *nmi);
+/* The doorbell's word: exchanged for v; replaced by nw if it is old. */
+uint16_t snp_hw_hvdb_xchg(volatile struct hv_doorbell *db, uint16_t v);
+bool snp_hw_hvdb_cmpxchg(volatile struct hv_doorbell *db, uint16_t old,
+    uint16_t nw);
 
 /* detect.c */
 int snp_policy_check(uint64_t sev_status);

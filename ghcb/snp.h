@@ -60,6 +60,13 @@ uint64_t snp_enc_mask(void);
 const void *snp_emulate_start(const char *cmdline);
 bool snp_emulated(void);
 /*
+ * Under snp=emulate (which reports Restricted Injection): the stand-in
+ * posts vector to the #HV doorbell page; 1 if it signals (the caller
+ * then raises #HV with int $28), 0 if NoFurtherSignal was set, -1 when
+ * not emulating or no doorbell page is registered.
+ */
+int snp_emulate_hv_signal(unsigned vector);
+/*
  * Under snp=emulate, the secrets page of the stand-in secure processor
  * (ghcb/emulate_psp.c: a fixed test VMPCK0), in the kernel image; NULL
  * otherwise.  Its reports are test reports (see ghcb/README.md).
@@ -107,6 +114,39 @@ struct trap_frame;
 int snp_vc_trap(struct trap_frame *f);
 
 /*
+ * #HV and Restricted Injection (ghcb/hv.c, [GHCB] "#HV Doorbell Page").
+ * snp_hv_init registers a shared page (va mapped without the C-bit, pa
+ * its physical address) as the #HV doorbell page with NAE event
+ * 0x8000_0014 SET; a refusal or a GPA not echoed ends the guest
+ * (SNP_TERM_HV_DOORBELL).  Outside SNP: nothing.
+ */
+void snp_hv_init(volatile void *va, uint64_t pa);
+/* SEV_STATUS RestrictedInjection: the platform must call snp_hv_init. */
+bool snp_restricted_injection(void);
+bool snp_hv_ready(void);
+/*
+ * The #HV handler's logic (vector 28).  Takes the pending-events word
+ * out of the doorbell page (exchange) until it reads empty, bounded; an
+ * exception vector, #MC or a reserved bit ends the guest.  if_on (the
+ * interrupted context had IF set; the handler runs off its IST stack):
+ * NoFurtherSignal is cleared and every vector held so far is passed to
+ * deliver(vec, arg), lowest first.  Otherwise the vectors are held (one
+ * bit each, as the APIC's IRR: a vector signalled twice runs once) and
+ * NoFurtherSignal stays set until snp_hv_deliver_held.  Returns the
+ * NMIs signalled (Cloister ignores them, as a real NMI).
+ */
+typedef void snp_hv_deliver_fn(unsigned vec, void *arg);
+unsigned snp_hv_trap(bool if_on, snp_hv_deliver_fn *deliver, void *arg);
+/* Anything left for an interrupts-on point?  (false outside SNP) */
+bool snp_hv_held(void);
+/*
+ * At a point where interrupts are enabled again (called with IF still
+ * clear): clear NoFurtherSignal, take what came meanwhile, deliver the
+ * held vectors, lowest first, each once; how many.
+ */
+unsigned snp_hv_deliver_held(snp_hv_deliver_fn *deliver, void *arg);
+
+/*
  * Ask the hypervisor to end the guest (GHCB MSR protocol termination
  * request) with a reason from ghcb/README.md; never returns.  Set 0
  * holds the GHCB spec's codes, set 1 Cloister's own (SNP_TERM_*).
@@ -139,6 +179,9 @@ enum snp_term_code {
 	SNP_TERM_VC_PRIVATE_MMIO,	/* #VC: MMIO to a private page */
 	SNP_TERM_GHCB_REFUSED,		/* a required request was refused */
 	SNP_TERM_SECURE_TSC,		/* Secure TSC: intercepted, or no rate */
+	SNP_TERM_HV_DOORBELL,		/* #HV doorbell page: SET refused/not echoed */
+	SNP_TERM_HV_VECTOR,		/* #HV: an exception vector (< 32) signalled */
+	SNP_TERM_HV_EVENT,		/* #HV: #MC or a reserved bit signalled */
 };
 void snp_terminate(unsigned set, unsigned code) __attribute__((noreturn));
 

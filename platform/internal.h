@@ -93,7 +93,7 @@ struct static_stack {
 	uint8_t guard[PAGE_SIZE];
 	uint8_t stack[KSTACK_SIZE];
 } __attribute__((aligned(4096)));
-extern struct static_stack boot_stacks[5];
+extern struct static_stack boot_stacks[6];	/* [0] boot, [1..5] IST */
 
 
 /*
@@ -389,6 +389,8 @@ void time_refine(void);
 const char *time_source(void);
 uint64_t time_uncertainty_ppm(void);
 void traps_init(void);
+void traps_hv_start(void);
+void traps_hv_selftest(void);	/* snp=emulate */
 /* Run the kernel's alarm upcall (from the timer interrupt). */
 void traps_alarm(void);
 /* ---- The scheduler's queues (platform/sched_queue.c) ---- */

@@ -84,7 +84,7 @@ early_cpu(void)
 {
 	uint64_t ist[8] = { 0 };
 
-	for (int i = 1; i <= 4; i++)
+	for (int i = 1; i <= 5; i++)
 		ist[i] = (uint64_t)boot_stacks[i].stack + KSTACK_SIZE;
 	/* Under SEV-SNP every CPUID traps: the #VC handler comes first. */
 	arch_gdt_init(ist);
@@ -195,6 +195,18 @@ ghcb_start(void)
 	    (unsigned long long)snp_enc_mask(),
 	    (unsigned long long)snp_ghcb_pa(),
 	    from_boot ? " (from the ROM, before fw_cfg)" : "");
+	/*
+	 * Restricted Injection: interrupts arrive only as #HV, through the
+	 * doorbell page, a second pool page registered like the GHCB.
+	 */
+	if (snp_restricted_injection()) {
+		if (shmem_alloc(PAGE_SIZE, &r) != 0)
+			snp_terminate(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL);
+		snp_hv_init(r.va, r.pa);
+		traps_hv_start();
+		klog("snp: Restricted Injection: #HV doorbell page at %llx",
+		    (unsigned long long)r.pa);
+	}
 }
 
 /* The NIC's share of the pool only when RAM is not tight. */
@@ -247,6 +259,9 @@ platform_start(struct boot_info *bi)
 	attest_secure_tsc_info();
 	/* Port I/O under SNP too from here on (it needs the GHCB page). */
 	pic_init();
+	/* snp=emulate: #HV through the stand-in (the PIC is masked now). */
+	if (snp_emulated() && snp_hv_ready())
+		traps_hv_selftest();
 	if (snp_active())
 		time_init(boot.boot_tsc);
 	lapic_start();	/* its timer's rate is measured while the boot goes on */

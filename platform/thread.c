@@ -452,8 +452,8 @@ plat_run(void)
 				continue;	/* the work woke a thread */
 		}
 		timer_program();
-		/* sti takes effect after hlt starts: no lost wake-up. */
-		__asm__ volatile("sti; hlt; cli" : : : "memory");
+		/* sti; hlt; cli: sti takes effect after hlt starts. */
+		arch_idle_wait();
 	}
 }
 

@@ -220,6 +220,133 @@ vc_trap(struct trap_frame *f)
 	default_trap(f);
 }
 
+/*
+ * #HV (SEV-SNP Restricted Injection): ghcb/hv.c takes the doorbell's
+ * events; an interrupt vector runs through the IDT's own handler, on
+ * the #HV frame when that frame had IF set, else later, where arch/
+ * enables interrupts again (arch_irq_held).
+ */
+static void
+hv_deliver(unsigned vec, void *arg)
+{
+	struct trap_frame *f = arg;
+	uint64_t vector = f->vector;
+
+	f->vector = vec;
+	arch_trap_dispatch(f);
+	f->vector = vector;
+}
+
+/*
+ * arch_irq_held is cleared only before a delivery and set after it when
+ * something is left: a #HV landing in between (IF clear) sets it, and
+ * nothing here writes the stale 0 over that.
+ */
+static void
+hv_held(struct trap_frame *f)
+{
+	arch_irq_held = 0;
+	snp_hv_deliver_held(hv_deliver, f);
+	if (snp_hv_held())
+		arch_irq_held = 1;
+}
+
+static void
+hv_trap(struct trap_frame *f)
+{
+	if (!snp_hv_ready()) {
+		default_trap(f);	/* no doorbell: "hypervisor injection" */
+		return;
+	}
+	arch_hv_rewind(f);
+	if (f->rflags & (1ull << 9)) {
+		arch_irq_held = 0;
+		snp_hv_trap(true, hv_deliver, f);
+	} else {
+		snp_hv_trap(false, hv_deliver, f);
+	}
+	if (snp_hv_held())
+		arch_irq_held = 1;
+}
+
+/* Restricted Injection: the doorbell page is registered; take #HV. */
+void
+traps_hv_start(void)
+{
+	arch_set_trap_handler(VEC_HV, hv_trap);
+	arch_hv_enable(hv_held);
+}
+
+/*
+ * snp=emulate only: #HV raised by int $28 after the stand-in posted a
+ * vector, once with IF clear (held, then run by arch_irq_enable), once
+ * with IF set (run in the handler, off the IST stack) with a second #HV
+ * inside that handler (held, run by trap_return), each exactly once.
+ * TCG never raises #HV itself; see ghcb/README.md.
+ */
+#define HV_TEST_VECTOR	0xf0
+
+static volatile unsigned hv_test_runs;
+static volatile bool hv_test_nest;
+static volatile int hv_test_nested;
+
+static int
+hv_raise(unsigned vec)
+{
+	int r = snp_emulate_hv_signal(vec);
+
+	if (r == 1)
+		__asm__ volatile("int $28" : : : "memory");
+	return r;
+}
+
+/*
+ * With hv_test_nest: a #HV inside the handler (IF clear) is held, and
+ * runs on trap_return's way back to the frame with IF set.
+ */
+static void
+hv_test_handler(struct trap_frame *f)
+{
+	(void)f;
+	hv_test_runs++;
+	if (hv_test_nest) {
+		hv_test_nest = false;
+		hv_test_nested = hv_raise(HV_TEST_VECTOR);
+	}
+}
+
+void
+traps_hv_selftest(void)
+{
+	uint64_t irq = plat_irq_save();
+	bool held, ok;
+	unsigned at_cli, at_sti, at_if;
+
+	arch_set_trap_handler(HV_TEST_VECTOR, hv_test_handler);
+	hv_test_runs = 0;
+	ok = hv_raise(HV_TEST_VECTOR) == 1;
+	/* A second post while NoFurtherSignal is set: no new #HV, one run. */
+	ok = ok && hv_raise(HV_TEST_VECTOR) == 0;
+	held = snp_hv_held();
+	at_cli = hv_test_runs;
+	arch_irq_enable();
+	at_sti = hv_test_runs;
+	hv_test_nest = true;
+	ok = ok && hv_raise(HV_TEST_VECTOR) == 1 && hv_test_nested == 1;
+	at_if = hv_test_runs;
+	arch_irq_disable();
+	arch_set_trap_handler(HV_TEST_VECTOR, NULL);
+	plat_irq_restore(irq);
+	ok = ok && held && at_cli == 0 && at_sti == 1 && at_if == 3 &&
+	    !snp_hv_held();
+	if (ok)
+		klog("snp: #HV self-test (stand-in): ok");
+	else
+		klog_always("snp: #HV self-test (stand-in): FAILED (held at "
+		    "IF=0: %d, runs at cli %u, after sti %u, at IF=1 with one "
+		    "nested %u)", held, at_cli, at_sti, at_if);
+}
+
 void
 traps_init(void)
 {

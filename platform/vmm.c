@@ -17,7 +17,7 @@
 #define KSTACK_SLOTS	4096
 #define DMAP_RANGES_MAX	(BOOT_MMAP_MAX + 1)
 
-struct static_stack boot_stacks[5];
+struct static_stack boot_stacks[6];
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_end[];
@@ -164,7 +164,7 @@ vmm_init(const struct boot_info *bi, struct mem_range *ranges, int n,
 	map_section(__rodata_start, __rodata_end, nx);
 	map_section(__data_start, __bss_end, PTE_W | nx);
 	map_dmap(bi);
-	for (unsigned i = 0; i < 5; i++)
+	for (unsigned i = 0; i < 6; i++)
 		pt_unmap(&kctx, (uint64_t)boot_stacks[i].guard, PAGE_SIZE);
 	arch_write_cr3(kctx.root | enc_mask);
 	dmap_live = true;
@@ -180,7 +180,7 @@ vmm_use_pmm(void)
 bool
 vmm_is_guard(uint64_t va)
 {
-	for (unsigned i = 0; i < 5; i++) {
+	for (unsigned i = 0; i < 6; i++) {
 		uint64_t g = (uint64_t)boot_stacks[i].guard;
 
 		if (va >= g && va < g + PAGE_SIZE)

@@ -45,6 +45,17 @@ else
 	pass snp-emulate/boot
 fi
 
+# Restricted Injection (the stand-in reports it): the doorbell page is
+# registered, and #HV raised with int $28 holds a vector while IF is clear
+# and runs it once at the sti, and runs one at once with IF set.
+if ! grep -q 'snp: Restricted Injection: #HV doorbell page at' "$log"; then
+	fail snp-emulate/hv-doorbell "no doorbell page registered"
+elif ! grep -q 'snp: #HV self-test (stand-in): ok' "$log"; then
+	fail snp-emulate/hv-doorbell "$(grep '#HV self-test' "$log" || echo 'no self-test line')"
+else
+	pass snp-emulate/hv-doorbell
+fi
+
 # A plain boot says nothing about SNP (multiboot and the ROM).
 scripts/run --timeout "$RUN_TIMEOUT" "$BUILD/guests/demo" >"$log" 2>&1
 if grep -q 'snp:' "$log"; then

@@ -13,6 +13,7 @@
 
 struct model model;
 uint8_t model_ghcb_page[4096] __attribute__((aligned(4096)));
+struct hv_doorbell model_hvdb_page __attribute__((aligned(4096)));
 struct snp_cpuid_table model_cpuid_page;
 static uint8_t model_ram[MODEL_PAGES * 4096ull] __attribute__((aligned(4096)));
 static const struct arch_io_ops *installed_ops;
@@ -63,6 +64,7 @@ model_reset(void)
 	memset(&model, 0, sizeof(model));
 	memset(&snp, 0, sizeof(snp));
 	memset(model_ghcb_page, 0, sizeof(model_ghcb_page));
+	memset(&model_hvdb_page, 0, sizeof(model_hvdb_page));
 	model.sev_status = SEV_STATUS_SEV | SEV_STATUS_ES | SEV_STATUS_SNP;
 	model.sev_cpuid = true;
 	model.ram = model_ram;
@@ -490,6 +492,16 @@ ghcb_exchange(void)
 		set_valid(g, GHCB_BIT(rax));
 		break;
 	case SVM_VMGEXIT_PSC: nae_psc(g); break;
+	case SVM_VMGEXIT_HVDB_PAGE:
+		/* [GHCB] NAE 0x8000_0014: SET answers with the GPA set. */
+		if (model.last_info1 != HVDB_SET ||
+		    model.last_info2 % 4096 != 0)
+			return refuse(g, 4);
+		model.hvdb_gpa = model.last_info2;
+		g->sw_exit_info_2 = model.last_info2;
+		if (lie_now(LIE_HVDB_ECHO))
+			g->sw_exit_info_2 += 4096;
+		break;
 	default: refuse(g, 2); break;		/* unsupported event */
 	}
 	generic_lies(g);
@@ -498,6 +510,41 @@ ghcb_exchange(void)
 }
 
 /* ==== The seam ==== */
+
+/*
+ * The guest's atomic accesses to the doorbell's word.  After each
+ * exchange the host may write its next event (hv_ring), as KVM does:
+ * the vector, with NoFurtherSignal as the guest left it.
+ */
+uint16_t
+snp_hw_hvdb_xchg(volatile struct hv_doorbell *db, uint16_t v)
+{
+	uint16_t w = db->pending_events;
+
+	if (db != &model_hvdb_page)
+		abort();
+	model.hv_takes++;
+	db->pending_events = v;
+	if (model.hv_nring > 0) {
+		db->pending_events = model.hv_ring[0] |
+		    (v & HVDB_NO_FURTHER_SIGNAL);
+		memmove(model.hv_ring, model.hv_ring + 1,
+		    --model.hv_nring * sizeof(model.hv_ring[0]));
+	}
+	return w;
+}
+
+bool
+snp_hw_hvdb_cmpxchg(volatile struct hv_doorbell *db, uint16_t old,
+    uint16_t nw)
+{
+	if (db != &model_hvdb_page)
+		abort();
+	if (db->pending_events != old)
+		return false;
+	db->pending_events = nw;
+	return true;
+}
 
 uint64_t
 snp_hw_ghcb_msr_read(void)

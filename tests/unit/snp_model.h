@@ -26,6 +26,7 @@
 #define MODEL_MMIO_GPA	0xfee00000ull		/* a 4 KiB device */
 #define MODEL_MMIO_VA	0xffffc00000000000ull
 #define MODEL_CBIT	51
+#define MODEL_HVDB_GPA	0x8000ull		/* the #HV doorbell page */
 
 enum model_lie {
 	LIE_NONE = 0,
@@ -50,6 +51,7 @@ enum model_lie {
 	LIE_PSC_ERROR,		/* sw_exit_info_2 nonzero */
 	LIE_PSC_SKIP,		/* claims done, RMP not updated */
 	LIE_REMAP,		/* pages already validated (a remap) */
+	LIE_HVDB_ECHO,		/* #HV doorbell SET echoes another GPA */
 };
 
 struct model_rmp {
@@ -85,6 +87,9 @@ struct model {
 	uint64_t tsc, dr7;
 	unsigned wbinvd;
 	uint64_t last_exit, last_info1, last_info2;
+	uint64_t hvdb_gpa;	/* #HV doorbell page set, 0 none */
+	uint16_t hv_ring[8];	/* words the host writes after each take */
+	unsigned hv_nring, hv_takes;
 	/* Lies */
 	enum model_lie lie;
 	unsigned lie_after;	/* honest exchanges before the lie */
@@ -104,6 +109,7 @@ struct model {
 };
 extern struct model model;
 extern uint8_t model_ghcb_page[4096];
+extern struct hv_doorbell model_hvdb_page;
 extern struct snp_cpuid_table model_cpuid_page;
 
 /* Fresh model and fresh ghcb/ state; an honest hypervisor. */

@@ -62,9 +62,8 @@ static void
 test_policy_rejects(void)
 {
 	static const uint64_t bad[] = { SEV_STATUS_VTOM,
-	    SEV_STATUS_REFLECT_VC, SEV_STATUS_RESTRICT_INJ,
-	    SEV_STATUS_ALT_INJ, SEV_STATUS_SECURE_AVIC, 1ull << 13,
-	    1ull << 15, 1ull << 19, 1ull << 63 };
+	    SEV_STATUS_REFLECT_VC, SEV_STATUS_ALT_INJ, SEV_STATUS_SECURE_AVIC,
+	    1ull << 13, 1ull << 15, 1ull << 19, 1ull << 63 };
 
 	for (volatile size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		model_reset();
@@ -83,7 +82,13 @@ test_policy_accepts(void)
 	    SEV_STATUS_PREVENT_IBS | SEV_STATUS_BTB_ISOL |
 	    SEV_STATUS_VMSA_REG_PROT | SEV_STATUS_SMT_PROT;
 	CHECK(snp_detect(&model_cpuid_page, model_dmap_base()));
+	CHECK(!snp_restricted_injection());
 	CHECK(snp_policy_check(SEV_STATUS_SEV | SEV_STATUS_SNP) != 0);
+	/* Restricted Injection: accepted, the platform then needs #HV. */
+	model_reset();
+	model.sev_status |= SEV_STATUS_RESTRICT_INJ;
+	CHECK(snp_detect(&model_cpuid_page, model_dmap_base()));
+	CHECK(snp_restricted_injection() && !snp_hv_ready());
 }
 
 static void
@@ -986,6 +991,209 @@ test_pvalidate_outside_ram(void)
 	CHECK(TERM_IS(CL, SNP_TERM_PSC_ERROR));
 }
 
+/* ---- #HV and Restricted Injection ([GHCB] "#HV Doorbell Page") ---- */
+
+static unsigned hv_log[64], hv_nlog;
+
+static void
+hv_deliver(unsigned vec, void *arg)
+{
+	CHECK(arg == &hv_nlog);
+	if (hv_nlog < 64)
+		hv_log[hv_nlog++] = vec;
+}
+
+/* Booted, doorbell registered, delivery log empty. */
+static void
+hv_boot(void)
+{
+	model_reset();
+	model.sev_status |= SEV_STATUS_RESTRICT_INJ;
+	model_boot();
+	snp_hv_init(&model_hvdb_page, MODEL_HVDB_GPA);
+	hv_nlog = 0;
+}
+
+/* Booted; the doorbell registration meets lie: which code ends it? */
+static bool
+hv_register_lie(enum model_lie lie, unsigned vector)
+{
+	model_reset();
+	model_boot();
+	model.lie = lie;
+	model.lie_vector = vector;
+	model.lie_type = EVENTINJ_TYPE_EXC;
+	return MODEL_TERMINATES(snp_hv_init(&model_hvdb_page,
+	    MODEL_HVDB_GPA)) && TERM_IS(CL, SNP_TERM_HV_DOORBELL) &&
+	    !snp_hv_ready();
+}
+
+static void
+test_hv_doorbell_register(void)
+{
+	hv_boot();
+	CHECK(snp_hv_ready() && snp_restricted_injection());
+	CHECK(model.last_exit == SVM_VMGEXIT_HVDB_PAGE);
+	CHECK(model.last_info1 == HVDB_SET);
+	CHECK(model.hvdb_gpa == MODEL_HVDB_GPA);
+	/* The GPA not echoed; refused (sw_exit_info_1 = 2); a #GP instead. */
+	CHECK(hv_register_lie(LIE_HVDB_ECHO, 0));
+	CHECK(hv_register_lie(LIE_REFUSE, 0));
+	CHECK(hv_register_lie(LIE_INJECT, VEC_GP));
+
+	/* Unaligned page: never sent. */
+	model_reset();
+	model_boot();
+	CHECK(MODEL_TERMINATES(snp_hv_init(&model_hvdb_page,
+	    MODEL_HVDB_GPA + 8)));
+	CHECK(TERM_IS(SNP_TERM_SET_GHCB, SNP_TERM_GENERAL));
+	CHECK(model.hvdb_gpa == 0);
+
+	/* Not SNP: nothing at all. */
+	model_reset();
+	model.sev_status = 0;
+	model.sev_cpuid = false;
+	snp_detect(&model_cpuid_page, model_dmap_base());
+	snp_hv_init(&model_hvdb_page, MODEL_HVDB_GPA);
+	CHECK(!snp_hv_ready() && model.vmgexits == 0);
+	CHECK(snp_hv_trap(true, hv_deliver, &hv_nlog) == 0 && !snp_hv_held());
+}
+
+static void
+test_hv_decode_every_word(void)
+{
+	unsigned vec, n_ok = 0;
+	bool nmi;
+
+	for (unsigned w = 0; w < 65536; w++) {
+		int r = snp_hv_decode((uint16_t)w, &vec, &nmi);
+		unsigned v = w & 0xff;
+
+		if (w & (HVDB_MC | HVDB_RESERVED))
+			CHECK(r == SNP_TERM_HV_EVENT);
+		else if (v != 0 && v < 32)
+			CHECK(r == SNP_TERM_HV_VECTOR);
+		else {
+			CHECK(r == 0 && vec == v &&
+			    nmi == ((w & HVDB_NMI) != 0));
+			n_ok++;
+		}
+		if (r != 0)
+			CHECK(vec == 0 && !nmi);
+	}
+	CHECK(n_ok == 225 * 4);		/* vectors 0, 32..255; NMI; NFS */
+}
+
+static void
+test_hv_timer_delivered(void)
+{
+	hv_boot();
+	model_hvdb_page.pending_events = VEC_TIMER | HVDB_NO_FURTHER_SIGNAL;
+	CHECK(snp_hv_trap(true, hv_deliver, &hv_nlog) == 0);
+	CHECK(hv_nlog == 1 && hv_log[0] == VEC_TIMER);
+	/* Taken once and cleared (NoFurtherSignal too: signals re-armed). */
+	CHECK(model_hvdb_page.pending_events == 0);
+	CHECK(model.hv_takes == 2);		/* the take, then empty */
+	CHECK(!snp_hv_held());
+	/* A spurious #HV delivers nothing. */
+	CHECK(snp_hv_trap(true, hv_deliver, &hv_nlog) == 0 && hv_nlog == 1);
+	/* The host writes the next event while the guest handles one. */
+	model_hvdb_page.pending_events = VEC_TIMER;
+	model.hv_ring[0] = VEC_NET;
+	model.hv_nring = 1;
+	snp_hv_trap(true, hv_deliver, &hv_nlog);
+	CHECK(hv_nlog == 3 && hv_log[1] == VEC_TIMER && hv_log[2] == VEC_NET);
+	/* An NMI is counted for the platform (ignored), no vector. */
+	model_hvdb_page.pending_events = HVDB_NMI;
+	CHECK(snp_hv_trap(true, hv_deliver, &hv_nlog) == 1 && hv_nlog == 3);
+}
+
+static void
+test_hv_exception_vector_refused(void)
+{
+	static const uint16_t bad[] = { VEC_PF, VEC_GP, VEC_VC, 28, 1, 31 };
+
+	for (volatile size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hv_boot();
+		model_hvdb_page.pending_events = bad[i];
+		CHECK(MODEL_TERMINATES(snp_hv_trap(true, hv_deliver,
+		    &hv_nlog)));
+		CHECK(TERM_IS(CL, SNP_TERM_HV_VECTOR));
+		CHECK(hv_nlog == 0);
+	}
+	/* Also behind a good event, and #MC / reserved bits. */
+	hv_boot();
+	model_hvdb_page.pending_events = VEC_TIMER;
+	model.hv_ring[0] = VEC_DE + 3;
+	model.hv_nring = 1;
+	CHECK(MODEL_TERMINATES(snp_hv_trap(false, hv_deliver, &hv_nlog)));
+	CHECK(TERM_IS(CL, SNP_TERM_HV_VECTOR) && hv_nlog == 0);
+	hv_boot();
+	model_hvdb_page.pending_events = HVDB_MC;
+	CHECK(MODEL_TERMINATES(snp_hv_trap(true, hv_deliver, &hv_nlog)));
+	CHECK(TERM_IS(CL, SNP_TERM_HV_EVENT));
+	hv_boot();
+	model_hvdb_page.pending_events = VEC_TIMER | (1u << 12);
+	CHECK(MODEL_TERMINATES(snp_hv_trap(true, hv_deliver, &hv_nlog)));
+	CHECK(TERM_IS(CL, SNP_TERM_HV_EVENT) && hv_nlog == 0);
+}
+
+static void
+test_hv_held_while_if_clear(void)
+{
+	hv_boot();
+	/* IF was clear: held, not delivered. */
+	model_hvdb_page.pending_events = VEC_TIMER;
+	snp_hv_trap(false, hv_deliver, &hv_nlog);
+	CHECK(hv_nlog == 0 && snp_hv_held());
+	/* Taken; NoFurtherSignal stays set: no #HV onto the IST stack. */
+	CHECK(model_hvdb_page.pending_events == HVDB_NO_FURTHER_SIGNAL);
+	/* The same vector again and another: each held once. */
+	model_hvdb_page.pending_events = VEC_NET;
+	model.hv_ring[0] = VEC_TIMER;
+	model.hv_nring = 1;
+	snp_hv_trap(false, hv_deliver, &hv_nlog);
+	CHECK(hv_nlog == 0);
+	/* Interrupts enabled: lowest first, each once. */
+	CHECK(snp_hv_deliver_held(hv_deliver, &hv_nlog) == 2);
+	CHECK(hv_nlog == 2 && hv_log[0] == VEC_TIMER && hv_log[1] == VEC_NET);
+	CHECK(!snp_hv_held() && model_hvdb_page.pending_events == 0);
+	/* No double delivery: nothing is left, for either path. */
+	CHECK(snp_hv_deliver_held(hv_deliver, &hv_nlog) == 0);
+	snp_hv_trap(true, hv_deliver, &hv_nlog);
+	CHECK(hv_nlog == 2);
+	/* Held, then a #HV with IF set delivers the held one and its own. */
+	model_hvdb_page.pending_events = 0x30;
+	snp_hv_trap(false, hv_deliver, &hv_nlog);
+	model_hvdb_page.pending_events = VEC_TIMER;
+	snp_hv_trap(true, hv_deliver, &hv_nlog);
+	CHECK(hv_nlog == 4 && hv_log[2] == 0x30 && hv_log[3] == VEC_TIMER);
+	CHECK(!snp_hv_held());
+	/* An event the host writes (NoFurtherSignal set, so no #HV) while
+	 * the guest re-arms is taken by the compare-exchange's retry. */
+	model_hvdb_page.pending_events = HVDB_NO_FURTHER_SIGNAL;
+	snp_hv_trap(false, hv_deliver, &hv_nlog);
+	model_hvdb_page.pending_events = HVDB_NO_FURTHER_SIGNAL | VEC_NET;
+	CHECK(snp_hv_held());
+	CHECK(snp_hv_deliver_held(hv_deliver, &hv_nlog) == 1);
+	CHECK(hv_nlog == 5 && hv_log[4] == VEC_NET);
+	CHECK(model_hvdb_page.pending_events == 0 && !snp_hv_held());
+}
+
+static void
+test_hv_host_keeps_ringing(void)
+{
+	hv_boot();
+	/* A host that rewrites the word after every take: bounded. */
+	model_hvdb_page.pending_events = VEC_TIMER;
+	for (unsigned i = 0; i < 8; i++)
+		model.hv_ring[i] = VEC_TIMER;
+	model.hv_nring = 8;
+	snp_hv_trap(true, hv_deliver, &hv_nlog);
+	CHECK(hv_nlog == 1);		/* coalesced: one timer interrupt */
+	CHECK(model.hv_takes == 10);
+}
+
 int
 main(void)
 {
@@ -1026,6 +1234,12 @@ main(void)
 	RUN(test_accept_mixed_and_batches);
 	RUN(test_psc_partial_progress);
 	RUN(test_share_pages);
+	RUN(test_hv_doorbell_register);
+	RUN(test_hv_decode_every_word);
+	RUN(test_hv_timer_delivered);
+	RUN(test_hv_exception_vector_refused);
+	RUN(test_hv_held_while_if_clear);
+	RUN(test_hv_host_keeps_ringing);
 	RUN(test_accept_before_ghcb_uses_msr_protocol);
 	RUN(test_psc_lies);
 	RUN(test_pvalidate_outside_ram);
