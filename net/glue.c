@@ -383,6 +383,7 @@ net_iface(int index, struct net_iface *out)
 {
 	static const uint8_t lo4[4] = { 127, 0, 0, 1 }, lomask[4] = { 255 };
 	uint32_t v;
+	int i;
 
 	memset(out, 0, sizeof(*out));
 	out->index = index;
@@ -393,6 +394,9 @@ net_iface(int index, struct net_iface *out)
 		memcpy(out->ip4, lo4, 4);
 		memcpy(out->mask4, lomask, 4);
 		out->loopback = true;
+		out->ip6[0][15] = 1;		/* ::1/128 */
+		out->ip6_prefix[0] = 128;
+		out->nip6 = 1;
 		return 0;
 	}
 	if (index != 2 || !nic_up)
@@ -409,5 +413,12 @@ net_iface(int index, struct net_iface *out)
 	v = ip4_addr_get_u32(netif_ip4_netmask(&nic));
 	memcpy(out->mask4, &v, 4);
 	memcpy(out->mac, nic.hwaddr, 6);
+	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES && out->nip6 < NET_IFACE_IP6;
+	    i++) {
+		if (!ip6_addr_isvalid(netif_ip6_addr_state(&nic, i)))
+			continue;
+		memcpy(out->ip6[out->nip6], netif_ip6_addr(&nic, i)->addr, 16);
+		out->ip6_prefix[out->nip6++] = 64;	/* SLAAC's and fe80's */
+	}
 	return 0;
 }

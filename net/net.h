@@ -81,6 +81,9 @@ void net_linger(uint64_t deadline_ns);
 #define NET_IFF_RUNNING		0x40
 #define NET_IFF_MULTICAST	0x1000
 
+#define NET_IFACE_IP6		3	/* lwIP's LWIP_IPV6_NUM_ADDRESSES */
+#define NET_IFACES		2	/* lo and eth0 */
+
 struct net_iface {
 	char name[16];
 	int index;
@@ -89,9 +92,22 @@ struct net_iface {
 	uint8_t ip4[4], mask4[4];	/* 0.0.0.0 before DHCP */
 	uint8_t mac[6];			/* zero for lo */
 	bool loopback;
+	int nip6;			/* valid IPv6 addresses, in ip6[] */
+	uint8_t ip6[NET_IFACE_IP6][16];
+	uint8_t ip6_prefix[NET_IFACE_IP6];
 };
 /* The interface with this index (1..): 0, or -ENODEV. */
 int net_iface(int index, struct net_iface *out);
+
+/*
+ * NETLINK_ROUTE: the answer to the datagram req (len bytes) sent by port
+ * id portid, given the interfaces ifs[0..nifs): RTM_GETLINK and
+ * RTM_GETADDR dumps, RTM_GETLINK of one index, NLMSG_ERROR for the rest.
+ * Writes at most cap bytes to out; their number (0: nothing to answer),
+ * or -ENOBUFS when the answer does not fit.
+ */
+long net_nl_answer(const void *req, size_t len, uint32_t portid,
+    const struct net_iface *ifs, int nifs, void *out, size_t cap);
 
 /* A socket of family NET_AF_INET/INET6 and type NET_STREAM/NET_DGRAM. */
 int net_socket(int family, int type, void *owner, struct net_sock **out);

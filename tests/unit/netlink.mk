@@ -1,0 +1,2 @@
+UNIT_TESTS += netlink
+UNIT_SRCS_netlink := net/netlink.c
