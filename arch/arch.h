@@ -359,6 +359,7 @@ struct arch_percpu {
 	void *current;			/* %gs:24: platform's current thread */
 	/* %gs:32: the current thread's work word, checked on syscall exit. */
 	const volatile uint32_t *user_work;
+	void *current_data;		/* %gs:40: its data (platform.h) */
 	uint32_t cpu_id;
 };
 _Static_assert(__builtin_offsetof(struct arch_percpu, user_work) == 32,

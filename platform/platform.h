@@ -521,6 +521,27 @@ int plat_thread_create(const struct plat_regs *r, uint64_t fs_base,
 /* The calling thread, and the kdata it was created with. */
 struct plat_thread *plat_thread_self(void);
 void *plat_thread_data(struct plat_thread *t);
+/*
+ * plat_thread_data(plat_thread_self()), NULL before the first thread
+ * runs.  For syscalls on the fast path (getpid, getppid): in the kernel
+ * it is one load from the per-CPU block, where the platform keeps the
+ * running thread's data pointer at PLAT_PERCPU_SELF_DATA (checked
+ * against the arch's layout in platform/thread.c); host builds (unit
+ * tests, fuzzers) get a function.
+ */
+#define PLAT_PERCPU_SELF_DATA	40
+#if !__STDC_HOSTED__
+static inline void *
+plat_thread_self_data(void)
+{
+	void *d;
+
+	__asm__ volatile("movq %%gs:40, %0" : "=r"(d));
+	return d;
+}
+#else
+void *plat_thread_self_data(void);
+#endif
 /* End the calling thread (its stack is freed later).  Never returns. */
 void plat_thread_exit(void) __attribute__((noreturn));
 /* Let other runnable threads run first.  Thread context. */

@@ -64,7 +64,10 @@ set_cur(struct plat_thread *t)
 	__asm__ volatile("movq %0, %%gs:24" : : "r"(t) : "memory");
 	__asm__ volatile("movq %0, %%gs:32" : : "r"(&t->user_work) :
 	    "memory");
+	__asm__ volatile("movq %0, %%gs:40" : : "r"(t->kdata) : "memory");
 }
+_Static_assert(__builtin_offsetof(struct arch_percpu, current_data) ==
+    PLAT_PERCPU_SELF_DATA, "platform.h's plat_thread_self_data");
 
 static void
 runq_push(struct plat_thread *t)

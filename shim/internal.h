@@ -905,8 +905,18 @@ struct shim_proc {
 	struct shim_cred cred;
 };
 
-/* The calling thread's process. */
-struct shim_proc *shim_proc_cur(void);
+/*
+ * The calling thread's process (inline: getpid and getppid are on the
+ * syscall fast path).  A thread not yet in one counts as the first's.
+ */
+extern struct shim_proc shim_first;
+static inline struct shim_proc *
+shim_proc_cur(void)
+{
+	struct shim_thread *t = plat_thread_self_data();
+
+	return t != NULL && t->proc != NULL ? t->proc : &shim_first;
+}
 /* The process with this pid (live or zombie), or NULL. */
 struct shim_proc *shim_proc_find(int pid);
 /* Every process, first the newest; the rest follow through ->next. */

@@ -51,32 +51,23 @@
 #define WAIT_TTY_NS	(50 * 1000 * 1000ull)	/* console look while waiting */
 #define RUSAGE_SIZE	144
 
-static struct shim_proc first;
-static struct shim_proc *procs = &first;	/* every process */
+struct shim_proc shim_first;	/* pid 1: shim_proc_cur's default */
+static struct shim_proc *procs = &shim_first;	/* every process */
 static bool clone_logged;
 
 struct shim_proc *
 shim_proc_init(void)
 {
-	return &first;
+	return &shim_first;
 }
 
 struct shim_proc *
 shim_proc_boot(void)
 {
-	proc_free(&first);
-	memset(&first, 0, sizeof(first));
-	procs = &first;
-	return &first;
-}
-
-struct shim_proc *
-shim_proc_cur(void)
-{
-	struct shim_thread *t = plat_thread_self() != NULL ?
-	    shim_thread_current() : NULL;
-
-	return t != NULL && t->proc != NULL ? t->proc : &first;
+	proc_free(&shim_first);
+	memset(&shim_first, 0, sizeof(shim_first));
+	procs = &shim_first;
+	return &shim_first;
 }
 
 struct shim_proc *
@@ -311,12 +302,12 @@ become_zombie(struct shim_proc *p, int wstatus)
 	p->kp = NULL;
 	for (struct shim_proc *c = procs; c != NULL; c = c->next) {
 		if (c->parent == p) {
-			c->parent = &first;
+			c->parent = &shim_first;
 			orphan_zombie |= c->zombie;
 		}
 	}
 	if (orphan_zombie)
-		child_event(&first);
+		child_event(&shim_first);
 	p->zombie = true;
 	p->wstatus = wstatus;
 	proc_vfork_release(p);
@@ -349,7 +340,7 @@ proc_last_thread(struct shim_proc *p, int wstatus)
 {
 	if (p->exiting)
 		wstatus = p->exit_code;
-	if (p == &first)
+	if (p == &shim_first)
 		end_run(wstatus);
 	become_zombie(p, wstatus);
 }
@@ -386,7 +377,7 @@ proc_exit(int wstatus)
 {
 	struct shim_proc *p = shim_proc_cur();
 
-	if (p == &first)
+	if (p == &shim_first)
 		end_run(wstatus);
 	end_threads(p, wstatus);
 	shim_thread_exit(0);
@@ -402,7 +393,7 @@ proc_oom(uint64_t addr)
 {
 	struct shim_proc *p = shim_proc_cur();
 
-	if (p == &first)
+	if (p == &shim_first)
 		return;
 	klog("guest: process %d out of memory (no page for %#llx): killed "
 	    "(SIGKILL)", p->pid, (unsigned long long)addr);

@@ -464,6 +464,12 @@ plat_thread_data(struct plat_thread *t)
 	return t != NULL ? t->kdata : NULL;
 }
 
+void *
+plat_thread_self_data(void)
+{
+	return plat_thread_data(mock_current);
+}
+
 uint64_t
 plat_thread_cpu_ns(struct plat_thread *t)
 {

@@ -5,38 +5,32 @@
  */
 #include "shim/internal.h"
 
-static struct shim_proc first;
+struct shim_proc shim_first;	/* shim_proc_cur's (internal.h) */
 
 struct shim_proc *
 shim_proc_init(void)
 {
-	return &first;
+	return &shim_first;
 }
 
 struct shim_proc *
 shim_proc_boot(void)
 {
-	proc_free(&first);
-	memset(&first, 0, sizeof(first));
-	return &first;
-}
-
-struct shim_proc *
-shim_proc_cur(void)
-{
-	return &first;
+	proc_free(&shim_first);
+	memset(&shim_first, 0, sizeof(shim_first));
+	return &shim_first;
 }
 
 struct shim_proc *
 shim_proc_first(void)
 {
-	return &first;
+	return &shim_first;
 }
 
 struct shim_proc *
 shim_proc_find(int pid)
 {
-	return pid == first.pid ? &first : NULL;
+	return pid == shim_first.pid ? &shim_first : NULL;
 }
 
 void
