@@ -870,6 +870,11 @@ struct sock {
 	int family, type;
 	struct sock *peer;		/* AF_UNIX pair: the other end */
 	bool peer_closed;
+	/* AF_UNIX names (shim/socket.c): sun_path's bytes in use, 0 when
+	 * unnamed; next links the bound sockets of the name table. */
+	uint8_t name_len, peer_len;
+	char name[108], peer_name[108];
+	struct sock *next;
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;
 	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;

@@ -103,6 +103,210 @@ sock_wait(struct file *f, bool nowait, uint64_t timeo_ns,
 	}
 }
 
+/* ---- AF_UNIX names ---- */
+
+/*
+ * A socket(AF_UNIX) is a loopback TCP or UDP socket (net/) with a name
+ * table on top: binding a name binds the lwIP socket to 127.0.0.1 and an
+ * ephemeral port and records name -> socket; connect and sendto look the
+ * name up and go to that port; a peer's port maps back to its name.
+ * Names are the abstract namespace (sun_path[0] == 0, the length says
+ * where the name ends) and autobind; path names in the file tree are not
+ * there yet (ENOSYS, logged once).
+ */
+#define SUN_PATH_OFF	2	/* offsetof(struct sockaddr_un, sun_path) */
+#define SUN_PATH_MAX	108
+
+static struct sock *unix_bound;		/* the name table */
+
+static long
+unix_no_paths(void)
+{
+	static bool said;
+
+	if (!said)
+		klog("shim: AF_UNIX path names are not implemented yet, only "
+		    "the abstract namespace (ENOSYS, logged once)");
+	said = true;
+	return -ENOSYS;
+}
+
+static bool
+unix_is_pair(const struct sock *s)
+{
+	return s->peer != NULL || s->peer_closed;
+}
+
+/* Abstract names are per type on Linux (the type is in the hash). */
+static struct sock *
+unix_find(const char *name, int len, int type)
+{
+	for (struct sock *b = unix_bound; b != NULL; b = b->next)
+		if (b->name_len == len && b->type == type &&
+		    memcmp(b->name, name, len) == 0)
+			return b;
+	return NULL;
+}
+
+/* The bound socket on loopback port port, for a peer's name. */
+static struct sock *
+unix_by_port(uint16_t port)
+{
+	struct net_addr at;
+
+	for (struct sock *b = unix_bound; b != NULL; b = b->next)
+		if (net_name(b->ns, false, &at) == 0 && at.port == port)
+			return b;
+	return NULL;
+}
+
+static void
+unix_unbind(struct sock *s)
+{
+	for (struct sock **pp = &unix_bound; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			return;
+		}
+}
+
+/*
+ * A sockaddr_un from the user as Linux's unix_validate_addr: the family,
+ * then a name of 1..108 bytes (a path ends at its first NUL).  *len
+ * gets the bytes of sun_path that make the name.
+ */
+static long
+unix_name_in(uint64_t uaddr, uint64_t ulen, char *name, int *len)
+{
+	uint8_t buf[SUN_PATH_OFF + SUN_PATH_MAX];
+	uint16_t family;
+
+	if (ulen <= SUN_PATH_OFF || ulen > sizeof(buf))
+		return -EINVAL;
+	if (plat_copy_from_user(buf, uaddr, ulen) != 0)
+		return -EFAULT;
+	memcpy(&family, buf, sizeof(family));
+	if (family != AF_UNIX)
+		return -EINVAL;
+	*len = (int)ulen - SUN_PATH_OFF;
+	memcpy(name, buf + SUN_PATH_OFF, *len);
+	if (name[0] != 0)
+		return unix_no_paths();
+	return 0;
+}
+
+/* A name to its socket's loopback endpoint (connect, sendto). */
+static long
+unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
+    struct net_addr *a, bool unspec_ok)
+{
+	char name[SUN_PATH_MAX];
+	struct sock *to;
+	uint16_t family;
+	int len;
+	long rc;
+
+	if (unix_is_pair(s))
+		return -EINVAL;		/* a pair: already bound, unnamed */
+	if (unspec_ok && ulen >= sizeof(family) &&
+	    plat_copy_from_user(&family, uaddr, sizeof(family)) == 0 &&
+	    family == NET_AF_UNSPEC) {
+		a->family = NET_AF_UNSPEC;
+		return 0;
+	}
+	if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0)
+		return rc;
+	if ((to = unix_find(name, len, s->type)) == NULL)
+		return -ECONNREFUSED;
+	if (s->type == SOCK_STREAM && !net_listening(to->ns))
+		return -ECONNREFUSED;
+	return net_name(to->ns, false, a);
+}
+
+/* After a connect by name: remember the name for getpeername. */
+static void
+unix_connected(struct sock *s, uint64_t uaddr, uint64_t ulen)
+{
+	char name[SUN_PATH_MAX];
+	int len;
+
+	if (unix_name_in(uaddr, ulen, name, &len) == 0) {
+		memcpy(s->peer_name, name, len);
+		s->peer_len = (uint8_t)len;
+	}
+}
+
+static long
+unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
+{
+	struct net_addr lo = { .family = NET_AF_INET, .ip = { 127, 0, 0, 1 } };
+	static unsigned autobind;
+	char name[SUN_PATH_MAX];
+	int len;
+	long rc;
+
+	if (unix_is_pair(s) || s->name_len != 0)
+		return -EINVAL;
+	if (ulen == SUN_PATH_OFF) {
+		/* Autobind: "\0" and five hex digits, as Linux. */
+		unsigned tries = 0;
+
+		len = 6;
+		do {
+			unsigned n = autobind++ & 0xfffff;
+
+			name[0] = 0;
+			for (int i = 0; i < 5; i++)
+				name[5 - i] = "0123456789abcdef"[(n >> 4 * i) & 15];
+			if (++tries > 0x100000)
+				return -ENOSPC;
+		} while (unix_find(name, len, s->type) != NULL);
+	} else if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0) {
+		return rc;
+	} else if (unix_find(name, len, s->type) != NULL) {
+		return -EADDRINUSE;
+	}
+	if ((rc = net_bind(s->ns, &lo)) != 0)
+		return rc;
+	memcpy(s->name, name, len);
+	s->name_len = (uint8_t)len;
+	s->next = unix_bound;
+	unix_bound = s;
+	return 0;
+}
+
+/* A name to the user as Linux: the family and the name's bytes. */
+static long
+unix_name_out(const char *name, int len, uint64_t uaddr, uint64_t ulenp)
+{
+	uint8_t buf[SUN_PATH_OFF + SUN_PATH_MAX];
+	uint16_t family = AF_UNIX;
+	uint32_t have, n = SUN_PATH_OFF + (uint32_t)len;
+
+	if (uaddr == 0 || ulenp == 0)
+		return 0;
+	if (plat_copy_from_user(&have, ulenp, sizeof(have)) != 0)
+		return -EFAULT;
+	if ((int32_t)have < 0)
+		return -EINVAL;
+	memcpy(buf, &family, sizeof(family));
+	memcpy(buf + SUN_PATH_OFF, name, len);
+	if (plat_copy_to_user(uaddr, buf, have < n ? have : n) != 0 ||
+	    plat_copy_to_user(ulenp, &n, sizeof(n)) != 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* The name of the peer at a loopback endpoint, unnamed if none. */
+static long
+unix_peer_out(const struct net_addr *from, uint64_t uaddr, uint64_t ulenp)
+{
+	struct sock *b = unix_by_port(from->port);
+
+	return b == NULL ? unix_name_out("", 0, uaddr, ulenp) :
+	    unix_name_out(b->name, b->name_len, uaddr, ulenp);
+}
+
 /* ---- Addresses ---- */
 
 long
@@ -113,7 +317,7 @@ addr_in(struct sock *s, uint64_t uaddr, uint64_t len, struct net_addr *a,
 
 	memset(a, 0, sizeof(*a));
 	if (s->family == AF_UNIX)
-		return -EINVAL;		/* a pair: already bound, unnamed */
+		return unix_addr_in(s, uaddr, len, a, unspec_ok);
 	if (len < sizeof(family) || len > 128)
 		return -EINVAL;
 	if (plat_copy_from_user(&family, uaddr, sizeof(family)) != 0)
@@ -276,6 +480,7 @@ sock_release(struct file *f)
 		s->peer->peer = NULL;
 		s->peer->peer_closed = true;
 	}
+	unix_unbind(s);
 	net_close(s->ns);
 	kfree(s);
 }
@@ -367,22 +572,22 @@ sys_socket(SYSCALL_ARGS)
 	struct file *f;
 	int rc;
 
-	if (family == AF_UNIX)
-		return unix_missing("socket(AF_UNIX) (only socketpair)");
-	if (family != NET_AF_INET && family != NET_AF_INET6)
+	if (family != NET_AF_INET && family != NET_AF_INET6 &&
+	    family != AF_UNIX)
 		return -EAFNOSUPPORT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
 	if (type != SOCK_STREAM && type != SOCK_DGRAM)
 		return -ESOCKTNOSUPPORT;
-	if (proto != 0 && !(type == SOCK_STREAM && proto == IPPROTO_TCP) &&
-	    !(type == SOCK_DGRAM && proto == IPPROTO_UDP))
+	if (proto != 0 && (family == AF_UNIX ||
+	    (!(type == SOCK_STREAM && proto == IPPROTO_TCP) &&
+	    !(type == SOCK_DGRAM && proto == IPPROTO_UDP))))
 		return -EPROTONOSUPPORT;
 	hook_changes();
 	/* The owner is the file, which exists only after the socket: the
 	 * stack reports nothing for a socket before its first call. */
-	rc = net_socket(family, type == SOCK_STREAM ? NET_STREAM : NET_DGRAM,
-	    NULL, &ns);
+	rc = net_socket(family == AF_UNIX ? NET_AF_INET : family,
+	    type == SOCK_STREAM ? NET_STREAM : NET_DGRAM, NULL, &ns);
 	if (rc != 0)
 		return rc;
 	rc = (int)sock_install(ns, family, type, flags, &f);
@@ -451,6 +656,11 @@ sys_bind(SYSCALL_ARGS)
 
 	if ((f = sock_get((int)a0, &rc)) == NULL)
 		return rc;
+	if (sock_of(f)->family == AF_UNIX) {
+		rc = unix_bind(sock_of(f), a1, a2);
+		file_put(f);
+		return rc;
+	}
 	rc = addr_in(sock_of(f), a1, a2, &a, false);
 	if (rc == 0)
 		rc = net_bind(sock_of(f)->ns, &a);
@@ -506,9 +716,21 @@ sys_accept4(SYSCALL_ARGS)
 		return rc;
 	}
 	fd = sock_install(x.ns, s->family, s->type, (int)a3, &nf);
+	if (fd >= 0 && s->family == AF_UNIX) {
+		struct sock *ns = sock_of(nf), *b = unix_by_port(x.peer.port);
+
+		/* Its name is the listener's, its peer the connector's. */
+		memcpy(ns->name, s->name, s->name_len);
+		ns->name_len = s->name_len;
+		if (b != NULL) {
+			memcpy(ns->peer_name, b->name, b->name_len);
+			ns->peer_len = b->name_len;
+		}
+	}
 	if (fd >= 0) {
 		net_set_owner(x.ns, nf);
-		rc = addr_out(&x.peer, a1, a2);
+		rc = s->family == AF_UNIX ? unix_peer_out(&x.peer, a1, a2) :
+		    addr_out(&x.peer, a1, a2);
 		if (rc != 0) {
 			fd_close((int)fd);
 			fd = rc;
@@ -551,6 +773,9 @@ sys_connect(SYSCALL_ARGS)
 		if (rc == -EAGAIN)
 			rc = -EINPROGRESS;	/* SO_SNDTIMEO passed */
 	}
+	if ((rc == 0 || rc == -EINPROGRESS) && s->family == AF_UNIX &&
+	    a.family != NET_AF_UNSPEC)
+		unix_connected(s, a1, a2);
 	file_put(f);
 	return rc;
 }
@@ -694,9 +919,12 @@ sys_recvfrom(SYSCALL_ARGS)
 	if (rc > 0 && trunc && !(flags & MSG_TRUNC))
 		rc = (long)(a2 < 65536 ? a2 : 65536);
 	if (rc >= 0 && sock_of(f)->family == AF_UNIX && a4 != 0 && a5 != 0) {
-		uint32_t zero = 0;	/* the sender is unnamed */
+		uint32_t zero = 0;	/* an unnamed sender: no address */
+		struct sock *b = sock_of(f)->type == SOCK_DGRAM &&
+		    from.family != 0 ? unix_by_port(from.port) : NULL;
 
-		if (plat_copy_to_user(a5, &zero, sizeof(zero)) != 0)
+		if (b != NULL ? unix_name_out(b->name, b->name_len, a4,
+		    a5) != 0 : plat_copy_to_user(a5, &zero, sizeof(zero)) != 0)
 			rc = -EFAULT;
 	} else if (rc >= 0 && from.family != 0 &&
 	    sock_of(f)->type == SOCK_DGRAM && addr_out(&from, a4, a5) != 0) {
@@ -727,6 +955,23 @@ name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 
 	if ((f = sock_get((int)fd, &rc)) == NULL)
 		return rc;
+	if (sock_of(f)->family == AF_UNIX && !unix_is_pair(sock_of(f))) {
+		struct sock *s = sock_of(f);
+		uint32_t have;
+
+		rc = 0;
+		if (peer && net_name(s->ns, true, &a) != 0)
+			rc = -ENOTCONN;
+		else if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
+			rc = -EFAULT;
+		else if (peer)
+			rc = unix_name_out(s->peer_name, s->peer_len, uaddr,
+			    ulen);
+		else
+			rc = unix_name_out(s->name, s->name_len, uaddr, ulen);
+		file_put(f);
+		return rc;
+	}
 	if (sock_of(f)->family == AF_UNIX) {
 		memset(&a, 0, sizeof(a));
 		a.family = AF_UNIX;
