@@ -870,10 +870,12 @@ struct sock {
 	int family, type;
 	struct sock *peer;		/* AF_UNIX pair: the other end */
 	bool peer_closed;
-	/* AF_UNIX names (shim/socket.c): sun_path's bytes in use, 0 when
-	 * unnamed; next links the bound sockets of the name table. */
+	/* AF_UNIX names (shim/socket.c): sun_path's bytes in use (a
+	 * path's with its NUL), 0 when unnamed; a path's socket node is
+	 * (dev, ino); next links the bound sockets of the name table. */
 	uint8_t name_len, peer_len;
-	char name[108], peer_name[108];
+	char name[109], peer_name[109];
+	uint64_t node_dev, node_ino;
 	struct sock *next;
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;

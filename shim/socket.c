@@ -110,26 +110,16 @@ sock_wait(struct file *f, bool nowait, uint64_t timeo_ns,
  * table on top: binding a name binds the lwIP socket to 127.0.0.1 and an
  * ephemeral port and records name -> socket; connect and sendto look the
  * name up and go to that port; a peer's port maps back to its name.
- * Names are the abstract namespace (sun_path[0] == 0, the length says
- * where the name ends) and autobind; path names in the file tree are not
- * there yet (ENOSYS, logged once).
+ * Abstract names (sun_path[0] == 0, the length says where the name ends)
+ * live only in the table and go with the socket; a path name is also a
+ * socket node in the file tree (vfs_mknod S_IFSOCK), and the table finds
+ * it by the node's (dev, ino), so a renamed node still works, an
+ * unlinked one is gone and a stale one refuses.
  */
 #define SUN_PATH_OFF	2	/* offsetof(struct sockaddr_un, sun_path) */
 #define SUN_PATH_MAX	108
 
 static struct sock *unix_bound;		/* the name table */
-
-static long
-unix_no_paths(void)
-{
-	static bool said;
-
-	if (!said)
-		klog("shim: AF_UNIX path names are not implemented yet, only "
-		    "the abstract namespace (ENOSYS, logged once)");
-	said = true;
-	return -ENOSYS;
-}
 
 static bool
 unix_is_pair(const struct sock *s)
@@ -142,10 +132,34 @@ static struct sock *
 unix_find(const char *name, int len, int type)
 {
 	for (struct sock *b = unix_bound; b != NULL; b = b->next)
-		if (b->name_len == len && b->type == type &&
+		if (b->name_len == len && b->type == type && name[0] == 0 &&
 		    memcmp(b->name, name, len) == 0)
 			return b;
 	return NULL;
+}
+
+/* The socket bound to the node at path, as Linux's unix_find_bsd. */
+static long
+unix_find_path(const char *path, int type, struct sock **out)
+{
+	struct kstat st;
+	int rc;
+
+	if ((rc = vfs_stat(AT_FDCWD, path, 0, &st)) != 0)
+		return rc;
+	if ((rc = vfs_access(AT_FDCWD, path, W_OK, 0)) != 0)
+		return rc;
+	if ((st.mode & S_IFMT) != S_IFSOCK)
+		return -ECONNREFUSED;
+	for (struct sock *b = unix_bound; b != NULL; b = b->next)
+		if (b->name[0] != 0 && b->node_dev == st.dev &&
+		    b->node_ino == st.ino) {
+			if (b->type != type)
+				return -EPROTOTYPE;
+			*out = b;
+			return 0;
+		}
+	return -ECONNREFUSED;		/* a stale node */
 }
 
 /* The bound socket on loopback port port, for a peer's name. */
@@ -171,9 +185,10 @@ unix_unbind(struct sock *s)
 }
 
 /*
- * A sockaddr_un from the user as Linux's unix_validate_addr: the family,
- * then a name of 1..108 bytes (a path ends at its first NUL).  *len
- * gets the bytes of sun_path that make the name.
+ * A sockaddr_un from the user as Linux's unix_validate_addr and
+ * unix_mkname_bsd: the family, then a name of 1..108 bytes.  *len gets
+ * the bytes of sun_path that make the name: all of them for an abstract
+ * name, up to the first NUL and the NUL for a path (name is a string).
  */
 static long
 unix_name_in(uint64_t uaddr, uint64_t ulen, char *name, int *len)
@@ -190,8 +205,10 @@ unix_name_in(uint64_t uaddr, uint64_t ulen, char *name, int *len)
 		return -EINVAL;
 	*len = (int)ulen - SUN_PATH_OFF;
 	memcpy(name, buf + SUN_PATH_OFF, *len);
-	if (name[0] != 0)
-		return unix_no_paths();
+	if (name[0] != 0) {
+		name[*len] = 0;
+		*len = (int)strlen(name) + 1;
+	}
 	return 0;
 }
 
@@ -200,8 +217,8 @@ static long
 unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
     struct net_addr *a, bool unspec_ok)
 {
-	char name[SUN_PATH_MAX];
-	struct sock *to;
+	char name[SUN_PATH_MAX + 1];
+	struct sock *to = NULL;
 	uint16_t family;
 	int len;
 	long rc;
@@ -216,7 +233,9 @@ unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
 	}
 	if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0)
 		return rc;
-	if ((to = unix_find(name, len, s->type)) == NULL)
+	if (name[0] != 0 && (rc = unix_find_path(name, s->type, &to)) != 0)
+		return rc;
+	if (name[0] == 0 && (to = unix_find(name, len, s->type)) == NULL)
 		return -ECONNREFUSED;
 	if (s->type == SOCK_STREAM && !net_listening(to->ns))
 		return -ECONNREFUSED;
@@ -227,7 +246,7 @@ unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
 static void
 unix_connected(struct sock *s, uint64_t uaddr, uint64_t ulen)
 {
-	char name[SUN_PATH_MAX];
+	char name[SUN_PATH_MAX + 1];
 	int len;
 
 	if (unix_name_in(uaddr, ulen, name, &len) == 0) {
@@ -241,7 +260,8 @@ unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
 {
 	struct net_addr lo = { .family = NET_AF_INET, .ip = { 127, 0, 0, 1 } };
 	static unsigned autobind;
-	char name[SUN_PATH_MAX];
+	char name[SUN_PATH_MAX + 1];
+	struct kstat st;
 	int len;
 	long rc;
 
@@ -263,11 +283,25 @@ unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
 		} while (unix_find(name, len, s->type) != NULL);
 	} else if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0) {
 		return rc;
-	} else if (unix_find(name, len, s->type) != NULL) {
+	} else if (name[0] == 0 && unix_find(name, len, s->type) != NULL) {
 		return -EADDRINUSE;
 	}
-	if ((rc = net_bind(s->ns, &lo)) != 0)
+	if (name[0] != 0) {
+		/* The node, as Linux's unix_bind_bsd: mode 0777 & ~umask. */
+		rc = vfs_mknod(AT_FDCWD, name, S_IFSOCK | (0777 & ~proc.umask),
+		    0);
+		if (rc == 0)
+			rc = vfs_stat(AT_FDCWD, name, AT_SYMLINK_NOFOLLOW, &st);
+		if (rc != 0)
+			return rc == -EEXIST ? -EADDRINUSE : rc;
+		s->node_dev = st.dev;
+		s->node_ino = st.ino;
+	}
+	if ((rc = net_bind(s->ns, &lo)) != 0) {
+		if (name[0] != 0)
+			vfs_unlink(AT_FDCWD, name, 0);
 		return rc;
+	}
 	memcpy(s->name, name, len);
 	s->name_len = (uint8_t)len;
 	s->next = unix_bound;
@@ -279,7 +313,7 @@ unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
 static long
 unix_name_out(const char *name, int len, uint64_t uaddr, uint64_t ulenp)
 {
-	uint8_t buf[SUN_PATH_OFF + SUN_PATH_MAX];
+	uint8_t buf[SUN_PATH_OFF + SUN_PATH_MAX + 1];
 	uint16_t family = AF_UNIX;
 	uint32_t have, n = SUN_PATH_OFF + (uint32_t)len;
 
