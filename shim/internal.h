@@ -908,6 +908,9 @@ long addr_in(struct sock *s, uint64_t uaddr, uint64_t len,
     struct net_addr *a, bool unspec_ok);
 /* Store an address as Linux's move_addr_to_user does. */
 long addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp);
+/* An AF_UNIX datagram's sender: its name, or length 0 if unnamed. */
+long unix_from_out(const struct net_addr *from, uint64_t uaddr,
+    uint64_t ulenp);
 /* sock_wait operations on a struct xfer. */
 long recv_op(struct file *f, void *arg);
 long send_op(struct file *f, void *arg);

@@ -341,6 +341,22 @@ unix_peer_out(const struct net_addr *from, uint64_t uaddr, uint64_t ulenp)
 	    unix_name_out(b->name, b->name_len, uaddr, ulenp);
 }
 
+/*
+ * A datagram's sender to recvfrom's or recvmsg's (uaddr, *ulenp): its
+ * name when it is bound, else no address (length 0), as Linux.
+ */
+long
+unix_from_out(const struct net_addr *from, uint64_t uaddr, uint64_t ulenp)
+{
+	struct sock *b = from->family != 0 ? unix_by_port(from->port) : NULL;
+	uint32_t zero = 0;
+
+	if (b != NULL)
+		return unix_name_out(b->name, b->name_len, uaddr, ulenp);
+	return plat_copy_to_user(ulenp, &zero, sizeof(zero)) != 0 ?
+	    -EFAULT : 0;
+}
+
 /* ---- Addresses ---- */
 
 long
@@ -953,12 +969,9 @@ sys_recvfrom(SYSCALL_ARGS)
 	if (rc > 0 && trunc && !(flags & MSG_TRUNC))
 		rc = (long)(a2 < 65536 ? a2 : 65536);
 	if (rc >= 0 && sock_of(f)->family == AF_UNIX && a4 != 0 && a5 != 0) {
-		uint32_t zero = 0;	/* an unnamed sender: no address */
-		struct sock *b = sock_of(f)->type == SOCK_DGRAM &&
-		    from.family != 0 ? unix_by_port(from.port) : NULL;
-
-		if (b != NULL ? unix_name_out(b->name, b->name_len, a4,
-		    a5) != 0 : plat_copy_to_user(a5, &zero, sizeof(zero)) != 0)
+		if (sock_of(f)->type != SOCK_DGRAM)
+			from.family = 0;	/* a stream: no address */
+		if (unix_from_out(&from, a4, a5) != 0)
 			rc = -EFAULT;
 	} else if (rc >= 0 && from.family != 0 &&
 	    sock_of(f)->type == SOCK_DGRAM && addr_out(&from, a4, a5) != 0) {

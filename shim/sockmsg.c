@@ -199,8 +199,10 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 		return done;
 	if (trunc)
 		oflags |= MSG_TRUNC;
-	if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0 &&
-	    s->family != AF_UNIX) {
+	if (m.name != 0 && s->type == SOCK_DGRAM && s->family == AF_UNIX) {
+		if (unix_from_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
+			return -EFAULT;
+	} else if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0) {
 		if (addr_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
 			return -EFAULT;
 	} else if (m.name != 0) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -186,7 +187,16 @@ dgram(void)
 	check("getpeername: a", getpeername(y, (struct sockaddr *)&g,
 	    &glen) == 0 && same(&g, glen, &a, alen));
 	expect_val("send connected", err(send(y, "two", 3, 0)), 3);
-	expect_val("recv", err(recv(x, buf, sizeof(buf), 0)), 3);
+	{
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr m = { .msg_name = &g, .msg_namelen = sizeof(g),
+		    .msg_iov = &iov, .msg_iovlen = 1 };
+
+		memset(&g, 0, sizeof(g));
+		expect_val("recvmsg", err(recvmsg(x, &m, 0)), 3);
+		check("recvmsg: the sender's name", same(&g, m.msg_namelen,
+		    &b, blen));
+	}
 	check("bytes", memcmp(buf, "two", 3) == 0);
 	close(x);
 	expect_err("sendto a closed name", err(sendto(z, "x", 1, 0,
