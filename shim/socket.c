@@ -2,7 +2,8 @@
  * Sockets: socket, bind, listen, accept(4), connect, send/recv and their
  * to/from/msg/mmsg forms, shutdown, get{sock,peer}name, {set,get}sockopt,
  * as Linux does them for AF_INET and AF_INET6 (TCP and UDP) on top of
- * net/ (lwIP).  A socket is a file: read, write, poll, epoll, fcntl,
+ * net/ (lwIP), and for AF_UNIX streams and datagrams on its loopback
+ * interface (names: see "AF_UNIX names" below).  A socket is a file: read, write, poll, epoll, fcntl,
  * dup and close work through kernel/file.c; this file adds the waiting
  * (net/ never blocks), the user copies and the address formats.
  */
@@ -650,7 +651,8 @@ sys_socket(SYSCALL_ARGS)
  * socketpair(AF_UNIX): two sockets connected over the loopback interface
  * (TCP for SOCK_STREAM, UDP for SOCK_DGRAM) that present themselves as
  * AF_UNIX: unnamed addresses, EPIPE once the other end is closed.
- * SOCK_SEQPACKET and ancillary data (SCM_RIGHTS) are not there.
+ * SOCK_SEQPACKET and ancillary data (SCM_RIGHTS) are not there, for
+ * socket(AF_UNIX) neither.
  */
 long
 sys_socketpair(SYSCALL_ARGS)
