@@ -1,7 +1,7 @@
 /*
  * sendmsg, recvmsg, sendmmsg, recvmmsg on sockets (shim/socket.c): the
  * iovec goes through socket.c's bounce copies; no ancillary data (the
- * control length comes back 0).
+ * control length comes back 0; SCM_RIGHTS on AF_UNIX is ENOSYS).
  */
 #include "shim/internal.h"
 
@@ -47,6 +47,48 @@ msg_in(uint64_t umsg, struct msghdr_user *m, struct iovec_u **iov)
 	return 0;
 }
 
+struct cmsghdr_user {
+	uint64_t len;
+	int32_t level;
+	int32_t type;
+};
+_Static_assert(sizeof(struct cmsghdr_user) == 16, "cmsghdr");
+
+#define SOL_SOCKET_LEVEL	1
+#define SCM_RIGHTS_TYPE		1
+#define CMSG_ALIGN_U(n)		(((n) + 7) & ~(uint64_t)7)
+
+/*
+ * AF_UNIX cannot pass descriptors yet: a message carrying SCM_RIGHTS
+ * fails with ENOSYS (logged once) rather than arriving without them.
+ * Other control messages are ignored, as before.
+ */
+static long
+unix_rights_check(struct file *f, const struct msghdr_user *m)
+{
+	static bool said;
+	struct cmsghdr_user c;
+	uint64_t at = 0;
+
+	if (sock_of(f)->family != AF_UNIX || m->control == 0)
+		return 0;
+	while (m->controllen >= sizeof(c) && at <= m->controllen - sizeof(c)) {
+		if (plat_copy_from_user(&c, m->control + at, sizeof(c)) != 0)
+			return -EFAULT;
+		if (c.len < sizeof(c) || c.len > m->controllen - at)
+			return -EINVAL;
+		if (c.level == SOL_SOCKET_LEVEL && c.type == SCM_RIGHTS_TYPE) {
+			if (!said)
+				klog("shim: sendmsg: SCM_RIGHTS is not "
+				    "implemented yet (ENOSYS, logged once)");
+			said = true;
+			return -ENOSYS;
+		}
+		at += CMSG_ALIGN_U(c.len);
+	}
+	return 0;
+}
+
 static long
 do_sendmsg(struct file *f, uint64_t umsg, int flags)
 {
@@ -57,6 +99,8 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 
 	if ((rc = msg_in(umsg, &m, &iov)) != 0)
 		return rc;
+	if ((rc = unix_rights_check(f, &m)) != 0)
+		goto out;
 	if (m.name != 0 && sock_of(f)->type == SOCK_DGRAM) {
 		if ((rc = addr_in(sock_of(f), m.name, m.namelen, &to,
 		    false)) != 0)
