@@ -310,13 +310,15 @@ unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
 	return 0;
 }
 
-/* A name to the user as Linux: the family and the name's bytes. */
+/*
+ * len bytes of src to the user's (uaddr, *ulenp) as Linux's
+ * move_addr_to_user: truncated to what *ulenp says, the full length
+ * back in *ulenp.
+ */
 static long
-unix_name_out(const char *name, int len, uint64_t uaddr, uint64_t ulenp)
+addr_copy_out(const void *src, uint32_t len, uint64_t uaddr, uint64_t ulenp)
 {
-	uint8_t buf[SUN_PATH_OFF + SUN_PATH_MAX + 1];
-	uint16_t family = AF_UNIX;
-	uint32_t have, n = SUN_PATH_OFF + (uint32_t)len;
+	uint32_t have;
 
 	if (uaddr == 0 || ulenp == 0)
 		return 0;
@@ -324,12 +326,22 @@ unix_name_out(const char *name, int len, uint64_t uaddr, uint64_t ulenp)
 		return -EFAULT;
 	if ((int32_t)have < 0)
 		return -EINVAL;
-	memcpy(buf, &family, sizeof(family));
-	memcpy(buf + SUN_PATH_OFF, name, len);
-	if (plat_copy_to_user(uaddr, buf, have < n ? have : n) != 0 ||
-	    plat_copy_to_user(ulenp, &n, sizeof(n)) != 0)
+	if (plat_copy_to_user(uaddr, src, have < len ? have : len) != 0 ||
+	    plat_copy_to_user(ulenp, &len, sizeof(len)) != 0)
 		return -EFAULT;
 	return 0;
+}
+
+/* A name to the user as Linux: the family and the name's bytes. */
+static long
+unix_name_out(const char *name, int len, uint64_t uaddr, uint64_t ulenp)
+{
+	uint8_t buf[SUN_PATH_OFF + SUN_PATH_MAX + 1];
+	uint16_t family = AF_UNIX;
+
+	memcpy(buf, &family, sizeof(family));
+	memcpy(buf + SUN_PATH_OFF, name, len);
+	return addr_copy_out(buf, SUN_PATH_OFF + (uint32_t)len, uaddr, ulenp);
 }
 
 /* The name of the peer at a loopback endpoint, unnamed if none. */
@@ -416,14 +428,8 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 	struct sockaddr_in_user in = { 0 };
 	struct sockaddr_in6_user in6 = { 0 };
 	const void *src;
-	uint32_t have, len;
+	uint32_t len;
 
-	if (uaddr == 0 || ulenp == 0)
-		return 0;
-	if (plat_copy_from_user(&have, ulenp, sizeof(have)) != 0)
-		return -EFAULT;
-	if ((int32_t)have < 0)
-		return -EINVAL;
 	if (a->family == AF_UNIX) {
 		/* An unnamed AF_UNIX socket: the family alone. */
 		in.family = AF_UNIX;
@@ -443,11 +449,7 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 		src = &in6;
 		len = sizeof(in6);
 	}
-	if (plat_copy_to_user(uaddr, src, have < len ? have : len) != 0)
-		return -EFAULT;
-	if (plat_copy_to_user(ulenp, &len, sizeof(len)) != 0)
-		return -EFAULT;
-	return 0;
+	return addr_copy_out(src, len, uaddr, ulenp);
 }
 
 /* ---- The file ---- */
