@@ -27,6 +27,7 @@ struct sockaddr_in6_user {
 _Static_assert(sizeof(struct sockaddr_in6_user) == 28, "sockaddr_in6");
 
 #define FIONREAD	0x541b
+#define SOCK_SEQPACKET	5
 #define SOCK_CHUNK	(64 * 1024)	/* bytes copied per step */
 
 static const struct file_ops sock_ops;
@@ -603,14 +604,15 @@ hook_changes(void)
 	hooked = true;
 }
 
-/* AF_UNIX is not there yet: say so once, fail as an absent family. */
+/* SOCK_SEQPACKET is not there yet: say so once, fail as an absent
+ * family. */
 static long
 unix_missing(const char *call)
 {
 	static bool said;
 
 	if (!said)
-		klog("shim: %s: AF_UNIX sockets are not implemented yet "
+		klog("shim: %s: not implemented yet "
 		    "(EAFNOSUPPORT, logged once)", call);
 	said = true;
 	return -EAFNOSUPPORT;
@@ -630,6 +632,8 @@ sys_socket(SYSCALL_ARGS)
 		return -EAFNOSUPPORT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	if (family == AF_UNIX && type == SOCK_SEQPACKET)
+		return unix_missing("socket(AF_UNIX, SOCK_SEQPACKET)");
 	if (type != SOCK_STREAM && type != SOCK_DGRAM)
 		return -ESOCKTNOSUPPORT;
 	if (proto != 0 && (family == AF_UNIX ||
