@@ -244,16 +244,26 @@ unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
 	return net_name(to->ns, false, a);
 }
 
-/* After a connect by name: remember the name for getpeername. */
+/*
+ * After a connect by name: remember the peer's name for getpeername,
+ * which is the name it bound (a renamed node keeps its old one).
+ */
 static void
 unix_connected(struct sock *s, uint64_t uaddr, uint64_t ulen)
 {
 	char name[SUN_PATH_MAX + 1];
+	struct sock *to = NULL;
 	int len;
 
-	if (unix_name_in(uaddr, ulen, name, &len) == 0) {
-		memcpy(s->peer_name, name, len);
-		s->peer_len = (uint8_t)len;
+	if (unix_name_in(uaddr, ulen, name, &len) != 0)
+		return;
+	if (name[0] == 0)
+		to = unix_find(name, len, s->type);
+	else if (unix_find_path(name, s->type, &to) != 0)
+		to = NULL;
+	if (to != NULL) {
+		memcpy(s->peer_name, to->name, to->name_len);
+		s->peer_len = to->name_len;
 	}
 }
 

@@ -99,6 +99,10 @@ stream(void)
 	c = socket(AF_UNIX, SOCK_STREAM, 0);
 	expect_ok("connect through the new name", err(connect(c,
 	    (struct sockaddr *)&b, sizeof(b))));
+	glen = sizeof(g);
+	check("getpeername: the name bound, not the new one",
+	    getpeername(c, (struct sockaddr *)&g, &glen) == 0 &&
+	    is_path(&g, glen, &a));
 	s = accept(l, NULL, NULL);
 	expect_ok("accept it", err(s));
 	close(s);
