@@ -877,6 +877,9 @@ struct sock {
 	char name[109], peer_name[109];
 	uint64_t node_dev, node_ino;
 	struct sock *next;
+	/* SCM_RIGHTS in flight to this socket (shim/sockmsg.c). */
+	struct file **rights;
+	int nrights;
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;
 	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;
@@ -911,6 +914,8 @@ long addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp);
 /* An AF_UNIX datagram's sender: its name, or length 0 if unnamed. */
 long unix_from_out(const struct net_addr *from, uint64_t uaddr,
     uint64_t ulenp);
+/* Drop the descriptors in flight to s (it is closing). */
+void unix_rights_drop(struct sock *s);
 /* sock_wait operations on a struct xfer. */
 long recv_op(struct file *f, void *arg);
 long send_op(struct file *f, void *arg);

@@ -545,6 +545,7 @@ sock_release(struct file *f)
 		s->peer->peer_closed = true;
 	}
 	unix_unbind(s);
+	unix_rights_drop(s);
 	net_close(s->ns);
 	kfree(s);
 }
