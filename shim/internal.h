@@ -876,7 +876,7 @@ struct sock {
 	uint8_t name_len, peer_len;
 	char name[109], peer_name[109];
 	uint64_t node_dev, node_ino;
-	struct sock *next;
+	struct sock *next, *all_next;	/* all_next: every AF_UNIX socket */
 	/* SCM_RIGHTS in flight to this socket (shim/sockmsg.c). */
 	struct file **rights;
 	int nrights;
@@ -914,6 +914,8 @@ long addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp);
 /* An AF_UNIX datagram's sender: its name, or length 0 if unnamed. */
 long unix_from_out(const struct net_addr *from, uint64_t uaddr,
     uint64_t ulenp);
+/* The AF_UNIX socket a message from s goes to (to: sendto's), or NULL. */
+struct sock *unix_peer_sock(struct sock *s, const struct net_addr *to);
 /* Drop the descriptors in flight to s (it is closing). */
 void unix_rights_drop(struct sock *s);
 /* sock_wait operations on a struct xfer. */

@@ -122,6 +122,7 @@ sock_wait(struct file *f, bool nowait, uint64_t timeo_ns,
 #define SUN_PATH_MAX	108
 
 static struct sock *unix_bound;		/* the name table */
+static struct sock *unix_all;		/* every socket(AF_UNIX) */
 
 static bool
 unix_is_pair(const struct sock *s)
@@ -182,8 +183,39 @@ unix_unbind(struct sock *s)
 	for (struct sock **pp = &unix_bound; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == s) {
 			*pp = s->next;
-			return;
+			break;
 		}
+	for (struct sock **pp = &unix_all; *pp != NULL; pp = &(*pp)->all_next)
+		if (*pp == s) {
+			*pp = s->all_next;
+			break;
+		}
+}
+
+/*
+ * The socket at the other end: the pair's, the bound one at sendto's
+ * port, or the one whose endpoints mirror s's loopback connection.
+ */
+struct sock *
+unix_peer_sock(struct sock *s, const struct net_addr *to)
+{
+	struct net_addr me, them, bme, bthem;
+
+	if (s->peer != NULL)
+		return s->peer;
+	if (to != NULL)
+		return unix_by_port(to->port);
+	if (net_name(s->ns, false, &me) != 0 ||
+	    net_name(s->ns, true, &them) != 0)
+		return NULL;
+	if (s->type == SOCK_DGRAM)
+		return unix_by_port(them.port);
+	for (struct sock *b = unix_all; b != NULL; b = b->all_next)
+		if (b != s && net_name(b->ns, false, &bme) == 0 &&
+		    net_name(b->ns, true, &bthem) == 0 &&
+		    bme.port == them.port && bthem.port == me.port)
+			return b;
+	return NULL;
 }
 
 /*
@@ -583,6 +615,10 @@ sock_install(struct net_sock *ns, int family, int type, int flags,
 		return -ENOMEM;
 	}
 	*fp = f;
+	if (family == AF_UNIX) {
+		s->all_next = unix_all;
+		unix_all = s;
+	}
 	fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);

@@ -1,8 +1,7 @@
 /*
  * sendmsg, recvmsg, sendmmsg, recvmmsg on sockets (shim/socket.c): the
  * iovec goes through socket.c's bounce copies; no ancillary data (the
- * control length comes back 0) but SCM_RIGHTS between the two ends
- * of a socketpair(AF_UNIX).
+ * control length comes back 0) but SCM_RIGHTS on AF_UNIX.
  */
 #include "shim/internal.h"
 
@@ -74,16 +73,13 @@ unix_rights_drop(struct sock *s)
 
 /*
  * SCM_RIGHTS (unix(7)): the files behind the descriptors of a message's
- * control data, with references, in *files (*n of them).  They go to
- * the other end of a socketpair; other AF_UNIX sockets cannot pass
- * descriptors yet (ENOSYS, logged once).  Other control messages are
- * ignored, as before.
+ * control data, with references, in *files (*n of them).  Other control
+ * messages are ignored, as before.
  */
 static long
 unix_rights_in(struct file *f, const struct msghdr_user *m,
     struct file ***files, int *n)
 {
-	static bool said;
 	struct cmsghdr_user c;
 	uint64_t at = 0;
 	int fds[SCM_MAX_FD];
@@ -100,14 +96,6 @@ unix_rights_in(struct file *f, const struct msghdr_user *m,
 		if (c.level == SOL_SOCKET_LEVEL && c.type == SCM_RIGHTS_TYPE) {
 			int k = (int)((c.len - sizeof(c)) / sizeof(int));
 
-			if (sock_of(f)->peer == NULL) {
-				if (!said)
-					klog("shim: sendmsg: SCM_RIGHTS is only "
-					    "implemented on socketpair (ENOSYS,"
-					    " logged once)");
-				said = true;
-				return -ENOSYS;
-			}
 			if (*files != NULL || k <= 0 || k > SCM_MAX_FD)
 				return -EINVAL;
 			if (plat_copy_from_user(fds, m->control + at +
@@ -132,11 +120,15 @@ rights_put(struct file **files, int n)
 	kfree(files);
 }
 
-/* A sent message's files join the queue of the socket's other end. */
+/*
+ * A sent message's files join the queue of the socket at the other end
+ * (none: they are dropped, as the data is).
+ */
 static long
-unix_rights_send(struct sock *s, struct file **files, int n)
+unix_rights_send(struct sock *s, const struct net_addr *dst,
+    struct file **files, int n)
 {
-	struct sock *to = s->peer;
+	struct sock *to = unix_peer_sock(s, dst);
 	struct file **q;
 
 	if (to == NULL) {
@@ -280,7 +272,7 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 		rc = done;
 out:
 	if (files != NULL && rc >= 0) {
-		long r = unix_rights_send(sock_of(f), files, nfiles);
+		long r = unix_rights_send(sock_of(f), top, files, nfiles);
 
 		rc = r < 0 ? r : rc;
 	} else if (files != NULL) {

@@ -2,13 +2,17 @@
  * SCM_RIGHTS over socketpair(AF_UNIX): a descriptor sent with sendmsg
  * arrives as a new descriptor for the same file, MSG_CMSG_CLOEXEC sets
  * FD_CLOEXEC on it, a short control buffer gives MSG_CTRUNC and what
- * fits, a bad descriptor is EBADF; compared with Linux.
+ * fits, a bad descriptor is EBADF; then over named sockets, a stream
+ * both ways and a datagram by name; compared with Linux.
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "guest.h"
@@ -64,6 +68,61 @@ recv_fds(int s, size_t ctllen, int flags, int *fds, int *n,
 			memcpy(fds, CMSG_DATA(h), *n * sizeof(int));
 		}
 	return rc;
+}
+
+/* Send p's write end from a to b, then check it arrived working. */
+static void
+pass(const char *what, int a, int b, const int *p)
+{
+	struct msghdr m;
+	int got[4], n;
+	char c;
+
+	out("%s:\n", what);
+	expect_val("  sendmsg", send_fds(a, &p[1], 1), 1);
+	expect_val("  recvmsg", recv_fds(b, 256, 0, got, &n, &m), 1);
+	expect_val("  one descriptor", n, 1);
+	if (n == 1) {
+		expect_val("  write through it", err(write(got[0], "q", 1)), 1);
+		expect_val("  the pipe has it", err(read(p[0], &c, 1)), 1);
+		close(got[0]);
+	}
+}
+
+static void
+named(const int *p)
+{
+	struct sockaddr_un a, d;
+	socklen_t alen, dlen;
+	int l, c, s, x, y;
+
+	memset(&a, 0, sizeof(a));
+	a.sun_family = AF_UNIX;
+	alen = offsetof(struct sockaddr_un, sun_path) + 1 + snprintf(
+	    a.sun_path + 1, sizeof(a.sun_path) - 1, "rights-%d", (int)getpid());
+	d = a;
+	d.sun_path[1] = 'R';
+	dlen = alen;
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	expect_ok("bind", err(bind(l, (struct sockaddr *)&a, alen)));
+	expect_ok("listen", err(listen(l, 2)));
+	expect_ok("connect", err(connect(c, (struct sockaddr *)&a, alen)));
+	s = accept(l, NULL, NULL);
+	expect_ok("accept", err(s));
+	pass("connector to accepted", c, s, p);
+	pass("accepted to connector", s, c, p);
+	close(s);
+	close(c);
+	close(l);
+	x = socket(AF_UNIX, SOCK_DGRAM, 0);
+	y = socket(AF_UNIX, SOCK_DGRAM, 0);
+	expect_ok("bind datagram", err(bind(x, (struct sockaddr *)&d, dlen)));
+	expect_ok("connect datagram", err(connect(y, (struct sockaddr *)&d,
+	    dlen)));
+	pass("datagram to a name", y, x, p);
+	close(x);
+	close(y);
 }
 
 int
@@ -126,6 +185,7 @@ main(void)
 
 	expect_err("sendmsg a bad descriptor", send_fds(sv[0], &bad, 1),
 	    EBADF);
+	named(p);
 	close(p[1]);
 	close(q[1]);
 	expect_val("the pipe ends: every copy closed", err(read(p[0], b,
