@@ -972,6 +972,16 @@ struct sock {
 	int family, type;
 	struct sock *peer;		/* AF_UNIX pair: the other end */
 	bool peer_closed;
+	/* AF_UNIX names (shim/socket.c): sun_path's bytes in use (a
+	 * path's with its NUL), 0 when unnamed; a path's socket node is
+	 * (dev, ino); next links the bound sockets of the name table. */
+	uint8_t name_len, peer_len;
+	char name[109], peer_name[109];
+	uint64_t node_dev, node_ino;
+	struct sock *next, *all_next;	/* all_next: every AF_UNIX socket */
+	/* SCM_RIGHTS in flight to this socket (shim/sockmsg.c). */
+	struct file **rights;
+	int nrights;
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;
 	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;
@@ -1003,6 +1013,13 @@ long addr_in(struct sock *s, uint64_t uaddr, uint64_t len,
     struct net_addr *a, bool unspec_ok);
 /* Store an address as Linux's move_addr_to_user does. */
 long addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp);
+/* An AF_UNIX datagram's sender: its name, or length 0 if unnamed. */
+long unix_from_out(const struct net_addr *from, uint64_t uaddr,
+    uint64_t ulenp);
+/* The AF_UNIX socket a message from s goes to (to: sendto's), or NULL. */
+struct sock *unix_peer_sock(struct sock *s, const struct net_addr *to);
+/* Drop the descriptors in flight to s (it is closing). */
+void unix_rights_drop(struct sock *s);
 /* sock_wait operations on a struct xfer. */
 long recv_op(struct file *f, void *arg);
 long send_op(struct file *f, void *arg);

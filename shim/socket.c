@@ -2,7 +2,8 @@
  * Sockets: socket, bind, listen, accept(4), connect, send/recv and their
  * to/from/msg/mmsg forms, shutdown, get{sock,peer}name, {set,get}sockopt,
  * as Linux does them for AF_INET and AF_INET6 (TCP and UDP) on top of
- * net/ (lwIP).  A socket is a file: read, write, poll, epoll, fcntl,
+ * net/ (lwIP), and for AF_UNIX streams and datagrams on its loopback
+ * interface (names: see "AF_UNIX names" below).  A socket is a file: read, write, poll, epoll, fcntl,
  * dup and close work through kernel/file.c; this file adds the waiting
  * (net/ never blocks), the user copies and the address formats.
  */
@@ -26,6 +27,7 @@ struct sockaddr_in6_user {
 _Static_assert(sizeof(struct sockaddr_in6_user) == 28, "sockaddr_in6");
 
 #define FIONREAD	0x541b
+#define SOCK_SEQPACKET	5
 #define SOCK_CHUNK	(64 * 1024)	/* bytes copied per step */
 
 static const struct file_ops sock_ops;
@@ -103,6 +105,314 @@ sock_wait(struct file *f, bool nowait, uint64_t timeo_ns,
 	}
 }
 
+/* ---- AF_UNIX names ---- */
+
+/*
+ * A socket(AF_UNIX) is a loopback TCP or UDP socket (net/) with a name
+ * table on top: binding a name binds the lwIP socket to 127.0.0.1 and an
+ * ephemeral port and records name -> socket; connect and sendto look the
+ * name up and go to that port; a peer's port maps back to its name.
+ * Abstract names (sun_path[0] == 0, the length says where the name ends)
+ * live only in the table and go with the socket; a path name is also a
+ * socket node in the file tree (vfs_mknod S_IFSOCK), and the table finds
+ * it by the node's (dev, ino), so a renamed node still works, an
+ * unlinked one is gone and a stale one refuses.
+ */
+#define SUN_PATH_OFF	2	/* offsetof(struct sockaddr_un, sun_path) */
+#define SUN_PATH_MAX	108
+
+static struct sock *unix_bound;		/* the name table */
+static struct sock *unix_all;		/* every socket(AF_UNIX) */
+
+static bool
+unix_is_pair(const struct sock *s)
+{
+	return s->peer != NULL || s->peer_closed;
+}
+
+/* Abstract names are per type on Linux (the type is in the hash). */
+static struct sock *
+unix_find(const char *name, int len, int type)
+{
+	for (struct sock *b = unix_bound; b != NULL; b = b->next)
+		if (b->name_len == len && b->type == type && name[0] == 0 &&
+		    memcmp(b->name, name, len) == 0)
+			return b;
+	return NULL;
+}
+
+/* The socket bound to the node at path, as Linux's unix_find_bsd. */
+static long
+unix_find_path(const char *path, int type, struct sock **out)
+{
+	struct kstat st;
+	int rc;
+
+	if ((rc = vfs_stat(AT_FDCWD, path, 0, &st)) != 0)
+		return rc;
+	if ((rc = vfs_access(AT_FDCWD, path, W_OK, 0)) != 0)
+		return rc;
+	if ((st.mode & S_IFMT) != S_IFSOCK)
+		return -ECONNREFUSED;
+	for (struct sock *b = unix_bound; b != NULL; b = b->next)
+		if (b->name[0] != 0 && b->node_dev == st.dev &&
+		    b->node_ino == st.ino) {
+			if (b->type != type)
+				return -EPROTOTYPE;
+			*out = b;
+			return 0;
+		}
+	return -ECONNREFUSED;		/* a stale node */
+}
+
+/* The bound socket on loopback port port, for a peer's name. */
+static struct sock *
+unix_by_port(uint16_t port)
+{
+	struct net_addr at;
+
+	for (struct sock *b = unix_bound; b != NULL; b = b->next)
+		if (net_name(b->ns, false, &at) == 0 && at.port == port)
+			return b;
+	return NULL;
+}
+
+static void
+unix_unbind(struct sock *s)
+{
+	for (struct sock **pp = &unix_bound; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	for (struct sock **pp = &unix_all; *pp != NULL; pp = &(*pp)->all_next)
+		if (*pp == s) {
+			*pp = s->all_next;
+			break;
+		}
+}
+
+/*
+ * The socket at the other end: the pair's, the bound one at sendto's
+ * port, or the one whose endpoints mirror s's loopback connection.
+ */
+struct sock *
+unix_peer_sock(struct sock *s, const struct net_addr *to)
+{
+	struct net_addr me, them, bme, bthem;
+
+	if (s->peer != NULL)
+		return s->peer;
+	if (to != NULL)
+		return unix_by_port(to->port);
+	if (net_name(s->ns, false, &me) != 0 ||
+	    net_name(s->ns, true, &them) != 0)
+		return NULL;
+	if (s->type == SOCK_DGRAM)
+		return unix_by_port(them.port);
+	for (struct sock *b = unix_all; b != NULL; b = b->all_next)
+		if (b != s && net_name(b->ns, false, &bme) == 0 &&
+		    net_name(b->ns, true, &bthem) == 0 &&
+		    bme.port == them.port && bthem.port == me.port)
+			return b;
+	return NULL;
+}
+
+/*
+ * A sockaddr_un from the user as Linux's unix_validate_addr and
+ * unix_mkname_bsd: the family, then a name of 1..108 bytes.  *len gets
+ * the bytes of sun_path that make the name: all of them for an abstract
+ * name, up to the first NUL and the NUL for a path (name is a string).
+ */
+static long
+unix_name_in(uint64_t uaddr, uint64_t ulen, char *name, int *len)
+{
+	uint8_t buf[SUN_PATH_OFF + SUN_PATH_MAX];
+	uint16_t family;
+
+	if (ulen <= SUN_PATH_OFF || ulen > sizeof(buf))
+		return -EINVAL;
+	if (plat_copy_from_user(buf, uaddr, ulen) != 0)
+		return -EFAULT;
+	memcpy(&family, buf, sizeof(family));
+	if (family != AF_UNIX)
+		return -EINVAL;
+	*len = (int)ulen - SUN_PATH_OFF;
+	memcpy(name, buf + SUN_PATH_OFF, *len);
+	if (name[0] != 0) {
+		name[*len] = 0;
+		*len = (int)strlen(name) + 1;
+	}
+	return 0;
+}
+
+/* A name to its socket's loopback endpoint (connect, sendto). */
+static long
+unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
+    struct net_addr *a, bool unspec_ok)
+{
+	char name[SUN_PATH_MAX + 1];
+	struct sock *to = NULL;
+	uint16_t family;
+	int len;
+	long rc;
+
+	if (unix_is_pair(s))
+		return -EINVAL;		/* a pair: already bound, unnamed */
+	if (unspec_ok && ulen >= sizeof(family) &&
+	    plat_copy_from_user(&family, uaddr, sizeof(family)) == 0 &&
+	    family == NET_AF_UNSPEC) {
+		a->family = NET_AF_UNSPEC;
+		return 0;
+	}
+	if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0)
+		return rc;
+	if (name[0] != 0 && (rc = unix_find_path(name, s->type, &to)) != 0)
+		return rc;
+	if (name[0] == 0 && (to = unix_find(name, len, s->type)) == NULL)
+		return -ECONNREFUSED;
+	if (s->type == SOCK_STREAM && !net_listening(to->ns))
+		return -ECONNREFUSED;
+	return net_name(to->ns, false, a);
+}
+
+/*
+ * After a connect by name: remember the peer's name for getpeername,
+ * which is the name it bound (a renamed node keeps its old one).
+ */
+static void
+unix_connected(struct sock *s, uint64_t uaddr, uint64_t ulen)
+{
+	char name[SUN_PATH_MAX + 1];
+	struct sock *to = NULL;
+	int len;
+
+	if (unix_name_in(uaddr, ulen, name, &len) != 0)
+		return;
+	if (name[0] == 0)
+		to = unix_find(name, len, s->type);
+	else if (unix_find_path(name, s->type, &to) != 0)
+		to = NULL;
+	if (to != NULL) {
+		memcpy(s->peer_name, to->name, to->name_len);
+		s->peer_len = to->name_len;
+	}
+}
+
+static long
+unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
+{
+	struct net_addr lo = { .family = NET_AF_INET, .ip = { 127, 0, 0, 1 } };
+	static unsigned autobind;
+	char name[SUN_PATH_MAX + 1];
+	struct kstat st;
+	int len;
+	long rc;
+
+	if (unix_is_pair(s) || s->name_len != 0)
+		return -EINVAL;
+	if (ulen == SUN_PATH_OFF) {
+		/* Autobind: "\0" and five hex digits, as Linux. */
+		unsigned tries = 0;
+
+		len = 6;
+		do {
+			unsigned n = autobind++ & 0xfffff;
+
+			name[0] = 0;
+			for (int i = 0; i < 5; i++)
+				name[5 - i] = "0123456789abcdef"[(n >> 4 * i) & 15];
+			if (++tries > 0x100000)
+				return -ENOSPC;
+		} while (unix_find(name, len, s->type) != NULL);
+	} else if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0) {
+		return rc;
+	} else if (name[0] == 0 && unix_find(name, len, s->type) != NULL) {
+		return -EADDRINUSE;
+	}
+	if (name[0] != 0) {
+		/* The node, as Linux's unix_bind_bsd: mode 0777 & ~umask. */
+		rc = vfs_mknod(AT_FDCWD, name, S_IFSOCK | (0777 & ~proc.umask),
+		    0);
+		if (rc == 0)
+			rc = vfs_stat(AT_FDCWD, name, AT_SYMLINK_NOFOLLOW, &st);
+		if (rc != 0)
+			return rc == -EEXIST ? -EADDRINUSE : rc;
+		s->node_dev = st.dev;
+		s->node_ino = st.ino;
+	}
+	if ((rc = net_bind(s->ns, &lo)) != 0) {
+		if (name[0] != 0)
+			vfs_unlink(AT_FDCWD, name, 0);
+		return rc;
+	}
+	memcpy(s->name, name, len);
+	s->name_len = (uint8_t)len;
+	s->next = unix_bound;
+	unix_bound = s;
+	return 0;
+}
+
+/*
+ * len bytes of src to the user's (uaddr, *ulenp) as Linux's
+ * move_addr_to_user: truncated to what *ulenp says, the full length
+ * back in *ulenp.
+ */
+static long
+addr_copy_out(const void *src, uint32_t len, uint64_t uaddr, uint64_t ulenp)
+{
+	uint32_t have;
+
+	if (uaddr == 0 || ulenp == 0)
+		return 0;
+	if (plat_copy_from_user(&have, ulenp, sizeof(have)) != 0)
+		return -EFAULT;
+	if ((int32_t)have < 0)
+		return -EINVAL;
+	if (plat_copy_to_user(uaddr, src, have < len ? have : len) != 0 ||
+	    plat_copy_to_user(ulenp, &len, sizeof(len)) != 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* A name to the user as Linux: the family and the name's bytes. */
+static long
+unix_name_out(const char *name, int len, uint64_t uaddr, uint64_t ulenp)
+{
+	uint8_t buf[SUN_PATH_OFF + SUN_PATH_MAX + 1];
+	uint16_t family = AF_UNIX;
+
+	memcpy(buf, &family, sizeof(family));
+	memcpy(buf + SUN_PATH_OFF, name, len);
+	return addr_copy_out(buf, SUN_PATH_OFF + (uint32_t)len, uaddr, ulenp);
+}
+
+/* The name of the peer at a loopback endpoint, unnamed if none. */
+static long
+unix_peer_out(const struct net_addr *from, uint64_t uaddr, uint64_t ulenp)
+{
+	struct sock *b = unix_by_port(from->port);
+
+	return b == NULL ? unix_name_out("", 0, uaddr, ulenp) :
+	    unix_name_out(b->name, b->name_len, uaddr, ulenp);
+}
+
+/*
+ * A datagram's sender to recvfrom's or recvmsg's (uaddr, *ulenp): its
+ * name when it is bound, else no address (length 0), as Linux.
+ */
+long
+unix_from_out(const struct net_addr *from, uint64_t uaddr, uint64_t ulenp)
+{
+	struct sock *b = from->family != 0 ? unix_by_port(from->port) : NULL;
+	uint32_t zero = 0;
+
+	if (b != NULL)
+		return unix_name_out(b->name, b->name_len, uaddr, ulenp);
+	return plat_copy_to_user(ulenp, &zero, sizeof(zero)) != 0 ?
+	    -EFAULT : 0;
+}
+
 /* ---- Addresses ---- */
 
 long
@@ -113,7 +423,7 @@ addr_in(struct sock *s, uint64_t uaddr, uint64_t len, struct net_addr *a,
 
 	memset(a, 0, sizeof(*a));
 	if (s->family == AF_UNIX)
-		return -EINVAL;		/* a pair: already bound, unnamed */
+		return unix_addr_in(s, uaddr, len, a, unspec_ok);
 	if (len < sizeof(family) || len > 128)
 		return -EINVAL;
 	if (plat_copy_from_user(&family, uaddr, sizeof(family)) != 0)
@@ -161,14 +471,8 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 	struct sockaddr_in_user in = { 0 };
 	struct sockaddr_in6_user in6 = { 0 };
 	const void *src;
-	uint32_t have, len;
+	uint32_t len;
 
-	if (uaddr == 0 || ulenp == 0)
-		return 0;
-	if (plat_copy_from_user(&have, ulenp, sizeof(have)) != 0)
-		return -EFAULT;
-	if ((int32_t)have < 0)
-		return -EINVAL;
 	if (a->family == AF_UNIX) {
 		/* An unnamed AF_UNIX socket: the family alone. */
 		in.family = AF_UNIX;
@@ -188,11 +492,7 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 		src = &in6;
 		len = sizeof(in6);
 	}
-	if (plat_copy_to_user(uaddr, src, have < len ? have : len) != 0)
-		return -EFAULT;
-	if (plat_copy_to_user(ulenp, &len, sizeof(len)) != 0)
-		return -EFAULT;
-	return 0;
+	return addr_copy_out(src, len, uaddr, ulenp);
 }
 
 /* ---- The file ---- */
@@ -276,6 +576,8 @@ sock_release(struct file *f)
 		s->peer->peer = NULL;
 		s->peer->peer_closed = true;
 	}
+	unix_unbind(s);
+	unix_rights_drop(s);
 	net_close(s->ns);
 	kfree(s);
 }
@@ -313,6 +615,10 @@ sock_install(struct net_sock *ns, int family, int type, int flags,
 		return -ENOMEM;
 	}
 	*fp = f;
+	if (family == AF_UNIX) {
+		s->all_next = unix_all;
+		unix_all = s;
+	}
 	fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
@@ -345,14 +651,15 @@ hook_changes(void)
 	hooked = true;
 }
 
-/* AF_UNIX is not there yet: say so once, fail as an absent family. */
+/* SOCK_SEQPACKET is not there yet: say so once, fail as an absent
+ * family. */
 static long
 unix_missing(const char *call)
 {
 	static bool said;
 
 	if (!said)
-		klog("shim: %s: AF_UNIX sockets are not implemented yet "
+		klog("shim: %s: not implemented yet "
 		    "(EAFNOSUPPORT, logged once)", call);
 	said = true;
 	return -EAFNOSUPPORT;
@@ -367,22 +674,24 @@ sys_socket(SYSCALL_ARGS)
 	struct file *f;
 	int rc;
 
-	if (family == AF_UNIX)
-		return unix_missing("socket(AF_UNIX) (only socketpair)");
-	if (family != NET_AF_INET && family != NET_AF_INET6)
+	if (family != NET_AF_INET && family != NET_AF_INET6 &&
+	    family != AF_UNIX)
 		return -EAFNOSUPPORT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	if (family == AF_UNIX && type == SOCK_SEQPACKET)
+		return unix_missing("socket(AF_UNIX, SOCK_SEQPACKET)");
 	if (type != SOCK_STREAM && type != SOCK_DGRAM)
 		return -ESOCKTNOSUPPORT;
-	if (proto != 0 && !(type == SOCK_STREAM && proto == IPPROTO_TCP) &&
-	    !(type == SOCK_DGRAM && proto == IPPROTO_UDP))
+	if (proto != 0 && (family == AF_UNIX ||
+	    (!(type == SOCK_STREAM && proto == IPPROTO_TCP) &&
+	    !(type == SOCK_DGRAM && proto == IPPROTO_UDP))))
 		return -EPROTONOSUPPORT;
 	hook_changes();
 	/* The owner is the file, which exists only after the socket: the
 	 * stack reports nothing for a socket before its first call. */
-	rc = net_socket(family, type == SOCK_STREAM ? NET_STREAM : NET_DGRAM,
-	    NULL, &ns);
+	rc = net_socket(family == AF_UNIX ? NET_AF_INET : family,
+	    type == SOCK_STREAM ? NET_STREAM : NET_DGRAM, NULL, &ns);
 	if (rc != 0)
 		return rc;
 	rc = (int)sock_install(ns, family, type, flags, &f);
@@ -395,7 +704,8 @@ sys_socket(SYSCALL_ARGS)
  * socketpair(AF_UNIX): two sockets connected over the loopback interface
  * (TCP for SOCK_STREAM, UDP for SOCK_DGRAM) that present themselves as
  * AF_UNIX: unnamed addresses, EPIPE once the other end is closed.
- * SOCK_SEQPACKET and ancillary data (SCM_RIGHTS) are not there.
+ * SOCK_SEQPACKET and ancillary data (SCM_RIGHTS) are not there, for
+ * socket(AF_UNIX) neither.
  */
 long
 sys_socketpair(SYSCALL_ARGS)
@@ -451,6 +761,11 @@ sys_bind(SYSCALL_ARGS)
 
 	if ((f = sock_get((int)a0, &rc)) == NULL)
 		return rc;
+	if (sock_of(f)->family == AF_UNIX) {
+		rc = unix_bind(sock_of(f), a1, a2);
+		file_put(f);
+		return rc;
+	}
 	rc = addr_in(sock_of(f), a1, a2, &a, false);
 	if (rc == 0)
 		rc = net_bind(sock_of(f)->ns, &a);
@@ -506,9 +821,21 @@ sys_accept4(SYSCALL_ARGS)
 		return rc;
 	}
 	fd = sock_install(x.ns, s->family, s->type, (int)a3, &nf);
+	if (fd >= 0 && s->family == AF_UNIX) {
+		struct sock *ns = sock_of(nf), *b = unix_by_port(x.peer.port);
+
+		/* Its name is the listener's, its peer the connector's. */
+		memcpy(ns->name, s->name, s->name_len);
+		ns->name_len = s->name_len;
+		if (b != NULL) {
+			memcpy(ns->peer_name, b->name, b->name_len);
+			ns->peer_len = b->name_len;
+		}
+	}
 	if (fd >= 0) {
 		net_set_owner(x.ns, nf);
-		rc = addr_out(&x.peer, a1, a2);
+		rc = s->family == AF_UNIX ? unix_peer_out(&x.peer, a1, a2) :
+		    addr_out(&x.peer, a1, a2);
 		if (rc != 0) {
 			fd_close((int)fd);
 			fd = rc;
@@ -551,6 +878,9 @@ sys_connect(SYSCALL_ARGS)
 		if (rc == -EAGAIN)
 			rc = -EINPROGRESS;	/* SO_SNDTIMEO passed */
 	}
+	if ((rc == 0 || rc == -EINPROGRESS) && s->family == AF_UNIX &&
+	    a.family != NET_AF_UNSPEC)
+		unix_connected(s, a1, a2);
 	file_put(f);
 	return rc;
 }
@@ -694,9 +1024,9 @@ sys_recvfrom(SYSCALL_ARGS)
 	if (rc > 0 && trunc && !(flags & MSG_TRUNC))
 		rc = (long)(a2 < 65536 ? a2 : 65536);
 	if (rc >= 0 && sock_of(f)->family == AF_UNIX && a4 != 0 && a5 != 0) {
-		uint32_t zero = 0;	/* the sender is unnamed */
-
-		if (plat_copy_to_user(a5, &zero, sizeof(zero)) != 0)
+		if (sock_of(f)->type != SOCK_DGRAM)
+			from.family = 0;	/* a stream: no address */
+		if (unix_from_out(&from, a4, a5) != 0)
 			rc = -EFAULT;
 	} else if (rc >= 0 && from.family != 0 &&
 	    sock_of(f)->type == SOCK_DGRAM && addr_out(&from, a4, a5) != 0) {
@@ -727,6 +1057,23 @@ name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 
 	if ((f = sock_get((int)fd, &rc)) == NULL)
 		return rc;
+	if (sock_of(f)->family == AF_UNIX && !unix_is_pair(sock_of(f))) {
+		struct sock *s = sock_of(f);
+		uint32_t have;
+
+		rc = 0;
+		if (peer && net_name(s->ns, true, &a) != 0)
+			rc = -ENOTCONN;
+		else if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
+			rc = -EFAULT;
+		else if (peer)
+			rc = unix_name_out(s->peer_name, s->peer_len, uaddr,
+			    ulen);
+		else
+			rc = unix_name_out(s->name, s->name_len, uaddr, ulen);
+		file_put(f);
+		return rc;
+	}
 	if (sock_of(f)->family == AF_UNIX) {
 		memset(&a, 0, sizeof(a));
 		a.family = AF_UNIX;

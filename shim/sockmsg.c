@@ -1,7 +1,7 @@
 /*
  * sendmsg, recvmsg, sendmmsg, recvmmsg on sockets (shim/socket.c): the
  * iovec goes through socket.c's bounce copies; no ancillary data (the
- * control length comes back 0).
+ * control length comes back 0) but SCM_RIGHTS on AF_UNIX.
  */
 #include "shim/internal.h"
 
@@ -47,9 +47,164 @@ msg_in(uint64_t umsg, struct msghdr_user *m, struct iovec_u **iov)
 	return 0;
 }
 
+struct cmsghdr_user {
+	uint64_t len;
+	int32_t level;
+	int32_t type;
+};
+_Static_assert(sizeof(struct cmsghdr_user) == 16, "cmsghdr");
+
+#define SOL_SOCKET_LEVEL	1
+#define SCM_RIGHTS_TYPE		1
+#define CMSG_ALIGN_U(n)		(((n) + 7) & ~(uint64_t)7)
+
+#define SCM_MAX_FD		253	/* per message, as Linux */
+#define MSG_CTRUNC_FLAG		0x08
+
+void
+unix_rights_drop(struct sock *s)
+{
+	for (int i = 0; i < s->nrights; i++)
+		file_put(s->rights[i]);
+	kfree(s->rights);
+	s->rights = NULL;
+	s->nrights = 0;
+}
+
+/*
+ * SCM_RIGHTS (unix(7)): the files behind the descriptors of a message's
+ * control data, with references, in *files (*n of them).  Other control
+ * messages are ignored, as before.
+ */
+static long
+unix_rights_in(struct file *f, const struct msghdr_user *m,
+    struct file ***files, int *n)
+{
+	struct cmsghdr_user c;
+	uint64_t at = 0;
+	int fds[SCM_MAX_FD];
+
+	*files = NULL;
+	*n = 0;
+	if (sock_of(f)->family != AF_UNIX || m->control == 0)
+		return 0;
+	while (m->controllen >= sizeof(c) && at <= m->controllen - sizeof(c)) {
+		if (plat_copy_from_user(&c, m->control + at, sizeof(c)) != 0)
+			return -EFAULT;
+		if (c.len < sizeof(c) || c.len > m->controllen - at)
+			return -EINVAL;
+		if (c.level == SOL_SOCKET_LEVEL && c.type == SCM_RIGHTS_TYPE) {
+			int k = (int)((c.len - sizeof(c)) / sizeof(int));
+
+			if (*files != NULL || k <= 0 || k > SCM_MAX_FD)
+				return -EINVAL;
+			if (plat_copy_from_user(fds, m->control + at +
+			    sizeof(c), k * sizeof(int)) != 0)
+				return -EFAULT;
+			if ((*files = kmalloc(k * sizeof(**files))) == NULL)
+				return -ENOMEM;
+			for (*n = 0; *n < k; (*n)++)
+				if (((*files)[*n] = fd_get(fds[*n])) == NULL)
+					return -EBADF;
+		}
+		at += CMSG_ALIGN_U(c.len);
+	}
+	return 0;
+}
+
+static void
+rights_put(struct file **files, int n)
+{
+	for (int i = 0; i < n; i++)
+		file_put(files[i]);
+	kfree(files);
+}
+
+/*
+ * A sent message's files join the queue of the socket at the other end
+ * (none: they are dropped, as the data is).
+ */
+static long
+unix_rights_send(struct sock *s, const struct net_addr *dst,
+    struct file **files, int n)
+{
+	struct sock *to = unix_peer_sock(s, dst);
+	struct file **q;
+
+	if (to == NULL) {
+		rights_put(files, n);
+		return 0;
+	}
+	q = kmalloc((to->nrights + n) * sizeof(*q));
+	if (q == NULL) {
+		rights_put(files, n);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < to->nrights; i++)
+		q[i] = to->rights[i];
+	for (int i = 0; i < n; i++)
+		q[to->nrights + i] = files[i];
+	kfree(to->rights);
+	kfree(files);
+	to->rights = q;
+	to->nrights += n;
+	return 0;
+}
+
+/*
+ * A receive that got data takes the files in flight as new descriptors
+ * (MSG_CMSG_CLOEXEC honoured) into one SCM_RIGHTS message; those that do
+ * not fit the control buffer are closed and MSG_CTRUNC set, as Linux's
+ * scm_detach_fds.  *ctllen gets the control bytes used.
+ */
+static long
+unix_rights_recv(struct sock *s, const struct msghdr_user *m, int flags,
+    uint64_t *ctllen, int32_t *oflags)
+{
+	struct cmsghdr_user c = { .level = SOL_SOCKET_LEVEL,
+	    .type = SCM_RIGHTS_TYPE };
+	uint64_t room = m->control != 0 ? m->controllen : 0;
+	int fit = room > sizeof(c) ? (int)((room - sizeof(c)) / sizeof(int)) :
+	    0, got = 0;
+	long rc = 0;
+
+	*ctllen = 0;
+	if (s->nrights == 0)
+		return 0;
+	if (fit > s->nrights)
+		fit = s->nrights;
+	for (int i = 0; i < s->nrights; i++) {
+		int fd = i < fit ? fd_install(s->rights[i], 0,
+		    flags & MSG_CMSG_CLOEXEC) : -1;
+
+		if (fd < 0) {
+			file_put(s->rights[i]);
+			*oflags |= MSG_CTRUNC_FLAG;
+			continue;
+		}
+		if (plat_copy_to_user(m->control + sizeof(c) + got * sizeof(int),
+		    &fd, sizeof(fd)) != 0)
+			rc = -EFAULT;
+		got++;
+	}
+	kfree(s->rights);
+	s->rights = NULL;
+	s->nrights = 0;
+	if (got > 0) {
+		c.len = sizeof(c) + got * sizeof(int);
+		*ctllen = CMSG_ALIGN_U(c.len) < room ? CMSG_ALIGN_U(c.len) :
+		    room;
+		if (plat_copy_to_user(m->control, &c, sizeof(c)) != 0)
+			rc = -EFAULT;
+	}
+	return rc;
+}
+
 static long
 do_sendmsg(struct file *f, uint64_t umsg, int flags)
 {
+	struct file **files = NULL;
+	int nfiles = 0;
 	struct net_addr to, *top = NULL;
 	struct msghdr_user m;
 	struct iovec_u *iov;
@@ -57,6 +212,11 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 
 	if ((rc = msg_in(umsg, &m, &iov)) != 0)
 		return rc;
+	if ((rc = unix_rights_in(f, &m, &files, &nfiles)) != 0) {
+		rights_put(files, nfiles);
+		files = NULL;
+		goto out;
+	}
 	if (m.name != 0 && sock_of(f)->type == SOCK_DGRAM) {
 		if ((rc = addr_in(sock_of(f), m.name, m.namelen, &to,
 		    false)) != 0)
@@ -111,6 +271,13 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 	if (done > 0)
 		rc = done;
 out:
+	if (files != NULL && rc >= 0) {
+		long r = unix_rights_send(sock_of(f), top, files, nfiles);
+
+		rc = r < 0 ? r : rc;
+	} else if (files != NULL) {
+		rights_put(files, nfiles);
+	}
 	kfree(iov);
 	return rc;
 }
@@ -128,7 +295,7 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 	struct sock *s = sock_of(f);
 	long rc = 0, done = 0;
 	int32_t oflags = 0;
-	uint64_t zero = 0;
+	uint64_t ctllen = 0;
 	bool trunc = false;
 
 	if (flags & ~RECV_FLAGS)
@@ -199,8 +366,10 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 		return done;
 	if (trunc)
 		oflags |= MSG_TRUNC;
-	if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0 &&
-	    s->family != AF_UNIX) {
+	if (m.name != 0 && s->type == SOCK_DGRAM && s->family == AF_UNIX) {
+		if (unix_from_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
+			return -EFAULT;
+	} else if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0) {
 		if (addr_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
 			return -EFAULT;
 	} else if (m.name != 0) {
@@ -209,7 +378,10 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 		if (plat_copy_to_user(umsg + MSG_NAMELEN_OFF, &z, 4) != 0)
 			return -EFAULT;
 	}
-	if (plat_copy_to_user(umsg + MSG_CTLLEN_OFF, &zero, 8) != 0 ||
+	if (done > 0 && !(flags & MSG_PEEK) &&
+	    unix_rights_recv(s, &m, flags, &ctllen, &oflags) != 0)
+		return -EFAULT;
+	if (plat_copy_to_user(umsg + MSG_CTLLEN_OFF, &ctllen, 8) != 0 ||
 	    plat_copy_to_user(umsg + MSG_FLAGS_OFF, &oflags, 4) != 0)
 		return -EFAULT;
 	return done;
