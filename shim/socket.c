@@ -332,7 +332,8 @@ unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
 	}
 	if (name[0] != 0) {
 		/* The node, as Linux's unix_bind_bsd: mode 0777 & ~umask. */
-		rc = vfs_mknod(AT_FDCWD, name, S_IFSOCK | (0777 & ~proc.umask),
+		rc = vfs_mknod(AT_FDCWD, name, S_IFSOCK |
+		    (0777 & ~shim_proc_cur()->umask),
 		    0);
 		if (rc == 0)
 			rc = vfs_stat(AT_FDCWD, name, AT_SYMLINK_NOFOLLOW, &st);
