@@ -360,6 +360,7 @@ struct arch_percpu {
 	/* %gs:32: the current thread's work word, checked on syscall exit. */
 	const volatile uint32_t *user_work;
 	void *current_data;		/* %gs:40: its data (platform.h) */
+	void *current_as_data;		/* %gs:48: its address space's data */
 	uint32_t cpu_id;
 };
 _Static_assert(__builtin_offsetof(struct arch_percpu, user_work) == 32,

@@ -34,7 +34,7 @@ static struct vm_space boot_space;
 static struct vm_space *
 space(void)
 {
-	struct vm_space *s = plat_as_data(plat_as_current());
+	struct vm_space *s = plat_as_current_data();
 
 	return s != NULL ? s : &boot_space;
 }

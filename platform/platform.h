@@ -381,6 +381,25 @@ struct plat_as *plat_as_clone_cow(void *data);
 /* The current thread's address space (NULL: the boot one). */
 struct plat_as *plat_as_current(void);
 void *plat_as_data(const struct plat_as *as);
+/*
+ * plat_as_data(plat_as_current()): in the kernel one load from the
+ * per-CPU block (PLAT_PERCPU_AS_DATA), as the kernel's memory calls
+ * look up their process's record on every use; host builds get a
+ * function.
+ */
+#define PLAT_PERCPU_AS_DATA	48
+#if !__STDC_HOSTED__
+static inline void *
+plat_as_current_data(void)
+{
+	void *d;
+
+	__asm__ volatile("movq %%gs:48, %0" : "=r"(d));
+	return d;
+}
+#else
+void *plat_as_current_data(void);
+#endif
 /* Move the current thread to as (NULL: the boot one), loading it. */
 void plat_as_switch(struct plat_as *as);
 /*

@@ -58,6 +58,14 @@ cur(void)
 	return t;
 }
 
+/* The per-CPU copy of plat_as_data(plat_as_current()). */
+static void
+set_cur_as_data(struct plat_as *as)
+{
+	__asm__ volatile("movq %0, %%gs:48" : : "r"(plat_as_data(as)) :
+	    "memory");
+}
+
 static void
 set_cur(struct plat_thread *t)
 {
@@ -65,9 +73,12 @@ set_cur(struct plat_thread *t)
 	__asm__ volatile("movq %0, %%gs:32" : : "r"(&t->user_work) :
 	    "memory");
 	__asm__ volatile("movq %0, %%gs:40" : : "r"(t->kdata) : "memory");
+	set_cur_as_data(t->as);
 }
 _Static_assert(__builtin_offsetof(struct arch_percpu, current_data) ==
     PLAT_PERCPU_SELF_DATA, "platform.h's plat_thread_self_data");
+_Static_assert(__builtin_offsetof(struct arch_percpu, current_as_data) ==
+    PLAT_PERCPU_AS_DATA, "platform.h's plat_as_current_data");
 
 static void
 runq_push(struct plat_thread *t)
@@ -535,5 +546,6 @@ void
 plat_as_switch(struct plat_as *as)
 {
 	cur()->as = as;
+	set_cur_as_data(as);
 	user_as_load(as);
 }

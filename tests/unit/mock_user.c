@@ -361,6 +361,12 @@ plat_as_data(const struct plat_as *as)
 	return as != NULL ? as->data : NULL;
 }
 
+void *
+plat_as_current_data(void)
+{
+	return plat_as_data(plat_as_current());
+}
+
 void
 plat_as_switch(struct plat_as *as)
 {
