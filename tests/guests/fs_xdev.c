@@ -12,8 +12,15 @@
 
 #include "guest.h"
 
-#define FILE_TMP	"/tmp/fs_xdev.tmp"
-#define FILE_DEV	"/dev/fs_xdev.tmp"
+/* The musl and glibc builds run natively at the same time: own names. */
+#ifdef __GLIBC__
+#define LIBC	"glibc"
+#else
+#define LIBC	"musl"
+#endif
+#define FILE_TMP	"/tmp/fs_xdev." LIBC ".tmp"
+#define FILE_DEV	"/dev/fs_xdev." LIBC ".tmp"
+#define FILE_NULL	"/tmp/fs_xdev." LIBC ".null"
 #define TMPFS_MAGIC	0x01021994
 
 int
@@ -43,7 +50,7 @@ main(void)
 	expect_err("link /tmp -> /dev", SYS2(SYS_link, FILE_TMP, FILE_DEV),
 	    EXDEV);
 	expect_err("link /dev/null -> /tmp", SYS2(SYS_link, "/dev/null",
-	    "/tmp/fs_xdev.null"), EXDEV);
+	    FILE_NULL), EXDEV);
 	expect_err("link over an existing name", SYS2(SYS_link, FILE_TMP,
 	    "/dev/null"), EEXIST);
 	expect_err("rename /tmp -> /proc", SYS2(SYS_rename, FILE_TMP,
@@ -51,7 +58,7 @@ main(void)
 	check("still in /tmp", SYS2(SYS_stat, FILE_TMP, &t) == 0);
 	if (SYS2(SYS_stat, FILE_DEV, &t) == 0)
 		SYS1(SYS_unlink, FILE_DEV);
-	SYS1(SYS_unlink, "/tmp/fs_xdev.null");
+	SYS1(SYS_unlink, FILE_NULL);
 	SYS1(SYS_unlink, FILE_TMP);
 	return finish();
 }
