@@ -15,7 +15,7 @@
 #   firsthour/debug-guest     gdb stops at a guest function by name
 #   firsthour/help, mem-min, gdbstub-loopback, df, fork-log (fork and
 #   posix_spawn work: no longer a log line), make-baked,
-#   image-cache, listings     the smaller items
+#   image-cache, image-cache-parallel, listings     the smaller items
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -277,4 +277,27 @@ BUILD=$cb scripts/run --quiet --timeout 120 --listings "$t/prog4" >/dev/null 2>&
 l=$(find "$cb/images" -name '*.dis' -o -name '*.map' | wc -l)
 [[ $n == 2 && $d == 0 && $l == 2 ]]
 check image-cache $? "$n images (want 2), $d listings without --listings, $l with (want 2)"
+# Runs started together, each with its own image, while every one of
+# them prunes down to one image: none loses the image it is about to
+# boot, none fails on files another removed.
+for i in 1 2 3 4 5 6 7 8; do
+	{ cat "$demo"; echo "par$i$RANDOM"; } >"$t/par$i"
+	BUILD=$cb IMAGES_KEEP=1 scripts/run --quiet --timeout 120 \
+		"$t/par$i" "p$i" >"$t/par$i.out" 2>&1 &
+done
+bad=
+for i in 1 2 3 4 5 6 7 8; do
+	wait -n
+done
+for i in 1 2 3 4 5 6 7 8; do
+	grep -qF "[p$i]" "$t/par$i.out" ||
+		bad+=" run $i: $(tail -n 2 "$t/par$i.out" | tr '\n' ' ')"
+done
+n=$(find "$cb/images" -name '*.bin' | wc -l)
+{ cat "$demo"; echo "par9$RANDOM"; } >"$t/par9"
+BUILD=$cb IMAGES_KEEP=1 scripts/run --quiet --timeout 120 "$t/par9" \
+	>/dev/null 2>&1
+m=$(find "$cb/images" -name '*.bin' | wc -l)
+[[ -z $bad && $m == 1 ]]
+check image-cache-parallel $? "${bad:-all ran}; $n images after, $m after one more (want 1)"
 rm -rf "$cb"
