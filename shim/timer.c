@@ -549,10 +549,12 @@ timer_base(int clock)
 static int
 sigevent_check(const struct linux_sigevent *ev)
 {
+	struct shim_thread *t;
+
 	switch (ev->notify) {
 	case SIGEV_THREAD_ID:
-		if (ev->tid <= 0 || shim_thread_find(ev->tid) == NULL ||
-		    shim_thread_find(ev->tid)->proc != shim_proc_cur())
+		t = ev->tid > 0 ? shim_thread_find(ev->tid) : NULL;
+		if (t == NULL || t->proc != shim_proc_cur())
 			return -EINVAL;	/* same_thread_group */
 		/* FALLTHROUGH */
 	case SIGEV_SIGNAL:
