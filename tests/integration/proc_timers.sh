@@ -19,24 +19,4 @@ fi
 run_tmp
 RUN_TIMEOUT=${RUN_TIMEOUT:-180}
 
-# The pages and heap bytes free at exit, from the kernel log.
-free_at_exit() {
-	local log=$RUN_TMP/leak.$1 st
-
-	scripts/run --accel "$ACCEL" --timeout "$RUN_TIMEOUT" "$elf" cycles \
-		"$1" >/dev/null 2>"$log" </dev/null
-	st=$?
-	if [[ $st != 0 ]]; then
-		echo "status $st"
-		return
-	fi
-	grep -o 'heap [0-9]* bytes in use at exit\|[0-9]* pages free at exit' \
-		"$log" | tr '\n' ' '
-}
-a=$(free_at_exit 10)
-b=$(free_at_exit 500)
-if [[ -n $a && $a == "$b" && $a != status* ]]; then
-	pass proc_timers/leak
-else
-	fail proc_timers/leak "10 cycles: $a; 500 cycles: $b"
-fi
+leak_check proc_timers/leak 10 500 "$elf" cycles
