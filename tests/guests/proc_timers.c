@@ -5,7 +5,8 @@
  * alarm and POSIX timer signal the child only; execve keeps the alarm
  * (the new program receives SIGALRM) and deletes the POSIX timers; the
  * child's CPU clock starts afresh; wait4 and waitid report the child's
- * CPU time in their rusage and getrusage(RUSAGE_CHILDREN) grows by it.
+ * CPU time in their rusage and getrusage(RUSAGE_CHILDREN) and times()
+ * grow by it.
  * Signals are blocked and taken with sigtimedwait, so no timing decides
  * a result; only lower bounds of CPU time are checked.
  *
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -316,6 +318,8 @@ cycles(long n)
 int
 main(int argc, char **argv)
 {
+	struct tms tms;
+
 	sigemptyset(&blocked);
 	sigaddset(&blocked, SIGALRM);
 	sigaddset(&blocked, SIGUSR1);
@@ -331,5 +335,9 @@ main(int argc, char **argv)
 	test_posix_timers();
 	test_rusage(0);
 	test_rusage(1);
+	/* The two children spun 400 ms: at least 200 ms of it counted. */
+	times(&tms);
+	check("times: the children's CPU time", tms.tms_cutime +
+	    tms.tms_cstime >= sysconf(_SC_CLK_TCK) / 5);
 	return finish();
 }
