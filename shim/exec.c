@@ -230,6 +230,7 @@ exec_reset(struct shim_proc *p, struct shim_thread *t, const char *path)
 	(void)plat_tls_set(PLAT_TLS_FS, 0);
 	(void)plat_tls_set(PLAT_TLS_GS, 0);
 	plat_fpu_reset();
+	timer_exec(p);
 	proc_vfork_release(p);
 }
 

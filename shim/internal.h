@@ -518,6 +518,7 @@ struct shim_thread {
 	int tid;
 	struct shim_proc *proc;		/* the process it belongs to */
 	bool killed;			/* ends on its way out (exec) */
+	bool cpu_gone;			/* its CPU time is the process's */
 	uint64_t clear_child_tid;	/* CLONE_CHILD_CLEARTID, set_tid_address */
 	uint64_t robust_head;		/* set_robust_list */
 	struct plat_thread *pt;
@@ -707,14 +708,14 @@ int sig_setup_frame(struct shim_thread *t, struct plat_regs *r,
     uint64_t oldmask);
 /*
  * For the timers and signalfd.  sig_send_timer queues ki for thread tid
- * (0: the process): 1 if queued, 0 if the signal is ignored (dropped),
+ * of p (0: p itself): 1 if queued, 0 if the signal is ignored (dropped),
  * -EAGAIN if the queue is full (or a thread's was never prepared with
  * sig_prepare).  sig_dequeue takes the next pending
  * signal of set for t (thread-directed first), as a wait does: its
  * number, 0 if none.  sig_pending is what t could take (its own and the
  * process's).  Any of them may run from the alarm upcall.
  */
-int sig_send_timer(int tid, const struct ksiginfo *ki);
+int sig_send_timer(struct shim_proc *p, int tid, const struct ksiginfo *ki);
 /* Allocate t's queue now, as the alarm upcall must not: 0 or -ENOMEM. */
 int sig_prepare(struct shim_thread *t);
 int sig_dequeue(struct shim_thread *t, uint64_t set, struct ksiginfo *ki);
@@ -769,8 +770,14 @@ long sys_clock_settime(SYSCALL_ARGS);
 long sys_settimeofday(SYSCALL_ARGS);
 long sys_signalfd(SYSCALL_ARGS);
 long sys_signalfd4(SYSCALL_ARGS);
-/* CPU time used by thread t, or by the whole process (t == NULL). */
+/* CPU time used by thread t, or by the calling process (t == NULL). */
 uint64_t timer_cpu_ns(struct shim_thread *t);
+/* CPU time used by p's threads, live and ended (not its children). */
+uint64_t timer_proc_cpu_ns(const struct shim_proc *p);
+/* p execs: its POSIX timers go, its interval timers stay. */
+void timer_exec(struct shim_proc *p);
+/* p ends (a zombie now): its timers stop and are freed. */
+void timer_proc_gone(struct shim_proc *p);
 /*
  * A signal is being taken (dequeued).  SIGALRM re-arms a periodic
  * ITIMER_REAL and SI_TIMER a periodic POSIX timer (filling si_overrun),
@@ -778,7 +785,10 @@ uint64_t timer_cpu_ns(struct shim_thread *t);
  * came from a timer since changed or deleted: drop it.
  */
 bool timer_signal_taken(struct ksiginfo *ki);
-/* Thread t is ending: its CPU time joins the process's, its timers stop. */
+/*
+ * Thread t is ending: its CPU time joins the process's, its timers stop.
+ * Called before the process's last thread makes it a zombie.
+ */
 void timer_thread_gone(struct shim_thread *t);
 /* The time zone settimeofday set (gettimeofday returns it). */
 void timer_get_tz(int32_t tz[2]);
@@ -897,6 +907,9 @@ struct shim_proc {
 	uint32_t umask;
 	uint64_t rlim_cur[16], rlim_max[16];
 	uint64_t start_ns;		/* for CPU-time clocks */
+	uint64_t cpu_dead_ns;		/* CPU time of its ended threads */
+	uint64_t cpu_children_ns;	/* of its waited-for children, theirs */
+	struct proc_timers *timers;	/* shim/timer.c; NULL: none yet */
 	struct kproc *kp;		/* the kernel's side */
 	/* Signals (shim/signal.c): actions and process-wide pending. */
 	struct k_sigaction sigact[NSIG + 1];
@@ -941,6 +954,8 @@ void proc_exit(int wstatus) __attribute__((noreturn));
 int proc_copy(struct shim_proc *child, const struct shim_proc *parent);
 /* Free what proc_copy allocated. */
 void proc_free(struct shim_proc *p);
+/* Write a struct rusage with this CPU time at u: 0 or -EFAULT. */
+int proc_put_rusage(uint64_t u, uint64_t cpu_ns);
 
 /* ---- Sockets (shim/socket.c, sockmsg.c, sockopt.c) ---- */
 

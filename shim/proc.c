@@ -610,25 +610,32 @@ sys_setrlimit(SYSCALL_ARGS)
 	return do_prlimit((uint32_t)a0, &new, 0);
 }
 
-/* All CPU time counts as user time (the kernel's is not told apart). */
+/*
+ * All CPU time counts as user time (the kernel's is not told apart);
+ * what is not tracked (maxrss, faults, blocks, switches) is zero.
+ */
+int
+proc_put_rusage(uint64_t u, uint64_t cpu_ns)
+{
+	struct linux_rusage ru;
+
+	memset(&ru, 0, sizeof(ru));
+	ru.utime.tv_sec = cpu_ns / 1000000000;
+	ru.utime.tv_usec = cpu_ns % 1000000000 / 1000;
+	return plat_copy_to_user(u, &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
+}
+
 long
 sys_getrusage(SYSCALL_ARGS)
 {
-	struct linux_rusage ru;
 	int who = (int)a0;
-	uint64_t ns;
 
-	if (who != RUSAGE_SELF && who != RUSAGE_THREAD &&
-	    who != RUSAGE_CHILDREN)
+	if (who == RUSAGE_CHILDREN)
+		return proc_put_rusage(a1, shim_proc_cur()->cpu_children_ns);
+	if (who != RUSAGE_SELF && who != RUSAGE_THREAD)
 		return -EINVAL;
-	memset(&ru, 0, sizeof(ru));
-	if (who != RUSAGE_CHILDREN) {
-		ns = timer_cpu_ns(who == RUSAGE_THREAD ?
-		    shim_thread_current() : NULL);
-		ru.utime.tv_sec = ns / 1000000000;
-		ru.utime.tv_usec = ns % 1000000000 / 1000;
-	}
-	return plat_copy_to_user(a1, &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
+	return proc_put_rusage(a1, timer_cpu_ns(who == RUSAGE_THREAD ?
+	    shim_thread_current() : NULL));
 }
 
 /* ---- arch_prctl and prctl ---- */

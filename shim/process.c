@@ -49,7 +49,6 @@
 
 #define RLIMIT_NPROC	6
 #define WAIT_TTY_NS	(50 * 1000 * 1000ull)	/* console look while waiting */
-#define RUSAGE_SIZE	144
 
 struct shim_proc shim_first;	/* pid 1: shim_proc_cur's default */
 static struct shim_proc *procs = &shim_first;	/* every process */
@@ -300,6 +299,7 @@ become_zombie(struct shim_proc *p, int wstatus)
 
 	kproc_exit();
 	p->kp = NULL;
+	timer_proc_gone(p);
 	for (struct shim_proc *c = procs; c != NULL; c = c->next) {
 		if (c->parent == p) {
 			c->parent = &shim_first;
@@ -445,12 +445,15 @@ wait_matches(const struct shim_proc *c, const struct wait_req *w)
 }
 
 /*
- * The pid of a child that ended, with its wait status in *wstatus (and
- * reaped unless WNOWAIT); 0 with WNOHANG when none has yet; -ECHILD
- * when no child matches; -EINTR for a signal.
+ * The pid of a child that ended, with its wait status in *wstatus and
+ * its CPU time with its waited-for children's in *cpu_ns (and reaped,
+ * its time then the caller's children's, unless WNOWAIT); 0 with
+ * WNOHANG when none has yet; -ECHILD when no child matches; -EINTR for
+ * a signal.
  */
 static long
-do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid)
+do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid,
+    uint64_t *cpu_ns)
 {
 	struct shim_proc *me = shim_proc_cur();
 	struct shim_thread *t = shim_thread_current();
@@ -470,8 +473,11 @@ do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid)
 				continue;
 			*wstatus = c->wstatus;
 			*uid = c->cred.uid.r;
-			if (!(w->options & WNOWAIT))
+			*cpu_ns = c->cpu_dead_ns + c->cpu_children_ns;
+			if (!(w->options & WNOWAIT)) {
+				me->cpu_children_ns += *cpu_ns;
 				reap(c);
+			}
 			return pid;
 		}
 		if (!any)
@@ -496,6 +502,7 @@ sys_wait4(SYSCALL_ARGS)
 {
 	struct wait_req w = { P_ALL, 0, (unsigned)a2 | WEXITED };
 	int pid = (int)a0, wstatus = 0;
+	uint64_t cpu_ns = 0;
 	uint32_t uid;
 	long rc;
 
@@ -514,13 +521,13 @@ sys_wait4(SYSCALL_ARGS)
 		w.idtype = P_PID;
 		w.id = pid;
 	}
-	rc = do_wait(&w, &wstatus, &uid);
+	rc = do_wait(&w, &wstatus, &uid, &cpu_ns);
 	if (rc <= 0)
 		return rc;
 	if (a1 != 0 && plat_copy_to_user(a1, &wstatus, sizeof(wstatus)) != 0)
 		return -EFAULT;
-	if (a3 != 0 && plat_clear_user(a3, RUSAGE_SIZE) != 0)
-		return -EFAULT;		/* no child CPU accounting: zeros */
+	if (a3 != 0 && proc_put_rusage(a3, cpu_ns) != 0)
+		return -EFAULT;
 	return rc;
 }
 
@@ -530,6 +537,7 @@ sys_waitid(SYSCALL_ARGS)
 	struct wait_req w = { (int)a0, (int)a1, (unsigned)a3 };
 	struct siginfo64 si;
 	int wstatus = 0;
+	uint64_t cpu_ns = 0;
 	uint32_t uid = 0;
 	long rc;
 
@@ -544,7 +552,7 @@ sys_waitid(SYSCALL_ARGS)
 		return -EINVAL;
 	if (w.idtype != P_ALL && w.id <= 0)
 		return -EINVAL;
-	rc = do_wait(&w, &wstatus, &uid);
+	rc = do_wait(&w, &wstatus, &uid, &cpu_ns);
 	if (rc < 0)
 		return rc;
 	memset(&si, 0, sizeof(si));
@@ -558,7 +566,7 @@ sys_waitid(SYSCALL_ARGS)
 	}
 	if (a2 != 0 && plat_copy_to_user(a2, &si, sizeof(si)) != 0)
 		return -EFAULT;
-	if (a4 != 0 && plat_clear_user(a4, RUSAGE_SIZE) != 0)
-		return -EFAULT;
+	if (a4 != 0 && proc_put_rusage(a4, cpu_ns) != 0)
+		return -EFAULT;		/* WNOHANG with none: zeros */
 	return 0;
 }

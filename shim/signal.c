@@ -870,18 +870,20 @@ sys_tgkill(SYSCALL_ARGS)
 /* ---- For the timers and signalfd ---- */
 
 int
-sig_send_timer(int tid, const struct ksiginfo *ki)
+sig_send_timer(struct shim_proc *p, int tid, const struct ksiginfo *ki)
 {
-	struct shim_thread *t = NULL, *me = shim_thread_current();
+	struct shim_thread *t;
+	bool kept;
 
-	if (tid != 0 && (t = shim_thread_find(tid)) == NULL)
+	if (tid == 0)
+		return send_to_kept(p, ki, &kept) != 0 ? -EAGAIN : kept;
+	if ((t = shim_thread_find(tid)) == NULL || t->proc != p)
 		return 0;		/* the thread is gone */
-	if (t != NULL && t->sigq == NULL)
+	if (t->sigq == NULL)
 		return -EAGAIN;		/* no allocating here: see sig_prepare */
-	if (sig_discarded(t != NULL ? t : me, ki->signo))
+	if (sig_discarded(t, ki->signo))
 		return 0;
-	return (t != NULL ? send_thread(t, ki) : send_process(ki)) == 0 ?
-	    1 : -EAGAIN;
+	return send_thread(t, ki) == 0 ? 1 : -EAGAIN;
 }
 
 int

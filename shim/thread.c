@@ -206,13 +206,13 @@ shim_thread_exit(int status)
 	if (t->clear_child_tid != 0 &&
 	    plat_copy_to_user(t->clear_child_tid, &zero, sizeof(zero)) == 0)
 		futex_wake(t->clear_child_tid, 1, ~0u);
+	timer_thread_gone(t);	/* its CPU time in the zombie's total */
 	if (--p->nthreads == 0) {
 		proc_last_thread(p, W_EXITCODE(status));  /* pid 1: no return */
 		t->proc = NULL;		/* p may be reaped already */
 	}
 	unlink_thread(t);
 	sig_thread_gone(t);
-	timer_thread_gone(t);
 	kfree(t);
 	plat_thread_exit();
 }

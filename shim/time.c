@@ -249,6 +249,8 @@ sys_times(SYSCALL_ARGS)
 	if (a0 != 0) {
 		memset(&tms, 0, sizeof(tms));
 		tms.utime = timer_cpu_ns(NULL) / (NSEC_PER_SEC / USER_HZ);
+		tms.cutime = shim_proc_cur()->cpu_children_ns /
+		    (NSEC_PER_SEC / USER_HZ);
 		if (plat_copy_to_user(a0, &tms, sizeof(tms)) < 0)
 			return -EFAULT;
 	}

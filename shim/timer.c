@@ -12,6 +12,11 @@
  * (timer_signal_taken): skipped expiries become si_overrun, and nothing
  * drifts.  ITIMER_VIRTUAL and ITIMER_PROF both count the process's CPU
  * time (the kernel's share is not told apart from the guest's).
+ *
+ * Timers belong to a process (struct proc_timers, made at its first
+ * timer call): their signals go to it, a fork's child starts with none,
+ * execve keeps the interval timers and deletes the POSIX ones, and the
+ * process's end stops and frees them all (POSIX fork, exec, _exit).
  */
 #include "shim/internal.h"
 
@@ -73,26 +78,38 @@ struct ptimer {
 	uint32_t seq;			/* bumped by settime and delete */
 	int64_t overrun, overrun_last;
 	struct shim_thread *owner;	/* TB_TCPU: whose CPU time */
+	struct shim_proc *proc;		/* whose timer: gets the signals */
 };
 
-static struct ptimer *timers;
-static int ntimers, next_id;
-static struct ptimer itimer_real, itimer_cpu[2];	/* VIRTUAL, PROF */
-static uint64_t dead_cpu_ns;			/* threads that ended */
-static int32_t sys_tz[2];			/* settimeofday's zone */
+/* A process's timers. */
+struct proc_timers {
+	struct ptimer *timers;		/* timer_create's */
+	int ntimers, next_id;
+	struct ptimer real, cpu[2];	/* ITIMER_REAL, VIRTUAL, PROF */
+};
+
+static int32_t sys_tz[2];		/* settimeofday's zone */
 
 /* ---- CPU time ---- */
 
 uint64_t
+timer_proc_cpu_ns(const struct shim_proc *p)
+{
+	uint64_t sum = p->cpu_dead_ns;
+
+	for (struct shim_thread *t = shim_thread_first(); t != NULL;
+	    t = t->next)
+		if (t->proc == p && !t->cpu_gone)
+			sum += plat_thread_cpu_ns(t->pt);
+	return sum;
+}
+
+uint64_t
 timer_cpu_ns(struct shim_thread *t)
 {
-	uint64_t sum = dead_cpu_ns;
-
 	if (t != NULL)
 		return plat_thread_cpu_ns(t->pt);
-	for (t = shim_thread_first(); t != NULL; t = t->next)
-		sum += plat_thread_cpu_ns(t->pt);
-	return sum;
+	return timer_proc_cpu_ns(shim_proc_cur());
 }
 
 static uint64_t
@@ -102,7 +119,7 @@ base_now(const struct ptimer *p)
 	case TB_REAL:
 		return plat_wallclock_ns();
 	case TB_PCPU:
-		return timer_cpu_ns(NULL);
+		return timer_proc_cpu_ns(p->proc);
 	case TB_TCPU:
 		return p->owner != NULL ? timer_cpu_ns(p->owner) : 0;
 	default:
@@ -157,8 +174,8 @@ send(struct ptimer *p)
 		ki.value = p->value;
 		ki.timer_seq = p->seq;
 	}
-	return sig_send_timer(p->notify == SIGEV_THREAD_ID ? p->tid : 0,
-	    &ki) > 0;
+	return sig_send_timer(p->proc, p->notify == SIGEV_THREAD_ID ?
+	    p->tid : 0, &ki) > 0;
 }
 
 static void
@@ -171,7 +188,7 @@ expired(struct ktimer *kt, uint64_t mono)
 		arm(p);
 		return;
 	}
-	if (p == &itimer_cpu[0] || p == &itimer_cpu[1]) {
+	if (p->id < 0 && p->base == TB_PCPU) {	/* VIRTUAL or PROF */
 		/*
 		 * check_cpu_itimer: reload at once, no overrun, at most one
 		 * signal per check (Linux checks at each tick).
@@ -209,10 +226,39 @@ forward(struct ptimer *p)
 	return ktimer_forward(&p->expires, base_now(p), p->interval);
 }
 
+/*
+ * The calling process's timers; made at the first call with make (0:
+ * none yet, or no memory).  Only syscalls make them: the alarm upcall
+ * never allocates.
+ */
+static struct proc_timers *
+timers_of(bool make)
+{
+	struct shim_proc *p = shim_proc_cur();
+	struct proc_timers *pt = p->timers;
+
+	if (pt != NULL || !make)
+		return pt;
+	pt = kzalloc(sizeof(*pt));
+	if (pt == NULL)
+		return NULL;
+	pt->real = (struct ptimer){ .kt.fn = expired, .id = -1,
+	    .base = TB_MONO, .signo = SIGALRM, .proc = p };
+	pt->cpu[0] = (struct ptimer){ .kt.fn = expired, .id = -1,
+	    .base = TB_PCPU, .signo = SIGVTALRM, .proc = p };
+	pt->cpu[1] = pt->cpu[0];
+	pt->cpu[1].signo = SIGPROF;
+	p->timers = pt;
+	return pt;
+}
+
 static struct ptimer *
 timer_find(int id)
 {
-	for (struct ptimer *p = timers; p != NULL; p = p->next) {
+	struct proc_timers *pt = timers_of(false);
+
+	for (struct ptimer *p = pt != NULL ? pt->timers : NULL; p != NULL;
+	    p = p->next) {
 		if (p->id == id)
 			return p;
 	}
@@ -222,13 +268,14 @@ timer_find(int id)
 bool
 timer_signal_taken(struct ksiginfo *ki)
 {
+	struct proc_timers *pt = timers_of(false);
 	struct ptimer *p;
 
-	if (ki->signo == SIGALRM && itimer_real.interval != 0 &&
-	    itimer_real.waiting) {
-		itimer_real.waiting = false;
-		forward(&itimer_real);
-		arm(&itimer_real);
+	if (ki->signo == SIGALRM && pt != NULL && pt->real.interval != 0 &&
+	    pt->real.waiting) {
+		pt->real.waiting = false;
+		forward(&pt->real);
+		arm(&pt->real);
 	}
 	if (ki->code != SI_TIMER)
 		return true;
@@ -251,13 +298,56 @@ timer_signal_taken(struct ksiginfo *ki)
 void
 timer_thread_gone(struct shim_thread *t)
 {
-	dead_cpu_ns += plat_thread_cpu_ns(t->pt);
-	for (struct ptimer *p = timers; p != NULL; p = p->next) {
+	struct proc_timers *pt = t->proc != NULL ? t->proc->timers : NULL;
+
+	if (t->cpu_gone)
+		return;
+	t->cpu_gone = true;
+	if (t->proc != NULL)
+		t->proc->cpu_dead_ns += plat_thread_cpu_ns(t->pt);
+	for (struct ptimer *p = pt != NULL ? pt->timers : NULL; p != NULL;
+	    p = p->next) {
 		if (p->owner == t) {
 			p->owner = NULL;
 			ktimer_cancel(&p->kt);
 		}
 	}
+}
+
+/* Delete p's POSIX timers; their queued signals are dropped when taken. */
+static void
+delete_posix(struct proc_timers *pt)
+{
+	struct ptimer *p;
+
+	while ((p = pt->timers) != NULL) {
+		pt->timers = p->next;
+		ktimer_cancel(&p->kt);
+		kfree(p);
+	}
+	pt->ntimers = 0;
+}
+
+void
+timer_exec(struct shim_proc *p)
+{
+	if (p->timers != NULL)
+		delete_posix(p->timers);
+}
+
+void
+timer_proc_gone(struct shim_proc *p)
+{
+	struct proc_timers *pt = p->timers;
+
+	if (pt == NULL)
+		return;
+	delete_posix(pt);
+	ktimer_cancel(&pt->real.kt);
+	ktimer_cancel(&pt->cpu[0].kt);
+	ktimer_cancel(&pt->cpu[1].kt);
+	kfree(pt);
+	p->timers = NULL;
 }
 
 /* ---- User values ---- */
@@ -314,29 +404,25 @@ put_itimerspec(uint64_t u, const struct ktimerspec *v)
 
 /* ---- setitimer, getitimer, alarm ---- */
 
-static void
-itimers_init(void)
+static struct ptimer *
+itimer(struct proc_timers *pt, int which)
 {
-	if (itimer_real.kt.fn != NULL)
-		return;
-	itimer_real = (struct ptimer){ .kt.fn = expired, .id = -1,
-	    .base = TB_MONO, .signo = SIGALRM };
-	itimer_cpu[0] = (struct ptimer){ .kt.fn = expired, .id = -1,
-	    .base = TB_PCPU, .signo = SIGVTALRM };
-	itimer_cpu[1] = itimer_cpu[0];
-	itimer_cpu[1].signo = SIGPROF;
+	return which == ITIMER_REAL ? &pt->real : &pt->cpu[which - 1];
 }
 
-/* itimer_get_remtime and get_cpu_itimer. */
+/* itimer_get_remtime and get_cpu_itimer; none set yet: zeros. */
 static void
-itimer_get(int which, struct ktimerspec *v)
+itimer_get(struct proc_timers *pt, int which, struct ktimerspec *v)
 {
-	struct ptimer *p = which == ITIMER_REAL ? &itimer_real :
-	    &itimer_cpu[which - 1];
-	uint64_t now = base_now(p);
+	struct ptimer *p;
+	uint64_t now;
 
+	v->interval = v->value = 0;
+	if (pt == NULL)
+		return;
+	p = itimer(pt, which);
+	now = base_now(p);
 	v->interval = p->interval;
-	v->value = 0;
 	if (which == ITIMER_REAL) {
 		if (p->kt.armed)
 			v->value = p->expires > now ? p->expires - now :
@@ -347,12 +433,12 @@ itimer_get(int which, struct ktimerspec *v)
 }
 
 static void
-itimer_set(int which, const struct ktimerspec *v, struct ktimerspec *old)
+itimer_set(struct proc_timers *pt, int which, const struct ktimerspec *v,
+    struct ktimerspec *old)
 {
-	struct ptimer *p = which == ITIMER_REAL ? &itimer_real :
-	    &itimer_cpu[which - 1];
+	struct ptimer *p = itimer(pt, which);
 
-	itimer_get(which, old);
+	itimer_get(pt, which, old);
 	ktimer_cancel(&p->kt);
 	p->waiting = false;
 	if (which == ITIMER_REAL) {
@@ -375,8 +461,7 @@ sys_getitimer(SYSCALL_ARGS)
 
 	if (a0 > ITIMER_PROF)
 		return -EINVAL;
-	itimers_init();
-	itimer_get((int)a0, &v);
+	itimer_get(timers_of(false), (int)a0, &v);
 	itv.interval = ns_to_tv(v.interval);
 	itv.value = ns_to_tv(v.value);
 	return plat_copy_to_user(a1, &itv, sizeof(itv)) != 0 ? -EFAULT : 0;
@@ -389,6 +474,7 @@ sys_setitimer(SYSCALL_ARGS)
 	struct linux_itimerval itv;
 	struct linux_timespec val, ivl;
 	struct ktimerspec v = { 0, 0 }, old;
+	struct proc_timers *pt;
 
 	if (a1 != 0) {
 		if (plat_copy_from_user(&itv, a1, sizeof(itv)) != 0)
@@ -403,8 +489,9 @@ sys_setitimer(SYSCALL_ARGS)
 	}
 	if (a0 > ITIMER_PROF)
 		return -EINVAL;
-	itimers_init();
-	itimer_set((int)a0, &v, &old);
+	if ((pt = timers_of(true)) == NULL)
+		return -ENOMEM;
+	itimer_set(pt, (int)a0, &v, &old);
 	if (a2 == 0)
 		return 0;
 	itv.interval = ns_to_tv(old.interval);
@@ -417,10 +504,12 @@ long
 sys_alarm(SYSCALL_ARGS)
 {
 	struct ktimerspec v = { (uint32_t)a0 * NSEC_PER_SEC, 0 }, old;
+	struct proc_timers *pt = timers_of(true);
 	uint64_t sec, nsec;
 
-	itimers_init();
-	itimer_set(ITIMER_REAL, &v, &old);
+	if (pt == NULL)
+		return -ENOMEM;		/* Linux's alarm cannot fail */
+	itimer_set(pt, ITIMER_REAL, &v, &old);
 	sec = old.value / NSEC_PER_SEC;
 	nsec = old.value % NSEC_PER_SEC;
 	if ((sec == 0 && nsec != 0) || nsec >= NSEC_PER_SEC / 2)
@@ -460,10 +549,13 @@ timer_base(int clock)
 static int
 sigevent_check(const struct linux_sigevent *ev)
 {
+	struct shim_thread *t;
+
 	switch (ev->notify) {
 	case SIGEV_THREAD_ID:
-		if (ev->tid <= 0 || shim_thread_find(ev->tid) == NULL)
-			return -EINVAL;
+		t = ev->tid > 0 ? shim_thread_find(ev->tid) : NULL;
+		if (t == NULL || t->proc != shim_proc_cur())
+			return -EINVAL;	/* same_thread_group */
 		/* FALLTHROUGH */
 	case SIGEV_SIGNAL:
 	case SIGEV_THREAD:
@@ -478,13 +570,13 @@ sigevent_check(const struct linux_sigevent *ev)
 }
 
 static int
-alloc_id(void)
+alloc_id(struct proc_timers *pt)
 {
-	int id = next_id;
+	int id = pt->next_id;
 
 	while (timer_find(id) != NULL)
 		id = (id + 1) & INT32_MAX;
-	next_id = (id + 1) & INT32_MAX;
+	pt->next_id = (id + 1) & INT32_MAX;
 	return id;
 }
 
@@ -492,6 +584,7 @@ long
 sys_timer_create(SYSCALL_ARGS)
 {
 	struct linux_sigevent ev = { .notify = SIGEV_SIGNAL, .signo = SIGALRM };
+	struct proc_timers *pt;
 	struct ptimer *p;
 	int base = timer_base((int)a0), rc;
 	int32_t id;
@@ -500,12 +593,12 @@ sys_timer_create(SYSCALL_ARGS)
 		return -EFAULT;
 	if (base < 0 && base != TB_ALARM)
 		return base;
-	if (ntimers >= TIMERS_MAX)
+	if ((pt = timers_of(true)) == NULL || pt->ntimers >= TIMERS_MAX)
 		return -EAGAIN;
 	p = kzalloc(sizeof(*p));
 	if (p == NULL)
 		return -EAGAIN;
-	id = alloc_id();
+	id = alloc_id(pt);
 	if (a1 == 0)
 		ev.value = (uint32_t)id;	/* sival_int = the id */
 	rc = sigevent_check(&ev);
@@ -529,11 +622,12 @@ sys_timer_create(SYSCALL_ARGS)
 	p->tid = ev.tid;
 	p->value = ev.value;
 	p->overrun = -1;
+	p->proc = shim_proc_cur();
 	if (base == TB_TCPU)
 		p->owner = shim_thread_current();
-	p->next = timers;
-	timers = p;
-	ntimers++;
+	p->next = pt->timers;
+	pt->timers = p;
+	pt->ntimers++;
 	return 0;
 }
 
@@ -617,15 +711,16 @@ sys_timer_getoverrun(SYSCALL_ARGS)
 long
 sys_timer_delete(SYSCALL_ARGS)
 {
+	struct proc_timers *pt = timers_of(false);
 	struct ptimer *p = timer_find((int)a0), **pp;
 
 	if (p == NULL)
 		return -EINVAL;
 	ktimer_cancel(&p->kt);
-	for (pp = &timers; *pp != p; pp = &(*pp)->next)
+	for (pp = &pt->timers; *pp != p; pp = &(*pp)->next)
 		;
 	*pp = p->next;
-	ntimers--;
+	pt->ntimers--;
 	kfree(p);
 	return 0;
 }

@@ -53,6 +53,8 @@ MICRO = [  # mode, metric key, label, unit, target ratio
     ("sleep", "sleep_late", "usleep(10 ms): late by (median)", "us", 1),
     ("fork", "fork_exit_wait", "fork + exit + wait", "ns/op", 1),
     ("spawn", "vfork_exec_wait", "vfork + exec static + wait", "ns/op", 1),
+    ("pipeline", "pipeline_3", "pipeline of 3 programs (posix_spawn)",
+     "ns/op", 1),
 ]
 
 

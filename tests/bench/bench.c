@@ -6,9 +6,9 @@
  *	bench MODE [MODE...]
  *
  * Modes: hello [tsc], null, clock, gtod, mmap, pipe, file[=PATH],
- * sleep[=US], tschz; the word quick before them runs every mode briefly
- * (a smoke test of the harness: figures, not timings).  Each mode prints
- * one machine-readable line, for example
+ * sleep[=US], tschz, fork, spawn, pipeline; the word quick before them
+ * runs every mode briefly (a smoke test of the harness: figures, not
+ * timings).  Each mode prints one machine-readable line, for example
  *
  *	BENCH null ns_per_op=412.7 iters=20000 batches=5
  *	BENCH pipe error=ENOSYS what=pthread_create
@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@
 #define FILE_CHUNK	(64 * 1024)
 #define MMAP_LEN	(64 * 1024)
 #define PAGE		4096
+#define PL_LINES	100	/* the pipeline's source lines, half kept */
 
 /* "quick": one batch, iterations divided by QUICK_DIV. */
 #define QUICK_DIV	20
@@ -229,6 +231,112 @@ op_spawn(void)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : ENOENT;
 }
 
+/*
+ * A pipeline of three programs, as a shell runs `src | grep x | wc -l`:
+ * posix_spawn of this program three times (the roles below), joined by
+ * two pipes, then a wait for all three.  The last one's exit status
+ * says whether it counted the lines it should have.
+ */
+extern char **environ;
+
+static int
+spawn_role(pid_t *pid, const char *role, int in, int out)
+{
+	char *argv[] = { "bench", (char *)role, NULL };
+	posix_spawn_file_actions_t fa;
+	int e;
+
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return e;
+	if (in >= 0)
+		e = posix_spawn_file_actions_adddup2(&fa, in, 0);
+	if (e == 0 && out >= 0)
+		e = posix_spawn_file_actions_adddup2(&fa, out, 1);
+	if (e == 0)
+		e = posix_spawn(pid, self_exe, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	return e;
+}
+
+static int
+op_pipeline(void)
+{
+	static const char *const roles[3] = { "pl-src", "pl-grep", "pl-wc" };
+	int ab[2], bc[2], e = 0, i, n = 0, st, bad = 0;
+	pid_t pid[3];
+
+	/* Close-on-exec: each child keeps only its dup2'd ends. */
+	if (pipe2(ab, O_CLOEXEC) != 0)
+		return errno;
+	if (pipe2(bc, O_CLOEXEC) != 0) {
+		e = errno;
+		close(ab[0]);
+		close(ab[1]);
+		return e;
+	}
+	for (i = 0; i < 3 && e == 0; i++) {
+		e = spawn_role(&pid[i], roles[i], i == 0 ? -1 : i == 1 ?
+		    ab[0] : bc[0], i == 0 ? ab[1] : i == 1 ? bc[1] : -1);
+		n += e == 0;
+	}
+	close(ab[0]);
+	close(ab[1]);
+	close(bc[0]);
+	close(bc[1]);
+	for (i = 0; i < n; i++) {
+		if (waitpid(pid[i], &st, 0) != pid[i])
+			return errno;
+		bad |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+	}
+	return e != 0 ? e : bad ? EIO : 0;
+}
+
+/* The roles: PL_LINES lines, those with an x, and their count. */
+static int
+pl_src(void)
+{
+	char buf[PL_LINES * 32];
+	int i, len = 0;
+
+	for (i = 0; i < PL_LINES; i++)
+		len += snprintf(buf + len, sizeof(buf) - len,
+		    "line %3d of the source, %c\n", i, i % 2 ? 'x' : 'y');
+	return write(1, buf, len) == len ? 0 : 1;
+}
+
+static int
+pl_filter(int count)
+{
+	char in[4096], line[256], out[4096];
+	int llen = 0, olen = 0, lines = 0, keep;
+	ssize_t n, i;
+
+	while ((n = read(0, in, sizeof(in))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (llen < (int)sizeof(line))
+				line[llen++] = in[i];
+			if (in[i] != '\n')
+				continue;
+			keep = memchr(line, 'x', llen) != NULL;
+			if (count) {
+				lines++;
+			} else if (keep) {
+				if (olen + llen > (int)sizeof(out)) {
+					if (write(1, out, olen) != olen)
+						return 1;
+					olen = 0;
+				}
+				memcpy(out + olen, line, llen);
+				olen += llen;
+			}
+			llen = 0;
+		}
+	}
+	if (n < 0 || (olen > 0 && write(1, out, olen) != olen))
+		return 1;
+	return count && lines != PL_LINES / 2;
+}
+
 /* ---- pipe ping-pong between two threads ---- */
 
 static int ping[2], pong[2];
@@ -402,6 +510,8 @@ run_mode(const char *m)
 		return run_batches("fork", op_fork, 200, 4);
 	if (strcmp(m, "spawn") == 0)
 		return run_batches("spawn", op_spawn, 200, 4);
+	if (strcmp(m, "pipeline") == 0)
+		return run_batches("pipeline", op_pipeline, 40, 1);
 	printf("BENCH %s error=usage\n", m);
 	return 2;
 }
@@ -421,6 +531,12 @@ main(int argc, char **argv)
 		tsc = rdtsc();
 	if (argc == 2 && strcmp(argv[1], "exit") == 0)
 		return 0;		/* the spawn mode's child */
+	if (argc == 2 && strcmp(argv[1], "pl-src") == 0)
+		return pl_src();	/* the pipeline mode's children */
+	if (argc == 2 && strcmp(argv[1], "pl-grep") == 0)
+		return pl_filter(0);
+	if (argc == 2 && strcmp(argv[1], "pl-wc") == 0)
+		return pl_filter(1);
 	self_exe = access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" :
 	    argv[0];
 	if (argc > 1 && strcmp(argv[1], "hello") == 0) {
@@ -430,7 +546,7 @@ main(int argc, char **argv)
 		fflush(stdout);
 	} else if (argc < 2) {
 		printf("usage: bench hello [tsc] | [quick] null|clock|gtod|mmap"
-		    "|pipe|file[=PATH]|sleep[=US]|tschz|fork|spawn...\n");
+		    "|pipe|file[=PATH]|sleep[=US]|tschz|fork|spawn|pipeline...\n");
 		status = 2;
 	}
 	for (i = 1; i < argc; i++)

@@ -142,3 +142,37 @@ differential() {
 		"$NATIVE_STATUS, Cloister: $cl_says"
 	return 1
 }
+
+# free_at_exit ELF ARGS...: run ELF in Cloister and print the heap bytes
+# in use and the pages free at its exit, from the kernel log ("status N"
+# if it failed).
+free_at_exit() {
+	local log st
+
+	run_tmp
+	run_seq=$((run_seq + 1))
+	log=$RUN_TMP/$BASHPID.$run_seq.leak
+	scripts/run --accel "$ACCEL" --timeout "$RUN_TIMEOUT" "$@" \
+		>/dev/null 2>"$log" </dev/null
+	st=$?
+	if [[ $st != 0 ]]; then
+		echo "status $st"
+		return
+	fi
+	grep -o 'heap [0-9]* bytes in use at exit\|[0-9]* pages free at exit' \
+		"$log" | tr '\n' ' '
+}
+
+# leak_check NAME FEW MANY ELF ARGS...: PASS NAME when `ELF ARGS... MANY`
+# leaves exactly the heap and pages free that `ELF ARGS... FEW` leaves.
+leak_check() {
+	local name=$1 few=$2 many=$3 a b
+	shift 3
+	a=$(free_at_exit "$@" "$few")
+	b=$(free_at_exit "$@" "$many")
+	if [[ -n $a && $a == "$b" && $a != status* ]]; then
+		pass "$name"
+	else
+		fail "$name" "$few cycles: $a; $many cycles: $b"
+	fi
+}

@@ -83,27 +83,7 @@ done
 elf=$BUILD/integration/procs_helper-musl
 [[ -x $elf ]] || exit 0
 
-# The pages and heap bytes free at exit, from the kernel log.
-free_at_exit() {
-	local log=$RUN_TMP/leak.$1 st
-
-	scripts/run --accel "$ACCEL" --timeout "$RUN_TIMEOUT" "$elf" cycles \
-		"$1" >/dev/null 2>"$log" </dev/null
-	st=$?
-	if [[ $st != 0 ]]; then
-		echo "status $st"
-		return
-	fi
-	grep -o 'heap [0-9]* bytes in use at exit\|[0-9]* pages free at exit' \
-		"$log" | tr '\n' ' '
-}
-a=$(free_at_exit 10)
-b=$(free_at_exit 2000)
-if [[ -n $a && $a == "$b" && $a != status* ]]; then
-	pass procs/leak
-else
-	fail procs/leak "10 cycles: $a; 2000 cycles: $b"
-fi
+leak_check procs/leak 10 2000 "$elf" cycles
 
 # bomb NAME WANT [ARG]: the fork bomb ends with WANT and status 0.
 bomb() {
