@@ -102,8 +102,11 @@ class Qemu:
                  BENCH_QEMU_EXTRA=ICOUNT if icount else "")
         return e
 
-    def run(self, cmd, icount=False, timeout=RUN_TIMEOUT, label=""):
-        """Run cmd (which starts QEMU once) and return a Run."""
+    def run(self, cmd, icount=False, timeout=RUN_TIMEOUT, label="",
+            open_stdin=False):
+        """Run cmd (which starts QEMU once) and return a Run.  stdin is
+        /dev/null, or with open_stdin a pipe that never ends nor carries
+        a byte while the run lasts (QEMU's stdio console needs one)."""
         for f in (self.stamp, self.argv_file):
             if os.path.exists(f):
                 os.unlink(f)
@@ -112,7 +115,8 @@ class Qemu:
         errp = os.path.join(self.tmp, "run.err")
         with open(outp, "w") as out, open(errp, "w") as err:
             t0 = time.time()
-            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+            p = subprocess.Popen(cmd, stdin=subprocess.PIPE if open_stdin
+                                 else subprocess.DEVNULL, stdout=out,
                                  stderr=err, env=self.env(icount))
             start, end = self._time_qemu(p, timeout)
             try:
@@ -121,6 +125,8 @@ class Qemu:
                 p.kill()
                 rc = p.wait()
             total = time.time() - t0
+            if p.stdin is not None:
+                p.stdin.close()
         with open(outp, errors="replace") as f:
             out = f.read()
         with open(errp, errors="replace") as f:
@@ -216,6 +222,13 @@ class Systems:
                        timeout=60, label="probe-bzimage")
         m = re.search(r"PROBE tsc=0x([0-9a-f]{16})", r.out)
         return int(m.group(1), 16) if m else None
+
+    def qemu_alone(self, argv, timeout=RUN_TIMEOUT):
+        """QEMU with the exact argv a Cloister run gave it, started as
+        the Linux side is (through the wrapper, no launcher): the
+        baseline of scripts/run's overhead."""
+        cmd = [os.path.join(self.q.bindir, "qemu-system-x86_64")] + argv
+        return self.q.run(cmd, False, timeout, "qemu alone", open_stdin=True)
 
     def cloister(self, args, mem=MEM_MIB, icount=False, rootfs=False,
                  timeout=RUN_TIMEOUT):
