@@ -59,5 +59,8 @@ kproc_exec(struct file *f, const void *img, size_t len, const char *path,
 	if (k->exe != NULL)
 		vnode_get(k->exe);
 	k->exe_path = apath;
+	kargs_put(k->args);
+	k->args = kargs_make(ei->args.argc, ei->args.argv, ei->args.envc,
+	    ei->args.envp);
 	return 0;
 }

@@ -353,6 +353,8 @@ text_pread(struct file *f, void *buf, size_t len, uint64_t off)
 {
 	struct vfile *v = f->priv;
 
+	if (procfs_gone(v->vn))	/* its process was reaped: Linux's ESRCH */
+		return -ESRCH;
 	if (off >= v->text.len)
 		return 0;
 	if (len > v->text.len - off)
