@@ -62,39 +62,27 @@ link_of(const char *fmt, long pid, char *out, size_t size)
 	return n;
 }
 
-/* Is name an entry of the directory (fmt, pid)? */
+/*
+ * Is name an entry of the directory (fmt, pid)?  With name NULL: how
+ * many entries other than "." and ".." it has.  -1: it cannot be opened.
+ */
 static int
 listed(const char *fmt, long pid, const char *name)
 {
 	char path[128];
 	struct dirent *e;
 	DIR *d;
-	int found = 0;
+	int found = 0, n = 0;
 
 	snprintf(path, sizeof(path), fmt, pid);
 	if ((d = opendir(path)) == NULL)
 		return -1;
-	while ((e = readdir(d)) != NULL)
-		found |= strcmp(e->d_name, name) == 0;
-	closedir(d);
-	return found;
-}
-
-static int
-count_entries(const char *fmt, long pid)
-{
-	char path[128];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-
-	snprintf(path, sizeof(path), fmt, pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
+	while ((e = readdir(d)) != NULL) {
 		n += e->d_name[0] != '.';
+		found |= name != NULL && strcmp(e->d_name, name) == 0;
+	}
 	closedir(d);
-	return n;
+	return name != NULL ? found : n;
 }
 
 /* Field n (1: the pid) of a stat line; the comm may hold blanks. */
@@ -414,8 +402,8 @@ test_threads(void)
 		_exit(0);
 	}
 	sync_parent_wait(&s);
-	expect_val("task/ of a threaded child", count_entries("/proc/%ld/task",
-	    pid), 2);
+	expect_val("task/ of a threaded child", listed("/proc/%ld/task", pid,
+	    NULL), 2);
 	snprintf(name, sizeof(name), "%ld", pid);
 	check("task/ holds the leader", listed("/proc/%ld/task", pid, name) ==
 	    1);
