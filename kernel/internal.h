@@ -630,6 +630,12 @@ int proc_text_fdinfo(struct sbuf *b, const struct proc_facts *f, int fd);
  */
 int procfs_facts(int pid, int tid, struct proc_facts *f);
 int procfs_next(int pid, int after);
+/*
+ * A write to a /proc text: comm names the caller's own process (Linux's
+ * comm_write: the first 15 bytes, the whole length returned; another
+ * process's is EINVAL); the rest are EIO.
+ */
+long procfs_write(struct vnode *vn, const void *buf, size_t len);
 /* Is vn an entry of a process that has been reaped (read: ESRCH)? */
 bool procfs_gone(const struct vnode *vn);
 /* /proc/<pid>/exe of process k: the path, the file (NULL: none). */

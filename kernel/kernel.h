@@ -793,6 +793,8 @@ struct proc_facts {
 };
 void procfs_set_facts(int (*fill)(int pid, int tid, struct proc_facts *out),
     int (*next)(int pid, int after));
+/* Name the caller's process (a write to its /proc/<pid>/comm). */
+void procfs_set_comm(void (*set)(const char name[16]));
 /*
  * The program: argv[0]'s path (/proc/self/exe links to it and opening
  * it reads the ELF image [elf, elf + len)), argv and envp (cmdline,

@@ -578,6 +578,31 @@ procfs_dir_path(struct vnode *d, char *buf, size_t size)
 	return n;
 }
 
+static void (*comm_fn)(const char name[16]);
+
+void
+procfs_set_comm(void (*set)(const char name[16]))
+{
+	comm_fn = set;
+}
+
+long
+procfs_write(struct vnode *vn, const void *buf, size_t len)
+{
+	struct proc_facts f, me;
+	char name[16] = { 0 };
+
+	if (vn->pkind != P_COMM || comm_fn == NULL)
+		return -EIO;
+	if (facts_of(vn, &f) != 0)
+		return -ESRCH;
+	if (procfs_facts(0, 0, &me) != 0 || me.pid != f.pid)
+		return -EINVAL;
+	memcpy(name, buf, len < sizeof(name) - 1 ? len : sizeof(name) - 1);
+	comm_fn(name);
+	return (long)len;
+}
+
 /* A process's text, from f. */
 static int
 pid_text(struct vnode *vn, struct sbuf *b, const struct proc_facts *f)

@@ -130,8 +130,19 @@ facts_next(int pid, int after)
 	return best;
 }
 
+/* A write to the caller's /proc/<pid>/comm: PR_SET_NAME's effect. */
+static void
+comm_set(const char name[16])
+{
+	struct shim_cred *c = &shim_proc_cur()->cred;
+
+	memset(c->comm, 0, sizeof(c->comm));
+	memcpy(c->comm, name, strnlen(name, TASK_COMM_LEN - 1));
+}
+
 void
 procinfo_init(void)
 {
 	procfs_set_facts(facts_fill, facts_next);
+	procfs_set_comm(comm_set);
 }

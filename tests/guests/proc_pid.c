@@ -7,7 +7,8 @@
  * mapping only the child made, limits the child set, task/ of a
  * threaded child; /proc lists a child until it is reaped, a zombie is
  * Z, a reaped pid is ENOENT and a descriptor opened before reads ESRCH;
- * /proc/self and /proc/thread-self name the caller in parent and child.
+ * /proc/self and /proc/thread-self name the caller in parent and child,
+ * and only a process's own comm takes a write.
  * Only facts relative to the processes it forks are printed, so the
  * output is the same natively.
  */
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +61,18 @@ link_of(const char *fmt, long pid, char *out, size_t size)
 	snprintf(path, sizeof(path), fmt, pid);
 	n = SYS4(SYS_readlinkat, AT_FDCWD, path, out, size - 1);
 	out[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+static long
+write_comm(const char *path, const char *name, size_t len)
+{
+	long fd = SYS4(SYS_openat, AT_FDCWD, path, O_WRONLY, 0), n;
+
+	if (fd < 0)
+		return fd;
+	n = SYS3(SYS_write, fd, name, len);
+	SYS1(SYS_close, fd);
 	return n;
 }
 
@@ -257,6 +271,9 @@ test_child(void)
 	check("limits: the child's", slurp("/proc/%ld/limits", pid) > 0 &&
 	    strstr(buf, "\nMax open files            123                  ")
 	    != NULL);
+	snprintf(want, sizeof(want), "/proc/%ld/comm", pid);
+	expect_err("another process's comm cannot be written",
+	    write_comm(want, "x", 1), EINVAL);
 	check("exe: the same program", link_of("/proc/%ld/exe", pid, got,
 	    sizeof(got)) > 0 && link_of("/proc/self/exe", 0, want,
 	    sizeof(want)) > 0 && strcmp(got, want) == 0);
@@ -266,7 +283,10 @@ test_child(void)
 	expect_val("the child's checks", reap(pid), 0);
 }
 
-/* The child's own view: /proc/self is it (exit status 0 when so). */
+/*
+ * The child's own view: /proc/self is it, and its comm takes a new
+ * name (cut to 15 bytes); exit status 0 when all is so.
+ */
 static void
 test_self(void)
 {
@@ -286,6 +306,11 @@ test_self(void)
 		ok &= slurp("/proc/self/stat", 0) > 0 &&
 		    stat_field(buf, 1, NULL) == getpid() &&
 		    stat_field(buf, 4, NULL) == getppid();
+		ok &= write_comm("/proc/self/comm", "kid-with-a-long-name",
+		    20) == 20 && slurp("/proc/self/comm", 0) > 0 &&
+		    strcmp(buf, "kid-with-a-long\n") == 0 &&
+		    prctl(PR_GET_NAME, got) == 0 &&
+		    strcmp(got, "kid-with-a-long") == 0;
 		_exit(ok ? 0 : 1);
 	}
 	expect_val("/proc/self and thread-self in the child", reap(pid), 0);
