@@ -517,7 +517,7 @@ procfs_follow(struct vnode *vn, struct vnode **to, struct file **file)
 	}
 	if (vn->pkind == P_THREAD_SELF) {
 		*to = thread_dir(f.pid, f.tid);
-		return *to != NULL ? 0 : -ENOMEM;
+		return *to != NULL ? 0 : -ENOENT;
 	}
 	if (f.kp == NULL)
 		return -ENOENT;

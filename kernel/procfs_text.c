@@ -369,8 +369,9 @@ static const char *
 region_name(const struct vm_region *r, const struct kproc *k, char *buf,
     size_t size)
 {
-	if (r->file != NULL && vfile_vnode(r->file) != NULL &&
-	    vfile_path_of(r->file, buf, size) > 0)
+	if (r->kind != VMR_ELF && r->file != NULL &&
+	    vfile_vnode(r->file) != NULL && vfile_path_of(r->file, buf,
+	    size) > 0)
 		return buf;
 	switch (r->kind) {
 	case VMR_HEAP: return "[heap]";

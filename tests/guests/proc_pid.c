@@ -3,14 +3,14 @@
  * children it forks, and everything it reads must be the child's: stat
  * (state, ppid, group, comm, threads), status, cmdline and environ
  * after an execve with arguments, exe, cwd after a chdir in the child,
- * fd/ and fdinfo/ with descriptors only the child has, maps with a
- * mapping only the child made, limits the child set, task/ of a
- * threaded child; /proc lists a child until it is reaped, a zombie is
- * Z, a reaped pid is ENOENT and a descriptor opened before reads ESRCH;
- * /proc/self and /proc/thread-self name the caller in parent and child,
- * and only a process's own comm takes a write.
- * Only facts relative to the processes it forks are printed, so the
- * output is the same natively.
+ * fd/ and fdinfo/ with descriptors only the child has, maps with
+ * mappings only the child made (anonymous, and a file's by name),
+ * limits the child set, task/ of a threaded child; /proc lists a child
+ * until it is reaped, a zombie is Z, a reaped pid is ENOENT and a
+ * descriptor opened before reads ESRCH; /proc/self and
+ * /proc/thread-self name the caller in parent and child, and only a
+ * process's own comm takes a write.  Only facts relative to the
+ * processes it forks are printed, so the output is the same natively.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -197,7 +197,8 @@ static void
 child_setup(void)
 {
 	struct rlimit rl;
-	int p[2];
+	char path[64];
+	int p[2], fd;
 
 	if (chdir("/tmp") != 0)
 		_exit(4);
@@ -208,6 +209,12 @@ child_setup(void)
 	if (mmap(CHILD_MAP, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE |
 	    MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != CHILD_MAP)
 		_exit(7);
+	snprintf(path, sizeof(path), "/tmp/proc_pid.%d", getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, 4096) != 0 || mmap(NULL, 4096, PROT_READ,
+	    MAP_PRIVATE, fd, 0) == MAP_FAILED)
+		_exit(9);
+	close(fd);
 	getrlimit(RLIMIT_NOFILE, &rl);
 	rl.rlim_cur = 123;
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
@@ -226,7 +233,8 @@ test_child(void)
 	if (pid == 0) {
 		child_setup();
 		sync_child(&s);
-		_exit(0);
+		snprintf(want, sizeof(want), "/tmp/proc_pid.%d", getpid());
+		_exit(unlink(want) == 0 ? 0 : 1);
 	}
 	sync_parent_wait(&s);
 	wait_sleeping(pid);
@@ -268,6 +276,9 @@ test_child(void)
 	    0 && strstr(buf, want) != NULL);
 	check("maps: not in ours", slurp("/proc/self/maps", 0) > 0 &&
 	    strstr(buf, want) == NULL);
+	snprintf(want, sizeof(want), " /tmp/proc_pid.%ld\n", pid);
+	check("maps: the child's file mapping by name", slurp(
+	    "/proc/%ld/maps", pid) > 0 && strstr(buf, want) != NULL);
 	check("limits: the child's", slurp("/proc/%ld/limits", pid) > 0 &&
 	    strstr(buf, "\nMax open files            123                  ")
 	    != NULL);
