@@ -29,6 +29,7 @@
 
 #define CHILD_MAP	((void *)0x3f1230000000ul)	/* only the child's */
 #define CHILD_FD	40
+#define CHILD_RSS	2048		/* pages the child touches */
 
 static char buf[65536];
 
@@ -197,7 +198,7 @@ static void
 child_setup(void)
 {
 	struct rlimit rl;
-	char path[64];
+	char path[64], *big;
 	int p[2], fd;
 
 	if (chdir("/tmp") != 0)
@@ -215,6 +216,11 @@ child_setup(void)
 	    MAP_PRIVATE, fd, 0) == MAP_FAILED)
 		_exit(9);
 	close(fd);
+	if ((big = map_anon(NULL, CHILD_RSS * 4096, PROT_READ | PROT_WRITE,
+	    0)) == NULL)
+		_exit(10);
+	for (long i = 0; i < CHILD_RSS; i++)
+		big[i * 4096] = 1;
 	getrlimit(RLIMIT_NOFILE, &rl);
 	rl.rlim_cur = 123;
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
@@ -279,6 +285,10 @@ test_child(void)
 	snprintf(want, sizeof(want), " /tmp/proc_pid.%ld\n", pid);
 	check("maps: the child's file mapping by name", slurp(
 	    "/proc/%ld/maps", pid) > 0 && strstr(buf, want) != NULL);
+	check("statm: the child's resident pages", slurp("/proc/%ld/statm",
+	    pid) > 0 && atol(strchr(buf, ' ') + 1) >= CHILD_RSS);
+	check("statm: not ours", slurp("/proc/self/statm", 0) > 0 &&
+	    atol(strchr(buf, ' ') + 1) < CHILD_RSS);
 	check("limits: the child's", slurp("/proc/%ld/limits", pid) > 0 &&
 	    strstr(buf, "\nMax open files            123                  ")
 	    != NULL);
