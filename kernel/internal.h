@@ -604,6 +604,24 @@ bool procfs_is_exe(const struct vnode *vn);
 void procfs_set_args(int argc, const char *const *argv, int envc,
     const char *const *envp);
 
+/* What a VN_PROC vnode is (pkind); parg and pproc say whose. */
+enum procfs_kind {
+	P_ROOT = 1, P_SELF, P_PID, P_FD, P_FDLINK,
+	P_MEMINFO, P_CPUINFO, P_UPTIME, P_VERSION, P_MOUNTS, P_FILESYSTEMS,
+	P_LOADAVG, P_CMDLINE, P_COMM, P_CWD, P_ENVIRON, P_EXE, P_MAPS,
+	P_ROOTLINK, P_STAT, P_STATM, P_STATUS, P_PID_MOUNTS,
+	P_THREAD_SELF, P_SYSSTAT, P_TASK, P_TID, P_FDINFO, P_FDINFO_FILE,
+	P_LIMITS,
+};
+/*
+ * The process (thread) a /proc entry belongs to: procfs_facts for it, 0
+ * or -ESRCH once it is reaped.  procfs_pid_dir: /proc/<pid>, a new
+ * reference or NULL.  procfs_exe_of: process k's program file.
+ */
+int procfs_facts_of(const struct vnode *vn, struct proc_facts *f);
+struct vnode *procfs_pid_dir(int pid);
+struct vnode *procfs_exe_of(const struct kproc *k);
+
 /* The files' texts; 0 or -ENOMEM. */
 int proc_text_meminfo(struct sbuf *b);
 int proc_text_cpuinfo(struct sbuf *b);

@@ -7,21 +7,10 @@
  * look: a process that has been reaped is ENOENT to look up and ESRCH
  * to read through a descriptor opened before.  Texts are made when
  * they are opened (kernel/procfs_text.c), so a read sees one consistent
- * snapshot.  The links exe, cwd, root and fd/N are "magic": following
- * one goes straight to the file, as on Linux, and fd/N of a pipe or the
- * console gives that open file itself.  Every process runs as root, who
+ * snapshot.  The links are kernel/procfs_link.c.  Every process runs as root, who
  * may look at every other (Linux's ptrace_may_access for CAP_SYS_PTRACE).
  */
 #include "kernel/internal.h"
-
-enum pkind {
-	P_ROOT = 1, P_SELF, P_PID, P_FD, P_FDLINK,
-	P_MEMINFO, P_CPUINFO, P_UPTIME, P_VERSION, P_MOUNTS, P_FILESYSTEMS,
-	P_LOADAVG, P_CMDLINE, P_COMM, P_CWD, P_ENVIRON, P_EXE, P_MAPS,
-	P_ROOTLINK, P_STAT, P_STATM, P_STATUS, P_PID_MOUNTS,
-	P_THREAD_SELF, P_SYSSTAT, P_TASK, P_TID, P_FDINFO, P_FDINFO_FILE,
-	P_LIMITS,
-};
 
 struct pentry {
 	const char *name;
@@ -167,6 +156,12 @@ procfs_exe_path_of(const struct kproc *k)
 	return k->exe_path != NULL ? k->exe_path : exe_path;
 }
 
+struct vnode *
+procfs_exe_of(const struct kproc *k)
+{
+	return k->exe != NULL ? k->exe : exe_vn;
+}
+
 const char *
 procfs_exe_path(void)
 {
@@ -189,9 +184,8 @@ parse_num(const char *s)
 	return (int)v;
 }
 
-/* The process (thread) an entry belongs to; -ESRCH once it is reaped. */
-static int
-facts_of(const struct vnode *vn, struct proc_facts *f)
+int
+procfs_facts_of(const struct vnode *vn, struct proc_facts *f)
 {
 	int tid = 0;
 
@@ -209,7 +203,7 @@ procfs_gone(const struct vnode *vn)
 	struct proc_facts f;
 
 	return vn->kind == VN_PROC && vn->pproc != 0 &&
-	    facts_of(vn, &f) != 0;
+	    procfs_facts_of(vn, &f) != 0;
 }
 
 /* A node for table entry e in d, with what chmod and chown gave it (a). */
@@ -235,7 +229,7 @@ lookup_fd(struct vnode *d, const char *name)
 	struct file *file;
 	int fd = parse_num(name);
 
-	if (fd < 0 || facts_of(d, &f) != 0 || f.kp == NULL ||
+	if (fd < 0 || procfs_facts_of(d, &f) != 0 || f.kp == NULL ||
 	    (file = fd_get_in(f.kp, fd)) == NULL)
 		return NULL;
 	file_put(file);
@@ -269,14 +263,14 @@ procfs_lookup(struct vnode *d, const char *name)
 	case P_FD: case P_FDINFO:
 		return lookup_fd(d, name);
 	case P_TASK:
-		return facts_of(d, &f) == 0 ? lookup_num(d, name) : NULL;
+		return procfs_facts_of(d, &f) == 0 ? lookup_num(d, name) : NULL;
 	case P_ROOT:
 		for (size_t i = 0; i < NELEM(root_table); i++)
 			if (strcmp(root_table[i].name, name) == 0)
 				return entry(d, &root_table[i], &root_attr[i]);
 		return lookup_num(d, name);
 	case P_PID: case P_TID:
-		if (facts_of(d, &f) != 0)
+		if (procfs_facts_of(d, &f) != 0)
 			return NULL;
 		for (size_t i = 0; i < NELEM(pid_table); i++)
 			if (strcmp(pid_table[i].name, name) == 0 &&
@@ -286,6 +280,15 @@ procfs_lookup(struct vnode *d, const char *name)
 	default:
 		return NULL;
 	}
+}
+
+struct vnode *
+procfs_pid_dir(int pid)
+{
+	char num[16];
+
+	ksnprintf(num, sizeof(num), "%d", pid);
+	return procfs_lookup(proc_root, num);
 }
 
 /* /proc/<pid> and what is in it: the process's own entries. */
@@ -351,7 +354,7 @@ nth_fd(const struct vnode *d, uint64_t idx)
 	struct proc_facts f;
 	int fd = -1;
 
-	if (facts_of(d, &f) != 0 || f.kp == NULL)
+	if (procfs_facts_of(d, &f) != 0 || f.kp == NULL)
 		return -1;
 	for (uint64_t i = 0; i <= idx; i++)
 		if ((fd = fd_next_in(f.kp, fd + 1)) < 0)
@@ -386,7 +389,7 @@ procfs_readdir(struct vnode *d, uint64_t idx, char *name, size_t size,
 		    P_FDLINK, d->pproc, n, S_IFLNK) : dirent_out(name, size,
 		    ino, type, P_FDINFO_FILE, d->pproc, n, S_IFREG);
 	case P_TASK:
-		if (facts_of(d, &f) != 0 || (n = nth_id(d->pproc, idx)) < 0)
+		if (procfs_facts_of(d, &f) != 0 || (n = nth_id(d->pproc, idx)) < 0)
 			return -ENOENT;
 		return dirent_out(name, size, ino, type, P_TID, d->pproc, n,
 		    S_IFDIR);
@@ -401,7 +404,7 @@ procfs_readdir(struct vnode *d, uint64_t idx, char *name, size_t size,
 		return dirent_out(name, size, ino, type, root_table[idx].kind,
 		    0, 0, root_table[idx].mode);
 	default:		/* P_PID, P_TID */
-		if (facts_of(d, &f) != 0 || idx >= NELEM(pid_table) -
+		if (procfs_facts_of(d, &f) != 0 || idx >= NELEM(pid_table) -
 		    (d->pkind == P_TID))
 			return -ENOENT;
 		ksnprintf(name, size, "%s", pid_table[idx].name);
@@ -409,143 +412,6 @@ procfs_readdir(struct vnode *d, uint64_t idx, char *name, size_t size,
 		    d->pproc, d->pkind == P_TID ? d->parg : 0,
 		    pid_table[idx].mode);
 	}
-}
-
-/* What fd/N names: the path of a tree file, or Linux's pseudo-names. */
-static long
-fd_link_text(struct kproc *k, int fd, char *buf, size_t size)
-{
-	struct file *f = fd_get_in(k, fd);
-	long n;
-
-	if (f == NULL)
-		return -ENOENT;
-	if (vfile_vnode(f) != NULL)
-		n = vfile_path_of(f, buf, size);
-	else if (file_is_console(f))
-		n = ksnprintf(buf, size, "/dev/console");
-	else if (file_is_pipe(f))
-		n = ksnprintf(buf, size, "pipe:[%llu]", (unsigned long long)
-		    ((uintptr_t)f->priv >> 4 & 0xffffff));
-	else if (file_is_epoll(f))
-		n = ksnprintf(buf, size, "anon_inode:[eventpoll]");
-	else
-		n = ksnprintf(buf, size, "anon_inode:[file]");
-	file_put(f);
-	return n;
-}
-
-/* A link's text into tmp: its length or -errno. */
-static long
-link_text(struct vnode *vn, char *tmp, size_t size)
-{
-	struct proc_facts f;
-
-	if (facts_of(vn, &f) != 0)
-		return -ENOENT;
-	if (vn->pkind == P_SELF)
-		return ksnprintf(tmp, size, "%d", f.pid);
-	if (vn->pkind == P_THREAD_SELF)
-		return ksnprintf(tmp, size, "%d/task/%d", f.pid, f.tid);
-	if (f.kp == NULL)		/* a zombie has none of these */
-		return -ENOENT;
-	switch (vn->pkind) {
-	case P_EXE:
-		if (procfs_exe_path_of(f.kp) == NULL)
-			return -ENOENT;
-		return ksnprintf(tmp, size, "%s", procfs_exe_path_of(f.kp));
-	case P_CWD:
-		return vnode_dir_path(f.kp->cwd, tmp, size);
-	case P_ROOTLINK:
-		return ksnprintf(tmp, size, "/");
-	case P_FDLINK:
-		return fd_link_text(f.kp, vn->parg, tmp, size);
-	default:
-		return -EINVAL;
-	}
-}
-
-long
-procfs_readlink(struct vnode *vn, char *buf, size_t size)
-{
-	char tmp[VFS_PATH_MAX + 16];
-	long n = link_text(vn, tmp, sizeof(tmp));
-
-	if (n < 0)
-		return n;
-	if ((size_t)n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	if ((size_t)n > size)
-		n = (long)size;
-	memcpy(buf, tmp, (size_t)n);
-	return n;
-}
-
-/* /proc/thread-self: <pid>/task/<tid>, looked up step by step. */
-static struct vnode *
-thread_dir(int pid, int tid)
-{
-	char num[16];
-	struct vnode *p, *t, *d = NULL;
-
-	ksnprintf(num, sizeof(num), "%d", pid);
-	if ((p = procfs_lookup(proc_root, num)) == NULL)
-		return NULL;
-	if ((t = procfs_lookup(p, "task")) != NULL) {
-		ksnprintf(num, sizeof(num), "%d", tid);
-		d = procfs_lookup(t, num);
-		vnode_put(t);
-	}
-	vnode_put(p);
-	return d;
-}
-
-int
-procfs_follow(struct vnode *vn, struct vnode **to, struct file **file)
-{
-	struct proc_facts f;
-	char num[16];
-
-	*to = NULL;
-	*file = NULL;
-	if (facts_of(vn, &f) != 0)
-		return -ENOENT;
-	if (vn->pkind == P_SELF) {
-		ksnprintf(num, sizeof(num), "%d", f.pid);
-		*to = procfs_lookup(proc_root, num);
-		return *to != NULL ? 0 : -ENOMEM;
-	}
-	if (vn->pkind == P_THREAD_SELF) {
-		*to = thread_dir(f.pid, f.tid);
-		return *to != NULL ? 0 : -ENOENT;
-	}
-	if (f.kp == NULL)
-		return -ENOENT;
-	switch (vn->pkind) {
-	case P_EXE:
-		*to = f.kp->exe != NULL ? f.kp->exe : exe_vn;
-		break;
-	case P_CWD:
-		*to = f.kp->cwd;
-		break;
-	case P_ROOTLINK:
-		*to = vfs_root();
-		break;
-	case P_FDLINK:
-		if ((*file = fd_get_in(f.kp, vn->parg)) == NULL)
-			return -ENOENT;
-		if ((*to = vfile_vnode(*file)) == NULL)
-			return 0;	/* the open file itself */
-		file_put(*file);
-		*file = NULL;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*to == NULL)
-		return -ENOENT;
-	*to = vnode_get(*to);
-	return 0;
 }
 
 long
@@ -594,7 +460,7 @@ procfs_write(struct vnode *vn, const void *buf, size_t len)
 
 	if (vn->pkind != P_COMM || comm_fn == NULL)
 		return -EIO;
-	if (facts_of(vn, &f) != 0)
+	if (procfs_facts_of(vn, &f) != 0)
 		return -ESRCH;
 	if (procfs_facts(0, 0, &me) != 0 || me.pid != f.pid)
 		return -EINVAL;
@@ -637,7 +503,7 @@ procfs_text(struct vnode *vn, struct sbuf *b)
 	case P_LOADAVG: return proc_text_loadavg(b);
 	case P_SYSSTAT: return proc_text_sysstat(b);
 	}
-	if (facts_of(vn, &f) != 0)
+	if (procfs_facts_of(vn, &f) != 0)
 		return -ESRCH;
 	return pid_text(vn, b, &f);
 }

@@ -93,7 +93,8 @@ else
 	fail ps/top "top -b -n 1 did not show the sleeps and itself running"
 	cat "$out" >&2
 fi
-if [[ $(grep -c '^killed 143$' "$out") == 2 ]] && grep -qx 'after \[\]' "$out" &&
+if [[ $(grep -c '^killed 143$' "$out") == 2 ]] &&
+	grep -qx 'after \[\]' "$out" &&
 	! grep -qx "proc $s" "$out" && ! grep -qx "proc $t" "$out" &&
 	grep -qx "proc $sh" "$out"; then
 	pass ps/kill
