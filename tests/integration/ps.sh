@@ -30,9 +30,18 @@ for a in sh sleep ps pidof top kill killall ls; do
 	ln -s busybox "$tree/bin/$a"
 done
 
-script='sleep 30 & s=$!
+# The children are looked at once they run sleep, not the shell they
+# were forked as (sleeps N: until N processes are sleep).
+script='sleeps() {
+	want=$1 i=0
+	while set -- $(pidof sleep); [ $# != $want ] && [ $i -lt 200 ]; do
+		i=$((i + 1))
+	done
+}
+sleep 30 & s=$!
 sleep 31 & t=$!
 echo "pids $$ $s $t"
+sleeps 2
 ps -o pid,ppid,stat,comm | while read pid ppid stat comm; do
 	[ "$comm" = sleep ] && echo "ps $pid $ppid $stat"
 done
@@ -50,6 +59,7 @@ wait $t; echo "killed $?"
 echo "after [$(pidof sleep)]"
 for p in /proc/[0-9]*; do echo "proc ${p#/proc/}"; done
 sleep 32 & u=$!
+sleeps 1
 killall sleep
 wait $u; echo "killall $?"'
 
