@@ -7,8 +7,9 @@
  * look: a process that has been reaped is ENOENT to look up and ESRCH
  * to read through a descriptor opened before.  Texts are made when
  * they are opened (kernel/procfs_text.c), so a read sees one consistent
- * snapshot.  The links are kernel/procfs_link.c.  Every process runs as root, who
- * may look at every other (Linux's ptrace_may_access for CAP_SYS_PTRACE).
+ * snapshot.  The links are kernel/procfs_link.c.  Every process runs
+ * as root, who may look at every other (Linux's ptrace_may_access for
+ * CAP_SYS_PTRACE).
  */
 #include "kernel/internal.h"
 
