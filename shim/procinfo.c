@@ -5,8 +5,9 @@
  * masks and actions, limits and CPU time, and each process's kernel
  * side (struct kproc) for its memory, descriptors and directory.
  *
- * The state is the caller's R, a zombie's Z, and S for everyone else:
- * one CPU runs only the caller.
+ * The state is Linux's letter: Z for a zombie, R while one of its
+ * threads (or the thread asked about) is running or runnable, S while
+ * all of them wait.
  */
 #include "shim/internal.h"
 
@@ -22,6 +23,18 @@ leader(const struct shim_proc *p)
 		if (t->proc == p && (any == NULL || t->tid < any->tid))
 			any = t;
 	return any;
+}
+
+/* R or S: can a thread of p (only that one, when not NULL) run? */
+static char
+run_state(const struct shim_proc *p, const struct shim_thread *only)
+{
+	for (struct shim_thread *t = shim_thread_first(); t != NULL;
+	    t = t->next)
+		if (t->proc == p && (only == NULL || t == only) &&
+		    t->pt != NULL && strncmp(plat_debug_thread_state(t->pt), "run", 3) == 0)
+			return 'R';
+	return 'S';
 }
 
 static uint64_t
@@ -92,8 +105,7 @@ facts_fill(int pid, int tid, struct proc_facts *f)
 		return -ESRCH;
 	f->pid = p->pid;
 	f->tid = pid == 0 && t != NULL ? t->tid : tid;
-	f->state = p->zombie ? 'Z' : p == shim_proc_cur() && (tid == 0 ||
-	    t == shim_thread_current()) ? 'R' : 'S';
+	f->state = p->zombie ? 'Z' : run_state(p, tid != 0 ? t : NULL);
 	f->kp = p->zombie ? NULL : p->kp != NULL ? p->kp :
 	    p == shim_proc_init() ? kproc_first() : NULL;
 	id_facts(p, f);

@@ -1,7 +1,7 @@
 /*
  * proc_pid: /proc/<pid>/ of other processes.  A parent looks at the
  * children it forks, and everything it reads must be the child's: stat
- * (state, ppid, group, comm, threads), status, cmdline and environ
+ * (state R or S, ppid, group, comm, threads), status, cmdline and environ
  * after an execve with arguments, exe, cwd after a chdir in the child,
  * fd/ and fdinfo/ with descriptors only the child has, maps with
  * mappings only the child made (anonymous, and a file's by name),
@@ -337,6 +337,23 @@ test_self(void)
 	expect_val("/proc/self and thread-self in the child", reap(pid), 0);
 }
 
+/* A child that computes is running (R), not sleeping. */
+static void
+test_running(void)
+{
+	char state = 0;
+	long pid = fork();
+
+	if (pid == 0)
+		for (;;)
+			__asm__ volatile("" ::: "memory");
+	if (slurp("/proc/%ld/stat", pid) > 0)
+		stat_field(buf, 3, &state);
+	check("a spinning child is R", state == 'R');
+	kill((pid_t)pid, SIGKILL);
+	waitpid((pid_t)pid, NULL, 0);
+}
+
 /* Zombies (Z), reaping (ENOENT), and a descriptor kept (ESRCH). */
 static void
 test_zombie(void)
@@ -502,6 +519,7 @@ main(int argc, char **argv)
 		return sleeper(argv[2]);
 	test_child();
 	test_self();
+	test_running();
 	test_zombie();
 	test_exec();
 	test_threads();
