@@ -69,6 +69,12 @@ static struct vnode *proc_root;
 static struct vnode *exe_vn;		/* the embedded program's file */
 static const char *exe_path;
 static char exe_buf[VFS_PATH_MAX];
+/* Where the last listing of processes or threads was (nth_id). */
+static struct {
+	bool valid;
+	int pid, id;		/* id is the idx-th of pid's */
+	uint64_t idx;
+} cursor;
 
 /* Inode numbers: unique per process, entry and argument. */
 static uint64_t
@@ -101,6 +107,7 @@ void
 procfs_reset(void)
 {
 	proc_root = exe_vn = NULL;	/* freed by vnode_free_all */
+	cursor.valid = false;
 	memset(root_attr, 0, sizeof(root_attr));
 }
 
@@ -336,15 +343,29 @@ procfs_setattr(struct vnode *vn, uint32_t mode, uint32_t uid, uint32_t gid)
 	return 0;
 }
 
-/* The idx-th (from 0) pid, or tid of process pid: -1 past the end. */
+/*
+ * The idx-th (from 0) pid, or tid of process pid: -1 past the end.  A
+ * listing asks for idx, idx + 1, ...: the last answer is kept, so each
+ * entry costs one step rather than idx (a fork bomb's thousands).
+ */
 static int
 nth_id(int pid, uint64_t idx)
 {
+	uint64_t steps = idx + 1;
 	int id = 0;
 
-	for (uint64_t i = 0; i <= idx; i++)
+	if (cursor.valid && cursor.pid == pid && cursor.idx <= idx) {
+		steps = idx - cursor.idx;
+		id = cursor.id;
+	}
+	cursor.valid = false;
+	while (steps-- > 0)
 		if ((id = procfs_next(pid, id)) < 0)
 			return -1;
+	cursor.valid = true;
+	cursor.pid = pid;
+	cursor.id = id;
+	cursor.idx = idx;
 	return id;
 }
 
@@ -390,7 +411,8 @@ procfs_readdir(struct vnode *d, uint64_t idx, char *name, size_t size,
 		    P_FDLINK, d->pproc, n, S_IFLNK) : dirent_out(name, size,
 		    ino, type, P_FDINFO_FILE, d->pproc, n, S_IFREG);
 	case P_TASK:
-		if (procfs_facts_of(d, &f) != 0 || (n = nth_id(d->pproc, idx)) < 0)
+		if (procfs_facts_of(d, &f) != 0 ||
+		    (n = nth_id(d->pproc, idx)) < 0)
 			return -ENOENT;
 		return dirent_out(name, size, ino, type, P_TID, d->pproc, n,
 		    S_IFDIR);
