@@ -123,8 +123,29 @@ fd_close_on_exec(void)
 int
 fd_next(int from)
 {
+	return fd_next_in(kproc_current(), from);
+}
+
+/* Another process's table (/proc/<pid>/fd): look, never change. */
+struct file *
+fd_get_in(struct kproc *k, int fd)
+{
+	if (fd < 0 || fd >= FD_LIMIT || k->fds[fd].file == NULL)
+		return NULL;
+	return file_get(k->fds[fd].file);
+}
+
+bool
+fd_cloexec_in(struct kproc *k, int fd)
+{
+	return fd >= 0 && fd < FD_LIMIT && k->fds[fd].cloexec;
+}
+
+int
+fd_next_in(struct kproc *k, int from)
+{
 	for (int fd = from < 0 ? 0 : from; fd < FD_LIMIT; fd++) {
-		if (table()[fd].file != NULL)
+		if (k->fds[fd].file != NULL)
 			return fd;
 	}
 	return -1;

@@ -203,6 +203,7 @@ size_t
 gdbt_monitor(const char *cmd, char *out, size_t max)
 {
 	struct sbuf b = { 0 };
+	struct proc_facts f;
 	size_t n;
 
 	if (strcmp(cmd, "log") == 0)
@@ -210,7 +211,8 @@ gdbt_monitor(const char *cmd, char *out, size_t max)
 	if (strcmp(cmd, "threads") == 0)
 		return monitor_threads(out, max);
 	if (strcmp(cmd, "maps") == 0) {
-		if (proc_text_maps(&b) != 0 || b.oom) {
+		if (procfs_facts(0, 0, &f) != 0 ||
+		    proc_text_maps(&b, &f) != 0 || b.oom) {
 			sb_free(&b);
 			return (size_t)ksnprintf(out, max, "no memory\n");
 		}

@@ -20,7 +20,28 @@ struct kproc {
 	struct vnode *exe;		/* after an execve: /proc/self/exe */
 	char *exe_path;			/* its absolute path (kmalloc'd) */
 	struct kproc *lender;		/* vfork: whose address space it runs in */
+	struct kargs *args;		/* cmdline, environ (NULL: the boot's) */
 };
+
+/*
+ * The arguments and environment a process was started with, as
+ * /proc/<pid>/cmdline and environ show them: NUL-terminated strings,
+ * argv's then envp's, shared by a fork's processes (counted).
+ * kargs_make copies them (NULL: no memory).
+ */
+struct kargs {
+	int refs;
+	size_t arg_len, env_len;
+	char s[];
+};
+struct kargs *kargs_make(int argc, const char *const *argv, int envc,
+    const char *const *envp);
+void kargs_put(struct kargs *a);
+
+/* Another process's descriptors (look only): fd_get and fd_next in k. */
+struct file *fd_get_in(struct kproc *k, int fd);
+int fd_next_in(struct kproc *k, int from);
+bool fd_cloexec_in(struct kproc *k, int fd);
 
 /* A copy of the current descriptor table (the same files), or NULL. */
 struct fd_slot *fd_table_clone(void);
@@ -342,7 +363,8 @@ struct vnode {
 	bool archived;			/* from the archive: never freed */
 	bool dead;			/* a removed directory */
 	uint16_t pkind;			/* VN_PROC: which node; tsm marks */
-	int32_t parg;			/* VN_PROC: its argument (an fd) */
+	int32_t parg;			/* VN_PROC: its argument (fd, tid) */
+	int32_t pproc;			/* VN_PROC: its process (0: none) */
 	uint32_t mode, uid, gid;	/* st_mode (type and permissions) */
 	uint32_t links;			/* names in directories */
 	uint32_t refs;			/* open files, cwd, lookups under way */
@@ -582,6 +604,24 @@ bool procfs_is_exe(const struct vnode *vn);
 void procfs_set_args(int argc, const char *const *argv, int envc,
     const char *const *envp);
 
+/* What a VN_PROC vnode is (pkind); parg and pproc say whose. */
+enum procfs_kind {
+	P_ROOT = 1, P_SELF, P_PID, P_FD, P_FDLINK,
+	P_MEMINFO, P_CPUINFO, P_UPTIME, P_VERSION, P_MOUNTS, P_FILESYSTEMS,
+	P_LOADAVG, P_CMDLINE, P_COMM, P_CWD, P_ENVIRON, P_EXE, P_MAPS,
+	P_ROOTLINK, P_STAT, P_STATM, P_STATUS, P_PID_MOUNTS,
+	P_THREAD_SELF, P_SYSSTAT, P_TASK, P_TID, P_FDINFO, P_FDINFO_FILE,
+	P_LIMITS,
+};
+/*
+ * The process (thread) a /proc entry belongs to: procfs_facts for it, 0
+ * or -ESRCH once it is reaped.  procfs_pid_dir: /proc/<pid>, a new
+ * reference or NULL.  procfs_exe_of: process k's program file.
+ */
+int procfs_facts_of(const struct vnode *vn, struct proc_facts *f);
+struct vnode *procfs_pid_dir(int pid);
+struct vnode *procfs_exe_of(const struct kproc *k);
+
 /* The files' texts; 0 or -ENOMEM. */
 int proc_text_meminfo(struct sbuf *b);
 int proc_text_cpuinfo(struct sbuf *b);
@@ -590,13 +630,34 @@ int proc_text_version(struct sbuf *b);
 int proc_text_loadavg(struct sbuf *b);
 int proc_text_mounts(struct sbuf *b);
 int proc_text_filesystems(struct sbuf *b);
-int proc_text_cmdline(struct sbuf *b);
-int proc_text_comm(struct sbuf *b);
-int proc_text_environ(struct sbuf *b);
-int proc_text_maps(struct sbuf *b);
-int proc_text_stat(struct sbuf *b);
-int proc_text_statm(struct sbuf *b);
-int proc_text_status(struct sbuf *b);
+int proc_text_sysstat(struct sbuf *b);
+/* A process's files: f as procfs_facts filled it. */
+int proc_text_cmdline(struct sbuf *b, const struct proc_facts *f);
+int proc_text_comm(struct sbuf *b, const struct proc_facts *f);
+int proc_text_environ(struct sbuf *b, const struct proc_facts *f);
+int proc_text_maps(struct sbuf *b, const struct proc_facts *f);
+int proc_text_stat(struct sbuf *b, const struct proc_facts *f);
+int proc_text_statm(struct sbuf *b, const struct proc_facts *f);
+int proc_text_status(struct sbuf *b, const struct proc_facts *f);
+int proc_text_limits(struct sbuf *b, const struct proc_facts *f);
+int proc_text_fdinfo(struct sbuf *b, const struct proc_facts *f, int fd);
+/*
+ * The shim's facts (struct proc_facts, kernel.h), or those of the one
+ * boot process when no shim registered (unit tests): procfs_facts is
+ * fill, procfs_next next.
+ */
+int procfs_facts(int pid, int tid, struct proc_facts *f);
+int procfs_next(int pid, int after);
+/*
+ * A write to a /proc text: comm names the caller's own process (Linux's
+ * comm_write: the first 15 bytes, the whole length returned; another
+ * process's is EINVAL); the rest are EIO.
+ */
+long procfs_write(struct vnode *vn, const void *buf, size_t len);
+/* Is vn an entry of a process that has been reaped (read: ESRCH)? */
+bool procfs_gone(const struct vnode *vn);
+/* /proc/<pid>/exe of process k: the path, the file (NULL: none). */
+const char *procfs_exe_path_of(const struct kproc *k);
 
 
 /* ---- The gdb stub (kernel/gdb*.c) ---- */

@@ -123,6 +123,13 @@ struct kproc *vm_space_kproc(void);
 void vm_space_set_kproc(struct vm_space *s, struct kproc *kp);
 void vm_space_switch(struct vm_space *s);
 void vm_space_free(struct vm_space *s);
+/*
+ * Another process's regions (/proc/<pid>/maps), s NULL: the boot
+ * space; the array stays valid until that process maps or unmaps.
+ * vm_space_resident: plat_user_resident in s.
+ */
+const struct vm_region *vm_space_regions(struct vm_space *s, int *n);
+uint64_t vm_space_resident(struct vm_space *s, uint64_t va, uint64_t len);
 
 /*
  * Processes, as the kernel sees them (kernel/kproc.c): an address space,
@@ -140,6 +147,8 @@ void vm_space_free(struct vm_space *s);
 
  */
 struct kproc *kproc_current(void);
+/* The first process's (pid 1), which lives from boot to the end. */
+struct kproc *kproc_first(void);
 struct kproc *kproc_fork(void);
 /*
  * vfork with CLONE_VM: a process with its own copy of the files and
@@ -762,17 +771,30 @@ struct kstatfs {
 int vfs_init(const void *tar, size_t len);
 
 /*
- * What /proc shows of the process that only the shim knows; the shim
- * registers a function that fills it (called at each read).
+ * What /proc shows of a process that only the shim knows.  The shim
+ * registers fill(pid, tid, out): process pid (0: the caller's) as its
+ * thread tid shows it (0: the process as a whole), 0 or -ESRCH (no such
+ * process, reaped, or no such thread of it); and next(pid, after): the
+ * lowest pid above after (pid 0), or the lowest tid of process pid
+ * above after, or -1.  Both are called at each look.
  */
 struct proc_facts {
+	int pid, tid, ppid, pgid, sid;
+	char state;			/* R, S, T or Z (Linux's letters) */
+	char comm[16];			/* NUL-terminated */
+	struct kproc *kp;		/* NULL: a zombie (no memory or files) */
 	uint32_t uid[4], gid[4];	/* real, effective, saved, fs */
 	uint32_t umask;
 	int threads;
 	uint64_t sigpnd, sigblk, sigign, sigcgt;
-	uint64_t start_ns;		/* plat_now_ns at exec */
+	uint64_t start_ns;		/* plat_now_ns at fork */
+	uint64_t cpu_ns;		/* CPU time of its live threads */
+	uint64_t rlim_cur[16], rlim_max[16];	/* RLIMIT_* order */
 };
-void procfs_set_facts(void (*fill)(struct proc_facts *out));
+void procfs_set_facts(int (*fill)(int pid, int tid, struct proc_facts *out),
+    int (*next)(int pid, int after));
+/* Name the caller's process (a write to its /proc/<pid>/comm). */
+void procfs_set_comm(void (*set)(const char name[16]));
 /*
  * The program: argv[0]'s path (/proc/self/exe links to it and opening
  * it reads the ELF image [elf, elf + len)), argv and envp (cmdline,

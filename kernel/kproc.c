@@ -18,6 +18,56 @@ kproc_current(void)
 	return k != NULL ? k : &first;
 }
 
+struct kproc *
+kproc_first(void)
+{
+	return &first;
+}
+
+/* Bytes of n strings with their NULs. */
+static size_t
+strings_len(int n, const char *const *v)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < n && v != NULL && v[i] != NULL; i++)
+		len += strlen(v[i]) + 1;
+	return len;
+}
+
+static char *
+strings_put(char *to, int n, const char *const *v)
+{
+	for (int i = 0; i < n && v != NULL && v[i] != NULL; i++) {
+		memcpy(to, v[i], strlen(v[i]) + 1);
+		to += strlen(v[i]) + 1;
+	}
+	return to;
+}
+
+struct kargs *
+kargs_make(int argc, const char *const *argv, int envc,
+    const char *const *envp)
+{
+	size_t al = strings_len(argc, argv), el = strings_len(envc, envp);
+	struct kargs *a = kmalloc(sizeof(*a) + al + el);
+
+	if (a == NULL)
+		return NULL;
+	a->refs = 1;
+	a->arg_len = al;
+	a->env_len = el;
+	strings_put(strings_put(a->s, argc, argv), envc, envp);
+	return a;
+}
+
+void
+kargs_put(struct kargs *a)
+{
+	if (a != NULL && --a->refs == 0)
+		kfree(a);
+}
+
 /* A copy of the current process (not its memory: vm set by the caller). */
 static struct kproc *
 kproc_copy(bool share)
@@ -38,6 +88,9 @@ kproc_copy(bool share)
 	if (k->vm == NULL)
 		goto fail;
 	k->cwd = vnode_get(cur->cwd);
+	k->args = cur->args;
+	if (k->args != NULL)
+		k->args->refs++;
 	if (cur->exe != NULL && (k->exe_path = kmalloc(strlen(cur->exe_path) +
 	    1)) != NULL) {
 		memcpy(k->exe_path, cur->exe_path, strlen(cur->exe_path) + 1);
@@ -96,6 +149,7 @@ kproc_exit(void)
 	vnode_put(k->cwd);
 	vnode_put(k->exe);
 	kfree(k->exe_path);
+	kargs_put(k->args);
 	vm_space_switch(NULL);
 	if (k->lender != NULL)
 		kproc_give_back(k, k->vm);

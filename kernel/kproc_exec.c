@@ -32,13 +32,33 @@ abs_path(const char *path)
 	return buf;
 }
 
+/*
+ * Where the program is, as /proc/<pid>/exe shows it: the file's place
+ * in the tree (a link or /proc/self/exe resolved, as Linux's d_path of
+ * the file), else the path as given, made absolute.
+ */
+static char *
+file_path(struct file *f, const char *path)
+{
+	char *buf;
+	long n;
+
+	if (vfile_vnode(f) == NULL || (buf = kmalloc(VFS_PATH_MAX)) == NULL)
+		return abs_path(path);
+	n = vfile_path_of(f, buf, VFS_PATH_MAX);
+	if (n > 0 && n < VFS_PATH_MAX - 1 && buf[0] == '/')
+		return buf;
+	kfree(buf);
+	return abs_path(path);
+}
+
 int
 kproc_exec(struct file *f, const void *img, size_t len, const char *path,
     struct exec_info *ei, const char **why)
 {
 	struct kproc *k = kproc_current();
 	struct vm_space *old;
-	char *apath = abs_path(path);
+	char *apath = file_path(f, path);
 	int rc;
 
 	*why = "out of memory for a new address space";
@@ -59,5 +79,8 @@ kproc_exec(struct file *f, const void *img, size_t len, const char *path,
 	if (k->exe != NULL)
 		vnode_get(k->exe);
 	k->exe_path = apath;
+	kargs_put(k->args);
+	k->args = kargs_make(ei->args.argc, ei->args.argv, ei->args.envc,
+	    ei->args.envp);
 	return 0;
 }

@@ -10,14 +10,17 @@
 #define HZ		100	/* USER_HZ, the unit of the tick counts */
 #define NS_PER_TICK	(1000000000ull / HZ)
 
-static void (*facts_fn)(struct proc_facts *);
+static int (*facts_fn)(int, int, struct proc_facts *);
+static int (*next_fn)(int, int);
 static int p_argc, p_envc;
 static const char *const *p_argv, *const *p_envp;
 
 void
-procfs_set_facts(void (*fill)(struct proc_facts *out))
+procfs_set_facts(int (*fill)(int pid, int tid, struct proc_facts *out),
+    int (*next)(int pid, int after))
 {
 	facts_fn = fill;
+	next_fn = next;
 }
 
 void
@@ -30,14 +33,43 @@ procfs_set_args(int argc, const char *const *argv, int envc,
 	p_envp = envp;
 }
 
+/* The command name the boot gave: argv[0]'s last component. */
 static void
-facts(struct proc_facts *f)
+boot_comm(char out[16])
+{
+	const char *s = p_argc > 0 && p_argv != NULL && p_argv[0] != NULL ?
+	    p_argv[0] : "guest";
+	const char *slash = s;
+
+	for (const char *p = s; *p != '\0'; p++)
+		if (*p == '/')
+			slash = p + 1;
+	ksnprintf(out, 16, "%s", slash);
+}
+
+int
+procfs_facts(int pid, int tid, struct proc_facts *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->umask = 022;
 	f->threads = 1;
 	if (facts_fn != NULL)
-		facts_fn(f);
+		return facts_fn(pid, tid, f);
+	if ((pid != 0 && pid != 1) || (tid != 0 && tid != 1))
+		return -ESRCH;
+	f->pid = f->tid = f->pgid = f->sid = 1;	/* no shim: the boot's */
+	f->state = 'R';
+	f->kp = kproc_current();
+	boot_comm(f->comm);
+	return 0;
+}
+
+int
+procfs_next(int pid, int after)
+{
+	if (next_fn != NULL)
+		return next_fn(pid, after);
+	return after < 1 ? 1 : -1;
 }
 
 /* ---- The text buffer ---- */
@@ -228,9 +260,14 @@ int
 proc_text_loadavg(struct sbuf *b)
 {
 	struct proc_facts f;
+	int n = 0, last = 0;
 
-	facts(&f);
-	sb_printf(b, "0.00 0.00 0.00 1/%d 1\n", f.threads);
+	for (int pid = procfs_next(0, 0); pid > 0; pid = procfs_next(0, pid))
+		if (procfs_facts(pid, 0, &f) == 0 && f.state != 'Z') {
+			n += f.threads;
+			last = pid;
+		}
+	sb_printf(b, "0.00 0.00 0.00 1/%d %d\n", n, last);
 	return sb_done(b);
 }
 
@@ -256,7 +293,36 @@ proc_text_filesystems(struct sbuf *b)
 	return sb_done(b);
 }
 
-/* ---- The process ---- */
+/*
+ * The CPU times (Linux's fs/proc/stat.c): the processes' time as user
+ * time, the rest of the time since boot as idle.
+ */
+int
+proc_text_sysstat(struct sbuf *b)
+{
+	struct proc_facts f;
+	uint64_t user = 0, up = plat_now_ns() / NS_PER_TICK, idle;
+	int n = 0, running = 0;
+
+	for (int pid = procfs_next(0, 0); pid > 0; pid = procfs_next(0, pid))
+		if (procfs_facts(pid, 0, &f) == 0) {
+			user += f.cpu_ns / NS_PER_TICK;
+			n++;
+			running += f.state == 'R';
+		}
+	idle = up > user ? up - user : 0;
+	for (int i = 0; i < 2; i++)
+		sb_printf(b, "%s %llu 0 0 %llu 0 0 0 0 0 0\n", i == 0 ?
+		    "cpu " : "cpu0", (unsigned long long)user,
+		    (unsigned long long)idle);
+	sb_printf(b, "intr 0\nctxt 0\nbtime %llu\nprocesses %d\n"
+	    "procs_running %d\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 "
+	    "0\n", (unsigned long long)((plat_wallclock_ns() - plat_now_ns()) /
+	    1000000000ull), n, running);
+	return sb_done(b);
+}
+
+/* ---- A process ---- */
 
 /* A NUL-separated list of strings, as cmdline and environ. */
 static int
@@ -267,69 +333,77 @@ strings(struct sbuf *b, int n, const char *const *v)
 	return sb_done(b);
 }
 
+/* What it was started with: the boot's until it execs; a zombie's: none. */
 int
-proc_text_cmdline(struct sbuf *b)
+proc_text_cmdline(struct sbuf *b, const struct proc_facts *f)
 {
-	return strings(b, p_argc, p_argv);
-}
-
-int
-proc_text_environ(struct sbuf *b)
-{
-	return strings(b, p_envc, p_envp);
-}
-
-/* The command name: argv[0]'s last component, at most 15 bytes. */
-static void
-comm(char out[16])
-{
-	const char *s = p_argc > 0 && p_argv != NULL && p_argv[0] != NULL ?
-	    p_argv[0] : "guest";
-	const char *slash = s;
-
-	for (const char *p = s; *p != '\0'; p++)
-		if (*p == '/')
-			slash = p + 1;
-	ksnprintf(out, 16, "%s", slash);
-}
-
-int
-proc_text_comm(struct sbuf *b)
-{
-	char c[16];
-
-	comm(c);
-	sb_printf(b, "%s\n", c);
+	if (f->kp == NULL)
+		return 0;
+	if (f->kp->args == NULL)
+		return strings(b, p_argc, p_argv);
+	sb_put(b, f->kp->args->s, f->kp->args->arg_len);
 	return sb_done(b);
 }
 
-/* What /proc/self/maps calls a region. */
-static const char *
-region_name(const struct vm_region *r)
+int
+proc_text_environ(struct sbuf *b, const struct proc_facts *f)
 {
+	if (f->kp == NULL)
+		return 0;
+	if (f->kp->args == NULL)
+		return strings(b, p_envc, p_envp);
+	sb_put(b, f->kp->args->s + f->kp->args->arg_len,
+	    f->kp->args->env_len);
+	return sb_done(b);
+}
+
+int
+proc_text_comm(struct sbuf *b, const struct proc_facts *f)
+{
+	sb_printf(b, "%s\n", f->comm);
+	return sb_done(b);
+}
+
+/* What maps calls a region: its file's path or Linux's bracket names. */
+static const char *
+region_name(const struct vm_region *r, const struct kproc *k, char *buf,
+    size_t size)
+{
+	if (r->kind != VMR_ELF && r->file != NULL &&
+	    vfile_vnode(r->file) != NULL && vfile_path_of(r->file, buf,
+	    size) > 0)
+		return buf;
 	switch (r->kind) {
 	case VMR_HEAP: return "[heap]";
 	case VMR_STACK: return "[stack]";
 	case VMR_VVAR: return "[vvar]";
 	case VMR_VDSO: return "[vdso]";
-	case VMR_ELF: return procfs_exe_path();
+	case VMR_ELF: return procfs_exe_path_of(k);
 	default: return NULL;
 	}
 }
 
 int
-proc_text_maps(struct sbuf *b)
+proc_text_maps(struct sbuf *b, const struct proc_facts *f)
 {
-	for (int i = 0; i < vm_region_count(); i++) {
-		const struct vm_region *r = vm_region_at(i);
-		const char *name = region_name(r);
+	const struct vm_region *rs;
+	char path[VFS_PATH_MAX];
+	int n;
+
+	if (f->kp == NULL)
+		return 0;
+	rs = vm_space_regions(f->kp->vm, &n);
+	for (int i = 0; i < n; i++) {
+		const struct vm_region *r = &rs[i];
+		const char *name = region_name(r, f->kp, path, sizeof(path));
 		size_t start = b->len;
 
-		sb_printf(b, "%08llx-%08llx %c%c%cp 00000000 00:00 0",
+		sb_printf(b, "%08llx-%08llx %c%c%cp %08llx 00:00 0",
 		    (unsigned long long)r->start, (unsigned long long)r->end,
 		    (r->prot & PROT_READ) ? 'r' : '-',
 		    (r->prot & PROT_WRITE) ? 'w' : '-',
-		    (r->prot & PROT_EXEC) ? 'x' : '-');
+		    (r->prot & PROT_EXEC) ? 'x' : '-',
+		    (unsigned long long)(r->file != NULL ? r->off : 0));
 		if (name != NULL)	/* the name starts at column 74 */
 			sb_printf(b, "%*s%s", (int)(73 - (b->len - start) > 0 ?
 			    73 - (b->len - start) : 1), "", name);
@@ -343,17 +417,23 @@ struct mem_summary {
 	uint64_t code_start, code_end, brk_start, stack_end;
 };
 
+/* A zombie's is all zeros. */
 static void
-mem_summary(struct mem_summary *m)
+mem_summary(struct mem_summary *m, const struct proc_facts *f)
 {
+	const struct vm_region *rs = NULL;
+	int n = 0;
+
 	memset(m, 0, sizeof(*m));
-	for (int i = 0; i < vm_region_count(); i++) {
-		const struct vm_region *r = vm_region_at(i);
+	if (f->kp != NULL)
+		rs = vm_space_regions(f->kp->vm, &n);
+	for (int i = 0; i < n; i++) {
+		const struct vm_region *r = &rs[i];
 		uint64_t len = r->end - r->start;
 
 		m->size += len;
 		if (r->prot != PROT_NONE)
-			m->rss += plat_user_resident(r->start, len) *
+			m->rss += vm_space_resident(f->kp->vm, r->start, len) *
 			    PAGE_SIZE;
 		if (r->kind == VMR_STACK) {
 			m->stack += len;
@@ -371,39 +451,36 @@ mem_summary(struct mem_summary *m)
 	}
 }
 
+/* Linux's fs/proc/array.c do_task_stat, field by field. */
 int
-proc_text_stat(struct sbuf *b)
+proc_text_stat(struct sbuf *b, const struct proc_facts *f)
 {
 	struct mem_summary m;
-	struct proc_facts f;
-	uint64_t now = plat_now_ns(), run;
-	char c[16];
 
-	facts(&f);
-	mem_summary(&m);
-	comm(c);
-	run = now > f.start_ns ? (now - f.start_ns) / NS_PER_TICK : 0;
-	sb_printf(b, "1 (%s) R 0 1 1 0 -1 4194560 0 0 0 0 %llu 0 0 0 20 0 "
-	    "%d 0 %llu %llu %llu 18446744073709551615 %llu %llu %llu 0 0 ",
-	    c, (unsigned long long)run, f.threads,
-	    (unsigned long long)(f.start_ns / NS_PER_TICK),
+	mem_summary(&m, f);
+	sb_printf(b, "%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %llu 0 0 0 "
+	    "20 0 %d 0 %llu %llu %llu 18446744073709551615 %llu %llu %llu "
+	    "0 0 ", f->tid != 0 ? f->tid : f->pid, f->comm, f->state,
+	    f->ppid, f->pgid, f->sid, (unsigned long long)(f->cpu_ns /
+	    NS_PER_TICK), f->threads,
+	    (unsigned long long)(f->start_ns / NS_PER_TICK),
 	    (unsigned long long)m.size,
 	    (unsigned long long)(m.rss / PAGE_SIZE),
 	    (unsigned long long)m.code_start, (unsigned long long)m.code_end,
 	    (unsigned long long)m.stack_end);
 	sb_printf(b, "%llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 0 0 %llu "
-	    "0 0 0 0 0\n", (unsigned long long)f.sigpnd,
-	    (unsigned long long)f.sigblk, (unsigned long long)f.sigign,
-	    (unsigned long long)f.sigcgt, (unsigned long long)m.brk_start);
+	    "0 0 0 0 0\n", (unsigned long long)f->sigpnd,
+	    (unsigned long long)f->sigblk, (unsigned long long)f->sigign,
+	    (unsigned long long)f->sigcgt, (unsigned long long)m.brk_start);
 	return sb_done(b);
 }
 
 int
-proc_text_statm(struct sbuf *b)
+proc_text_statm(struct sbuf *b, const struct proc_facts *f)
 {
 	struct mem_summary m;
 
-	mem_summary(&m);
+	mem_summary(&m, f);
 	sb_printf(b, "%llu %llu 0 %llu 0 %llu 0\n",
 	    (unsigned long long)(m.size / PAGE_SIZE),
 	    (unsigned long long)(m.rss / PAGE_SIZE),
@@ -418,24 +495,27 @@ kb_line(struct sbuf *b, const char *name, uint64_t bytes)
 	sb_printf(b, "%s\t%8llu kB\n", name, (unsigned long long)(bytes / 1024));
 }
 
-int
-proc_text_status(struct sbuf *b)
+/* Linux's task_state_array. */
+static const char *
+state_name(char c)
+{
+	switch (c) {
+	case 'R': return "R (running)";
+	case 'S': return "S (sleeping)";
+	case 'T': return "T (stopped)";
+	default: return "Z (zombie)";
+	}
+}
+
+/* The memory lines: a zombie has none (Linux's task_mem needs an mm). */
+static void
+status_mem(struct sbuf *b, const struct proc_facts *f)
 {
 	struct mem_summary m;
-	struct proc_facts f;
-	char c[16];
 
-	facts(&f);
-	mem_summary(&m);
-	comm(c);
-	sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\n"
-	    "Tgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\nTracerPid:\t0\n", c,
-	    f.umask);
-	sb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
-	    f.uid[0], f.uid[1], f.uid[2], f.uid[3],
-	    f.gid[0], f.gid[1], f.gid[2], f.gid[3]);
-	sb_printf(b, "FDSize:\t%d\nGroups:\t\nNStgid:\t1\nNSpid:\t1\n"
-	    "NSpgid:\t1\nNSsid:\t1\n", FD_LIMIT);
+	if (f->kp == NULL)
+		return;
+	mem_summary(&m, f);
 	kb_line(b, "VmPeak:", m.size);
 	kb_line(b, "VmSize:", m.size);
 	kb_line(b, "VmLck:", 0);
@@ -451,11 +531,28 @@ proc_text_status(struct sbuf *b)
 	kb_line(b, "VmLib:", 0);
 	kb_line(b, "VmPTE:", 0);
 	kb_line(b, "VmSwap:", 0);
+}
+
+int
+proc_text_status(struct sbuf *b, const struct proc_facts *f)
+{
+	int id = f->tid != 0 ? f->tid : f->pid;
+
+	sb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n"
+	    "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
+	    f->comm, f->umask, state_name(f->state), f->pid, id, f->ppid);
+	sb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
+	    f->uid[0], f->uid[1], f->uid[2], f->uid[3],
+	    f->gid[0], f->gid[1], f->gid[2], f->gid[3]);
+	sb_printf(b, "FDSize:\t%d\nGroups:\t\nNStgid:\t%d\nNSpid:\t%d\n"
+	    "NSpgid:\t%d\nNSsid:\t%d\n", FD_LIMIT, f->pid, id, f->pgid,
+	    f->sid);
+	status_mem(b, f);
 	sb_printf(b, "Threads:\t%d\nSigQ:\t0/0\nSigPnd:\t%016llx\n"
 	    "ShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
-	    "SigCgt:\t%016llx\n", f.threads, (unsigned long long)f.sigpnd,
-	    (unsigned long long)f.sigpnd, (unsigned long long)f.sigblk,
-	    (unsigned long long)f.sigign, (unsigned long long)f.sigcgt);
+	    "SigCgt:\t%016llx\n", f->threads, (unsigned long long)f->sigpnd,
+	    (unsigned long long)f->sigpnd, (unsigned long long)f->sigblk,
+	    (unsigned long long)f->sigign, (unsigned long long)f->sigcgt);
 	sb_printf(b, "CapInh:\t0000000000000000\nCapPrm:\t%s\nCapEff:\t%s\n"
 	    "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
 	    "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n"
@@ -463,7 +560,66 @@ proc_text_status(struct sbuf *b)
 	    "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n"
 	    "Mems_allowed:\t1\nMems_allowed_list:\t0\n"
 	    "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
-	    f.uid[1] == 0 ? "000001ffffffffff" : "0000000000000000",
-	    f.uid[1] == 0 ? "000001ffffffffff" : "0000000000000000");
+	    f->uid[1] == 0 ? "000001ffffffffff" : "0000000000000000",
+	    f->uid[1] == 0 ? "000001ffffffffff" : "0000000000000000");
+	return sb_done(b);
+}
+
+/* Linux's fs/proc/base.c proc_pid_limits: names and units by RLIMIT_*. */
+static const struct {
+	const char *name, *unit;
+} limit_names[16] = {
+	{ "Max cpu time", "seconds" }, { "Max file size", "bytes" },
+	{ "Max data size", "bytes" }, { "Max stack size", "bytes" },
+	{ "Max core file size", "bytes" }, { "Max resident set", "bytes" },
+	{ "Max processes", "processes" }, { "Max open files", "files" },
+	{ "Max locked memory", "bytes" }, { "Max address space", "bytes" },
+	{ "Max file locks", "locks" }, { "Max pending signals", "signals" },
+	{ "Max msgqueue size", "bytes" }, { "Max nice priority", NULL },
+	{ "Max realtime priority", NULL }, { "Max realtime timeout", "us" },
+};
+
+static void
+limit_value(struct sbuf *b, uint64_t v)
+{
+	if (v == ~0ull)
+		sb_printf(b, "%-20s ", "unlimited");
+	else
+		sb_printf(b, "%-20llu ", (unsigned long long)v);
+}
+
+int
+proc_text_limits(struct sbuf *b, const struct proc_facts *f)
+{
+	sb_printf(b, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit",
+	    "Hard Limit", "Units");
+	for (int i = 0; i < 16; i++) {
+		sb_printf(b, "%-25s ", limit_names[i].name);
+		limit_value(b, f->rlim_cur[i]);
+		limit_value(b, f->rlim_max[i]);
+		if (limit_names[i].unit != NULL)
+			sb_printf(b, "%-10s\n", limit_names[i].unit);
+		else
+			sb_printf(b, "\n");
+	}
+	return sb_done(b);
+}
+
+/* Linux's fs/proc/fd.c seq_show: position, flags (octal), mount, inode. */
+int
+proc_text_fdinfo(struct sbuf *b, const struct proc_facts *f, int fd)
+{
+	struct file *file = f->kp != NULL ? fd_get_in(f->kp, fd) : NULL;
+	struct vnode *vn;
+
+	if (file == NULL)
+		return -ENOENT;
+	vn = vfile_vnode(file);
+	sb_printf(b, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%d\nino:\t%llu\n",
+	    (unsigned long long)file->pos, file->flags |
+	    (fd_cloexec_in(f->kp, fd) ? O_CLOEXEC : 0), vn != NULL ?
+	    (int)vn->dev + 20 : 15, (unsigned long long)(vn != NULL ?
+	    vn->ino : 0));
+	file_put(file);
 	return sb_done(b);
 }

@@ -353,6 +353,8 @@ text_pread(struct file *f, void *buf, size_t len, uint64_t off)
 {
 	struct vfile *v = f->priv;
 
+	if (procfs_gone(v->vn))	/* its process was reaped: Linux's ESRCH */
+		return -ESRCH;
 	if (off >= v->text.len)
 		return 0;
 	if (len > v->text.len - off)
@@ -385,11 +387,11 @@ text_lseek(struct file *f, int64_t off, int whence)
 	return seek_to(f, off, whence, v->text.len);
 }
 
-/* Root may open /proc's texts for writing; writing them fails. */
+/* Root may open /proc's texts for writing; only comm takes it. */
 static long
 text_write(struct file *f, const void *buf, size_t len)
 {
-	return -EIO;
+	return procfs_write(((struct vfile *)f->priv)->vn, buf, len);
 }
 
 static const struct file_ops text_ops = {

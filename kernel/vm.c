@@ -760,6 +760,21 @@ vm_space_current(void)
 	return space();
 }
 
+const struct vm_region *
+vm_space_regions(struct vm_space *s, int *n)
+{
+	if (s == NULL)
+		s = &boot_space;
+	*n = s->nregions;
+	return s->regions;
+}
+
+uint64_t
+vm_space_resident(struct vm_space *s, uint64_t va, uint64_t len)
+{
+	return plat_as_resident(s != NULL ? s->as : NULL, va, len);
+}
+
 void
 vm_space_switch(struct vm_space *s)
 {

@@ -400,6 +400,11 @@ plat_as_current_data(void)
 #else
 void *plat_as_current_data(void);
 #endif
+/*
+ * plat_user_resident over as (NULL: the boot one), which need not be
+ * the current one: what /proc shows of another process.
+ */
+uint64_t plat_as_resident(struct plat_as *as, uint64_t va, uint64_t len);
 /* Move the current thread to as (NULL: the boot one), loading it. */
 void plat_as_switch(struct plat_as *as);
 /*

@@ -239,18 +239,18 @@ user_prune_all(void)
  * is walked.
  */
 static int
-user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
-    void *arg, bool prune)
+user_each_in(struct pt_ctx *c, uint64_t va, uint64_t len,
+    int (*fn)(uint64_t, uint64_t *, void *), void *arg, bool prune)
 {
 	uint64_t end = va + len;
 	int rc = 0;
 
-	while (rc == 0 && (va = pt_next_table(ctx(), va, end)) < end) {
+	while (rc == 0 && (va = pt_next_table(c, va, end)) < end) {
 		uint64_t stop = (va | (PT_TABLE_SPAN - 1)) + 1, *e;
 
 		if (stop > end || stop == 0)
 			stop = end;
-		e = pt_leaf(ctx(), va, false);
+		e = pt_leaf(c, va, false);
 		if (e == NULL) {
 			va = stop;
 			continue;
@@ -264,6 +264,14 @@ user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
 			break;
 	}
 	return rc;
+}
+
+/* The same over the loaded address space's tables. */
+static int
+user_each(uint64_t va, uint64_t len, int (*fn)(uint64_t, uint64_t *, void *),
+    void *arg, bool prune)
+{
+	return user_each_in(ctx(), va, len, fn, arg, prune);
 }
 
 static int
@@ -363,6 +371,18 @@ plat_user_resident(uint64_t va, uint64_t len)
 
 	if (range_ok(va, len))
 		user_each(va, len, count_one, &n, false);
+	return n;
+}
+
+/* Another process's count (/proc/<pid>): its tables, walked, not loaded. */
+uint64_t
+plat_as_resident(struct plat_as *as, uint64_t va, uint64_t len)
+{
+	uint64_t n = 0;
+
+	if (range_ok(va, len))
+		user_each_in(as != NULL ? &as->ctx : vmm_ctx(), va, len,
+		    count_one, &n, false);
 	return n;
 }
 

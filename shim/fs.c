@@ -46,24 +46,6 @@ paths_in(uint64_t u1, char **p1, uint64_t u2, char **p2)
 	return rc;
 }
 
-void
-fs_proc_facts(struct proc_facts *f)
-{
-	f->uid[0] = (uint32_t)sys_getuid(0, 0, 0, 0, 0, 0);
-	f->uid[1] = f->uid[2] = f->uid[3] =
-	    (uint32_t)sys_geteuid(0, 0, 0, 0, 0, 0);
-	f->gid[0] = (uint32_t)sys_getgid(0, 0, 0, 0, 0, 0);
-	f->gid[1] = f->gid[2] = f->gid[3] =
-	    (uint32_t)sys_getegid(0, 0, 0, 0, 0, 0);
-	f->umask = shim_proc_cur()->umask;
-	f->threads = shim_thread_count();
-	f->start_ns = shim_proc_cur()->start_ns;
-	if (shim_thread_current() != NULL) {
-		f->sigblk = shim_thread_current()->sigmask;
-		f->sigpnd = shim_thread_current()->sigpending;
-	}
-}
-
 static long
 do_open(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode)
 {

@@ -803,8 +803,8 @@ void signalfd_notify(void);
  * -ENOMEM.  u == 0 is -EFAULT.
  */
 long fs_path_in(uint64_t u, char **out);
-/* Fill what /proc shows of the process (procfs_set_facts). */
-void fs_proc_facts(struct proc_facts *out);
+/* Register what /proc shows of processes (shim/procinfo.c). */
+void procinfo_init(void);
 long sys_open(SYSCALL_ARGS);
 long sys_openat(SYSCALL_ARGS);
 long sys_creat(SYSCALL_ARGS);

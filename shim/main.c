@@ -165,7 +165,7 @@ cloister_main(void)
 		klog_always("cloister: no memory for the root file system");
 		plat_exit(PLAT_EXIT_NOMEM);
 	}
-	procfs_set_facts(fs_proc_facts);
+	procinfo_init();
 	procfs_set_exe(cmdline.argv[0], guest_elf_start, (size_t)(guest_elf_end -
 	    guest_elf_start), cmdline.argc, (const char *const *)cmdline.argv,
 	    cmdline.envc, (const char *const *)cmdline.envp);

@@ -188,15 +188,23 @@ plat_user_page(uint64_t va)
 }
 
 uint64_t
-plat_user_resident(uint64_t va, uint64_t len)
+plat_as_resident(struct plat_as *as, uint64_t va, uint64_t len)
 {
 	uint64_t n = 0;
 
-	for (int i = 0; i < cur_as->n; i++)
-		if (cur_as->pg[i].va >= va && cur_as->pg[i].va - va < len &&
-		    (cur_as->pg[i].prot & 7) != 0)
+	if (as == NULL)
+		as = &boot_as;
+	for (int i = 0; i < as->n; i++)
+		if (as->pg[i].va >= va && as->pg[i].va - va < len &&
+		    (as->pg[i].prot & 7) != 0)
 			n++;
 	return n;
+}
+
+uint64_t
+plat_user_resident(uint64_t va, uint64_t len)
+{
+	return plat_as_resident(cur_as, va, len);
 }
 
 /* The byte at va for an access, resolving demand faults; NULL = fault. */

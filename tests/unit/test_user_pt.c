@@ -173,6 +173,9 @@ test_walk_across_tables(void)
 	CHECK(plat_user_move(from, to, 6 * PAGE_SIZE) == 0);
 	CHECK(plat_user_resident(from, 6 * PAGE_SIZE) == 0);
 	CHECK(plat_user_resident(to, 6 * PAGE_SIZE) == 6);
+	/* The same count through the space itself (another process's). */
+	CHECK(plat_as_resident(NULL, to, 6 * PAGE_SIZE) == 6);
+	CHECK(plat_as_resident(NULL, from, 6 * PAGE_SIZE) == 0);
 	CHECK((pt_lookup(&uctx, to + 2 * PAGE_SIZE, NULL) & PTE_ADDR_MASK) ==
 	    e);
 	CHECK(plat_user_unmap(to, 6 * PAGE_SIZE) == 0);

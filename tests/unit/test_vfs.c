@@ -685,6 +685,132 @@ test_proc(void)
 	fd_reset();
 }
 
+/*
+ * /proc/<pid> for every process, from a stand-in for the shim's table:
+ * the caller (pid 1, two threads), a live child (pid 5, with the
+ * kernel's process record of its own) and a zombie (pid 7).
+ */
+static struct kproc *fake_child;
+static bool fake_zombie_reaped;
+
+static int
+fake_fill(int pid, int tid, struct proc_facts *f)
+{
+	if (pid == 0)		/* the caller: thread 1 of pid 1 */
+		pid = tid = 1;
+	if ((pid != 1 && pid != 5 && pid != 7) ||
+	    (pid == 7 && fake_zombie_reaped))
+		return -ESRCH;
+	if (tid != 0 && !(pid == 1 && (tid == 1 || tid == 3)) &&
+	    !(pid == 5 && tid == 5))
+		return -ESRCH;
+	f->pid = pid;
+	f->tid = tid;
+	f->ppid = pid == 1 ? 0 : 1;
+	f->pgid = f->sid = 1;
+	f->state = pid == 1 ? 'R' : pid == 5 ? 'S' : 'Z';
+	f->threads = pid == 1 ? 2 : pid == 5;
+	f->kp = pid == 1 ? kproc_current() : pid == 5 ? fake_child : NULL;
+	snprintf(f->comm, sizeof(f->comm), "%s", pid == 5 ? "child" : "prog");
+	f->rlim_cur[7] = 1024;
+	f->rlim_max[7] = 4096;
+	f->rlim_cur[0] = f->rlim_max[0] = ~0ull;
+	return 0;
+}
+
+static int
+fake_next(int pid, int after)
+{
+	static const int pids[] = { 1, 5, 7 }, tids1[] = { 1, 3 };
+
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++)
+			if (pids[i] > after && (pids[i] != 7 ||
+			    !fake_zombie_reaped))
+				return pids[i];
+		return -1;
+	}
+	if (pid == 1) {
+		for (int i = 0; i < 2; i++)
+			if (tids1[i] > after)
+				return tids1[i];
+		return -1;
+	}
+	return pid == 5 && after < 5 ? 5 : -1;
+}
+
+static void
+test_proc_pids(void)
+{
+	static const char *const argv[] = { "/bin/prog", NULL };
+	static struct fd_slot child_fds[FD_LIMIT];
+	static struct kproc child = { .fds = child_fds };
+	char buf[256];
+	struct file *f, *kept;
+	const char *s;
+
+	fresh();
+	procfs_set_exe("/bin/prog", "\177ELF....", 8, 1, argv, 0, NULL);
+	child.cwd = vnode_get(vfs_root());
+	child.args = kargs_make(2, (const char *const[]){ "child", "-x" },
+	    1, (const char *const[]){ "E=1" });
+	CHECK(vfs_open(AT_FDCWD, "/etc/passwd", O_RDONLY, 0, &f) == 0);
+	child_fds[9].file = f;
+	fake_child = &child;
+	fake_zombie_reaped = false;
+	procfs_set_facts(fake_fill, fake_next);
+
+	CHECK(strstr(listing("/proc"), " version 1 5 7 ") != NULL);
+	CHECK(vfs_readlink(AT_FDCWD, "/proc/thread-self", buf, sizeof(buf)) ==
+	    8 && memcmp(buf, "1/task/1", 8) == 0);
+	CHECK(strcmp(listing("/proc/1/task"), ". .. 1 3 ") == 0);
+	CHECK(strcmp(listing("/proc/5/fd"), ". .. 9 ") == 0);
+	CHECK(strcmp(listing("/proc/1/fd"), ". .. ") == 0);
+	CHECK(vfs_readlink(AT_FDCWD, "/proc/5/fd/9", buf, sizeof(buf)) ==
+	    11 && memcmp(buf, "/etc/passwd", 11) == 0);
+	CHECK(strcmp(slurp("/proc/5/fd/9"), "root:x:0:0\n") == 0);
+	s = slurp("/proc/5/fdinfo/9");
+	CHECK(s != NULL && strncmp(s, "pos:\t0\nflags:\t0100000\n", 22) == 0);
+	CHECK(memcmp(slurp("/proc/5/cmdline"), "child\0-x\0", 9) == 0);
+	CHECK(strcmp(slurp("/proc/5/environ"), "E=1") == 0);
+	s = slurp("/proc/5/stat");
+	CHECK(s != NULL && strncmp(s, "5 (child) S 1 1 1 ", 18) == 0);
+	CHECK(strstr(slurp("/proc/1/task/3/status"),
+	    "\nTgid:\t1\nNgid:\t0\nPid:\t3\nPPid:\t0\n") != NULL);
+	CHECK(strncmp(slurp("/proc/1/task/3/stat"), "3 (prog) R 0 ", 13) == 0);
+	CHECK(strstr(slurp("/proc/1/status"), "\nThreads:\t2\n") != NULL);
+	CHECK(strstr(slurp("/proc/5/limits"), "\nMax open files            "
+	    "1024                 4096                 files     \n") != NULL);
+	CHECK(strncmp(slurp("/proc/5/limits"), "Limit                     "
+	    "Soft Limit           Hard Limit           Units     \n"
+	    "Max cpu time              unlimited            unlimited     "
+	    "       seconds   \n", 140) == 0);
+	CHECK(stat_mode("/proc/5/task/1", 0, NULL) == -ENOENT);
+	CHECK(stat_mode("/proc/6", 0, NULL) == -ENOENT);
+	CHECK(stat_mode("/proc/05", 0, NULL) == -ENOENT);
+	/* A zombie: Z, no memory, files or directory. */
+	CHECK(strncmp(slurp("/proc/7/stat"), "7 (prog) Z 1 ", 13) == 0);
+	CHECK(strcmp(slurp("/proc/7/cmdline"), "") == 0);
+	CHECK(strcmp(listing("/proc/7/fd"), ". .. ") == 0);
+	CHECK(vfs_readlink(AT_FDCWD, "/proc/7/cwd", buf, sizeof(buf)) ==
+	    -ENOENT);
+	/* Reaped: gone from the listing, ESRCH through a kept descriptor. */
+	CHECK(vfs_open(AT_FDCWD, "/proc/7/status", O_RDONLY, 0, &kept) == 0);
+	fake_zombie_reaped = true;
+	CHECK(strstr(listing("/proc"), " 1 5 ") != NULL &&
+	    strstr(listing("/proc"), " 7 ") == NULL);
+	CHECK(stat_mode("/proc/7", 0, NULL) == -ENOENT);
+	CHECK(file_read(kept, buf, sizeof(buf), 0) == -ESRCH);
+	file_put(kept);
+	CHECK(strncmp(slurp("/proc/stat"), "cpu  ", 5) == 0);
+	procfs_set_facts(NULL, NULL);
+	child_fds[9].file = NULL;
+	file_put(f);
+	vnode_put(child.cwd);
+	kargs_put(child.args);
+	child.args = NULL;
+}
+
 /* chmod/chown on /proc: kept by the system's entries, EPERM for the
  * process's own (Linux's proc_notify_change and proc_setattr). */
 static void
@@ -827,6 +953,7 @@ main(void)
 	RUN(test_getcwd);
 	RUN(test_getdents_changes);
 	RUN(test_proc);
+	RUN(test_proc_pids);
 	RUN(test_proc_attrs);
 	RUN(test_dev_mount);
 	RUN(test_statfs_and_times);
