@@ -34,7 +34,7 @@ _Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is Linux's");
 #define NLM_F_REQUEST	0x1
 #define NLM_F_MULTI	0x2
 #define NLM_F_ACK	0x4
-#define NLM_F_CAPPED	0x100	/* NLMSG_ERROR: only the request's header */
+#define NLM_F_CAPPED	0x100	/* NLMSG_ERROR: the request is cut to its header */
 #define NLM_F_DUMP	0x300	/* NLM_F_ROOT | NLM_F_MATCH */
 #define NL_ALIGN(n)	(((n) + 3u) & ~3u)
 
@@ -43,6 +43,7 @@ _Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is Linux's");
 #define RTM_GETLINK	18
 #define RTM_NEWADDR	20
 #define RTM_GETADDR	22
+#define RTM_MAX		123	/* Linux 6.x: (((__RTM_MAX + 3) & ~3) - 1) */
 
 struct ifinfomsg {
 	uint8_t family;
@@ -147,17 +148,29 @@ msg_end(struct nl_out *o, size_t at)
 		memcpy(o->p + at, &len, sizeof(len));
 }
 
-/* NLMSG_ERROR carrying error (0: an ack) and the request's header. */
+/*
+ * NLMSG_ERROR carrying error, as Linux's netlink_ack: an ack (0) carries
+ * the request's header alone (NLM_F_CAPPED), an error the whole request
+ * (payload, plen bytes after its header).
+ */
 static void
-error_msg(struct nl_out *o, const struct nlmsghdr *req, uint32_t portid,
-    int error)
+error_msg(struct nl_out *o, const struct nlmsghdr *req, const uint8_t *payload,
+    size_t plen, uint32_t portid, int error)
 {
-	size_t at = msg_start(o, NLMSG_ERROR, error != 0 ? NLM_F_CAPPED : 0,
+	size_t at = msg_start(o, NLMSG_ERROR, error == 0 ? NLM_F_CAPPED : 0,
 	    req, portid);
+	uint32_t len;
 
 	put(o, &error, sizeof(error));
 	put(o, req, sizeof(*req));
+	if (error != 0)
+		put(o, payload, plen);
 	msg_end(o, at);
+	/* The length counts the echoed request unpadded (nlmsg_put). */
+	len = (uint32_t)(sizeof(*req) + sizeof(error) + sizeof(*req) +
+	    (error != 0 ? plen : 0));
+	if (!o->full)
+		memcpy(o->p + at, &len, sizeof(len));
 }
 
 /* The name's length, at most 15: the attribute carries it and a NUL. */
@@ -280,10 +293,22 @@ answer_one(struct nl_out *o, const struct nlmsghdr *h, const uint8_t *payload,
     size_t plen, uint32_t portid, const struct net_iface *ifs, int nifs)
 {
 	bool dump = (h->flags & NLM_F_DUMP) == NLM_F_DUMP;
-	int family = plen >= 1 ? payload[0] : NET_AF_UNSPEC;
+	int family = plen >= 1 ? payload[0] : NET_AF_UNSPEC;	/* rtgen_family */
 	struct ifinfomsg want;
 	int i, k;
 
+	/* rtnetlink_rcv_msg: a type past RTM_MAX is -EOPNOTSUPP; any other
+	 * request needs at least its family byte, else it is dropped (and
+	 * acked when asked, as netlink_rcv_skb does for a 0 result). */
+	if (h->type > RTM_MAX) {
+		error_msg(o, h, payload, plen, portid, -EOPNOTSUPP);
+		return;
+	}
+	if (plen < 1) {
+		if (h->flags & NLM_F_ACK)
+			error_msg(o, h, payload, plen, portid, 0);
+		return;
+	}
 	if (h->type == RTM_GETLINK && dump) {
 		/* Links have no family of their own: every filter dumps all. */
 		for (i = 0; i < nifs; i++)
@@ -314,19 +339,19 @@ answer_one(struct nl_out *o, const struct nlmsghdr *h, const uint8_t *payload,
 		if (i == nifs) {
 			/* By name (attributes) is not served; neither given
 			 * is Linux's -EINVAL. */
-			error_msg(o, h, portid, want.index > 0 ? -ENODEV :
+			error_msg(o, h, payload, plen, portid, want.index > 0 ? -ENODEV :
 			    plen > sizeof(want) ? -EOPNOTSUPP : -EINVAL);
 			return;
 		}
 		link_msg(o, h, portid, 0, &ifs[i]);
 		if (h->flags & NLM_F_ACK)
-			error_msg(o, h, portid, 0);
+			error_msg(o, h, payload, plen, portid, 0);
 		return;
 	}
 	if (h->type == RTM_GETLINK)
-		error_msg(o, h, portid, -EINVAL);
+		error_msg(o, h, payload, plen, portid, -EINVAL);
 	else
-		error_msg(o, h, portid, -EOPNOTSUPP);
+		error_msg(o, h, payload, plen, portid, -EOPNOTSUPP);
 }
 
 long

@@ -945,6 +945,7 @@ void proc_free(struct shim_proc *p);
 /* ---- Sockets (shim/socket.c, sockmsg.c, sockopt.c) ---- */
 
 #define AF_UNIX		1
+#define AF_NETLINK	16
 #define SOCK_STREAM	1
 #define SOCK_DGRAM	2
 #define SOCK_TYPE_MASK	0xf
@@ -987,6 +988,7 @@ struct sock {
 	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;
 	int linger_on, linger_s;
 	int keepidle, keepintvl, keepcnt, defer_accept;
+	struct nl_sock *nl;		/* AF_NETLINK (shim/socknl.c) */
 };
 
 struct xfer {
@@ -1031,5 +1033,29 @@ long recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 void sock_exit_linger(void);
 /* SIOCGIF* on any socket (shim/sockif.c); -ENOTTY for other commands. */
 long sock_ifreq_ioctl(unsigned long cmd, uint64_t arg);
+/* A socket file and descriptor for ns (NULL: netlink); ns closed on
+ * failure. */
+long sock_install(struct net_sock *ns, int family, int type, int flags,
+    struct file **fp);
+
+/*
+ * AF_NETLINK (shim/socknl.c): NETLINK_ROUTE sockets answered by
+ * net/netlink.c.  A sockaddr_nl travels in a net_addr with nl_pid in
+ * scope and nl_groups in ip[0..3].
+ */
+long nl_socket(int type, int flags, int proto);
+void nl_release(struct sock *s);
+int nl_sock_type(const struct sock *s);
+long nl_addr_in(uint64_t uaddr, uint64_t len, struct net_addr *a);
+long nl_addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp);
+long nl_bind(struct sock *s, uint64_t uaddr, uint64_t ulen);
+long nl_connect(struct sock *s, uint64_t uaddr, uint64_t ulen);
+long nl_name(struct sock *s, bool peer, uint64_t uaddr, uint64_t ulenp);
+long nl_send(struct sock *s, const void *buf, size_t len,
+    const struct net_addr *to);
+long nl_recv(struct sock *s, void *buf, size_t len, int flags,
+    struct net_addr *from);
+unsigned nl_events(struct sock *s);
+int nl_take_error(struct sock *s);
 
 #endif

@@ -425,6 +425,8 @@ addr_in(struct sock *s, uint64_t uaddr, uint64_t len, struct net_addr *a,
 	memset(a, 0, sizeof(*a));
 	if (s->family == AF_UNIX)
 		return unix_addr_in(s, uaddr, len, a, unspec_ok);
+	if (s->family == AF_NETLINK)
+		return nl_addr_in(uaddr, len, a);
 	if (len < sizeof(family) || len > 128)
 		return -EINVAL;
 	if (plat_copy_from_user(&family, uaddr, sizeof(family)) != 0)
@@ -474,6 +476,8 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 	const void *src;
 	uint32_t len;
 
+	if (a->family == AF_NETLINK)
+		return nl_addr_out(a, uaddr, ulenp);
 	if (a->family == AF_UNIX) {
 		/* An unnamed AF_UNIX socket: the family alone. */
 		in.family = AF_UNIX;
@@ -504,6 +508,8 @@ recv_op(struct file *f, void *arg)
 {
 	struct xfer *x = arg;
 
+	if (sock_of(f)->nl != NULL)
+		return nl_recv(sock_of(f), x->buf, x->len, x->flags, x->addr);
 	return net_recv(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
 }
 
@@ -514,13 +520,16 @@ send_op(struct file *f, void *arg)
 
 	if (sock_of(f)->peer_closed && sock_of(f)->type == SOCK_STREAM)
 		return -EPIPE;
-
+	if (sock_of(f)->nl != NULL)
+		return nl_send(sock_of(f), x->buf, x->len, x->addr);
 	return net_send(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
 }
 
 static long
 sock_read(struct file *f, void *buf, size_t len)
 {
+	if (sock_of(f)->nl != NULL)
+		return nl_recv(sock_of(f), buf, len, 0, NULL);
 	return net_recv(sock_of(f)->ns, buf, len, 0, NULL);
 }
 
@@ -535,7 +544,8 @@ sock_write(struct file *f, const void *buf, size_t len)
 static unsigned
 sock_poll(struct file *f)
 {
-	unsigned ev = net_events(sock_of(f)->ns);
+	unsigned ev = sock_of(f)->nl != NULL ? nl_events(sock_of(f)) :
+	    net_events(sock_of(f)->ns);
 
 	if (sock_of(f)->peer_closed)
 		ev |= POLLHUP;
@@ -554,6 +564,8 @@ sock_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 
 	if (cmd != FIONREAD)
 		return sock_ifreq_ioctl(cmd, arg);
+	if (sock_of(f)->nl != NULL)
+		return -ENOTTY;		/* netlink has no FIONREAD */
 	n = (int)net_readable(sock_of(f)->ns);
 	return plat_copy_to_user(arg, &n, sizeof(n)) ? -EFAULT : 0;
 }
@@ -579,7 +591,10 @@ sock_release(struct file *f)
 	}
 	unix_unbind(s);
 	unix_rights_drop(s);
-	net_close(s->ns);
+	if (s->nl != NULL)
+		nl_release(s);
+	else
+		net_close(s->ns);
 	kfree(s);
 }
 
@@ -592,8 +607,9 @@ static const struct file_ops sock_ops = {
 	.release = sock_release,
 };
 
-/* A file and a descriptor for ns; on failure ns is closed. */
-static long
+/* A file and a descriptor for ns (NULL: a netlink socket, whose
+ * caller sets s->nl); on failure ns is closed. */
+long
 sock_install(struct net_sock *ns, int family, int type, int flags,
     struct file **fp)
 {
@@ -602,7 +618,8 @@ sock_install(struct net_sock *ns, int family, int type, int flags,
 	int fd;
 
 	if (s == NULL) {
-		net_close(ns);
+		if (ns != NULL)
+			net_close(ns);
 		return -ENOMEM;
 	}
 	s->ns = ns;
@@ -611,7 +628,8 @@ sock_install(struct net_sock *ns, int family, int type, int flags,
 	s->rcvbuf = s->sndbuf = 131072;
 	f = file_alloc(&sock_ops, O_RDWR | (flags & O_NONBLOCK), s);
 	if (f == NULL) {
-		net_close(ns);
+		if (ns != NULL)
+			net_close(ns);
 		kfree(s);
 		return -ENOMEM;
 	}
@@ -676,10 +694,12 @@ sys_socket(SYSCALL_ARGS)
 	int rc;
 
 	if (family != NET_AF_INET && family != NET_AF_INET6 &&
-	    family != AF_UNIX)
+	    family != AF_UNIX && family != AF_NETLINK)
 		return -EAFNOSUPPORT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	if (family == AF_NETLINK)
+		return nl_socket(type, flags, proto);
 	if (family == AF_UNIX && type == SOCK_SEQPACKET)
 		return unix_missing("socket(AF_UNIX, SOCK_SEQPACKET)");
 	if (type != SOCK_STREAM && type != SOCK_DGRAM)
@@ -762,8 +782,9 @@ sys_bind(SYSCALL_ARGS)
 
 	if ((f = sock_get((int)a0, &rc)) == NULL)
 		return rc;
-	if (sock_of(f)->family == AF_UNIX) {
-		rc = unix_bind(sock_of(f), a1, a2);
+	if (sock_of(f)->family == AF_UNIX || sock_of(f)->nl != NULL) {
+		rc = sock_of(f)->nl != NULL ? nl_bind(sock_of(f), a1, a2) :
+		    unix_bind(sock_of(f), a1, a2);
 		file_put(f);
 		return rc;
 	}
@@ -777,6 +798,8 @@ sys_bind(SYSCALL_ARGS)
 static long
 do_listen(struct file *f, uint64_t backlog, uint64_t unused)
 {
+	if (sock_of(f)->nl != NULL)
+		return -EOPNOTSUPP;
 	return net_listen(sock_of(f)->ns, (int)backlog);
 }
 
@@ -812,9 +835,9 @@ sys_accept4(SYSCALL_ARGS)
 	if ((f = sock_get((int)a0, &rc)) == NULL)
 		return rc;
 	s = sock_of(f);
-	if (!net_listening(s->ns)) {
+	if (s->nl != NULL || !net_listening(s->ns)) {
 		file_put(f);
-		return -EINVAL;
+		return s->nl != NULL ? -EOPNOTSUPP : -EINVAL;
 	}
 	rc = sock_wait(f, false, s->rcvtimeo_ns, accept_op, &x);
 	if (rc != 0) {
@@ -871,6 +894,11 @@ sys_connect(SYSCALL_ARGS)
 	if ((f = sock_get((int)a0, &rc)) == NULL)
 		return rc;
 	s = sock_of(f);
+	if (s->nl != NULL) {
+		rc = nl_connect(s, a1, a2);
+		file_put(f);
+		return rc;
+	}
 	rc = addr_in(s, a1, a2, &a, s->type == SOCK_DGRAM);
 	if (rc == 0)
 		rc = net_connect(s->ns, &a);
@@ -1040,6 +1068,8 @@ sys_recvfrom(SYSCALL_ARGS)
 static long
 do_shutdown(struct file *f, uint64_t how, uint64_t unused)
 {
+	if (sock_of(f)->nl != NULL)
+		return -EOPNOTSUPP;
 	return net_shutdown(sock_of(f)->ns, (int)how);
 }
 
@@ -1058,6 +1088,18 @@ name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 
 	if ((f = sock_get((int)fd, &rc)) == NULL)
 		return rc;
+	if (sock_of(f)->nl != NULL) {
+		uint32_t have;
+
+		if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
+			rc = -EFAULT;
+		else if ((int32_t)have < 0)
+			rc = -EINVAL;
+		else
+			rc = nl_name(sock_of(f), peer, uaddr, ulen);
+		file_put(f);
+		return rc;
+	}
 	if (sock_of(f)->family == AF_UNIX && !unix_is_pair(sock_of(f))) {
 		struct sock *s = sock_of(f);
 		uint32_t have;

@@ -88,17 +88,20 @@ setopt_socket(struct sock *s, int name, uint64_t uval, uint64_t len)
 	switch (name) {
 	case SO_REUSEADDR:
 		s->reuseaddr = v != 0;
-		net_set_reuseaddr(s->ns, v != 0);
+		if (s->ns != NULL)
+			net_set_reuseaddr(s->ns, v != 0);
 		return 0;
 	case SO_REUSEPORT:
 		/* Several sockets on one port share its load on Linux;
 		 * with one process here, binding reuses the address. */
 		s->reuseport = v != 0;
-		net_set_reuseaddr(s->ns, v != 0 || s->reuseaddr);
+		if (s->ns != NULL)
+			net_set_reuseaddr(s->ns, v != 0 || s->reuseaddr);
 		return 0;
 	case SO_KEEPALIVE:
 		s->keepalive = v != 0;
-		net_set_keepalive(s->ns, v != 0);
+		if (s->ns != NULL)
+			net_set_keepalive(s->ns, v != 0);
 		return 0;
 	case SO_BROADCAST:
 		s->broadcast = v != 0;
@@ -214,18 +217,23 @@ getopt_value(struct sock *s, int level, int name, void *out, uint32_t *len)
 	if (level != SOL_SOCKET)
 		return -ENOPROTOOPT;
 	switch (name) {
-	case SO_TYPE: *v = s->type; return 0;
-	case SO_ERROR: *v = -net_take_error(s->ns); return 0;
+	case SO_TYPE: *v = s->nl != NULL ? nl_sock_type(s) : s->type;
+		return 0;
+	case SO_ERROR: *v = -(s->nl != NULL ? nl_take_error(s) :
+		    net_take_error(s->ns));
+		return 0;
 	case SO_REUSEADDR: *v = s->reuseaddr; return 0;
 	case SO_REUSEPORT: *v = s->reuseport; return 0;
 	case SO_KEEPALIVE: *v = s->keepalive; return 0;
 	case SO_BROADCAST: *v = s->broadcast; return 0;
 	case SO_SNDBUF: *v = s->sndbuf; return 0;
 	case SO_RCVBUF: *v = s->rcvbuf; return 0;
-	case SO_ACCEPTCONN: *v = net_listening(s->ns); return 0;
+	case SO_ACCEPTCONN: *v = s->ns != NULL && net_listening(s->ns);
+		return 0;
 	case SO_DOMAIN: *v = s->family; return 0;
 	case SO_PROTOCOL:
-		*v = s->family == AF_UNIX ? 0 : s->type == SOCK_STREAM ?
+		*v = s->family == AF_UNIX || s->nl != NULL ? 0 :
+		    s->type == SOCK_STREAM ?
 		    IPPROTO_TCP : IPPROTO_UDP;
 		return 0;
 	case SO_LINGER:

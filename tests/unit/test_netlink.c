@@ -190,9 +190,18 @@ error_of(long n, uint32_t seq)
 	struct nlmsghdr *h = (struct nlmsghdr *)out;
 	struct nlmsgerr *e = NLMSG_DATA(h);
 
-	if (n != (long)NLMSG_LENGTH(sizeof(*e)) ||
-	    h->nlmsg_type != NLMSG_ERROR || h->nlmsg_len != n ||
+	size_t echo;
+
+	if (n < (long)NLMSG_LENGTH(sizeof(*e)) ||
+	    h->nlmsg_type != NLMSG_ERROR ||
 	    h->nlmsg_seq != seq || e->msg.nlmsg_seq != seq)
+		return 1;
+	/* As Linux's netlink_ack: an ack carries the request's header
+	 * (NLM_F_CAPPED), an error the whole request. */
+	echo = e->error == 0 ? 0 : e->msg.nlmsg_len - sizeof(e->msg);
+	if (h->nlmsg_len != NLMSG_LENGTH(sizeof(*e)) + echo ||
+	    NLMSG_ALIGN(h->nlmsg_len) != (size_t)n ||
+	    !!(h->nlmsg_flags & NLM_F_CAPPED) != (e->error == 0))
 		return 1;
 	return e->error;
 }
@@ -240,7 +249,6 @@ malformed(void)
 {
 	struct req r[2];
 	long n;
-	int done;
 
 	setup();
 	memset(r, 0, sizeof(r));
@@ -252,11 +260,21 @@ malformed(void)
 	r[0].h.nlmsg_len = sizeof(r[0]) + 1;
 	CHECK(net_nl_answer(r, sizeof(r[0]), 1, ifs, 2, out, sizeof(out)) == 0);
 	CHECK(net_nl_answer(r, 15, 1, ifs, 2, out, sizeof(out)) == 0);
-	/* A header alone (no family byte) dumps every family. */
+	/* A header alone (no family byte) is dropped, as Linux's
+	 * rtnetlink_rcv_msg, and acked when asked; a type past RTM_MAX is
+	 * -EOPNOTSUPP even so. */
 	r[0].h.nlmsg_len = sizeof(r[0].h);
 	r[0].h.nlmsg_type = RTM_GETADDR;
+	CHECK(net_nl_answer(r, sizeof(r[0].h), 4242, ifs, 2, out,
+	    sizeof(out)) == 0);
+	r[0].h.nlmsg_flags |= NLM_F_ACK;
 	n = net_nl_answer(r, sizeof(r[0].h), 4242, ifs, 2, out, sizeof(out));
-	CHECK(count(n, RTM_NEWADDR, 0, &done) == 4 && done == 1);
+	CHECK(error_of(n, 0) == 0);
+	r[0].h.nlmsg_type = RTM_MAX + 1;
+	n = net_nl_answer(r, sizeof(r[0].h), 4242, ifs, 2, out, sizeof(out));
+	CHECK(error_of(n, 0) == -EOPNOTSUPP);
+	r[0].h.nlmsg_type = RTM_GETADDR;
+	r[0].h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	/* Two requests in one datagram get both answers. */
 	r[0].h.nlmsg_len = sizeof(r[0]);
 	r[1] = r[0];
