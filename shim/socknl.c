@@ -184,16 +184,15 @@ nl_addr_in(uint64_t uaddr, uint64_t len, struct net_addr *a)
 	return 0;
 }
 
-long
-nl_addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
+/* As Linux's move_addr_to_user: cut to *ulenp, the full length back. */
+static long
+nl_sa_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 {
 	struct sockaddr_nl_user sa = { .family = AF_NETLINK };
 	uint32_t have, len = sizeof(sa);
 
 	sa.pid = a->scope;
 	memcpy(&sa.groups, a->ip, sizeof(sa.groups));
-	if (uaddr == 0 || ulenp == 0)
-		return 0;
 	if (plat_copy_from_user(&have, ulenp, sizeof(have)) != 0)
 		return -EFAULT;
 	if ((int32_t)have < 0)
@@ -202,6 +201,15 @@ nl_addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 	    plat_copy_to_user(ulenp, &len, sizeof(len)) != 0)
 		return -EFAULT;
 	return 0;
+}
+
+/* A sender's address for recvfrom and recvmsg (none asked: nothing). */
+long
+nl_addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
+{
+	if (uaddr == 0 || ulenp == 0)
+		return 0;
+	return nl_sa_out(a, uaddr, ulenp);
 }
 
 long
@@ -245,8 +253,8 @@ nl_connect(struct sock *s, uint64_t uaddr, uint64_t ulen)
 	}
 	if ((rc = nl_sa_in(uaddr, ulen, &sa)) != 0)
 		return rc;
-	if (sa.groups != 0 && !proc_capable())
-		return -EPERM;		/* rtnetlink: no NONROOT_SEND */
+	if ((sa.groups != 0 || sa.pid != 0) && !proc_capable())
+		return -EPERM;		/* rtnetlink: no NL_CFG_F_NONROOT_SEND */
 	nl_autobind(n);
 	n->dst_portid = sa.pid;
 	n->dst_group = sa.groups ? (uint32_t)__builtin_ffs((int)sa.groups) :
@@ -265,7 +273,7 @@ nl_name(struct sock *s, bool peer, uint64_t uaddr, uint64_t ulenp)
 
 	a.scope = peer ? n->dst_portid : n->portid;
 	memcpy(a.ip, &groups, sizeof(groups));
-	return nl_addr_out(&a, uaddr, ulenp);
+	return nl_sa_out(&a, uaddr, ulenp);
 }
 
 /* ---- The queue ---- */
@@ -355,7 +363,8 @@ nl_to_kernel(struct nl_sock *n, const void *req, size_t len)
 
 /*
  * sendto/sendmsg/write: to (NULL: the connected destination) names a
- * port id (0: the kernel) and groups; multicast needs root.
+ * port id (0: the kernel) and groups; another socket or a group needs
+ * root (CAP_NET_ADMIN).
  */
 long
 nl_send(struct sock *s, const void *buf, size_t len,
@@ -369,8 +378,8 @@ nl_send(struct sock *s, const void *buf, size_t len,
 		memcpy(&mask, to->ip, sizeof(mask));
 		dport = to->scope;
 		dgroup = mask ? (uint32_t)__builtin_ffs((int)mask) : 0;
-		if (mask != 0 && !proc_capable())
-			return -EPERM;
+		if ((mask != 0 || dport != 0) && !proc_capable())
+			return -EPERM;	/* as connect */
 	}
 	if (len > (size_t)s->sndbuf - NL_SNDBUF_SLACK)
 		return -EMSGSIZE;
