@@ -90,6 +90,7 @@ struct net_iface {
 	unsigned flags;
 	unsigned mtu;
 	uint8_t ip4[4], mask4[4];	/* 0.0.0.0 before DHCP */
+	uint8_t gw4[4];			/* the default route's; 0.0.0.0: none */
 	uint8_t mac[6];			/* zero for lo */
 	bool loopback;
 	int nip6;			/* valid IPv6 addresses, in ip6[] */
@@ -101,8 +102,9 @@ int net_iface(int index, struct net_iface *out);
 
 /*
  * NETLINK_ROUTE: the answer to the datagram req (len bytes) sent by port
- * id portid, given the interfaces ifs[0..nifs): RTM_GETLINK and
- * RTM_GETADDR dumps, RTM_GETLINK of one index, NLMSG_ERROR for the rest.
+ * id portid, given the interfaces ifs[0..nifs): RTM_GETLINK,
+ * RTM_GETADDR and (IPv4) RTM_GETROUTE dumps, RTM_GETLINK of one index,
+ * NLMSG_ERROR for the rest.
  * Writes at most cap bytes to out; their number (0: nothing to answer),
  * or -ENOBUFS when the answer does not fit.
  */

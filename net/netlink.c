@@ -43,6 +43,8 @@ _Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is Linux's");
 #define RTM_GETLINK	18
 #define RTM_NEWADDR	20
 #define RTM_GETADDR	22
+#define RTM_NEWROUTE	24
+#define RTM_GETROUTE	26
 #define RTM_MAX		123	/* Linux 6.x: (((__RTM_MAX + 3) & ~3) - 1) */
 
 struct ifinfomsg {
@@ -90,6 +92,29 @@ _Static_assert(sizeof(struct rtattr) == 4, "rtattr is Linux's");
 #define RT_SCOPE_UNIVERSE 0
 #define RT_SCOPE_LINK	253
 #define RT_SCOPE_HOST	254
+
+struct rtmsg {
+	uint8_t family;
+	uint8_t dst_len;
+	uint8_t src_len;
+	uint8_t tos;
+	uint8_t table;
+	uint8_t protocol;
+	uint8_t scope;
+	uint8_t type;
+	uint32_t flags;
+};
+_Static_assert(sizeof(struct rtmsg) == 12, "rtmsg is Linux's");
+
+#define RTA_DST		1
+#define RTA_OIF		4
+#define RTA_GATEWAY	5
+#define RTA_PREFSRC	7
+#define RTA_TABLE	15
+#define RT_TABLE_MAIN	254
+#define RTPROT_KERNEL	2
+#define RTPROT_BOOT	3
+#define RTN_UNICAST	1
 
 /* The answer being built: out of room sets full, and nothing more fits. */
 struct nl_out {
@@ -277,6 +302,47 @@ addr6_msg(struct nl_out *o, const struct nlmsghdr *req, uint32_t portid,
 	msg_end(o, at);
 }
 
+/*
+ * An IPv4 route of the main table through ifc: the default route via
+ * its gateway (gw true), or its subnet's, as Linux's fib_dump_info.
+ */
+static void
+route4_msg(struct nl_out *o, const struct nlmsghdr *req, uint32_t portid,
+    const struct net_iface *ifc, bool gw)
+{
+	struct rtmsg m = { 0 };
+	uint32_t table = RT_TABLE_MAIN, oif = (uint32_t)ifc->index;
+	uint8_t dst[4];
+	size_t at;
+	int i;
+
+	m.family = NET_AF_INET;
+	m.dst_len = gw ? 0 : (uint8_t)prefix4(ifc->mask4);
+	m.table = RT_TABLE_MAIN;
+	m.protocol = gw ? RTPROT_BOOT : RTPROT_KERNEL;
+	m.scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	m.type = RTN_UNICAST;
+	for (i = 0; i < 4; i++)
+		dst[i] = ifc->ip4[i] & ifc->mask4[i];
+	at = msg_start(o, RTM_NEWROUTE, NLM_F_MULTI, req, portid);
+	put(o, &m, sizeof(m));
+	attr(o, RTA_TABLE, &table, sizeof(table));
+	if (gw) {
+		attr(o, RTA_GATEWAY, ifc->gw4, 4);
+	} else {
+		attr(o, RTA_DST, dst, 4);
+		attr(o, RTA_PREFSRC, ifc->ip4, 4);
+	}
+	attr(o, RTA_OIF, &oif, sizeof(oif));
+	msg_end(o, at);
+}
+
+static bool
+is_zero4(const uint8_t a[4])
+{
+	return (a[0] | a[1] | a[2] | a[3]) == 0;
+}
+
 static void
 done_msg(struct nl_out *o, const struct nlmsghdr *req, uint32_t portid)
 {
@@ -319,14 +385,24 @@ answer_one(struct nl_out *o, const struct nlmsghdr *h, const uint8_t *payload,
 	if (h->type == RTM_GETADDR && dump) {
 		/* Linux: a family without its own handler dumps them all. */
 		for (i = 0; i < nifs; i++) {
-			if (family != NET_AF_INET6 &&
-			    (ifs[i].ip4[0] | ifs[i].ip4[1] | ifs[i].ip4[2] |
-			    ifs[i].ip4[3]) != 0)
+			if (family != NET_AF_INET6 && !is_zero4(ifs[i].ip4))
 				addr4_msg(o, h, portid, &ifs[i]);
 			for (k = 0; family != NET_AF_INET && k < ifs[i].nip6 &&
 			    k < NET_IFACE_IP6; k++)
 				addr6_msg(o, h, portid, &ifs[i], k);
 		}
+		done_msg(o, h, portid);
+		return;
+	}
+	if (h->type == RTM_GETROUTE && dump && family != NET_AF_INET6) {
+		/* The main table's IPv4 routes (the local table's and IPv6
+		 * routes are not served): default routes first, as Linux. */
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < nifs; i++)
+				if (!ifs[i].loopback && !is_zero4(ifs[i].ip4) &&
+				    (k == 1 || !is_zero4(ifs[i].gw4)))
+					route4_msg(o, h, portid, &ifs[i],
+					    k == 0);
 		done_msg(o, h, portid);
 		return;
 	}

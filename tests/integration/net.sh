@@ -348,7 +348,8 @@ test_ifaces() {
 	fi
 }
 
-# NETLINK_ROUTE: busybox ip (its own netlink code), getifaddrs of glibc
+# NETLINK_ROUTE: busybox ip addr, link and route (its own netlink
+# code), getifaddrs of glibc
 # and musl, and glibc's getaddrinfo with AI_ADDRCONFIG, which counts
 # only non-loopback addresses: eth0's under --net, none without.
 test_netlink() {
@@ -357,6 +358,8 @@ test_netlink() {
 	    >"$T/ipa.out" 2>"$T/ipa.log"
 	nice scripts/run --timeout "$RUN_TIMEOUT" "$BUSYBOX" ip link \
 	    >"$T/ipl.out" 2>"$T/ipl.log"
+	nice scripts/run --timeout "$RUN_TIMEOUT" --net "$BUSYBOX" ip route \
+	    >"$T/ipr.out" 2>"$T/ipr.log"
 	if grep -q "^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536" "$T/ipa.out" &&
 	    grep -q "inet 127.0.0.1/8 scope host lo" "$T/ipa.out" &&
 	    grep -q "inet6 ::1/128 scope host" "$T/ipa.out" &&
@@ -367,11 +370,14 @@ test_netlink() {
 	    grep -q "inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0" \
 	    "$T/ipa.out" &&
 	    grep -q "^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536" "$T/ipl.out" &&
-	    ! grep -q "eth0" "$T/ipl.out" && ! grep -q "ip:" "$T/ipa.out"; then
-		pass "$name (busybox ip addr with --net, ip link without)"
+	    ! grep -q "eth0" "$T/ipl.out" && ! grep -q "ip:" "$T/ipa.out" &&
+	    grep -q "^default via 10.0.2.2 dev eth0" "$T/ipr.out" &&
+	    grep -q "^10.0.2.0/24 dev eth0 scope link  src 10.0.2.15" \
+	    "$T/ipr.out"; then
+		pass "$name (busybox ip addr and ip route with --net, ip link without)"
 	else
 		fail $name "$(tr '\n' ' ' <"$T/ipa.out") / $(tr '\n' ' ' \
-		    <"$T/ipl.out")"
+		    <"$T/ipl.out") / $(tr '\n' ' ' <"$T/ipr.out")"
 	fi
 	name=net/netlink-getifaddrs
 	for g in glibc musl; do
