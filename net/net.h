@@ -138,6 +138,20 @@ long net_send(struct net_sock *s, const void *buf, size_t len, int flags,
  * the rest dropped; with NET_MSG_TRUNC the datagram's full length. */
 long net_recv(struct net_sock *s, void *buf, size_t len, int flags,
     struct net_addr *from);
+/*
+ * Datagram tags: the shim's state of one message (its SCM_RIGHTS) goes
+ * with the datagram.  net_send_tagged sends as net_send and gives tag to
+ * the datagram when the loopback queues it on a socket during the call
+ * (*tagged: it did; else the caller keeps tag).  net_recv_tagged also
+ * takes the tag of the datagram it returns (NULL: none; a peek takes
+ * none).  A tagged datagram that goes unread (net_recv, a close) hands
+ * its tag to the release function.
+ */
+void net_set_tag_release(void (*fn)(void *tag));
+long net_send_tagged(struct net_sock *s, const void *buf, size_t len,
+    int flags, const struct net_addr *to, void *tag, bool *tagged);
+long net_recv_tagged(struct net_sock *s, void *buf, size_t len, int flags,
+    struct net_addr *from, void **tag);
 int net_shutdown(struct net_sock *s, int how);
 unsigned net_events(struct net_sock *s);
 /* Local (peer false) or remote address; -ENOTCONN without a peer. */

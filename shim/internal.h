@@ -980,9 +980,11 @@ struct sock {
 	char name[109], peer_name[109];
 	uint64_t node_dev, node_ino;
 	struct sock *next, *all_next;	/* all_next: every AF_UNIX socket */
-	/* SCM_RIGHTS in flight to this socket (shim/sockmsg.c). */
-	struct file **rights;
-	int nrights;
+	/* SCM_RIGHTS in flight to this socket, one record per message
+	 * (shim/sockmsg.c); a stream's records say where in the byte
+	 * stream their message starts: bytes sent and taken so far. */
+	struct rights_rec *rq;
+	uint64_t tx_bytes, rx_bytes;
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;
 	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;
@@ -996,6 +998,11 @@ struct xfer {
 	size_t len;
 	int flags;
 	struct net_addr *addr;	/* from (recv) or to (send) */
+	/* AF_UNIX datagrams: a message's SCM_RIGHTS record (net_*_tagged).
+	 * Send: tag in, tagged out (the datagram took it).  Receive:
+	 * tagged in (take the tag), tag out (NULL: none). */
+	void *tag;
+	bool tagged;
 };
 
 /* The socket behind a file, or NULL for another kind of file. */
@@ -1022,6 +1029,14 @@ long unix_from_out(const struct net_addr *from, uint64_t uaddr,
 struct sock *unix_peer_sock(struct sock *s, const struct net_addr *to);
 /* Drop the descriptors in flight to s (it is closing). */
 void unix_rights_drop(struct sock *s);
+/* AF_UNIX streams: the most of len a read may take so that it ends with
+ * the next message carrying rights; whether a read has reached one. */
+size_t unix_rights_limit(struct sock *s, size_t len);
+bool unix_rights_due(struct sock *s);
+/* A read without room for them (read(2)): close the rights it reached. */
+void unix_rights_discard(struct sock *s);
+/* Free a record of rights no one will read (net_set_tag_release). */
+void unix_rights_release(void *rec);
 /* sock_wait operations on a struct xfer. */
 long recv_op(struct file *f, void *arg);
 long send_op(struct file *f, void *arg);

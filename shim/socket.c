@@ -503,40 +503,73 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 /* ---- The file ---- */
 
 
+/*
+ * Receive from the stack; an AF_UNIX stream counts the bytes it takes
+ * and stops at the end of a message carrying rights (shim/sockmsg.c).
+ */
+static long
+sock_take(struct sock *s, void *buf, size_t len, int flags,
+    struct net_addr *from, void **tag)
+{
+	bool ustream = s->family == AF_UNIX && s->type == SOCK_STREAM;
+	long rc;
+
+	if (s->nl != NULL)
+		return nl_recv(s, buf, len, flags, from);
+	if (tag != NULL && s->family == AF_UNIX && s->type == SOCK_DGRAM)
+		return net_recv_tagged(s->ns, buf, len, flags, from, tag);
+	if (ustream)
+		len = unix_rights_limit(s, len);
+	rc = net_recv(s->ns, buf, len, flags, from);
+	if (ustream && rc > 0 && !(flags & MSG_PEEK))
+		s->rx_bytes += (uint64_t)rc;
+	return rc;
+}
+
 long
 recv_op(struct file *f, void *arg)
 {
 	struct xfer *x = arg;
 
-	if (sock_of(f)->nl != NULL)
-		return nl_recv(sock_of(f), x->buf, x->len, x->flags, x->addr);
-	return net_recv(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
+	return sock_take(sock_of(f), x->buf, x->len, x->flags, x->addr,
+	    x->tagged ? &x->tag : NULL);
 }
 
 long
 send_op(struct file *f, void *arg)
 {
 	struct xfer *x = arg;
+	long rc;
 
 	if (sock_of(f)->peer_closed && sock_of(f)->type == SOCK_STREAM)
 		return -EPIPE;
 	if (sock_of(f)->nl != NULL)
 		return nl_send(sock_of(f), x->buf, x->len, x->addr);
-	return net_send(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
+	if (x->tag != NULL)
+		return net_send_tagged(sock_of(f)->ns, x->buf, x->len,
+		    x->flags, x->addr, x->tag, &x->tagged);
+	rc = net_send(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
+	if (rc > 0 && sock_of(f)->family == AF_UNIX &&
+	    sock_of(f)->type == SOCK_STREAM)
+		sock_of(f)->tx_bytes += (uint64_t)rc;
+	return rc;
 }
 
+/* read(2): recvmsg without room for rights, which are closed. */
 static long
 sock_read(struct file *f, void *buf, size_t len)
 {
-	if (sock_of(f)->nl != NULL)
-		return nl_recv(sock_of(f), buf, len, 0, NULL);
-	return net_recv(sock_of(f)->ns, buf, len, 0, NULL);
+	long rc = sock_take(sock_of(f), buf, len, 0, NULL, NULL);
+
+	if (rc > 0)
+		unix_rights_discard(sock_of(f));
+	return rc;
 }
 
 static long
 sock_write(struct file *f, const void *buf, size_t len)
 {
-	struct xfer x = { (void *)buf, len, 0, NULL };
+	struct xfer x = { (void *)buf, len, 0, NULL, NULL, false };
 
 	return send_op(f, &x);
 }
@@ -665,8 +698,10 @@ sock_exit_linger(void)
 static void
 hook_changes(void)
 {
-	if (!hooked)
+	if (!hooked) {
 		net_set_changed(sock_changed);
+		net_set_tag_release(unix_rights_release);
+	}
 	hooked = true;
 }
 
@@ -715,6 +750,10 @@ sys_socket(SYSCALL_ARGS)
 	    type == SOCK_STREAM ? NET_STREAM : NET_DGRAM, NULL, &ns);
 	if (rc != 0)
 		return rc;
+	/* AF_UNIX streams have no Nagle delay on Linux: a small write
+	 * reaches the peer at once (accepted sockets inherit this). */
+	if (family == AF_UNIX && type == SOCK_STREAM)
+		net_set_nodelay(ns, true);
 	rc = (int)sock_install(ns, family, type, flags, &f);
 	if (rc >= 0)
 		net_set_owner(ns, f);
@@ -751,6 +790,10 @@ sys_socketpair(SYSCALL_ARGS)
 	rc = net_pair(type == SOCK_STREAM ? NET_STREAM : NET_DGRAM, &x, &y);
 	if (rc != 0)
 		return rc;
+	if (type == SOCK_STREAM) {
+		net_set_nodelay(x, true);	/* as sys_socket */
+		net_set_nodelay(y, true);
+	}
 	if ((rc = sock_install(x, AF_UNIX, type, flags, &fx)) < 0) {
 		net_close(y);
 		return rc;
@@ -934,7 +977,7 @@ send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 		return -ENOMEM;
 	do {
 		struct xfer x = { kbuf, len - done < chunk ? len - done : chunk,
-		    flags, to };
+		    flags, to, NULL, false };
 
 		if (plat_copy_from_user(kbuf, ubuf + done, x.len) != 0) {
 			rc = -EFAULT;
@@ -1003,7 +1046,7 @@ recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 	*trunc = false;
 	for (;;) {
 		size_t want = len - got < chunk ? len - got : chunk;
-		struct xfer x = { kbuf, want, flags, from };
+		struct xfer x = { kbuf, want, flags, from, NULL, false };
 
 		rc = sock_wait(f, flags & MSG_DONTWAIT, s->rcvtimeo_ns,
 		    recv_op, &x);
@@ -1024,7 +1067,8 @@ recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 		}
 		got += (size_t)rc;
 		/* MSG_WAITALL: go on until the whole buffer is full. */
-		if (!(flags & MSG_WAITALL) || (flags & MSG_PEEK) || got >= len)
+		if (!(flags & MSG_WAITALL) || (flags & MSG_PEEK) ||
+		    got >= len || unix_rights_due(s))
 			break;
 		flags &= ~MSG_DONTWAIT;
 	}

@@ -1,7 +1,9 @@
 /*
  * sendmsg, recvmsg, sendmmsg, recvmmsg on sockets (shim/socket.c): the
  * iovec goes through socket.c's bounce copies; no ancillary data (the
- * control length comes back 0) but SCM_RIGHTS on AF_UNIX.
+ * control length comes back 0) but SCM_RIGHTS on AF_UNIX, which goes
+ * with its message as on Linux: a datagram's as the datagram's tag in
+ * net/, a stream's as a record of the bytes that carried it.
  */
 #include "shim/internal.h"
 
@@ -61,14 +63,77 @@ _Static_assert(sizeof(struct cmsghdr_user) == 16, "cmsghdr");
 #define SCM_MAX_FD		253	/* per message, as Linux */
 #define MSG_CTRUNC_FLAG		0x08
 
+/* The files of one message's SCM_RIGHTS, held for the receiver. */
+struct rights_rec {
+	struct rights_rec *next;
+	uint64_t off;		/* streams: the message's first byte ... */
+	uint64_t len;		/* ... and its length */
+	struct file **files;
+	int n;
+};
+
+static void
+rights_put(struct file **files, int n)
+{
+	for (int i = 0; i < n; i++)
+		file_put(files[i]);
+	kfree(files);
+}
+
+void
+unix_rights_release(void *rec)
+{
+	struct rights_rec *r = rec;
+
+	rights_put(r->files, r->n);
+	kfree(r);
+}
+
+static void
+rec_pop_free(struct sock *s)
+{
+	struct rights_rec *r = s->rq;
+
+	s->rq = r->next;
+	unix_rights_release(r);
+}
+
 void
 unix_rights_drop(struct sock *s)
 {
-	for (int i = 0; i < s->nrights; i++)
-		file_put(s->rights[i]);
-	kfree(s->rights);
-	s->rights = NULL;
-	s->nrights = 0;
+	while (s->rq != NULL)
+		rec_pop_free(s);
+}
+
+/*
+ * Linux's unix_stream_read_generic stops a read at the end of the first
+ * buffer whose rights it took: a read may run into a message carrying
+ * rights, never past it.  (A datagram's record travels as its tag.)
+ */
+size_t
+unix_rights_limit(struct sock *s, size_t len)
+{
+	uint64_t end;
+
+	if (s->rq == NULL || s->family != AF_UNIX || s->type != SOCK_STREAM)
+		return len;
+	end = s->rq->off + s->rq->len;
+	if (end > s->rx_bytes && end - s->rx_bytes < len)
+		return (size_t)(end - s->rx_bytes);
+	return len;
+}
+
+bool
+unix_rights_due(struct sock *s)
+{
+	return s->rq != NULL && s->rq->off < s->rx_bytes;
+}
+
+void
+unix_rights_discard(struct sock *s)
+{
+	if (unix_rights_due(s))
+		rec_pop_free(s);
 }
 
 /*
@@ -112,54 +177,57 @@ unix_rights_in(struct file *f, const struct msghdr_user *m,
 	return 0;
 }
 
-static void
-rights_put(struct file **files, int n)
+/* A record of files (NULL and files dropped without memory). */
+static struct rights_rec *
+rec_new(struct file **files, int n)
 {
-	for (int i = 0; i < n; i++)
-		file_put(files[i]);
-	kfree(files);
+	struct rights_rec *r = kzalloc(sizeof(*r));
+
+	if (r == NULL) {
+		rights_put(files, n);
+		return NULL;
+	}
+	r->files = files;
+	r->n = n;
+	return r;
 }
 
 /*
- * A sent message's files join the queue of the socket at the other end
- * (none: they are dropped, as the data is).
+ * A stream message's files become a record on the socket at the other
+ * end, saying which bytes (off, len) carried them; with no such socket
+ * or no bytes sent they are dropped, as Linux sends no rights without
+ * data on a stream.
  */
 static long
-unix_rights_send(struct sock *s, const struct net_addr *dst,
-    struct file **files, int n)
+unix_rights_send(struct sock *s, struct file **files, int n, uint64_t off,
+    uint64_t len)
 {
-	struct sock *to = unix_peer_sock(s, dst);
-	struct file **q;
+	struct sock *to = unix_peer_sock(s, NULL);
+	struct rights_rec *r, **pp;
 
-	if (to == NULL) {
+	if (to == NULL || len == 0) {
 		rights_put(files, n);
 		return 0;
 	}
-	q = kmalloc((to->nrights + n) * sizeof(*q));
-	if (q == NULL) {
-		rights_put(files, n);
+	if ((r = rec_new(files, n)) == NULL)
 		return -ENOMEM;
-	}
-	for (int i = 0; i < to->nrights; i++)
-		q[i] = to->rights[i];
-	for (int i = 0; i < n; i++)
-		q[to->nrights + i] = files[i];
-	kfree(to->rights);
-	kfree(files);
-	to->rights = q;
-	to->nrights += n;
+	r->off = off;
+	r->len = len;
+	for (pp = &to->rq; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = r;
 	return 0;
 }
 
 /*
- * A receive that got data takes the files in flight as new descriptors
- * (MSG_CMSG_CLOEXEC honoured) into one SCM_RIGHTS message; those that do
- * not fit the control buffer are closed and MSG_CTRUNC set, as Linux's
- * scm_detach_fds.  *ctllen gets the control bytes used.
+ * A receive that reached a message with rights takes its files as new
+ * descriptors (MSG_CMSG_CLOEXEC honoured) into one SCM_RIGHTS message;
+ * those that do not fit the control buffer are closed and MSG_CTRUNC
+ * set, as Linux's scm_detach_fds.  *ctllen gets the control bytes used.
  */
 static long
-unix_rights_recv(struct sock *s, const struct msghdr_user *m, int flags,
-    uint64_t *ctllen, int32_t *oflags)
+unix_rights_recv(struct rights_rec *r, const struct msghdr_user *m,
+    int flags, uint64_t *ctllen, int32_t *oflags)
 {
 	struct cmsghdr_user c = { .level = SOL_SOCKET_LEVEL,
 	    .type = SCM_RIGHTS_TYPE };
@@ -169,16 +237,16 @@ unix_rights_recv(struct sock *s, const struct msghdr_user *m, int flags,
 	long rc = 0;
 
 	*ctllen = 0;
-	if (s->nrights == 0)
+	if (r == NULL)
 		return 0;
-	if (fit > s->nrights)
-		fit = s->nrights;
-	for (int i = 0; i < s->nrights; i++) {
-		int fd = i < fit ? fd_install(s->rights[i], 0,
+	if (fit > r->n)
+		fit = r->n;
+	for (int i = 0; i < r->n; i++) {
+		int fd = i < fit ? fd_install(r->files[i], 0,
 		    flags & MSG_CMSG_CLOEXEC) : -1;
 
 		if (fd < 0) {
-			file_put(s->rights[i]);
+			file_put(r->files[i]);
 			*oflags |= MSG_CTRUNC_FLAG;
 			continue;
 		}
@@ -187,9 +255,8 @@ unix_rights_recv(struct sock *s, const struct msghdr_user *m, int flags,
 			rc = -EFAULT;
 		got++;
 	}
-	kfree(s->rights);
-	s->rights = NULL;
-	s->nrights = 0;
+	kfree(r->files);
+	kfree(r);
 	if (got > 0) {
 		c.len = sizeof(c) + got * sizeof(int);
 		*ctllen = CMSG_ALIGN_U(c.len) < room ? CMSG_ALIGN_U(c.len) :
@@ -209,6 +276,7 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 	struct msghdr_user m;
 	struct iovec_u *iov;
 	long rc, done = 0;
+	uint64_t start = sock_of(f)->tx_bytes;
 
 	if ((rc = msg_in(umsg, &m, &iov)) != 0)
 		return rc;
@@ -223,8 +291,9 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 			goto out;
 		top = &to;
 	}
-	if (sock_of(f)->type == SOCK_DGRAM && m.iovlen > 1) {
-		/* One datagram: gather it first. */
+	if (sock_of(f)->type == SOCK_DGRAM && (m.iovlen > 1 || files != NULL)) {
+		/* One datagram: gather it first; its rights are its tag. */
+		struct rights_rec *rec = NULL;
 		size_t total = 0, at = 0;
 		uint8_t *kbuf;
 
@@ -247,11 +316,22 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 			}
 			at += iov[i].len;
 		}
+		if (files != NULL && (rec = rec_new(files, nfiles)) == NULL) {
+			files = NULL;
+			kfree(kbuf);
+			rc = -ENOMEM;
+			goto out;
+		}
+		files = NULL;
 		{
-			struct xfer x = { kbuf, total, flags, top };
+			struct xfer x = { kbuf, total, flags, top, rec, false };
 
 			rc = sock_wait(f, flags & MSG_DONTWAIT,
 			    sock_of(f)->sndtimeo_ns, send_op, &x);
+			/* Not delivered (an error, a full queue, no AF_UNIX
+			 * socket there): the rights go as the data did. */
+			if (rec != NULL && !x.tagged)
+				unix_rights_release(rec);
 		}
 		kfree(kbuf);
 		goto out;
@@ -272,7 +352,8 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 		rc = done;
 out:
 	if (files != NULL && rc >= 0) {
-		long r = unix_rights_send(sock_of(f), top, files, nfiles);
+		long r = unix_rights_send(sock_of(f), files, nfiles, start,
+		    (uint64_t)rc);
 
 		rc = r < 0 ? r : rc;
 	} else if (files != NULL) {
@@ -293,6 +374,7 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 	struct msghdr_user m;
 	struct iovec_u *iov;
 	struct sock *s = sock_of(f);
+	struct rights_rec *rec = NULL;
 	long rc = 0, done = 0;
 	int32_t oflags = 0;
 	uint64_t ctllen = 0;
@@ -318,10 +400,11 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 		}
 		{
 			struct xfer x = { kbuf, total, flags | MSG_TRUNC,
-			    &from };
+			    &from, NULL, s->family == AF_UNIX };
 
 			rc = sock_wait(f, flags & MSG_DONTWAIT,
 			    s->rcvtimeo_ns, recv_op, &x);
+			rec = x.tag;
 		}
 		if (rc >= 0) {
 			size_t copy = (size_t)rc < total ? (size_t)rc : total;
@@ -352,7 +435,8 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 			if (rc < 0)
 				break;
 			done += rc;
-			if ((size_t)rc < iov[i].len)
+			/* A read ends with a message's rights (Linux). */
+			if ((size_t)rc < iov[i].len || unix_rights_due(s))
 				break;
 		}
 		if (done > 0 || rc == -EAGAIN)
@@ -362,29 +446,41 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 		done = rc;
 	}
 	kfree(iov);
-	if (done < 0)
+	if (done < 0) {
+		if (rec != NULL)
+			unix_rights_release(rec);
 		return done;
+	}
+	if (s->type == SOCK_STREAM && done > 0 && !(flags & MSG_PEEK) &&
+	    unix_rights_due(s)) {
+		rec = s->rq;
+		s->rq = rec->next;
+	}
 	if (trunc)
 		oflags |= MSG_TRUNC;
 	if (m.name != 0 && s->type == SOCK_DGRAM && s->family == AF_UNIX) {
 		if (unix_from_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
-			return -EFAULT;
+			goto fault;
 	} else if (m.name != 0 && s->type == SOCK_DGRAM && from.family != 0) {
 		if (addr_out(&from, m.name, umsg + MSG_NAMELEN_OFF) != 0)
-			return -EFAULT;
+			goto fault;
 	} else if (m.name != 0) {
 		uint32_t z = 0;
 
 		if (plat_copy_to_user(umsg + MSG_NAMELEN_OFF, &z, 4) != 0)
-			return -EFAULT;
+			goto fault;
 	}
-	if (done > 0 && !(flags & MSG_PEEK) &&
-	    unix_rights_recv(s, &m, flags, &ctllen, &oflags) != 0)
+	/* The record's files become descriptors or are closed. */
+	if (unix_rights_recv(rec, &m, flags, &ctllen, &oflags) != 0)
 		return -EFAULT;
 	if (plat_copy_to_user(umsg + MSG_CTLLEN_OFF, &ctllen, 8) != 0 ||
 	    plat_copy_to_user(umsg + MSG_FLAGS_OFF, &oflags, 4) != 0)
 		return -EFAULT;
 	return done;
+fault:
+	if (rec != NULL)
+		unix_rights_release(rec);
+	return -EFAULT;
 }
 
 static long
