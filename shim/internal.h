@@ -991,6 +991,10 @@ struct sock {
 	int linger_on, linger_s;
 	int keepidle, keepintvl, keepcnt, defer_accept;
 	struct nl_sock *nl;		/* AF_NETLINK (shim/socknl.c) */
+	/* AF_UNIX SO_PEERCRED: this end's (taken at connect or listen)
+	 * and the peer's (taken when the connection was made). */
+	struct sock_cred { int32_t pid; uint32_t uid, gid; } ocred, pcred;
+	bool has_pcred;
 };
 
 struct xfer {
@@ -1046,6 +1050,8 @@ long send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 long recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
     struct net_addr *from, bool *trunc);
 void sock_exit_linger(void);
+/* The caller's pid, euid and egid, as Linux's sk_peer_cred. */
+void sock_cred_now(struct sock_cred *c);
 /* SIOCGIF* on any socket (shim/sockif.c); -ENOTTY for other commands. */
 long sock_ifreq_ioctl(unsigned long cmd, uint64_t arg);
 /* A socket file and descriptor for ns (NULL: netlink); ns closed on

@@ -297,6 +297,12 @@ unix_connected(struct sock *s, uint64_t uaddr, uint64_t ulen)
 		memcpy(s->peer_name, to->name, to->name_len);
 		s->peer_len = to->name_len;
 	}
+	if (to != NULL && s->type == SOCK_STREAM) {
+		/* SO_PEERCRED both ways, as Linux's unix_stream_connect. */
+		sock_cred_now(&s->ocred);
+		s->pcred = to->ocred;
+		s->has_pcred = true;
+	}
 }
 
 static long
@@ -808,6 +814,10 @@ sys_socketpair(SYSCALL_ARGS)
 	net_set_owner(y, fy);
 	sock_of(fx)->peer = sock_of(fy);
 	sock_of(fy)->peer = sock_of(fx);
+	sock_cred_now(&sock_of(fx)->ocred);	/* SO_PEERCRED: the creator */
+	sock_of(fy)->ocred = sock_of(fx)->pcred = sock_of(fy)->pcred =
+	    sock_of(fx)->ocred;
+	sock_of(fx)->has_pcred = sock_of(fy)->has_pcred = true;
 	if (plat_copy_to_user(a3, fds, sizeof(fds)) != 0) {
 		fd_close(fds[0]);
 		fd_close(fds[1]);
@@ -838,11 +848,28 @@ sys_bind(SYSCALL_ARGS)
 	return rc;
 }
 
+void
+sock_cred_now(struct sock_cred *c)
+{
+	struct shim_proc *p = shim_proc_cur();
+
+	c->pid = p->pid;
+	c->uid = p->cred.uid.e;
+	c->gid = p->cred.gid.e;
+}
+
 static long
 do_listen(struct file *f, uint64_t backlog, uint64_t unused)
 {
 	if (sock_of(f)->nl != NULL)
 		return -EOPNOTSUPP;
+	/* What connectors see as SO_PEERCRED, and the listener's own
+	 * (Linux's unix_listen: init_peercred). */
+	sock_cred_now(&sock_of(f)->ocred);
+	if (sock_of(f)->family == AF_UNIX) {
+		sock_of(f)->pcred = sock_of(f)->ocred;
+		sock_of(f)->has_pcred = true;
+	}
 	return net_listen(sock_of(f)->ns, (int)backlog);
 }
 
@@ -891,12 +918,19 @@ sys_accept4(SYSCALL_ARGS)
 	if (fd >= 0 && s->family == AF_UNIX) {
 		struct sock *ns = sock_of(nf), *b = unix_by_port(x.peer.port);
 
+		struct sock *c = unix_peer_sock(ns, NULL);
+
 		/* Its name is the listener's, its peer the connector's. */
 		memcpy(ns->name, s->name, s->name_len);
 		ns->name_len = s->name_len;
 		if (b != NULL) {
 			memcpy(ns->peer_name, b->name, b->name_len);
 			ns->peer_len = b->name_len;
+		}
+		ns->ocred = s->ocred;
+		if (c != NULL) {
+			ns->pcred = c->ocred;
+			ns->has_pcred = true;
 		}
 	}
 	if (fd >= 0) {

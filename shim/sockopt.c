@@ -17,6 +17,7 @@
 #define SO_REUSEPORT	15
 #define SO_RCVTIMEO	20
 #define SO_SNDTIMEO	21
+#define SO_PEERCRED	17
 #define SO_ACCEPTCONN	30
 #define SO_PROTOCOL	38
 #define SO_DOMAIN	39
@@ -30,6 +31,8 @@
 #define IPV6_V6ONLY	26
 #define BUF_MIN		2304	/* Linux's SOCK_MIN_RCVBUF, doubled */
 #define BUF_MAX		(4 << 20)
+
+_Static_assert(sizeof(struct sock_cred) == 12, "struct ucred");
 
 struct timeval_user {
 	int64_t sec, usec;
@@ -114,7 +117,7 @@ setopt_socket(struct sock *s, int name, uint64_t uval, uint64_t len)
 		*(name == SO_SNDBUF ? &s->sndbuf : &s->rcvbuf) = v;
 		return 0;
 	case SO_TYPE: case SO_ERROR: case SO_ACCEPTCONN: case SO_DOMAIN:
-	case SO_PROTOCOL:
+	case SO_PROTOCOL: case SO_PEERCRED:
 		return -ENOPROTOOPT;	/* read-only on Linux */
 	default:
 		return -ENOPROTOOPT;
@@ -236,6 +239,16 @@ getopt_value(struct sock *s, int level, int name, void *out, uint32_t *len)
 		    s->type == SOCK_STREAM ?
 		    IPPROTO_TCP : IPPROTO_UDP;
 		return 0;
+	case SO_PEERCRED: {
+		/* struct ucred; no peer: pid 0, uid and gid -1, as Linux. */
+		struct sock_cred c = { 0, ~0u, ~0u };
+
+		if (s->family == AF_UNIX && s->has_pcred)
+			c = s->pcred;
+		memcpy(out, &c, sizeof(c));
+		*len = sizeof(c);
+		return 0;
+	}
 	case SO_LINGER:
 		v[0] = s->linger_on;
 		v[1] = s->linger_s;
