@@ -995,6 +995,8 @@ struct sock {
 	 * and the peer's (taken when the connection was made). */
 	struct sock_cred { int32_t pid; uint32_t uid, gid; } ocred, pcred;
 	bool has_pcred;
+	bool passcred;			/* SO_PASSCRED */
+	bool in_sendmsg;		/* sendmsg adds the credentials */
 };
 
 struct xfer {
@@ -1041,6 +1043,10 @@ bool unix_rights_due(struct sock *s);
 void unix_rights_discard(struct sock *s);
 /* Free a record of rights no one will read (net_set_tag_release). */
 void unix_rights_release(void *rec);
+/* Does a message from s (to: sendto's) carry credentials (SO_PASSCRED at
+ * either end)?  unix_send_cred: send_op with the sender's attached. */
+bool unix_wants_cred(struct sock *s, const struct net_addr *to);
+long unix_send_cred(struct file *f, struct xfer *x);
 /* sock_wait operations on a struct xfer. */
 long recv_op(struct file *f, void *arg);
 long send_op(struct file *f, void *arg);

@@ -551,6 +551,9 @@ send_op(struct file *f, void *arg)
 		return -EPIPE;
 	if (sock_of(f)->nl != NULL)
 		return nl_send(sock_of(f), x->buf, x->len, x->addr);
+	if (x->tag == NULL && sock_of(f)->family == AF_UNIX &&
+	    !sock_of(f)->in_sendmsg && unix_wants_cred(sock_of(f), x->addr))
+		return unix_send_cred(f, x);
 	if (x->tag != NULL)
 		return net_send_tagged(sock_of(f)->ns, x->buf, x->len,
 		    x->flags, x->addr, x->tag, &x->tagged);

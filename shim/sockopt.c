@@ -17,6 +17,7 @@
 #define SO_REUSEPORT	15
 #define SO_RCVTIMEO	20
 #define SO_SNDTIMEO	21
+#define SO_PASSCRED	16
 #define SO_PEERCRED	17
 #define SO_ACCEPTCONN	30
 #define SO_PROTOCOL	38
@@ -108,6 +109,9 @@ setopt_socket(struct sock *s, int name, uint64_t uval, uint64_t len)
 		return 0;
 	case SO_BROADCAST:
 		s->broadcast = v != 0;
+		return 0;
+	case SO_PASSCRED:
+		s->passcred = v != 0;	/* SCM_CREDENTIALS (sockmsg.c) */
 		return 0;
 	case SO_SNDBUF:
 	case SO_RCVBUF:
@@ -229,6 +233,7 @@ getopt_value(struct sock *s, int level, int name, void *out, uint32_t *len)
 	case SO_REUSEPORT: *v = s->reuseport; return 0;
 	case SO_KEEPALIVE: *v = s->keepalive; return 0;
 	case SO_BROADCAST: *v = s->broadcast; return 0;
+	case SO_PASSCRED: *v = s->passcred; return 0;
 	case SO_SNDBUF: *v = s->sndbuf; return 0;
 	case SO_RCVBUF: *v = s->rcvbuf; return 0;
 	case SO_ACCEPTCONN: *v = s->ns != NULL && net_listening(s->ns);
