@@ -158,6 +158,8 @@ unsigned net_events(struct net_sock *s);
 int net_name(struct net_sock *s, bool peer, struct net_addr *out);
 /* The pending error (SO_ERROR), cleared by reading it. */
 int net_take_error(struct net_sock *s);
+/* Bytes a stream can take now without waiting (a record's room). */
+size_t net_send_space(struct net_sock *s);
 /* Bytes waiting to be read (FIONREAD). */
 size_t net_readable(struct net_sock *s);
 /* Options the stack itself keeps. */

@@ -806,6 +806,15 @@ net_take_error(struct net_sock *s)
 }
 
 size_t
+net_send_space(struct net_sock *s)
+{
+	net_work();
+	/* snd_buf itself: tcp_sndbuf caps it at 64 KiB - 1. */
+	return s->type == NET_STREAM && s->tcp != NULL ?
+	    (size_t)s->tcp->snd_buf : 0;
+}
+
+size_t
 net_readable(struct net_sock *s)
 {
 	net_work();

@@ -983,7 +983,7 @@ struct sock {
 	/* SCM_RIGHTS in flight to this socket, one record per message
 	 * (shim/sockmsg.c); a stream's records say where in the byte
 	 * stream their message starts: bytes sent and taken so far. */
-	struct rights_rec *rq;
+	struct rights_rec *rq, *wait_rq;	/* wait: for the accepted end */
 	uint64_t tx_bytes, rx_bytes;
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;
@@ -997,6 +997,11 @@ struct sock {
 	bool has_pcred;
 	bool passcred;			/* SO_PASSCRED */
 	bool in_sendmsg;		/* sendmsg adds the credentials */
+	/* AF_UNIX SOCK_SEQPACKET: a stream (type SOCK_STREAM) whose every
+	 * message is a record (shim/sockmsg.c); skip: the unread rest of a
+	 * truncated message, dropped before the next read. */
+	bool seqpacket;
+	uint64_t skip, cur_start, cur_end;	/* cur: the message read */
 };
 
 struct xfer {
@@ -1035,6 +1040,8 @@ long unix_from_out(const struct net_addr *from, uint64_t uaddr,
 struct sock *unix_peer_sock(struct sock *s, const struct net_addr *to);
 /* Drop the descriptors in flight to s (it is closing). */
 void unix_rights_drop(struct sock *s);
+/* The records a connector sent before its connection was accepted. */
+void unix_rights_adopt(struct sock *accepted, struct sock *connector);
 /* AF_UNIX streams: the most of len a read may take so that it ends with
  * the next message carrying rights; whether a read has reached one. */
 size_t unix_rights_limit(struct sock *s, size_t len);
@@ -1047,6 +1054,16 @@ void unix_rights_release(void *rec);
  * either end)?  unix_send_cred: send_op with the sender's attached. */
 bool unix_wants_cred(struct sock *s, const struct net_addr *to);
 long unix_send_cred(struct file *f, struct xfer *x);
+/*
+ * SOCK_SEQPACKET: the end of the message at the read position (0: none,
+ * *start its first byte); a sent message's boundary (rc: the send's
+ * result, passed back); after a receive of got bytes, whether it cut
+ * the message short (*full: the message's length), whose rest is then
+ * dropped (unless peeking).
+ */
+uint64_t unix_seq_end(struct sock *s, uint64_t *start);
+long unix_seq_sent(struct sock *s, uint64_t start, long rc);
+bool unix_seq_finish(struct sock *s, long got, bool peek, size_t *full);
 /* sock_wait operations on a struct xfer. */
 long recv_op(struct file *f, void *arg);
 long send_op(struct file *f, void *arg);

@@ -130,12 +130,20 @@ unix_is_pair(const struct sock *s)
 	return s->peer != NULL || s->peer_closed;
 }
 
+/* The type the user asked for (a SOCK_SEQPACKET is a stream inside). */
+static int
+unix_utype(const struct sock *s)
+{
+	return s->seqpacket ? SOCK_SEQPACKET : s->type;
+}
+
 /* Abstract names are per type on Linux (the type is in the hash). */
 static struct sock *
 unix_find(const char *name, int len, int type)
 {
 	for (struct sock *b = unix_bound; b != NULL; b = b->next)
-		if (b->name_len == len && b->type == type && name[0] == 0 &&
+		if (b->name_len == len && unix_utype(b) == type &&
+		    name[0] == 0 &&
 		    memcmp(b->name, name, len) == 0)
 			return b;
 	return NULL;
@@ -157,7 +165,7 @@ unix_find_path(const char *path, int type, struct sock **out)
 	for (struct sock *b = unix_bound; b != NULL; b = b->next)
 		if (b->name[0] != 0 && b->node_dev == st.dev &&
 		    b->node_ino == st.ino) {
-			if (b->type != type)
+			if (unix_utype(b) != type)
 				return -EPROTOTYPE;
 			*out = b;
 			return 0;
@@ -267,9 +275,9 @@ unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
 	}
 	if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0)
 		return rc;
-	if (name[0] != 0 && (rc = unix_find_path(name, s->type, &to)) != 0)
+	if (name[0] != 0 && (rc = unix_find_path(name, unix_utype(s), &to)) != 0)
 		return rc;
-	if (name[0] == 0 && (to = unix_find(name, len, s->type)) == NULL)
+	if (name[0] == 0 && (to = unix_find(name, len, unix_utype(s))) == NULL)
 		return -ECONNREFUSED;
 	if (s->type == SOCK_STREAM && !net_listening(to->ns))
 		return -ECONNREFUSED;
@@ -290,8 +298,8 @@ unix_connected(struct sock *s, uint64_t uaddr, uint64_t ulen)
 	if (unix_name_in(uaddr, ulen, name, &len) != 0)
 		return;
 	if (name[0] == 0)
-		to = unix_find(name, len, s->type);
-	else if (unix_find_path(name, s->type, &to) != 0)
+		to = unix_find(name, len, unix_utype(s));
+	else if (unix_find_path(name, unix_utype(s), &to) != 0)
 		to = NULL;
 	if (to != NULL) {
 		memcpy(s->peer_name, to->name, to->name_len);
@@ -330,10 +338,10 @@ unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
 				name[5 - i] = "0123456789abcdef"[(n >> 4 * i) & 15];
 			if (++tries > 0x100000)
 				return -ENOSPC;
-		} while (unix_find(name, len, s->type) != NULL);
+		} while (unix_find(name, len, unix_utype(s)) != NULL);
 	} else if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0) {
 		return rc;
-	} else if (name[0] == 0 && unix_find(name, len, s->type) != NULL) {
+	} else if (name[0] == 0 && unix_find(name, len, unix_utype(s)) != NULL) {
 		return -EADDRINUSE;
 	}
 	if (name[0] != 0) {
@@ -510,6 +518,37 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 
 
 /*
+ * SOCK_SEQPACKET before a read: drop the rest of a message read short,
+ * then wait until the whole next message is there (it was sent at once)
+ * and note which one it is.
+ */
+static long
+seq_prepare(struct sock *s)
+{
+	uint8_t scratch[512];
+	uint64_t start, end;
+	long rc;
+
+	while (s->skip > 0) {
+		rc = net_recv(s->ns, scratch, s->skip < sizeof(scratch) ?
+		    (size_t)s->skip : sizeof(scratch), 0, NULL);
+		if (rc <= 0)
+			return rc == 0 ? -EAGAIN : rc;
+		s->skip -= (uint64_t)rc;
+		s->rx_bytes += (uint64_t)rc;
+	}
+	if ((end = unix_seq_end(s, &start)) == 0)
+		return 0;
+	if (net_readable(s->ns) < end - s->rx_bytes)
+		return -EAGAIN;
+	if (s->rx_bytes == start) {
+		s->cur_start = start;
+		s->cur_end = end;
+	}
+	return 0;
+}
+
+/*
  * Receive from the stack; an AF_UNIX stream counts the bytes it takes
  * and stops at the end of a message carrying rights (shim/sockmsg.c).
  */
@@ -524,6 +563,8 @@ sock_take(struct sock *s, void *buf, size_t len, int flags,
 		return nl_recv(s, buf, len, flags, from);
 	if (tag != NULL && s->family == AF_UNIX && s->type == SOCK_DGRAM)
 		return net_recv_tagged(s->ns, buf, len, flags, from, tag);
+	if (s->seqpacket && (rc = seq_prepare(s)) != 0)
+		return rc;
 	if (ustream)
 		len = unix_rights_limit(s, len);
 	rc = net_recv(s->ns, buf, len, flags, from);
@@ -554,6 +595,34 @@ send_op(struct file *f, void *arg)
 	if (x->tag == NULL && sock_of(f)->family == AF_UNIX &&
 	    !sock_of(f)->in_sendmsg && unix_wants_cred(sock_of(f), x->addr))
 		return unix_send_cred(f, x);
+	if (sock_of(f)->seqpacket) {
+		/* A record goes whole or waits for room (Linux: EMSGSIZE
+		 * past the send buffer). */
+		struct sock *s = sock_of(f);
+		uint64_t start = s->tx_bytes;
+		size_t room = net_send_space(s->ns);
+
+		if (x->len > (size_t)s->sndbuf - 32)
+			return -EMSGSIZE;
+		if (room > 0 && room < x->len)
+			return -EAGAIN;
+		/* The stack takes at most 64 KiB a call: all of it now. */
+		for (size_t done = 0; ; ) {
+			rc = net_send(s->ns, (const uint8_t *)x->buf + done,
+			    x->len - done, x->flags, x->addr);
+			if (rc <= 0) {
+				rc = done > 0 ? (long)done : rc;
+				break;
+			}
+			s->tx_bytes += (uint64_t)rc;
+			done += (size_t)rc;
+			if (done == x->len) {
+				rc = (long)done;
+				break;
+			}
+		}
+		return s->in_sendmsg ? rc : unix_seq_sent(s, start, rc);
+	}
 	if (x->tag != NULL)
 		return net_send_tagged(sock_of(f)->ns, x->buf, x->len,
 		    x->flags, x->addr, x->tag, &x->tagged);
@@ -568,10 +637,14 @@ send_op(struct file *f, void *arg)
 static long
 sock_read(struct file *f, void *buf, size_t len)
 {
-	long rc = sock_take(sock_of(f), buf, len, 0, NULL, NULL);
+	long rc;
+	size_t full;
 
+	sock_of(f)->cur_end = 0;
+	rc = sock_take(sock_of(f), buf, len, 0, NULL, NULL);
 	if (rc > 0)
 		unix_rights_discard(sock_of(f));
+	unix_seq_finish(sock_of(f), rc, false, &full);
 	return rc;
 }
 
@@ -714,20 +787,6 @@ hook_changes(void)
 	hooked = true;
 }
 
-/* SOCK_SEQPACKET is not there yet: say so once, fail as an absent
- * family. */
-static long
-unix_missing(const char *call)
-{
-	static bool said;
-
-	if (!said)
-		klog("shim: %s: not implemented yet "
-		    "(EAFNOSUPPORT, logged once)", call);
-	said = true;
-	return -EAFNOSUPPORT;
-}
-
 long
 sys_socket(SYSCALL_ARGS)
 {
@@ -735,6 +794,7 @@ sys_socket(SYSCALL_ARGS)
 	int flags = (int)a1 & ~SOCK_TYPE_MASK, proto = (int)a2;
 	struct net_sock *ns;
 	struct file *f;
+	bool seq = false;
 	int rc;
 
 	if (family != NET_AF_INET && family != NET_AF_INET6 &&
@@ -744,8 +804,10 @@ sys_socket(SYSCALL_ARGS)
 		return -EINVAL;
 	if (family == AF_NETLINK)
 		return nl_socket(type, flags, proto);
-	if (family == AF_UNIX && type == SOCK_SEQPACKET)
-		return unix_missing("socket(AF_UNIX, SOCK_SEQPACKET)");
+	if (family == AF_UNIX && type == SOCK_SEQPACKET) {
+		seq = true;		/* a stream with records */
+		type = SOCK_STREAM;
+	}
 	if (type != SOCK_STREAM && type != SOCK_DGRAM)
 		return -ESOCKTNOSUPPORT;
 	if (proto != 0 && (family == AF_UNIX ||
@@ -764,8 +826,10 @@ sys_socket(SYSCALL_ARGS)
 	if (family == AF_UNIX && type == SOCK_STREAM)
 		net_set_nodelay(ns, true);
 	rc = (int)sock_install(ns, family, type, flags, &f);
-	if (rc >= 0)
+	if (rc >= 0) {
 		net_set_owner(ns, f);
+		sock_of(f)->seqpacket = seq;
+	}
 	return rc;
 }
 
@@ -773,8 +837,7 @@ sys_socket(SYSCALL_ARGS)
  * socketpair(AF_UNIX): two sockets connected over the loopback interface
  * (TCP for SOCK_STREAM, UDP for SOCK_DGRAM) that present themselves as
  * AF_UNIX: unnamed addresses, EPIPE once the other end is closed.
- * SOCK_SEQPACKET and ancillary data (SCM_RIGHTS) are not there, for
- * socket(AF_UNIX) neither.
+ * SOCK_SEQPACKET is a stream pair whose messages are records.
  */
 long
 sys_socketpair(SYSCALL_ARGS)
@@ -782,6 +845,7 @@ sys_socketpair(SYSCALL_ARGS)
 	int type = (int)a1 & SOCK_TYPE_MASK, flags = (int)a1 & ~SOCK_TYPE_MASK;
 	struct net_sock *x, *y;
 	struct file *fx, *fy;
+	bool seq = false;
 	int fds[2];
 	long rc;
 
@@ -791,8 +855,12 @@ sys_socketpair(SYSCALL_ARGS)
 		return -EAFNOSUPPORT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	if (type == SOCK_SEQPACKET) {
+		seq = true;
+		type = SOCK_STREAM;
+	}
 	if (type != SOCK_STREAM && type != SOCK_DGRAM)
-		return unix_missing("socketpair of this type");
+		return -ESOCKTNOSUPPORT;
 	if (a2 != 0)
 		return -EPROTONOSUPPORT;
 	hook_changes();
@@ -817,6 +885,7 @@ sys_socketpair(SYSCALL_ARGS)
 	net_set_owner(y, fy);
 	sock_of(fx)->peer = sock_of(fy);
 	sock_of(fy)->peer = sock_of(fx);
+	sock_of(fx)->seqpacket = sock_of(fy)->seqpacket = seq;
 	sock_cred_now(&sock_of(fx)->ocred);	/* SO_PEERCRED: the creator */
 	sock_of(fy)->ocred = sock_of(fx)->pcred = sock_of(fy)->pcred =
 	    sock_of(fx)->ocred;
@@ -931,9 +1000,11 @@ sys_accept4(SYSCALL_ARGS)
 			ns->peer_len = b->name_len;
 		}
 		ns->ocred = s->ocred;
+		ns->seqpacket = s->seqpacket;
 		if (c != NULL) {
 			ns->pcred = c->ocred;
 			ns->has_pcred = true;
+			unix_rights_adopt(ns, c);
 		}
 	}
 	if (fd >= 0) {
@@ -1000,7 +1071,7 @@ send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
     struct net_addr *to)
 {
 	struct sock *s = sock_of(f);
-	size_t chunk = s->type == SOCK_DGRAM ? len : SOCK_CHUNK;
+	size_t chunk = s->type == SOCK_DGRAM || s->seqpacket ? len : SOCK_CHUNK;
 	size_t done = 0;
 	uint8_t *kbuf;
 	long rc = 0;
@@ -1008,6 +1079,8 @@ send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 	if (chunk > len)
 		chunk = len;
 	if (s->type == SOCK_DGRAM && len > 65535)
+		return -EMSGSIZE;
+	if (s->seqpacket && len > (size_t)s->sndbuf - 32)
 		return -EMSGSIZE;
 	kbuf = kmalloc(chunk ? chunk : 1);
 	if (kbuf == NULL)
@@ -1071,8 +1144,9 @@ recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 	uint8_t *kbuf;
 	long rc;
 
-	if (s->type == SOCK_STREAM && chunk > SOCK_CHUNK)
-		chunk = SOCK_CHUNK;
+	if (s->type == SOCK_STREAM && chunk > (s->seqpacket ? 4 * SOCK_CHUNK :
+	    SOCK_CHUNK))
+		chunk = s->seqpacket ? 4 * SOCK_CHUNK : SOCK_CHUNK;
 	if (s->type == SOCK_DGRAM)
 		flags |= MSG_TRUNC;	/* we want the full length */
 	if (s->type == SOCK_DGRAM && chunk > 65536)
@@ -1105,7 +1179,7 @@ recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 		got += (size_t)rc;
 		/* MSG_WAITALL: go on until the whole buffer is full. */
 		if (!(flags & MSG_WAITALL) || (flags & MSG_PEEK) ||
-		    got >= len || unix_rights_due(s))
+		    got >= len || unix_rights_due(s) || s->seqpacket)
 			break;
 		flags &= ~MSG_DONTWAIT;
 	}
@@ -1129,7 +1203,16 @@ sys_recvfrom(SYSCALL_ARGS)
 		return -EOPNOTSUPP;
 	}
 	memset(&from, 0, sizeof(from));
+	sock_of(f)->cur_end = 0;
 	rc = recv_user(f, a1, (size_t)a2, flags, &from, &trunc);
+	{
+		size_t full;
+
+		/* SOCK_SEQPACKET: the rest of a longer message is gone. */
+		if (unix_seq_finish(sock_of(f), rc, flags & MSG_PEEK, &full) &&
+		    (flags & MSG_TRUNC))
+			rc = (long)full;
+	}
 	/* A datagram's length: what was copied, unless MSG_TRUNC asked. */
 	if (rc > 0 && trunc && !(flags & MSG_TRUNC))
 		rc = (long)(a2 < 65536 ? a2 : 65536);

@@ -106,6 +106,21 @@ unix_rights_drop(struct sock *s)
 		s->rq = r->next;
 		unix_rights_release(r);
 	}
+	while ((r = s->wait_rq) != NULL) {
+		s->wait_rq = r->next;
+		unix_rights_release(r);
+	}
+}
+
+void
+unix_rights_adopt(struct sock *accepted, struct sock *connector)
+{
+	struct rights_rec **pp;
+
+	for (pp = &accepted->rq; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = connector->wait_rq;
+	connector->wait_rq = NULL;
 }
 
 /* Forget the leading records read past that carry no files. */
@@ -139,7 +154,8 @@ unix_rights_limit(struct sock *s, size_t len)
 		end = r->off + r->len;
 		if (end <= rx)
 			continue;
-		if (r->n > 0 || (s->passcred && r->off <= rx)) {
+		if (r->n > 0 || ((s->passcred || s->seqpacket) &&
+		    r->off <= rx)) {
 			lim = end - rx;
 			break;
 		}
@@ -320,18 +336,23 @@ rec_new(struct file **files, int n)
  * previous record when they are the same and follow it.
  */
 static long
-unix_rights_send(struct sock *to, struct file **files, int n,
+unix_rights_send(struct sock *s, struct file **files, int n,
     const struct sock_cred *cred, uint64_t off, uint64_t len)
 {
+	struct sock *to = unix_peer_sock(s, NULL);
 	struct rights_rec *r, **pp, *last = NULL;
 
-	if (to == NULL || len == 0) {
+	if (len == 0 || (to == NULL && s->peer_closed)) {
 		rights_put(files, n);
 		return 0;
 	}
-	for (pp = &to->rq; *pp != NULL; pp = &(*pp)->next)
+	/* Not accepted yet: the records wait here for the accepted end
+	 * (unix_rights_adopt). */
+	pp = to != NULL ? &to->rq : &s->wait_rq;
+	for (; *pp != NULL; pp = &(*pp)->next)
 		last = *pp;
-	if (n == 0 && cred != NULL && last != NULL && last->n == 0 &&
+	if (n == 0 && cred != NULL && !s->seqpacket && last != NULL &&
+	    last->n == 0 &&
 	    last->has_cred && last->off + last->len == off &&
 	    memcmp(&last->cred, cred, sizeof(*cred)) == 0) {
 		last->len += len;
@@ -437,6 +458,46 @@ unix_control_out(struct sock *s, struct rights_rec *r,
 	return rc;
 }
 
+uint64_t
+unix_seq_end(struct sock *s, uint64_t *start)
+{
+	rec_trim(s);
+	for (struct rights_rec *r = s->rq; r != NULL; r = r->next)
+		if (r->off <= s->rx_bytes && s->rx_bytes < r->off + r->len) {
+			*start = r->off;
+			return r->off + r->len;
+		}
+	return 0;
+}
+
+long
+unix_seq_sent(struct sock *s, uint64_t start, long rc)
+{
+	long r;
+
+	if (rc <= 0)
+		return rc;
+	r = unix_rights_send(s, NULL, 0, NULL, start,
+	    (uint64_t)rc);
+	return r < 0 ? r : rc;
+}
+
+bool
+unix_seq_finish(struct sock *s, long got, bool peek, size_t *full)
+{
+	uint64_t end = s->cur_end;
+	bool cut;
+
+	s->cur_end = 0;
+	if (!s->seqpacket || end == 0 || got < 0)
+		return false;
+	cut = peek ? (uint64_t)got < end - s->cur_start : s->rx_bytes < end;
+	if (cut && !peek)
+		s->skip = end - s->rx_bytes;
+	*full = (size_t)(end - s->cur_start);
+	return cut;
+}
+
 bool
 unix_wants_cred(struct sock *s, const struct net_addr *to)
 {
@@ -463,7 +524,7 @@ unix_send_cred(struct file *f, struct xfer *x)
 		s->in_sendmsg = true;
 		rc = send_op(f, x);
 		s->in_sendmsg = false;
-		if (rc > 0 && unix_rights_send(unix_peer_sock(s, NULL), NULL,
+		if (rc > 0 && unix_rights_send(s, NULL,
 		    0, &c, start, (uint64_t)rc) != 0)
 			return -ENOMEM;
 		return rc;
@@ -518,16 +579,17 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 		if (want_cred && !has_cred)
 			cred_own(&cred);
 	}
-	if (s->type == SOCK_DGRAM && (m.iovlen > 1 || files != NULL ||
-	    want_cred)) {
-		/* One datagram: gather it first; its rights are its tag. */
+	if (s->type == SOCK_DGRAM ? (m.iovlen > 1 || files != NULL ||
+	    want_cred) : (s->seqpacket && m.iovlen > 1)) {
+		/* One datagram or record: gather it first; a datagram's
+		 * rights are its tag, a record's go below. */
 		struct rights_rec *rec = NULL;
 		size_t total = 0, at = 0;
 		uint8_t *kbuf;
 
 		for (uint64_t i = 0; i < m.iovlen; i++)
 			total += iov[i].len;
-		if (total > 65535) {
+		if (total > (s->seqpacket ? (size_t)s->sndbuf - 32 : 65535)) {
 			rc = -EMSGSIZE;
 			goto out;
 		}
@@ -544,14 +606,15 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 			}
 			at += iov[i].len;
 		}
-		if ((files != NULL || want_cred) &&
+		if (s->type == SOCK_DGRAM && (files != NULL || want_cred) &&
 		    (rec = rec_new(files, nfiles)) == NULL) {
 			files = NULL;
 			kfree(kbuf);
 			rc = -ENOMEM;
 			goto out;
 		}
-		files = NULL;
+		if (s->type == SOCK_DGRAM)
+			files = NULL;
 		if (rec != NULL && want_cred) {
 			rec->cred = cred;
 			rec->has_cred = true;
@@ -584,8 +647,9 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 	if (done > 0)
 		rc = done;
 out:
-	if ((files != NULL || want_cred) && rc >= 0 && s->type != SOCK_DGRAM) {
-		long r = unix_rights_send(peer, files, nfiles,
+	if ((files != NULL || want_cred || s->seqpacket) && rc >= 0 &&
+	    s->type != SOCK_DGRAM) {
+		long r = unix_rights_send(s, files, nfiles,
 		    want_cred ? &cred : NULL, start, (uint64_t)rc);
 
 		rc = r < 0 ? r : rc;
@@ -620,6 +684,7 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 	if ((rc = msg_in(umsg, &m, &iov)) != 0)
 		return rc;
 	memset(&from, 0, sizeof(from));
+	s->cur_end = 0;
 	/* A stream read's credentials: its first byte's sender's. */
 	if (s->family == AF_UNIX && s->type == SOCK_STREAM && s->passcred &&
 	    rec_cred_at(s, &scred))
@@ -676,8 +741,10 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 			if (rc < 0)
 				break;
 			done += rc;
-			/* A read ends with a message's rights (Linux). */
-			if ((size_t)rc < iov[i].len || unix_rights_due(s))
+			/* A read ends with a message's rights (Linux), a
+			 * SOCK_SEQPACKET read with its message. */
+			if ((size_t)rc < iov[i].len || unix_rights_due(s) ||
+			    (s->seqpacket && s->rx_bytes == s->cur_end))
 				break;
 		}
 		if (done > 0 || rc == -EAGAIN)
@@ -685,6 +752,16 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 		else if (rc >= 0)
 			rc = done;
 		done = rc;
+		{
+			size_t full;
+
+			if (unix_seq_finish(s, done, flags & MSG_PEEK,
+			    &full)) {
+				trunc = true;
+				if (flags & MSG_TRUNC)
+					done = (long)full;
+			}
+		}
 	}
 	kfree(iov);
 	if (done < 0) {

@@ -224,7 +224,8 @@ getopt_value(struct sock *s, int level, int name, void *out, uint32_t *len)
 	if (level != SOL_SOCKET)
 		return -ENOPROTOOPT;
 	switch (name) {
-	case SO_TYPE: *v = s->nl != NULL ? nl_sock_type(s) : s->type;
+	case SO_TYPE: *v = s->nl != NULL ? nl_sock_type(s) :
+		    s->seqpacket ? 5 : s->type;	/* SOCK_SEQPACKET */
 		return 0;
 	case SO_ERROR: *v = -(s->nl != NULL ? nl_take_error(s) :
 		    net_take_error(s->ns));
