@@ -2,8 +2,10 @@
  * Sockets: socket, bind, listen, accept(4), connect, send/recv and their
  * to/from/msg/mmsg forms, shutdown, get{sock,peer}name, {set,get}sockopt,
  * as Linux does them for AF_INET and AF_INET6 (TCP and UDP) on top of
- * net/ (lwIP), and for AF_UNIX streams and datagrams on its loopback
- * interface (names: see "AF_UNIX names" below).  A socket is a file: read, write, poll, epoll, fcntl,
+ * net/ (lwIP), for AF_UNIX streams, datagrams and sequenced packets on
+ * its loopback interface (names: see "AF_UNIX names" below; messages'
+ * rights, credentials and boundaries: shim/sockmsg.c), and for
+ * AF_NETLINK (shim/socknl.c).  A socket is a file: read, write, poll, epoll, fcntl,
  * dup and close work through kernel/file.c; this file adds the waiting
  * (net/ never blocks), the user copies and the address formats.
  */
