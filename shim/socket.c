@@ -1245,6 +1245,17 @@ sys_shutdown(SYSCALL_ARGS)
 	return sock_call(a0, do_shutdown, a1, 0);
 }
 
+/* getsockname's *addrlen: readable and not negative. */
+static long
+ulen_check(uint64_t ulen)
+{
+	uint32_t have;
+
+	if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
+		return -EFAULT;
+	return (int32_t)have < 0 ? -EINVAL : 0;
+}
+
 static long
 name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 {
@@ -1255,13 +1266,7 @@ name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 	if ((f = sock_get((int)fd, &rc)) == NULL)
 		return rc;
 	if (sock_of(f)->nl != NULL) {
-		uint32_t have;
-
-		if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
-			rc = -EFAULT;
-		else if ((int32_t)have < 0)
-			rc = -EINVAL;
-		else
+		if ((rc = ulen_check(ulen)) == 0)
 			rc = nl_name(sock_of(f), peer, uaddr, ulen);
 		file_put(f);
 		return rc;
@@ -1290,16 +1295,8 @@ name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 	} else {
 		rc = net_name(sock_of(f)->ns, peer, &a);
 	}
-	if (rc == 0) {
-		uint32_t have;
-
-		if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
-			rc = -EFAULT;
-		else if ((int32_t)have < 0)
-			rc = -EINVAL;
-		else
-			rc = addr_out(&a, uaddr, ulen);
-	}
+	if (rc == 0 && (rc = ulen_check(ulen)) == 0)
+		rc = addr_out(&a, uaddr, ulen);
 	file_put(f);
 	return rc;
 }

@@ -101,11 +101,22 @@ report(const char *what, long rc, const char *buf, int got, int n,
 	    which(got, p, q));
 }
 
+/* One recv_with of up to len bytes (0: all the buffer), reported. */
+static void
+step(const char *what, int s, size_t len, const int *p, const int *q)
+{
+	char buf[64];
+	int got, n;
+	long rc = recv_with(s, buf, len ? len : sizeof(buf) - 1, &got, &n);
+
+	report(what, rc, buf, got, n, p, q);
+}
+
 static void
 stream(const int *p, const int *q)
 {
 	char buf[64];
-	int sv[2], got, n;
+	int sv[2];
 	long rc;
 
 	out("stream:\n");
@@ -114,24 +125,17 @@ stream(const int *p, const int *q)
 	expect_val("  send bbb with p", send_with(sv[0], "bbb", 3, p[1]), 3);
 	expect_val("  send ccc with q", send_with(sv[0], "ccc", 3, q[1]), 3);
 	expect_val("  send ddd", send_with(sv[0], "ddd", 3, -1), 3);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  first read (runs into bbb, stops at its end)", rc, buf, got,
-	    n, p, q);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  second read", rc, buf, got, n, p, q);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  third read", rc, buf, got, n, p, q);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  then", rc, buf, got, n, p, q);
+	step("  first read (runs into bbb, stops at its end)", sv[1], 0, p,
+	    q);
+	step("  second read", sv[1], 0, p, q);
+	step("  third read", sv[1], 0, p, q);
+	step("  then", sv[1], 0, p, q);
 
 	expect_val("  send xyz with q", send_with(sv[0], "xyz", 3, q[1]), 3);
 	expect_val("  send uvw with p", send_with(sv[0], "uvw", 3, p[1]), 3);
-	rc = recv_with(sv[1], buf, 1, &got, &n);
-	report("  one byte of xyz", rc, buf, got, n, p, q);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  the rest of it", rc, buf, got, n, p, q);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  uvw", rc, buf, got, n, p, q);
+	step("  one byte of xyz", sv[1], 1, p, q);
+	step("  the rest of it", sv[1], 0, p, q);
+	step("  uvw", sv[1], 0, p, q);
 
 	/* MSG_WAITALL stops at the end of the message too. */
 	expect_val("  send 12 with p", send_with(sv[0], "12", 2, p[1]), 2);
@@ -157,8 +161,7 @@ static void
 datagram(const int *p, const int *q)
 {
 	char buf[64];
-	int sv[2], got, n;
-	long rc;
+	int sv[2];
 
 	out("datagram:\n");
 	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
@@ -166,18 +169,30 @@ datagram(const int *p, const int *q)
 	expect_val("  send d2 with p", send_with(sv[0], "d2", 2, p[1]), 2);
 	expect_val("  send d3 with q", send_with(sv[0], "d3", 2, q[1]), 2);
 	expect_val("  send d4 with p", send_with(sv[0], "d4", 2, p[1]), 2);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  d1", rc, buf, got, n, p, q);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  d2", rc, buf, got, n, p, q);
+	step("  d1", sv[1], 0, p, q);
+	step("  d2", sv[1], 0, p, q);
 	expect_val("  recv d3 (no room for its rights)", err(recv(sv[1], buf,
 	    sizeof(buf), 0)), 2);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  d4", rc, buf, got, n, p, q);
-	rc = recv_with(sv[1], buf, sizeof(buf) - 1, &got, &n);
-	report("  then", rc, buf, got, n, p, q);
+	step("  d4", sv[1], 0, p, q);
+	step("  then", sv[1], 0, p, q);
 	close(sv[0]);
 	close(sv[1]);
+}
+
+/*
+ * A socketpair of type whose sv[1] has a pipe's write end in flight
+ * (sent from sv[0], our copy closed); r[0] is the pipe's read end,
+ * non-blocking.
+ */
+static void
+in_flight(int type, const char *what, int *sv, int *r)
+{
+	out("%s:\n", what);
+	socketpair(AF_UNIX, type, 0, sv);
+	pipe(r);
+	expect_val("  send the write end", send_with(sv[0], "w", 1, r[1]), 1);
+	close(r[1]);
+	fcntl(r[0], F_SETFL, O_NONBLOCK);
 }
 
 /* A write end sent and never read: closing the sockets releases it. */
@@ -187,12 +202,7 @@ unread(int type, const char *what)
 	int sv[2], r[2];
 	char c;
 
-	out("%s:\n", what);
-	socketpair(AF_UNIX, type, 0, sv);
-	pipe(r);
-	expect_val("  send the write end", send_with(sv[0], "w", 1, r[1]), 1);
-	close(r[1]);
-	fcntl(r[0], F_SETFL, O_NONBLOCK);
+	in_flight(type, what, sv, r);
 	expect_err("  the pipe still has a writer", err(read(r[0], &c, 1)),
 	    EAGAIN);
 	close(sv[1]);
@@ -209,12 +219,7 @@ by_read(int type, const char *what)
 	int sv[2], r[2];
 	char c[4];
 
-	out("%s:\n", what);
-	socketpair(AF_UNIX, type, 0, sv);
-	pipe(r);
-	expect_val("  send the write end", send_with(sv[0], "w", 1, r[1]), 1);
-	close(r[1]);
-	fcntl(r[0], F_SETFL, O_NONBLOCK);
+	in_flight(type, what, sv, r);
 	expect_val("  read(2) the byte", err(read(sv[1], c, sizeof(c))), 1);
 	expect_val("  the pipe has no writer", err(read(r[0], c, 1)), 0);
 	close(r[0]);
