@@ -1053,6 +1053,8 @@ void unix_rights_release(void *rec);
 /* Does a message from s (to: sendto's) carry credentials (SO_PASSCRED at
  * either end)?  unix_send_cred: send_op with the sender's attached. */
 bool unix_wants_cred(struct sock *s, const struct net_addr *to);
+/* Sockets with SO_PASSCRED set (0: no message needs credentials). */
+extern unsigned unix_passcred_socks;
 long unix_send_cred(struct file *f, struct xfer *x);
 /*
  * SOCK_SEQPACKET: the end of the message at the read position (0: none,

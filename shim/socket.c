@@ -708,6 +708,8 @@ sock_release(struct file *f)
 	}
 	unix_unbind(s);
 	unix_rights_drop(s);
+	if (s->passcred)
+		unix_passcred_socks--;
 	if (s->nl != NULL)
 		nl_release(s);
 	else

@@ -498,6 +498,8 @@ unix_seq_finish(struct sock *s, long got, bool peek, size_t *full)
 	return cut;
 }
 
+unsigned unix_passcred_socks;
+
 bool
 unix_wants_cred(struct sock *s, const struct net_addr *to)
 {
@@ -505,6 +507,8 @@ unix_wants_cred(struct sock *s, const struct net_addr *to)
 
 	if (s->passcred)
 		return true;
+	if (unix_passcred_socks == 0)
+		return false;		/* no search for the peer */
 	peer = unix_peer_sock(s, to);
 	return peer != NULL && peer->passcred;
 }
@@ -550,7 +554,7 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 	struct net_addr to, *top = NULL;
 	struct msghdr_user m;
 	struct iovec_u *iov;
-	struct sock *s = sock_of(f), *peer = NULL;
+	struct sock *s = sock_of(f);
 	struct sock_cred cred;
 	bool has_cred, want_cred = false;
 	long rc, done = 0;
@@ -573,9 +577,7 @@ do_sendmsg(struct file *f, uint64_t umsg, int flags)
 	if (s->family == AF_UNIX) {
 		/* Credentials go when given, or when either end has
 		 * SO_PASSCRED (Linux's unix_passcred_enabled). */
-		peer = unix_peer_sock(s, top);
-		want_cred = has_cred || s->passcred ||
-		    (peer != NULL && peer->passcred);
+		want_cred = has_cred || unix_wants_cred(s, top);
 		if (want_cred && !has_cred)
 			cred_own(&cred);
 	}

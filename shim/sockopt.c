@@ -111,7 +111,10 @@ setopt_socket(struct sock *s, int name, uint64_t uval, uint64_t len)
 		s->broadcast = v != 0;
 		return 0;
 	case SO_PASSCRED:
-		s->passcred = v != 0;	/* SCM_CREDENTIALS (sockmsg.c) */
+		/* SCM_CREDENTIALS (sockmsg.c) */
+		if (s->passcred != (v != 0))
+			unix_passcred_socks += v != 0 ? 1 : -1u;
+		s->passcred = v != 0;
 		return 0;
 	case SO_SNDBUF:
 	case SO_RCVBUF:
