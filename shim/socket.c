@@ -1217,6 +1217,9 @@ sys_recvfrom(SYSCALL_ARGS)
 		    (flags & MSG_TRUNC))
 			rc = (long)full;
 	}
+	/* No room for rights here: those the read reached are closed. */
+	if (rc > 0 && !(flags & MSG_PEEK))
+		unix_rights_discard(sock_of(f));
 	/* A datagram's length: what was copied, unless MSG_TRUNC asked. */
 	if (rc > 0 && trunc && !(flags & MSG_TRUNC))
 		rc = (long)(a2 < 65536 ? a2 : 65536);

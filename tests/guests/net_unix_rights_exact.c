@@ -212,15 +212,20 @@ unread(int type, const char *what)
 	close(r[0]);
 }
 
-/* read(2) has no room for rights: they are closed. */
+/* read(2) and recv(2) have no room for rights: they are closed. */
 static void
-by_read(int type, const char *what)
+by_read(int type, const char *what, int use_recv)
 {
 	int sv[2], r[2];
 	char c[4];
 
 	in_flight(type, what, sv, r);
-	expect_val("  read(2) the byte", err(read(sv[1], c, sizeof(c))), 1);
+	if (use_recv)
+		expect_val("  recv(2) the byte", err(recv(sv[1], c, sizeof(c),
+		    0)), 1);
+	else
+		expect_val("  read(2) the byte", err(read(sv[1], c,
+		    sizeof(c))), 1);
 	expect_val("  the pipe has no writer", err(read(r[0], c, 1)), 0);
 	close(r[0]);
 	close(sv[0]);
@@ -241,7 +246,9 @@ main(void)
 	datagram(p, q);
 	unread(SOCK_STREAM, "unread on a stream");
 	unread(SOCK_DGRAM, "unread on a datagram socket");
-	by_read(SOCK_STREAM, "read(2) on a stream");
-	by_read(SOCK_DGRAM, "read(2) on a datagram socket");
+	by_read(SOCK_STREAM, "read(2) on a stream", 0);
+	by_read(SOCK_DGRAM, "read(2) on a datagram socket", 0);
+	by_read(SOCK_STREAM, "recv(2) on a stream", 1);
+	by_read(SOCK_DGRAM, "recv(2) on a datagram socket", 1);
 	return finish();
 }
