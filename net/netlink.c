@@ -34,7 +34,7 @@ _Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is Linux's");
 #define NLM_F_REQUEST	0x1
 #define NLM_F_MULTI	0x2
 #define NLM_F_ACK	0x4
-#define NLM_F_CAPPED	0x100	/* NLMSG_ERROR: the request is cut to its header */
+#define NLM_F_CAPPED	0x100	/* NLMSG_ERROR: the request cut to its header */
 #define NLM_F_DUMP	0x300	/* NLM_F_ROOT | NLM_F_MATCH */
 #define NL_ALIGN(n)	(((n) + 3u) & ~3u)
 
@@ -359,7 +359,7 @@ answer_one(struct nl_out *o, const struct nlmsghdr *h, const uint8_t *payload,
     size_t plen, uint32_t portid, const struct net_iface *ifs, int nifs)
 {
 	bool dump = (h->flags & NLM_F_DUMP) == NLM_F_DUMP;
-	int family = plen >= 1 ? payload[0] : NET_AF_UNSPEC;	/* rtgen_family */
+	int family = plen >= 1 ? payload[0] : NET_AF_UNSPEC;
 	struct ifinfomsg want;
 	int i, k;
 
@@ -415,7 +415,8 @@ answer_one(struct nl_out *o, const struct nlmsghdr *h, const uint8_t *payload,
 		if (i == nifs) {
 			/* By name (attributes) is not served; neither given
 			 * is Linux's -EINVAL. */
-			error_msg(o, h, payload, plen, portid, want.index > 0 ? -ENODEV :
+			error_msg(o, h, payload, plen, portid,
+			    want.index > 0 ? -ENODEV :
 			    plen > sizeof(want) ? -EOPNOTSUPP : -EINVAL);
 			return;
 		}

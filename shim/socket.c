@@ -5,9 +5,10 @@
  * net/ (lwIP), for AF_UNIX streams, datagrams and sequenced packets on
  * its loopback interface (names: see "AF_UNIX names" below; messages'
  * rights, credentials and boundaries: shim/sockmsg.c), and for
- * AF_NETLINK (shim/socknl.c).  A socket is a file: read, write, poll, epoll, fcntl,
- * dup and close work through kernel/file.c; this file adds the waiting
- * (net/ never blocks), the user copies and the address formats.
+ * AF_NETLINK (shim/socknl.c).  A socket is a file: read, write, poll,
+ * epoll, fcntl, dup and close work through kernel/file.c; this file adds
+ * the waiting (net/ never blocks), the user copies and the address
+ * formats.
  */
 #include "shim/internal.h"
 
@@ -277,7 +278,8 @@ unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
 	}
 	if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0)
 		return rc;
-	if (name[0] != 0 && (rc = unix_find_path(name, unix_utype(s), &to)) != 0)
+	if (name[0] != 0 &&
+	    (rc = unix_find_path(name, unix_utype(s), &to)) != 0)
 		return rc;
 	if (name[0] == 0 && (to = unix_find(name, len, unix_utype(s))) == NULL)
 		return -ECONNREFUSED;
@@ -343,7 +345,8 @@ unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
 		} while (unix_find(name, len, unix_utype(s)) != NULL);
 	} else if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0) {
 		return rc;
-	} else if (name[0] == 0 && unix_find(name, len, unix_utype(s)) != NULL) {
+	} else if (name[0] == 0 &&
+	    unix_find(name, len, unix_utype(s)) != NULL) {
 		return -EADDRINUSE;
 	}
 	if (name[0] != 0) {
@@ -534,8 +537,10 @@ seq_prepare(struct sock *s)
 	while (s->skip > 0) {
 		rc = net_recv(s->ns, scratch, s->skip < sizeof(scratch) ?
 		    (size_t)s->skip : sizeof(scratch), 0, NULL);
+		if (rc == 0)
+			s->skip = 0;		/* the end: nothing to drop */
 		if (rc <= 0)
-			return rc == 0 ? -EAGAIN : rc;
+			return rc;
 		s->skip -= (uint64_t)rc;
 		s->rx_bytes += (uint64_t)rc;
 	}

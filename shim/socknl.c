@@ -254,7 +254,7 @@ nl_connect(struct sock *s, uint64_t uaddr, uint64_t ulen)
 	if ((rc = nl_sa_in(uaddr, ulen, &sa)) != 0)
 		return rc;
 	if ((sa.groups != 0 || sa.pid != 0) && !proc_capable())
-		return -EPERM;		/* rtnetlink: no NL_CFG_F_NONROOT_SEND */
+		return -EPERM;	/* rtnetlink: no NL_CFG_F_NONROOT_SEND */
 	nl_autobind(n);
 	n->dst_portid = sa.pid;
 	n->dst_group = sa.groups ? (uint32_t)__builtin_ffs((int)sa.groups) :
