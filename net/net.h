@@ -143,8 +143,9 @@ long net_recv(struct net_sock *s, void *buf, size_t len, int flags,
  * with the datagram.  net_send_tagged sends as net_send and gives tag to
  * the datagram when the loopback queues it on a socket during the call
  * (*tagged: it did; else the caller keeps tag).  net_recv_tagged also
- * takes the tag of the datagram it returns (NULL: none; a peek takes
- * none).  A tagged datagram that goes unread (net_recv, a close) hands
+ * takes the tag of the datagram it returns (NULL: none; a peek only
+ * lends it, the datagram keeps it).  A tagged datagram that goes unread
+ * (net_recv, a close) hands
  * its tag to the release function.
  */
 void net_set_tag_release(void (*fn)(void *tag));

@@ -637,9 +637,10 @@ udp_recv_one(struct net_sock *s, void *buf, size_t len, int flags,
 	pbuf_copy_partial(d->p, buf, (u16_t)n, 0);
 	if (from != NULL)
 		net_ip_to_addr(&d->from, d->port, s->family, from);
-	if (tag != NULL && !(flags & NET_MSG_PEEK)) {
+	if (tag != NULL) {
 		*tag = d->tag;
-		d->tag = NULL;
+		if (!(flags & NET_MSG_PEEK))
+			d->tag = NULL;	/* else lent: the datagram keeps it */
 	}
 	if (!(flags & NET_MSG_PEEK))
 		dequeue(s);

@@ -329,6 +329,43 @@ rec_new(struct file **files, int n)
 }
 
 /*
+ * MSG_PEEK: a copy of r (NULL: none) whose files hold references of
+ * their own, as Linux's unix_peek_fds; the message keeps r.
+ */
+static struct rights_rec *
+rec_copy(const struct rights_rec *r)
+{
+	struct rights_rec *c;
+	struct file **files = NULL;
+
+	if (r == NULL)
+		return NULL;
+	if (r->n > 0 && (files = kmalloc(r->n * sizeof(*files))) == NULL)
+		return NULL;
+	for (int i = 0; i < r->n; i++)
+		files[i] = file_get(r->files[i]);
+	if ((c = rec_new(files, r->n)) == NULL)
+		return NULL;
+	c->has_cred = r->has_cred;
+	c->cred = r->cred;
+	return c;
+}
+
+/* MSG_PEEK on a stream: the first message with rights among the got
+ * bytes from the read position. */
+static const struct rights_rec *
+rec_peek(struct sock *s, uint64_t got)
+{
+	for (struct rights_rec *r = s->rq; r != NULL; r = r->next) {
+		if (r->off >= s->rx_bytes + got)
+			break;
+		if (r->n > 0 && r->off + r->len > s->rx_bytes)
+			return r;
+	}
+	return NULL;
+}
+
+/*
  * A stream message's files and credentials become a record on the
  * socket at the other end, saying which bytes (off, len) carried them;
  * with no such socket or no bytes sent they are dropped, as Linux sends
@@ -710,7 +747,7 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 
 			rc = sock_wait(f, flags & MSG_DONTWAIT,
 			    s->rcvtimeo_ns, recv_op, &x);
-			rec = x.tag;
+			rec = (flags & MSG_PEEK) ? rec_copy(x.tag) : x.tag;
 			if (rec != NULL && rec->has_cred)
 				cred = &rec->cred;
 		}
@@ -771,9 +808,9 @@ do_recvmsg(struct file *f, uint64_t umsg, int flags)
 			unix_rights_release(rec);
 		return done;
 	}
-	if (s->family == AF_UNIX && s->type == SOCK_STREAM && done > 0 &&
-	    !(flags & MSG_PEEK))
-		rec = rec_take(s);
+	if (s->family == AF_UNIX && s->type == SOCK_STREAM && done > 0)
+		rec = (flags & MSG_PEEK) ? rec_copy(rec_peek(s,
+		    (uint64_t)done)) : rec_take(s);
 	if (trunc)
 		oflags |= MSG_TRUNC;
 	if (m.name != 0 && s->type == SOCK_DGRAM && s->family == AF_UNIX) {

@@ -212,6 +212,32 @@ unread(int type, const char *what)
 	close(r[0]);
 }
 
+/* MSG_PEEK hands out copies of the descriptors; the message keeps its. */
+static void
+peek(int type, const char *what, const int *p, const int *q)
+{
+	char buf[64], ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec io = { buf, sizeof(buf) - 1 };
+	struct msghdr m = { .msg_iov = &io, .msg_iovlen = 1,
+	    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	int sv[2], fd = -1;
+	long rc;
+
+	out("%s:\n", what);
+	socketpair(AF_UNIX, type, 0, sv);
+	expect_val("  send pk with q", send_with(sv[0], "pk", 2, q[1]), 2);
+	rc = err(recvmsg(sv[1], &m, MSG_PEEK));
+	expect_val("  MSG_PEEK", rc, 2);
+	expect_val("  a descriptor", m.msg_controllen,
+	    CMSG_SPACE(sizeof(int)));
+	if (m.msg_controllen > 0)
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(fd));
+	out("  it is: %s\n", which(fd, p, q));
+	step("  then the message itself", sv[1], 0, p, q);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* read(2) and recv(2) have no room for rights: they are closed. */
 static void
 by_read(int type, const char *what, int use_recv)
@@ -244,6 +270,8 @@ main(void)
 	fcntl(q[0], F_SETFL, O_NONBLOCK);
 	stream(p, q);
 	datagram(p, q);
+	peek(SOCK_STREAM, "MSG_PEEK on a stream", p, q);
+	peek(SOCK_DGRAM, "MSG_PEEK on a datagram socket", p, q);
 	unread(SOCK_STREAM, "unread on a stream");
 	unread(SOCK_DGRAM, "unread on a datagram socket");
 	by_read(SOCK_STREAM, "read(2) on a stream", 0);
