@@ -412,6 +412,8 @@ net_iface(int index, struct net_iface *out)
 	memcpy(out->ip4, &v, 4);
 	v = ip4_addr_get_u32(netif_ip4_netmask(&nic));
 	memcpy(out->mask4, &v, 4);
+	v = ip4_addr_get_u32(netif_ip4_gw(&nic));
+	memcpy(out->gw4, &v, 4);
 	memcpy(out->mac, nic.hwaddr, 6);
 	for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES && out->nip6 < NET_IFACE_IP6;
 	    i++) {

@@ -90,6 +90,7 @@ struct net_iface {
 	unsigned flags;
 	unsigned mtu;
 	uint8_t ip4[4], mask4[4];	/* 0.0.0.0 before DHCP */
+	uint8_t gw4[4];			/* the default route's; 0.0.0.0: none */
 	uint8_t mac[6];			/* zero for lo */
 	bool loopback;
 	int nip6;			/* valid IPv6 addresses, in ip6[] */
@@ -101,8 +102,9 @@ int net_iface(int index, struct net_iface *out);
 
 /*
  * NETLINK_ROUTE: the answer to the datagram req (len bytes) sent by port
- * id portid, given the interfaces ifs[0..nifs): RTM_GETLINK and
- * RTM_GETADDR dumps, RTM_GETLINK of one index, NLMSG_ERROR for the rest.
+ * id portid, given the interfaces ifs[0..nifs): RTM_GETLINK,
+ * RTM_GETADDR and (IPv4) RTM_GETROUTE dumps, RTM_GETLINK of one index,
+ * NLMSG_ERROR for the rest.
  * Writes at most cap bytes to out; their number (0: nothing to answer),
  * or -ENOBUFS when the answer does not fit.
  */
@@ -136,12 +138,29 @@ long net_send(struct net_sock *s, const void *buf, size_t len, int flags,
  * the rest dropped; with NET_MSG_TRUNC the datagram's full length. */
 long net_recv(struct net_sock *s, void *buf, size_t len, int flags,
     struct net_addr *from);
+/*
+ * Datagram tags: the shim's state of one message (its SCM_RIGHTS) goes
+ * with the datagram.  net_send_tagged sends as net_send and gives tag to
+ * the datagram when the loopback queues it on a socket during the call
+ * (*tagged: it did; else the caller keeps tag).  net_recv_tagged also
+ * takes the tag of the datagram it returns (NULL: none; a peek only
+ * lends it, the datagram keeps it).  A tagged datagram that goes unread
+ * (net_recv, a close) hands
+ * its tag to the release function.
+ */
+void net_set_tag_release(void (*fn)(void *tag));
+long net_send_tagged(struct net_sock *s, const void *buf, size_t len,
+    int flags, const struct net_addr *to, void *tag, bool *tagged);
+long net_recv_tagged(struct net_sock *s, void *buf, size_t len, int flags,
+    struct net_addr *from, void **tag);
 int net_shutdown(struct net_sock *s, int how);
 unsigned net_events(struct net_sock *s);
 /* Local (peer false) or remote address; -ENOTCONN without a peer. */
 int net_name(struct net_sock *s, bool peer, struct net_addr *out);
 /* The pending error (SO_ERROR), cleared by reading it. */
 int net_take_error(struct net_sock *s);
+/* Bytes a stream can take now without waiting (a record's room). */
+size_t net_send_space(struct net_sock *s);
 /* Bytes waiting to be read (FIONREAD). */
 size_t net_readable(struct net_sock *s);
 /* Options the stack itself keeps. */

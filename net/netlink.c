@@ -34,7 +34,7 @@ _Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is Linux's");
 #define NLM_F_REQUEST	0x1
 #define NLM_F_MULTI	0x2
 #define NLM_F_ACK	0x4
-#define NLM_F_CAPPED	0x100	/* NLMSG_ERROR: only the request's header */
+#define NLM_F_CAPPED	0x100	/* NLMSG_ERROR: the request cut to its header */
 #define NLM_F_DUMP	0x300	/* NLM_F_ROOT | NLM_F_MATCH */
 #define NL_ALIGN(n)	(((n) + 3u) & ~3u)
 
@@ -43,6 +43,9 @@ _Static_assert(sizeof(struct nlmsghdr) == 16, "nlmsghdr is Linux's");
 #define RTM_GETLINK	18
 #define RTM_NEWADDR	20
 #define RTM_GETADDR	22
+#define RTM_NEWROUTE	24
+#define RTM_GETROUTE	26
+#define RTM_MAX		123	/* Linux 6.x: (((__RTM_MAX + 3) & ~3) - 1) */
 
 struct ifinfomsg {
 	uint8_t family;
@@ -89,6 +92,29 @@ _Static_assert(sizeof(struct rtattr) == 4, "rtattr is Linux's");
 #define RT_SCOPE_UNIVERSE 0
 #define RT_SCOPE_LINK	253
 #define RT_SCOPE_HOST	254
+
+struct rtmsg {
+	uint8_t family;
+	uint8_t dst_len;
+	uint8_t src_len;
+	uint8_t tos;
+	uint8_t table;
+	uint8_t protocol;
+	uint8_t scope;
+	uint8_t type;
+	uint32_t flags;
+};
+_Static_assert(sizeof(struct rtmsg) == 12, "rtmsg is Linux's");
+
+#define RTA_DST		1
+#define RTA_OIF		4
+#define RTA_GATEWAY	5
+#define RTA_PREFSRC	7
+#define RTA_TABLE	15
+#define RT_TABLE_MAIN	254
+#define RTPROT_KERNEL	2
+#define RTPROT_BOOT	3
+#define RTN_UNICAST	1
 
 /* The answer being built: out of room sets full, and nothing more fits. */
 struct nl_out {
@@ -147,17 +173,29 @@ msg_end(struct nl_out *o, size_t at)
 		memcpy(o->p + at, &len, sizeof(len));
 }
 
-/* NLMSG_ERROR carrying error (0: an ack) and the request's header. */
+/*
+ * NLMSG_ERROR carrying error, as Linux's netlink_ack: an ack (0) carries
+ * the request's header alone (NLM_F_CAPPED), an error the whole request
+ * (payload, plen bytes after its header).
+ */
 static void
-error_msg(struct nl_out *o, const struct nlmsghdr *req, uint32_t portid,
-    int error)
+error_msg(struct nl_out *o, const struct nlmsghdr *req, const uint8_t *payload,
+    size_t plen, uint32_t portid, int error)
 {
-	size_t at = msg_start(o, NLMSG_ERROR, error != 0 ? NLM_F_CAPPED : 0,
+	size_t at = msg_start(o, NLMSG_ERROR, error == 0 ? NLM_F_CAPPED : 0,
 	    req, portid);
+	uint32_t len;
 
 	put(o, &error, sizeof(error));
 	put(o, req, sizeof(*req));
+	if (error != 0)
+		put(o, payload, plen);
 	msg_end(o, at);
+	/* The length counts the echoed request unpadded (nlmsg_put). */
+	len = (uint32_t)(sizeof(*req) + sizeof(error) + sizeof(*req) +
+	    (error != 0 ? plen : 0));
+	if (!o->full)
+		memcpy(o->p + at, &len, sizeof(len));
 }
 
 /* The name's length, at most 15: the attribute carries it and a NUL. */
@@ -264,6 +302,47 @@ addr6_msg(struct nl_out *o, const struct nlmsghdr *req, uint32_t portid,
 	msg_end(o, at);
 }
 
+/*
+ * An IPv4 route of the main table through ifc: the default route via
+ * its gateway (gw true), or its subnet's, as Linux's fib_dump_info.
+ */
+static void
+route4_msg(struct nl_out *o, const struct nlmsghdr *req, uint32_t portid,
+    const struct net_iface *ifc, bool gw)
+{
+	struct rtmsg m = { 0 };
+	uint32_t table = RT_TABLE_MAIN, oif = (uint32_t)ifc->index;
+	uint8_t dst[4];
+	size_t at;
+	int i;
+
+	m.family = NET_AF_INET;
+	m.dst_len = gw ? 0 : (uint8_t)prefix4(ifc->mask4);
+	m.table = RT_TABLE_MAIN;
+	m.protocol = gw ? RTPROT_BOOT : RTPROT_KERNEL;
+	m.scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	m.type = RTN_UNICAST;
+	for (i = 0; i < 4; i++)
+		dst[i] = ifc->ip4[i] & ifc->mask4[i];
+	at = msg_start(o, RTM_NEWROUTE, NLM_F_MULTI, req, portid);
+	put(o, &m, sizeof(m));
+	attr(o, RTA_TABLE, &table, sizeof(table));
+	if (gw) {
+		attr(o, RTA_GATEWAY, ifc->gw4, 4);
+	} else {
+		attr(o, RTA_DST, dst, 4);
+		attr(o, RTA_PREFSRC, ifc->ip4, 4);
+	}
+	attr(o, RTA_OIF, &oif, sizeof(oif));
+	msg_end(o, at);
+}
+
+static bool
+is_zero4(const uint8_t a[4])
+{
+	return (a[0] | a[1] | a[2] | a[3]) == 0;
+}
+
 static void
 done_msg(struct nl_out *o, const struct nlmsghdr *req, uint32_t portid)
 {
@@ -284,6 +363,18 @@ answer_one(struct nl_out *o, const struct nlmsghdr *h, const uint8_t *payload,
 	struct ifinfomsg want;
 	int i, k;
 
+	/* rtnetlink_rcv_msg: a type past RTM_MAX is -EOPNOTSUPP; any other
+	 * request needs at least its family byte, else it is dropped (and
+	 * acked when asked, as netlink_rcv_skb does for a 0 result). */
+	if (h->type > RTM_MAX) {
+		error_msg(o, h, payload, plen, portid, -EOPNOTSUPP);
+		return;
+	}
+	if (plen < 1) {
+		if (h->flags & NLM_F_ACK)
+			error_msg(o, h, payload, plen, portid, 0);
+		return;
+	}
 	if (h->type == RTM_GETLINK && dump) {
 		/* Links have no family of their own: every filter dumps all. */
 		for (i = 0; i < nifs; i++)
@@ -294,14 +385,24 @@ answer_one(struct nl_out *o, const struct nlmsghdr *h, const uint8_t *payload,
 	if (h->type == RTM_GETADDR && dump) {
 		/* Linux: a family without its own handler dumps them all. */
 		for (i = 0; i < nifs; i++) {
-			if (family != NET_AF_INET6 &&
-			    (ifs[i].ip4[0] | ifs[i].ip4[1] | ifs[i].ip4[2] |
-			    ifs[i].ip4[3]) != 0)
+			if (family != NET_AF_INET6 && !is_zero4(ifs[i].ip4))
 				addr4_msg(o, h, portid, &ifs[i]);
 			for (k = 0; family != NET_AF_INET && k < ifs[i].nip6 &&
 			    k < NET_IFACE_IP6; k++)
 				addr6_msg(o, h, portid, &ifs[i], k);
 		}
+		done_msg(o, h, portid);
+		return;
+	}
+	if (h->type == RTM_GETROUTE && dump && family != NET_AF_INET6) {
+		/* The main table's IPv4 routes (the local table's and IPv6
+		 * routes are not served): default routes first, as Linux. */
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < nifs; i++)
+				if (!ifs[i].loopback && !is_zero4(ifs[i].ip4) &&
+				    (k == 1 || !is_zero4(ifs[i].gw4)))
+					route4_msg(o, h, portid, &ifs[i],
+					    k == 0);
 		done_msg(o, h, portid);
 		return;
 	}
@@ -314,19 +415,20 @@ answer_one(struct nl_out *o, const struct nlmsghdr *h, const uint8_t *payload,
 		if (i == nifs) {
 			/* By name (attributes) is not served; neither given
 			 * is Linux's -EINVAL. */
-			error_msg(o, h, portid, want.index > 0 ? -ENODEV :
+			error_msg(o, h, payload, plen, portid,
+			    want.index > 0 ? -ENODEV :
 			    plen > sizeof(want) ? -EOPNOTSUPP : -EINVAL);
 			return;
 		}
 		link_msg(o, h, portid, 0, &ifs[i]);
 		if (h->flags & NLM_F_ACK)
-			error_msg(o, h, portid, 0);
+			error_msg(o, h, payload, plen, portid, 0);
 		return;
 	}
 	if (h->type == RTM_GETLINK)
-		error_msg(o, h, portid, -EINVAL);
+		error_msg(o, h, payload, plen, portid, -EINVAL);
 	else
-		error_msg(o, h, portid, -EOPNOTSUPP);
+		error_msg(o, h, payload, plen, portid, -EOPNOTSUPP);
 }
 
 long

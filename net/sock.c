@@ -26,7 +26,18 @@ struct dgram {
 	struct pbuf *p;
 	ip_addr_t from;
 	uint16_t port;
+	void *tag;		/* net_send_tagged's, NULL: none */
 };
+
+/* The datagram net_send_tagged is sending: the tag goes to it when the
+ * loopback delivers it (within the call). */
+static struct {
+	struct net_sock *src;
+	size_t len;
+	void *tag;
+	bool *tagged;
+} pend;
+static void (*tag_release)(void *tag);
 
 struct net_sock {
 	int family, type;
@@ -110,6 +121,7 @@ enqueue(struct net_sock *s, struct pbuf *p, const ip_addr_t *from,
 		return -ENOBUFS;
 	d->next = NULL;
 	d->p = p;
+	d->tag = NULL;
 	if (from != NULL)
 		ip_addr_copy(d->from, *from);
 	d->port = port;
@@ -132,6 +144,8 @@ dequeue(struct net_sock *s)
 		s->dq_tail = NULL;
 	s->dq_bytes -= d->p->tot_len;
 	pbuf_free(d->p);
+	if (d->tag != NULL && tag_release != NULL)
+		tag_release(d->tag);	/* dropped unread */
 	mem_free(d);
 }
 
@@ -239,6 +253,12 @@ udp_recv_cb(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 	    enqueue(s, p, addr, port) != 0) {
 		pbuf_free(p);
 		return;
+	}
+	if (pend.tag != NULL && pend.src->udp != NULL &&
+	    port == pend.src->udp->local_port && p->tot_len == pend.len) {
+		s->dq_tail->tag = pend.tag;
+		*pend.tagged = true;
+		pend.tag = NULL;
 	}
 	tell(s, NET_POLLIN);
 }
@@ -605,7 +625,7 @@ tcp_recv_some(struct net_sock *s, void *buf, size_t len, int flags)
 
 static long
 udp_recv_one(struct net_sock *s, void *buf, size_t len, int flags,
-    struct net_addr *from)
+    struct net_addr *from, void **tag)
 {
 	struct dgram *d = s->dq;
 	size_t full, n;
@@ -617,9 +637,49 @@ udp_recv_one(struct net_sock *s, void *buf, size_t len, int flags,
 	pbuf_copy_partial(d->p, buf, (u16_t)n, 0);
 	if (from != NULL)
 		net_ip_to_addr(&d->from, d->port, s->family, from);
+	if (tag != NULL) {
+		*tag = d->tag;
+		if (!(flags & NET_MSG_PEEK))
+			d->tag = NULL;	/* else lent: the datagram keeps it */
+	}
 	if (!(flags & NET_MSG_PEEK))
 		dequeue(s);
 	return (long)((flags & NET_MSG_TRUNC) ? full : n);
+}
+
+void
+net_set_tag_release(void (*fn)(void *tag))
+{
+	tag_release = fn;
+}
+
+long
+net_send_tagged(struct net_sock *s, const void *buf, size_t len, int flags,
+    const struct net_addr *to, void *tag, bool *tagged)
+{
+	long n;
+
+	*tagged = false;
+	if (s->type != NET_DGRAM)
+		return -EINVAL;
+	pend.src = s;
+	pend.len = len;
+	pend.tag = tag;
+	pend.tagged = tagged;
+	n = net_send(s, buf, len, flags, to);
+	pend.tag = NULL;
+	return n;
+}
+
+long
+net_recv_tagged(struct net_sock *s, void *buf, size_t len, int flags,
+    struct net_addr *from, void **tag)
+{
+	*tag = NULL;
+	if (s->type != NET_DGRAM)
+		return net_recv(s, buf, len, flags, from);
+	net_work();
+	return udp_recv_one(s, buf, len, flags, from, tag);
 }
 
 long
@@ -630,7 +690,7 @@ net_recv(struct net_sock *s, void *buf, size_t len, int flags,
 
 	net_work();
 	if (s->type == NET_DGRAM)
-		return udp_recv_one(s, buf, len, flags, from);
+		return udp_recv_one(s, buf, len, flags, from, NULL);
 	n = tcp_recv_some(s, buf, len, flags);
 	if (n > 0 && from != NULL && s->tcp != NULL)
 		net_ip_to_addr(&s->tcp->remote_ip, s->tcp->remote_port,
@@ -744,6 +804,15 @@ net_take_error(struct net_sock *s)
 
 	s->err = 0;
 	return e;
+}
+
+size_t
+net_send_space(struct net_sock *s)
+{
+	net_work();
+	/* snd_buf itself: tcp_sndbuf caps it at 64 KiB - 1. */
+	return s->type == NET_STREAM && s->tcp != NULL ?
+	    (size_t)s->tcp->snd_buf : 0;
 }
 
 size_t

@@ -960,6 +960,7 @@ int proc_put_rusage(uint64_t u, uint64_t cpu_ns);
 /* ---- Sockets (shim/socket.c, sockmsg.c, sockopt.c) ---- */
 
 #define AF_UNIX		1
+#define AF_NETLINK	16
 #define SOCK_STREAM	1
 #define SOCK_DGRAM	2
 #define SOCK_TYPE_MASK	0xf
@@ -994,14 +995,28 @@ struct sock {
 	char name[109], peer_name[109];
 	uint64_t node_dev, node_ino;
 	struct sock *next, *all_next;	/* all_next: every AF_UNIX socket */
-	/* SCM_RIGHTS in flight to this socket (shim/sockmsg.c). */
-	struct file **rights;
-	int nrights;
+	/* SCM_RIGHTS in flight to this socket, one record per message
+	 * (shim/sockmsg.c); a stream's records say where in the byte
+	 * stream their message starts: bytes sent and taken so far. */
+	struct rights_rec *rq, *wait_rq;	/* wait: for the accepted end */
+	uint64_t tx_bytes, rx_bytes;
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;
 	bool reuseaddr, reuseport, keepalive, cork, v6only, broadcast;
 	int linger_on, linger_s;
 	int keepidle, keepintvl, keepcnt, defer_accept;
+	struct nl_sock *nl;		/* AF_NETLINK (shim/socknl.c) */
+	/* AF_UNIX SO_PEERCRED: this end's (taken at connect or listen)
+	 * and the peer's (taken when the connection was made). */
+	struct sock_cred { int32_t pid; uint32_t uid, gid; } ocred, pcred;
+	bool has_pcred;
+	bool passcred;			/* SO_PASSCRED */
+	bool in_sendmsg;		/* sendmsg adds the credentials */
+	/* AF_UNIX SOCK_SEQPACKET: a stream (type SOCK_STREAM) whose every
+	 * message is a record (shim/sockmsg.c); skip: the unread rest of a
+	 * truncated message, dropped before the next read. */
+	bool seqpacket;
+	uint64_t skip, cur_start, cur_end;	/* cur: the message read */
 };
 
 struct xfer {
@@ -1009,6 +1024,11 @@ struct xfer {
 	size_t len;
 	int flags;
 	struct net_addr *addr;	/* from (recv) or to (send) */
+	/* AF_UNIX datagrams: a message's SCM_RIGHTS record (net_*_tagged).
+	 * Send: tag in, tagged out (the datagram took it).  Receive:
+	 * tagged in (take the tag), tag out (NULL: none). */
+	void *tag;
+	bool tagged;
 };
 
 /* The socket behind a file, or NULL for another kind of file. */
@@ -1035,6 +1055,32 @@ long unix_from_out(const struct net_addr *from, uint64_t uaddr,
 struct sock *unix_peer_sock(struct sock *s, const struct net_addr *to);
 /* Drop the descriptors in flight to s (it is closing). */
 void unix_rights_drop(struct sock *s);
+/* The records a connector sent before its connection was accepted. */
+void unix_rights_adopt(struct sock *accepted, struct sock *connector);
+/* AF_UNIX streams: the most of len a read may take so that it ends with
+ * the next message carrying rights; whether a read has reached one. */
+size_t unix_rights_limit(struct sock *s, size_t len);
+bool unix_rights_due(struct sock *s);
+/* A read without room for them (read(2)): close the rights it reached. */
+void unix_rights_discard(struct sock *s);
+/* Free a record of rights no one will read (net_set_tag_release). */
+void unix_rights_release(void *rec);
+/* Does a message from s (to: sendto's) carry credentials (SO_PASSCRED at
+ * either end)?  unix_send_cred: send_op with the sender's attached. */
+bool unix_wants_cred(struct sock *s, const struct net_addr *to);
+/* Sockets with SO_PASSCRED set (0: no message needs credentials). */
+extern unsigned unix_passcred_socks;
+long unix_send_cred(struct file *f, struct xfer *x);
+/*
+ * SOCK_SEQPACKET: the end of the message at the read position (0: none,
+ * *start its first byte); a sent message's boundary (rc: the send's
+ * result, passed back); after a receive of got bytes, whether it cut
+ * the message short (*full: the message's length), whose rest is then
+ * dropped (unless peeking).
+ */
+uint64_t unix_seq_end(struct sock *s, uint64_t *start);
+long unix_seq_sent(struct sock *s, uint64_t start, long rc);
+bool unix_seq_finish(struct sock *s, long got, bool peek, size_t *full);
 /* sock_wait operations on a struct xfer. */
 long recv_op(struct file *f, void *arg);
 long send_op(struct file *f, void *arg);
@@ -1044,7 +1090,33 @@ long send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 long recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
     struct net_addr *from, bool *trunc);
 void sock_exit_linger(void);
+/* The caller's pid, euid and egid, as Linux's sk_peer_cred. */
+void sock_cred_now(struct sock_cred *c);
 /* SIOCGIF* on any socket (shim/sockif.c); -ENOTTY for other commands. */
 long sock_ifreq_ioctl(unsigned long cmd, uint64_t arg);
+/* A socket file and descriptor for ns (NULL: netlink); ns closed on
+ * failure. */
+long sock_install(struct net_sock *ns, int family, int type, int flags,
+    struct file **fp);
+
+/*
+ * AF_NETLINK (shim/socknl.c): NETLINK_ROUTE sockets answered by
+ * net/netlink.c.  A sockaddr_nl travels in a net_addr with nl_pid in
+ * scope and nl_groups in ip[0..3].
+ */
+long nl_socket(int type, int flags, int proto);
+void nl_release(struct sock *s);
+int nl_sock_type(const struct sock *s);
+long nl_addr_in(uint64_t uaddr, uint64_t len, struct net_addr *a);
+long nl_addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp);
+long nl_bind(struct sock *s, uint64_t uaddr, uint64_t ulen);
+long nl_connect(struct sock *s, uint64_t uaddr, uint64_t ulen);
+long nl_name(struct sock *s, bool peer, uint64_t uaddr, uint64_t ulenp);
+long nl_send(struct sock *s, const void *buf, size_t len,
+    const struct net_addr *to);
+long nl_recv(struct sock *s, void *buf, size_t len, int flags,
+    struct net_addr *from);
+unsigned nl_events(struct sock *s);
+int nl_take_error(struct sock *s);
 
 #endif

@@ -2,10 +2,13 @@
  * Sockets: socket, bind, listen, accept(4), connect, send/recv and their
  * to/from/msg/mmsg forms, shutdown, get{sock,peer}name, {set,get}sockopt,
  * as Linux does them for AF_INET and AF_INET6 (TCP and UDP) on top of
- * net/ (lwIP), and for AF_UNIX streams and datagrams on its loopback
- * interface (names: see "AF_UNIX names" below).  A socket is a file: read, write, poll, epoll, fcntl,
- * dup and close work through kernel/file.c; this file adds the waiting
- * (net/ never blocks), the user copies and the address formats.
+ * net/ (lwIP), for AF_UNIX streams, datagrams and sequenced packets on
+ * its loopback interface (names: see "AF_UNIX names" below; messages'
+ * rights, credentials and boundaries: shim/sockmsg.c), and for
+ * AF_NETLINK (shim/socknl.c).  A socket is a file: read, write, poll,
+ * epoll, fcntl, dup and close work through kernel/file.c; this file adds
+ * the waiting (net/ never blocks), the user copies and the address
+ * formats.
  */
 #include "shim/internal.h"
 
@@ -130,12 +133,20 @@ unix_is_pair(const struct sock *s)
 	return s->peer != NULL || s->peer_closed;
 }
 
+/* The type the user asked for (a SOCK_SEQPACKET is a stream inside). */
+static int
+unix_utype(const struct sock *s)
+{
+	return s->seqpacket ? SOCK_SEQPACKET : s->type;
+}
+
 /* Abstract names are per type on Linux (the type is in the hash). */
 static struct sock *
 unix_find(const char *name, int len, int type)
 {
 	for (struct sock *b = unix_bound; b != NULL; b = b->next)
-		if (b->name_len == len && b->type == type && name[0] == 0 &&
+		if (b->name_len == len && unix_utype(b) == type &&
+		    name[0] == 0 &&
 		    memcmp(b->name, name, len) == 0)
 			return b;
 	return NULL;
@@ -157,7 +168,7 @@ unix_find_path(const char *path, int type, struct sock **out)
 	for (struct sock *b = unix_bound; b != NULL; b = b->next)
 		if (b->name[0] != 0 && b->node_dev == st.dev &&
 		    b->node_ino == st.ino) {
-			if (b->type != type)
+			if (unix_utype(b) != type)
 				return -EPROTOTYPE;
 			*out = b;
 			return 0;
@@ -267,9 +278,10 @@ unix_addr_in(struct sock *s, uint64_t uaddr, uint64_t ulen,
 	}
 	if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0)
 		return rc;
-	if (name[0] != 0 && (rc = unix_find_path(name, s->type, &to)) != 0)
+	if (name[0] != 0 &&
+	    (rc = unix_find_path(name, unix_utype(s), &to)) != 0)
 		return rc;
-	if (name[0] == 0 && (to = unix_find(name, len, s->type)) == NULL)
+	if (name[0] == 0 && (to = unix_find(name, len, unix_utype(s))) == NULL)
 		return -ECONNREFUSED;
 	if (s->type == SOCK_STREAM && !net_listening(to->ns))
 		return -ECONNREFUSED;
@@ -290,12 +302,18 @@ unix_connected(struct sock *s, uint64_t uaddr, uint64_t ulen)
 	if (unix_name_in(uaddr, ulen, name, &len) != 0)
 		return;
 	if (name[0] == 0)
-		to = unix_find(name, len, s->type);
-	else if (unix_find_path(name, s->type, &to) != 0)
+		to = unix_find(name, len, unix_utype(s));
+	else if (unix_find_path(name, unix_utype(s), &to) != 0)
 		to = NULL;
 	if (to != NULL) {
 		memcpy(s->peer_name, to->name, to->name_len);
 		s->peer_len = to->name_len;
+	}
+	if (to != NULL && s->type == SOCK_STREAM) {
+		/* SO_PEERCRED both ways, as Linux's unix_stream_connect. */
+		sock_cred_now(&s->ocred);
+		s->pcred = to->ocred;
+		s->has_pcred = true;
 	}
 }
 
@@ -324,10 +342,11 @@ unix_bind(struct sock *s, uint64_t uaddr, uint64_t ulen)
 				name[5 - i] = "0123456789abcdef"[(n >> 4 * i) & 15];
 			if (++tries > 0x100000)
 				return -ENOSPC;
-		} while (unix_find(name, len, s->type) != NULL);
+		} while (unix_find(name, len, unix_utype(s)) != NULL);
 	} else if ((rc = unix_name_in(uaddr, ulen, name, &len)) != 0) {
 		return rc;
-	} else if (name[0] == 0 && unix_find(name, len, s->type) != NULL) {
+	} else if (name[0] == 0 &&
+	    unix_find(name, len, unix_utype(s)) != NULL) {
 		return -EADDRINUSE;
 	}
 	if (name[0] != 0) {
@@ -425,6 +444,8 @@ addr_in(struct sock *s, uint64_t uaddr, uint64_t len, struct net_addr *a,
 	memset(a, 0, sizeof(*a));
 	if (s->family == AF_UNIX)
 		return unix_addr_in(s, uaddr, len, a, unspec_ok);
+	if (s->family == AF_NETLINK)
+		return nl_addr_in(uaddr, len, a);
 	if (len < sizeof(family) || len > 128)
 		return -EINVAL;
 	if (plat_copy_from_user(&family, uaddr, sizeof(family)) != 0)
@@ -474,6 +495,8 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 	const void *src;
 	uint32_t len;
 
+	if (a->family == AF_NETLINK)
+		return nl_addr_out(a, uaddr, ulenp);
 	if (a->family == AF_UNIX) {
 		/* An unnamed AF_UNIX socket: the family alone. */
 		in.family = AF_UNIX;
@@ -499,35 +522,143 @@ addr_out(const struct net_addr *a, uint64_t uaddr, uint64_t ulenp)
 /* ---- The file ---- */
 
 
+/*
+ * SOCK_SEQPACKET before a read: drop the rest of a message read short,
+ * then wait until the whole next message is there (it was sent at once)
+ * and note which one it is.
+ */
+static long
+seq_prepare(struct sock *s)
+{
+	uint8_t scratch[512];
+	uint64_t start, end;
+	long rc;
+
+	while (s->skip > 0) {
+		rc = net_recv(s->ns, scratch, s->skip < sizeof(scratch) ?
+		    (size_t)s->skip : sizeof(scratch), 0, NULL);
+		if (rc == 0)
+			s->skip = 0;		/* the end: nothing to drop */
+		if (rc <= 0)
+			return rc;
+		s->skip -= (uint64_t)rc;
+		s->rx_bytes += (uint64_t)rc;
+	}
+	if ((end = unix_seq_end(s, &start)) == 0)
+		return 0;
+	if (net_readable(s->ns) < end - s->rx_bytes)
+		return -EAGAIN;
+	if (s->rx_bytes == start) {
+		s->cur_start = start;
+		s->cur_end = end;
+	}
+	return 0;
+}
+
+/*
+ * Receive from the stack; an AF_UNIX stream counts the bytes it takes
+ * and stops at the end of a message carrying rights (shim/sockmsg.c).
+ */
+static long
+sock_take(struct sock *s, void *buf, size_t len, int flags,
+    struct net_addr *from, void **tag)
+{
+	bool ustream = s->family == AF_UNIX && s->type == SOCK_STREAM;
+	long rc;
+
+	if (s->nl != NULL)
+		return nl_recv(s, buf, len, flags, from);
+	if (tag != NULL && s->family == AF_UNIX && s->type == SOCK_DGRAM)
+		return net_recv_tagged(s->ns, buf, len, flags, from, tag);
+	if (s->seqpacket && (rc = seq_prepare(s)) != 0)
+		return rc;
+	if (ustream)
+		len = unix_rights_limit(s, len);
+	rc = net_recv(s->ns, buf, len, flags, from);
+	if (ustream && rc > 0 && !(flags & MSG_PEEK))
+		s->rx_bytes += (uint64_t)rc;
+	return rc;
+}
+
 long
 recv_op(struct file *f, void *arg)
 {
 	struct xfer *x = arg;
 
-	return net_recv(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
+	return sock_take(sock_of(f), x->buf, x->len, x->flags, x->addr,
+	    x->tagged ? &x->tag : NULL);
 }
 
 long
 send_op(struct file *f, void *arg)
 {
 	struct xfer *x = arg;
+	long rc;
 
 	if (sock_of(f)->peer_closed && sock_of(f)->type == SOCK_STREAM)
 		return -EPIPE;
+	if (sock_of(f)->nl != NULL)
+		return nl_send(sock_of(f), x->buf, x->len, x->addr);
+	if (x->tag == NULL && sock_of(f)->family == AF_UNIX &&
+	    !sock_of(f)->in_sendmsg && unix_wants_cred(sock_of(f), x->addr))
+		return unix_send_cred(f, x);
+	if (sock_of(f)->seqpacket) {
+		/* A record goes whole or waits for room (Linux: EMSGSIZE
+		 * past the send buffer). */
+		struct sock *s = sock_of(f);
+		uint64_t start = s->tx_bytes;
+		size_t room = net_send_space(s->ns);
 
-	return net_send(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
+		if (x->len > (size_t)s->sndbuf - 32)
+			return -EMSGSIZE;
+		if (room > 0 && room < x->len)
+			return -EAGAIN;
+		/* The stack takes at most 64 KiB a call: all of it now. */
+		for (size_t done = 0; ; ) {
+			rc = net_send(s->ns, (const uint8_t *)x->buf + done,
+			    x->len - done, x->flags, x->addr);
+			if (rc <= 0) {
+				rc = done > 0 ? (long)done : rc;
+				break;
+			}
+			s->tx_bytes += (uint64_t)rc;
+			done += (size_t)rc;
+			if (done == x->len) {
+				rc = (long)done;
+				break;
+			}
+		}
+		return s->in_sendmsg ? rc : unix_seq_sent(s, start, rc);
+	}
+	if (x->tag != NULL)
+		return net_send_tagged(sock_of(f)->ns, x->buf, x->len,
+		    x->flags, x->addr, x->tag, &x->tagged);
+	rc = net_send(sock_of(f)->ns, x->buf, x->len, x->flags, x->addr);
+	if (rc > 0 && sock_of(f)->family == AF_UNIX &&
+	    sock_of(f)->type == SOCK_STREAM)
+		sock_of(f)->tx_bytes += (uint64_t)rc;
+	return rc;
 }
 
+/* read(2): recvmsg without room for rights, which are closed. */
 static long
 sock_read(struct file *f, void *buf, size_t len)
 {
-	return net_recv(sock_of(f)->ns, buf, len, 0, NULL);
+	long rc;
+	size_t full;
+
+	sock_of(f)->cur_end = 0;
+	rc = sock_take(sock_of(f), buf, len, 0, NULL, NULL);
+	if (rc > 0)
+		unix_rights_discard(sock_of(f));
+	unix_seq_finish(sock_of(f), rc, false, &full);
+	return rc;
 }
 
 static long
 sock_write(struct file *f, const void *buf, size_t len)
 {
-	struct xfer x = { (void *)buf, len, 0, NULL };
+	struct xfer x = { (void *)buf, len, 0, NULL, NULL, false };
 
 	return send_op(f, &x);
 }
@@ -535,7 +666,8 @@ sock_write(struct file *f, const void *buf, size_t len)
 static unsigned
 sock_poll(struct file *f)
 {
-	unsigned ev = net_events(sock_of(f)->ns);
+	unsigned ev = sock_of(f)->nl != NULL ? nl_events(sock_of(f)) :
+	    net_events(sock_of(f)->ns);
 
 	if (sock_of(f)->peer_closed)
 		ev |= POLLHUP;
@@ -554,6 +686,8 @@ sock_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 
 	if (cmd != FIONREAD)
 		return sock_ifreq_ioctl(cmd, arg);
+	if (sock_of(f)->nl != NULL)
+		return -ENOTTY;		/* netlink has no FIONREAD */
 	n = (int)net_readable(sock_of(f)->ns);
 	return plat_copy_to_user(arg, &n, sizeof(n)) ? -EFAULT : 0;
 }
@@ -579,7 +713,12 @@ sock_release(struct file *f)
 	}
 	unix_unbind(s);
 	unix_rights_drop(s);
-	net_close(s->ns);
+	if (s->passcred)
+		unix_passcred_socks--;
+	if (s->nl != NULL)
+		nl_release(s);
+	else
+		net_close(s->ns);
 	kfree(s);
 }
 
@@ -592,8 +731,9 @@ static const struct file_ops sock_ops = {
 	.release = sock_release,
 };
 
-/* A file and a descriptor for ns; on failure ns is closed. */
-static long
+/* A file and a descriptor for ns (NULL: a netlink socket, whose
+ * caller sets s->nl); on failure ns is closed. */
+long
 sock_install(struct net_sock *ns, int family, int type, int flags,
     struct file **fp)
 {
@@ -602,7 +742,8 @@ sock_install(struct net_sock *ns, int family, int type, int flags,
 	int fd;
 
 	if (s == NULL) {
-		net_close(ns);
+		if (ns != NULL)
+			net_close(ns);
 		return -ENOMEM;
 	}
 	s->ns = ns;
@@ -611,7 +752,8 @@ sock_install(struct net_sock *ns, int family, int type, int flags,
 	s->rcvbuf = s->sndbuf = 131072;
 	f = file_alloc(&sock_ops, O_RDWR | (flags & O_NONBLOCK), s);
 	if (f == NULL) {
-		net_close(ns);
+		if (ns != NULL)
+			net_close(ns);
 		kfree(s);
 		return -ENOMEM;
 	}
@@ -647,23 +789,11 @@ sock_exit_linger(void)
 static void
 hook_changes(void)
 {
-	if (!hooked)
+	if (!hooked) {
 		net_set_changed(sock_changed);
+		net_set_tag_release(unix_rights_release);
+	}
 	hooked = true;
-}
-
-/* SOCK_SEQPACKET is not there yet: say so once, fail as an absent
- * family. */
-static long
-unix_missing(const char *call)
-{
-	static bool said;
-
-	if (!said)
-		klog("shim: %s: not implemented yet "
-		    "(EAFNOSUPPORT, logged once)", call);
-	said = true;
-	return -EAFNOSUPPORT;
 }
 
 long
@@ -673,15 +803,20 @@ sys_socket(SYSCALL_ARGS)
 	int flags = (int)a1 & ~SOCK_TYPE_MASK, proto = (int)a2;
 	struct net_sock *ns;
 	struct file *f;
+	bool seq = false;
 	int rc;
 
 	if (family != NET_AF_INET && family != NET_AF_INET6 &&
-	    family != AF_UNIX)
+	    family != AF_UNIX && family != AF_NETLINK)
 		return -EAFNOSUPPORT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	if (family == AF_UNIX && type == SOCK_SEQPACKET)
-		return unix_missing("socket(AF_UNIX, SOCK_SEQPACKET)");
+	if (family == AF_NETLINK)
+		return nl_socket(type, flags, proto);
+	if (family == AF_UNIX && type == SOCK_SEQPACKET) {
+		seq = true;		/* a stream with records */
+		type = SOCK_STREAM;
+	}
 	if (type != SOCK_STREAM && type != SOCK_DGRAM)
 		return -ESOCKTNOSUPPORT;
 	if (proto != 0 && (family == AF_UNIX ||
@@ -695,9 +830,15 @@ sys_socket(SYSCALL_ARGS)
 	    type == SOCK_STREAM ? NET_STREAM : NET_DGRAM, NULL, &ns);
 	if (rc != 0)
 		return rc;
+	/* AF_UNIX streams have no Nagle delay on Linux: a small write
+	 * reaches the peer at once (accepted sockets inherit this). */
+	if (family == AF_UNIX && type == SOCK_STREAM)
+		net_set_nodelay(ns, true);
 	rc = (int)sock_install(ns, family, type, flags, &f);
-	if (rc >= 0)
+	if (rc >= 0) {
 		net_set_owner(ns, f);
+		sock_of(f)->seqpacket = seq;
+	}
 	return rc;
 }
 
@@ -705,8 +846,7 @@ sys_socket(SYSCALL_ARGS)
  * socketpair(AF_UNIX): two sockets connected over the loopback interface
  * (TCP for SOCK_STREAM, UDP for SOCK_DGRAM) that present themselves as
  * AF_UNIX: unnamed addresses, EPIPE once the other end is closed.
- * SOCK_SEQPACKET and ancillary data (SCM_RIGHTS) are not there, for
- * socket(AF_UNIX) neither.
+ * SOCK_SEQPACKET is a stream pair whose messages are records.
  */
 long
 sys_socketpair(SYSCALL_ARGS)
@@ -714,6 +854,7 @@ sys_socketpair(SYSCALL_ARGS)
 	int type = (int)a1 & SOCK_TYPE_MASK, flags = (int)a1 & ~SOCK_TYPE_MASK;
 	struct net_sock *x, *y;
 	struct file *fx, *fy;
+	bool seq = false;
 	int fds[2];
 	long rc;
 
@@ -723,14 +864,22 @@ sys_socketpair(SYSCALL_ARGS)
 		return -EAFNOSUPPORT;
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	if (type == SOCK_SEQPACKET) {
+		seq = true;
+		type = SOCK_STREAM;
+	}
 	if (type != SOCK_STREAM && type != SOCK_DGRAM)
-		return unix_missing("socketpair of this type");
+		return -ESOCKTNOSUPPORT;
 	if (a2 != 0)
 		return -EPROTONOSUPPORT;
 	hook_changes();
 	rc = net_pair(type == SOCK_STREAM ? NET_STREAM : NET_DGRAM, &x, &y);
 	if (rc != 0)
 		return rc;
+	if (type == SOCK_STREAM) {
+		net_set_nodelay(x, true);	/* as sys_socket */
+		net_set_nodelay(y, true);
+	}
 	if ((rc = sock_install(x, AF_UNIX, type, flags, &fx)) < 0) {
 		net_close(y);
 		return rc;
@@ -745,6 +894,11 @@ sys_socketpair(SYSCALL_ARGS)
 	net_set_owner(y, fy);
 	sock_of(fx)->peer = sock_of(fy);
 	sock_of(fy)->peer = sock_of(fx);
+	sock_of(fx)->seqpacket = sock_of(fy)->seqpacket = seq;
+	sock_cred_now(&sock_of(fx)->ocred);	/* SO_PEERCRED: the creator */
+	sock_of(fy)->ocred = sock_of(fx)->pcred = sock_of(fy)->pcred =
+	    sock_of(fx)->ocred;
+	sock_of(fx)->has_pcred = sock_of(fy)->has_pcred = true;
 	if (plat_copy_to_user(a3, fds, sizeof(fds)) != 0) {
 		fd_close(fds[0]);
 		fd_close(fds[1]);
@@ -762,8 +916,9 @@ sys_bind(SYSCALL_ARGS)
 
 	if ((f = sock_get((int)a0, &rc)) == NULL)
 		return rc;
-	if (sock_of(f)->family == AF_UNIX) {
-		rc = unix_bind(sock_of(f), a1, a2);
+	if (sock_of(f)->family == AF_UNIX || sock_of(f)->nl != NULL) {
+		rc = sock_of(f)->nl != NULL ? nl_bind(sock_of(f), a1, a2) :
+		    unix_bind(sock_of(f), a1, a2);
 		file_put(f);
 		return rc;
 	}
@@ -774,9 +929,28 @@ sys_bind(SYSCALL_ARGS)
 	return rc;
 }
 
+void
+sock_cred_now(struct sock_cred *c)
+{
+	struct shim_proc *p = shim_proc_cur();
+
+	c->pid = p->pid;
+	c->uid = p->cred.uid.e;
+	c->gid = p->cred.gid.e;
+}
+
 static long
 do_listen(struct file *f, uint64_t backlog, uint64_t unused)
 {
+	if (sock_of(f)->nl != NULL)
+		return -EOPNOTSUPP;
+	/* What connectors see as SO_PEERCRED, and the listener's own
+	 * (Linux's unix_listen: init_peercred). */
+	sock_cred_now(&sock_of(f)->ocred);
+	if (sock_of(f)->family == AF_UNIX) {
+		sock_of(f)->pcred = sock_of(f)->ocred;
+		sock_of(f)->has_pcred = true;
+	}
 	return net_listen(sock_of(f)->ns, (int)backlog);
 }
 
@@ -812,9 +986,9 @@ sys_accept4(SYSCALL_ARGS)
 	if ((f = sock_get((int)a0, &rc)) == NULL)
 		return rc;
 	s = sock_of(f);
-	if (!net_listening(s->ns)) {
+	if (s->nl != NULL || !net_listening(s->ns)) {
 		file_put(f);
-		return -EINVAL;
+		return s->nl != NULL ? -EOPNOTSUPP : -EINVAL;
 	}
 	rc = sock_wait(f, false, s->rcvtimeo_ns, accept_op, &x);
 	if (rc != 0) {
@@ -825,12 +999,21 @@ sys_accept4(SYSCALL_ARGS)
 	if (fd >= 0 && s->family == AF_UNIX) {
 		struct sock *ns = sock_of(nf), *b = unix_by_port(x.peer.port);
 
+		struct sock *c = unix_peer_sock(ns, NULL);
+
 		/* Its name is the listener's, its peer the connector's. */
 		memcpy(ns->name, s->name, s->name_len);
 		ns->name_len = s->name_len;
 		if (b != NULL) {
 			memcpy(ns->peer_name, b->name, b->name_len);
 			ns->peer_len = b->name_len;
+		}
+		ns->ocred = s->ocred;
+		ns->seqpacket = s->seqpacket;
+		if (c != NULL) {
+			ns->pcred = c->ocred;
+			ns->has_pcred = true;
+			unix_rights_adopt(ns, c);
 		}
 	}
 	if (fd >= 0) {
@@ -871,6 +1054,11 @@ sys_connect(SYSCALL_ARGS)
 	if ((f = sock_get((int)a0, &rc)) == NULL)
 		return rc;
 	s = sock_of(f);
+	if (s->nl != NULL) {
+		rc = nl_connect(s, a1, a2);
+		file_put(f);
+		return rc;
+	}
 	rc = addr_in(s, a1, a2, &a, s->type == SOCK_DGRAM);
 	if (rc == 0)
 		rc = net_connect(s->ns, &a);
@@ -892,7 +1080,7 @@ send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
     struct net_addr *to)
 {
 	struct sock *s = sock_of(f);
-	size_t chunk = s->type == SOCK_DGRAM ? len : SOCK_CHUNK;
+	size_t chunk = s->type == SOCK_DGRAM || s->seqpacket ? len : SOCK_CHUNK;
 	size_t done = 0;
 	uint8_t *kbuf;
 	long rc = 0;
@@ -901,12 +1089,14 @@ send_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 		chunk = len;
 	if (s->type == SOCK_DGRAM && len > 65535)
 		return -EMSGSIZE;
+	if (s->seqpacket && len > (size_t)s->sndbuf - 32)
+		return -EMSGSIZE;
 	kbuf = kmalloc(chunk ? chunk : 1);
 	if (kbuf == NULL)
 		return -ENOMEM;
 	do {
 		struct xfer x = { kbuf, len - done < chunk ? len - done : chunk,
-		    flags, to };
+		    flags, to, NULL, false };
 
 		if (plat_copy_from_user(kbuf, ubuf + done, x.len) != 0) {
 			rc = -EFAULT;
@@ -963,8 +1153,9 @@ recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 	uint8_t *kbuf;
 	long rc;
 
-	if (s->type == SOCK_STREAM && chunk > SOCK_CHUNK)
-		chunk = SOCK_CHUNK;
+	if (s->type == SOCK_STREAM && chunk > (s->seqpacket ? 4 * SOCK_CHUNK :
+	    SOCK_CHUNK))
+		chunk = s->seqpacket ? 4 * SOCK_CHUNK : SOCK_CHUNK;
 	if (s->type == SOCK_DGRAM)
 		flags |= MSG_TRUNC;	/* we want the full length */
 	if (s->type == SOCK_DGRAM && chunk > 65536)
@@ -975,7 +1166,7 @@ recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 	*trunc = false;
 	for (;;) {
 		size_t want = len - got < chunk ? len - got : chunk;
-		struct xfer x = { kbuf, want, flags, from };
+		struct xfer x = { kbuf, want, flags, from, NULL, false };
 
 		rc = sock_wait(f, flags & MSG_DONTWAIT, s->rcvtimeo_ns,
 		    recv_op, &x);
@@ -996,7 +1187,8 @@ recv_user(struct file *f, uint64_t ubuf, size_t len, int flags,
 		}
 		got += (size_t)rc;
 		/* MSG_WAITALL: go on until the whole buffer is full. */
-		if (!(flags & MSG_WAITALL) || (flags & MSG_PEEK) || got >= len)
+		if (!(flags & MSG_WAITALL) || (flags & MSG_PEEK) ||
+		    got >= len || unix_rights_due(s) || s->seqpacket)
 			break;
 		flags &= ~MSG_DONTWAIT;
 	}
@@ -1020,7 +1212,19 @@ sys_recvfrom(SYSCALL_ARGS)
 		return -EOPNOTSUPP;
 	}
 	memset(&from, 0, sizeof(from));
+	sock_of(f)->cur_end = 0;
 	rc = recv_user(f, a1, (size_t)a2, flags, &from, &trunc);
+	{
+		size_t full;
+
+		/* SOCK_SEQPACKET: the rest of a longer message is gone. */
+		if (unix_seq_finish(sock_of(f), rc, flags & MSG_PEEK, &full) &&
+		    (flags & MSG_TRUNC))
+			rc = (long)full;
+	}
+	/* No room for rights here: those the read reached are closed. */
+	if (rc > 0 && !(flags & MSG_PEEK))
+		unix_rights_discard(sock_of(f));
 	/* A datagram's length: what was copied, unless MSG_TRUNC asked. */
 	if (rc > 0 && trunc && !(flags & MSG_TRUNC))
 		rc = (long)(a2 < 65536 ? a2 : 65536);
@@ -1040,6 +1244,8 @@ sys_recvfrom(SYSCALL_ARGS)
 static long
 do_shutdown(struct file *f, uint64_t how, uint64_t unused)
 {
+	if (sock_of(f)->nl != NULL)
+		return -EOPNOTSUPP;
 	return net_shutdown(sock_of(f)->ns, (int)how);
 }
 
@@ -1047,6 +1253,17 @@ long
 sys_shutdown(SYSCALL_ARGS)
 {
 	return sock_call(a0, do_shutdown, a1, 0);
+}
+
+/* getsockname's *addrlen: readable and not negative. */
+static long
+ulen_check(uint64_t ulen)
+{
+	uint32_t have;
+
+	if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
+		return -EFAULT;
+	return (int32_t)have < 0 ? -EINVAL : 0;
 }
 
 static long
@@ -1058,6 +1275,12 @@ name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 
 	if ((f = sock_get((int)fd, &rc)) == NULL)
 		return rc;
+	if (sock_of(f)->nl != NULL) {
+		if ((rc = ulen_check(ulen)) == 0)
+			rc = nl_name(sock_of(f), peer, uaddr, ulen);
+		file_put(f);
+		return rc;
+	}
 	if (sock_of(f)->family == AF_UNIX && !unix_is_pair(sock_of(f))) {
 		struct sock *s = sock_of(f);
 		uint32_t have;
@@ -1082,16 +1305,8 @@ name_call(uint64_t fd, uint64_t uaddr, uint64_t ulen, bool peer)
 	} else {
 		rc = net_name(sock_of(f)->ns, peer, &a);
 	}
-	if (rc == 0) {
-		uint32_t have;
-
-		if (plat_copy_from_user(&have, ulen, sizeof(have)) != 0)
-			rc = -EFAULT;
-		else if ((int32_t)have < 0)
-			rc = -EINVAL;
-		else
-			rc = addr_out(&a, uaddr, ulen);
-	}
+	if (rc == 0 && (rc = ulen_check(ulen)) == 0)
+		rc = addr_out(&a, uaddr, ulen);
 	file_put(f);
 	return rc;
 }

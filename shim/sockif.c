@@ -1,7 +1,8 @@
 /*
  * The interface ioctls on sockets (Linux's net/core/dev_ioctl.c): the
  * list (SIOCGIFCONF) and, per interface name, its index, flags, IPv4
- * address and netmask, hardware address and MTU.  Interfaces are
+ * address and netmask, hardware address, MTU and transmit queue length
+ * (0: there is no queueing discipline).  Interfaces are
  * net/'s: "lo" and, with a NIC, "eth0".  Setting anything is EPERM, as
  * for a process without CAP_NET_ADMIN.
  */
@@ -17,6 +18,7 @@
 #define SIOCGIFMTU	0x8921
 #define SIOCGIFHWADDR	0x8927
 #define SIOCGIFINDEX	0x8933
+#define SIOCGIFTXQLEN	0x8942
 #define ARPHRD_ETHER	1
 #define ARPHRD_LOOPBACK	772
 #define IFACES_MAX	2
@@ -105,7 +107,8 @@ sock_ifreq_ioctl(unsigned long cmd, uint64_t arg)
 		return -EPERM;
 	if (cmd != SIOCGIFNAME && cmd != SIOCGIFFLAGS && cmd != SIOCGIFADDR &&
 	    cmd != SIOCGIFNETMASK && cmd != SIOCGIFMTU &&
-	    cmd != SIOCGIFHWADDR && cmd != SIOCGIFINDEX)
+	    cmd != SIOCGIFHWADDR && cmd != SIOCGIFINDEX &&
+	    cmd != SIOCGIFTXQLEN)
 		return -ENOTTY;
 	if (plat_copy_from_user(&r, arg, sizeof(r)) != 0)
 		return -EFAULT;
@@ -132,6 +135,10 @@ sock_ifreq_ioctl(unsigned long cmd, uint64_t arg)
 		break;
 	case SIOCGIFINDEX:
 		r.u.ivalue = ifc.index;
+		break;
+	case SIOCGIFTXQLEN:
+		/* No queueing discipline: frames go straight to the ring. */
+		r.u.ivalue = 0;
 		break;
 	case SIOCGIFHWADDR:
 		memset(&r.u, 0, sizeof(r.u));

@@ -17,6 +17,8 @@
 #define SO_REUSEPORT	15
 #define SO_RCVTIMEO	20
 #define SO_SNDTIMEO	21
+#define SO_PASSCRED	16
+#define SO_PEERCRED	17
 #define SO_ACCEPTCONN	30
 #define SO_PROTOCOL	38
 #define SO_DOMAIN	39
@@ -30,6 +32,8 @@
 #define IPV6_V6ONLY	26
 #define BUF_MIN		2304	/* Linux's SOCK_MIN_RCVBUF, doubled */
 #define BUF_MAX		(4 << 20)
+
+_Static_assert(sizeof(struct sock_cred) == 12, "struct ucred");
 
 struct timeval_user {
 	int64_t sec, usec;
@@ -88,20 +92,29 @@ setopt_socket(struct sock *s, int name, uint64_t uval, uint64_t len)
 	switch (name) {
 	case SO_REUSEADDR:
 		s->reuseaddr = v != 0;
-		net_set_reuseaddr(s->ns, v != 0);
+		if (s->ns != NULL)
+			net_set_reuseaddr(s->ns, v != 0);
 		return 0;
 	case SO_REUSEPORT:
 		/* Several sockets on one port share its load on Linux;
 		 * with one process here, binding reuses the address. */
 		s->reuseport = v != 0;
-		net_set_reuseaddr(s->ns, v != 0 || s->reuseaddr);
+		if (s->ns != NULL)
+			net_set_reuseaddr(s->ns, v != 0 || s->reuseaddr);
 		return 0;
 	case SO_KEEPALIVE:
 		s->keepalive = v != 0;
-		net_set_keepalive(s->ns, v != 0);
+		if (s->ns != NULL)
+			net_set_keepalive(s->ns, v != 0);
 		return 0;
 	case SO_BROADCAST:
 		s->broadcast = v != 0;
+		return 0;
+	case SO_PASSCRED:
+		/* SCM_CREDENTIALS (sockmsg.c) */
+		if (s->passcred != (v != 0))
+			unix_passcred_socks += v != 0 ? 1 : -1u;
+		s->passcred = v != 0;
 		return 0;
 	case SO_SNDBUF:
 	case SO_RCVBUF:
@@ -111,7 +124,7 @@ setopt_socket(struct sock *s, int name, uint64_t uval, uint64_t len)
 		*(name == SO_SNDBUF ? &s->sndbuf : &s->rcvbuf) = v;
 		return 0;
 	case SO_TYPE: case SO_ERROR: case SO_ACCEPTCONN: case SO_DOMAIN:
-	case SO_PROTOCOL:
+	case SO_PROTOCOL: case SO_PEERCRED:
 		return -ENOPROTOOPT;	/* read-only on Linux */
 	default:
 		return -ENOPROTOOPT;
@@ -214,20 +227,37 @@ getopt_value(struct sock *s, int level, int name, void *out, uint32_t *len)
 	if (level != SOL_SOCKET)
 		return -ENOPROTOOPT;
 	switch (name) {
-	case SO_TYPE: *v = s->type; return 0;
-	case SO_ERROR: *v = -net_take_error(s->ns); return 0;
+	case SO_TYPE: *v = s->nl != NULL ? nl_sock_type(s) :
+		    s->seqpacket ? 5 : s->type;	/* SOCK_SEQPACKET */
+		return 0;
+	case SO_ERROR: *v = -(s->nl != NULL ? nl_take_error(s) :
+		    net_take_error(s->ns));
+		return 0;
 	case SO_REUSEADDR: *v = s->reuseaddr; return 0;
 	case SO_REUSEPORT: *v = s->reuseport; return 0;
 	case SO_KEEPALIVE: *v = s->keepalive; return 0;
 	case SO_BROADCAST: *v = s->broadcast; return 0;
+	case SO_PASSCRED: *v = s->passcred; return 0;
 	case SO_SNDBUF: *v = s->sndbuf; return 0;
 	case SO_RCVBUF: *v = s->rcvbuf; return 0;
-	case SO_ACCEPTCONN: *v = net_listening(s->ns); return 0;
+	case SO_ACCEPTCONN: *v = s->ns != NULL && net_listening(s->ns);
+		return 0;
 	case SO_DOMAIN: *v = s->family; return 0;
 	case SO_PROTOCOL:
-		*v = s->family == AF_UNIX ? 0 : s->type == SOCK_STREAM ?
+		*v = s->family == AF_UNIX || s->nl != NULL ? 0 :
+		    s->type == SOCK_STREAM ?
 		    IPPROTO_TCP : IPPROTO_UDP;
 		return 0;
+	case SO_PEERCRED: {
+		/* struct ucred; no peer: pid 0, uid and gid -1, as Linux. */
+		struct sock_cred c = { 0, ~0u, ~0u };
+
+		if (s->family == AF_UNIX && s->has_pcred)
+			c = s->pcred;
+		memcpy(out, &c, sizeof(c));
+		*len = sizeof(c);
+		return 0;
+	}
 	case SO_LINGER:
 		v[0] = s->linger_on;
 		v[1] = s->linger_s;

@@ -39,6 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ifs[1].mtu = 1500;
 	memcpy(ifs[1].ip4, "\x0a\0\x02\x0f", 4);
 	memcpy(ifs[1].mask4, "\xff\xff\xff\0", 4);
+	memcpy(ifs[1].gw4, "\x0a\0\x02\x02", 4);	/* routes too */
 	ifs[1].nip6 = NET_IFACE_IP6;
 	/* The first byte picks the room for the answer: small ones too. */
 	cap = size > 0 ? (size_t)data[0] * 32 : sizeof(out);

@@ -10,7 +10,8 @@
 #   guest epoll loop (the other way QEMU's user networking accepts only
 #   about one connection a second), busybox wget and nc both ways,
 #   hostile connections, hostile Ethernet frames (scripts/run --net
-#   udp=, tests/integration/net_frames.py), the loopback guest with a
+#   udp=, tests/integration/net_frames.py), NETLINK_ROUTE (busybox ip,
+#   getifaddrs, AI_ADDRCONFIG), the loopback guest with a
 #   NIC present (against the native run), and no route without --net.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -25,7 +26,8 @@ base=$((40000 + (RANDOM % 2000) * 10))
 
 if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" \
     "$BUILD/guests/musl/peer/netpeer" "$BUILD/guests/musl/net_loopback" \
-    "$BUILD/guests/musl/peer/netserve" >&2 ||
+    "$BUILD/guests/musl/peer/netserve" "$BUILD/guests/musl/net_netlink" \
+    "$BUILD/guests/glibc/net_netlink" >&2 ||
     ! gcc -O2 -Wall -Wextra -Werror -o "$BUILD/netload" tests/bench/netload.c
 then
 	fail net "build failed (see stderr)"
@@ -346,6 +348,68 @@ test_ifaces() {
 	fi
 }
 
+# NETLINK_ROUTE: busybox ip addr, link and route (its own netlink
+# code), getifaddrs of glibc
+# and musl, and glibc's getaddrinfo with AI_ADDRCONFIG, which counts
+# only non-loopback addresses: eth0's under --net, none without.
+test_netlink() {
+	local name=net/netlink-ip-addr g m
+	nice scripts/run --timeout "$RUN_TIMEOUT" --net "$BUSYBOX" ip addr \
+	    >"$T/ipa.out" 2>"$T/ipa.log"
+	nice scripts/run --timeout "$RUN_TIMEOUT" "$BUSYBOX" ip link \
+	    >"$T/ipl.out" 2>"$T/ipl.log"
+	nice scripts/run --timeout "$RUN_TIMEOUT" --net "$BUSYBOX" ip route \
+	    >"$T/ipr.out" 2>"$T/ipr.log"
+	if grep -q "^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536" "$T/ipa.out" &&
+	    grep -q "inet 127.0.0.1/8 scope host lo" "$T/ipa.out" &&
+	    grep -q "inet6 ::1/128 scope host" "$T/ipa.out" &&
+	    grep -q "^2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500" \
+	    "$T/ipa.out" &&
+	    grep -q "link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff" \
+	    "$T/ipa.out" &&
+	    grep -q "inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0" \
+	    "$T/ipa.out" &&
+	    grep -q "^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536" "$T/ipl.out" &&
+	    ! grep -q "eth0" "$T/ipl.out" && ! grep -q "ip:" "$T/ipa.out" &&
+	    grep -q "^default via 10.0.2.2 dev eth0" "$T/ipr.out" &&
+	    grep -q "^10.0.2.0/24 dev eth0 scope link  src 10.0.2.15" \
+	    "$T/ipr.out"; then
+		pass "$name (busybox ip addr and ip route with --net, ip link without)"
+	else
+		fail $name "$(tr '\n' ' ' <"$T/ipa.out") / $(tr '\n' ' ' \
+		    <"$T/ipl.out") / $(tr '\n' ' ' <"$T/ipr.out")"
+	fi
+	name=net/netlink-getifaddrs
+	for g in glibc musl; do
+		nice scripts/run --timeout "$RUN_TIMEOUT" --net \
+		    "$BUILD/guests/$g/net_netlink" ifaces >"$T/nl$g.out" \
+		    2>"$T/nl$g.log"
+		nice scripts/run --timeout "$RUN_TIMEOUT" \
+		    "$BUILD/guests/$g/net_netlink" ifaces >"$T/nl$g.lo" \
+		    2>"$T/nl$g.lolog"
+	done
+	m=0
+	for g in glibc musl; do
+		grep -qx "ifaddr lo inet 127.0.0.1 flags 0x10049" "$T/nl$g.out" &&
+		    grep -qx "ifaddr lo inet6 ::1 flags 0x10049" "$T/nl$g.out" &&
+		    grep -qx "ifaddr eth0 packet  flags 0x11043" "$T/nl$g.out" &&
+		    grep -qx "ifaddr eth0 inet 10.0.2.15 flags 0x11043" \
+		    "$T/nl$g.out" &&
+		    ! grep -q eth0 "$T/nl$g.lo" &&
+		    grep -qx "ifaddr lo inet 127.0.0.1 flags 0x10049" \
+		    "$T/nl$g.lo" || m=1
+	done
+	# glibc's AI_ADDRCONFIG asks netlink; musl's does not use it.
+	if ((m == 0)) && grep -qx "getaddrinfo AI_ADDRCONFIG inet: found" \
+	    "$T/nlglibc.out" && ! grep -q "AI_ADDRCONFIG inet: found" \
+	    "$T/nlglibc.lo"; then
+		pass "$name (glibc and musl, with --net and without; glibc AI_ADDRCONFIG)"
+	else
+		fail $name "$(cat "$T"/nlglibc.out "$T"/nlmusl.out \
+		    "$T"/nlglibc.lo | tr '\n' ' ')"
+	fi
+}
+
 test_loopback_with_nic() {
 	local name=net/loopback-guest-with-nic elf=$BUILD/guests/musl/net_loopback
 	run_native "$elf"
@@ -391,6 +455,6 @@ test_tap_cmdline() {
 
 # NET_TESTS="tcp_in http" runs only those.
 for t in ${NET_TESTS:-tcp_in tcp_out udp_in udp_out http many wget nc \
-    hostile frames ifaces loopback_with_nic no_nic tap_cmdline}; do
+    hostile frames ifaces netlink loopback_with_nic no_nic tap_cmdline}; do
 	"test_$t"
 done

@@ -46,6 +46,7 @@ setup(void)
 	    16);
 	ifs[1].ip6_prefix[0] = 64;
 	ifs[1].nip6 = 1;
+	memcpy(ifs[1].gw4, "\x0a\0\x02\x02", 4);
 }
 
 struct req {
@@ -190,9 +191,18 @@ error_of(long n, uint32_t seq)
 	struct nlmsghdr *h = (struct nlmsghdr *)out;
 	struct nlmsgerr *e = NLMSG_DATA(h);
 
-	if (n != (long)NLMSG_LENGTH(sizeof(*e)) ||
-	    h->nlmsg_type != NLMSG_ERROR || h->nlmsg_len != n ||
+	size_t echo;
+
+	if (n < (long)NLMSG_LENGTH(sizeof(*e)) ||
+	    h->nlmsg_type != NLMSG_ERROR ||
 	    h->nlmsg_seq != seq || e->msg.nlmsg_seq != seq)
+		return 1;
+	/* As Linux's netlink_ack: an ack carries the request's header
+	 * (NLM_F_CAPPED), an error the whole request. */
+	echo = e->error == 0 ? 0 : e->msg.nlmsg_len - sizeof(e->msg);
+	if (h->nlmsg_len != NLMSG_LENGTH(sizeof(*e)) + echo ||
+	    NLMSG_ALIGN(h->nlmsg_len) != (size_t)n ||
+	    !!(h->nlmsg_flags & NLM_F_CAPPED) != (e->error == 0))
 		return 1;
 	return e->error;
 }
@@ -202,7 +212,7 @@ not_served(void)
 {
 	setup();
 	CHECK(error_of(ask(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP,
-	    AF_INET, 3), 3) == -EOPNOTSUPP);
+	    AF_INET6, 3), 3) == -EOPNOTSUPP);
 	CHECK(error_of(ask(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK,
 	    AF_INET, 4), 4) == -EOPNOTSUPP);
 	CHECK(error_of(ask(RTM_GETADDR, NLM_F_REQUEST, AF_INET, 5), 5) ==
@@ -210,6 +220,49 @@ not_served(void)
 	/* Not a request, or a control message: nothing to answer. */
 	CHECK(ask(RTM_GETLINK, NLM_F_DUMP, 0, 6) == 0);
 	CHECK(ask(NLMSG_NOOP, NLM_F_REQUEST, 0, 6) == 0);
+}
+
+/* The IPv4 main table: eth0's default route first, then its subnet. */
+static void
+routes(void)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)out;
+	struct rtmsg *m;
+	struct rtattr *a;
+	int done, oif;
+	long n;
+
+	setup();
+	n = ask(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, AF_INET, 30);
+	CHECK(count(n, RTM_NEWROUTE, 30, &done) == 2 && done == 1);
+	m = NLMSG_DATA(h);
+	CHECK(m->rtm_family == AF_INET && m->rtm_dst_len == 0 &&
+	    m->rtm_table == RT_TABLE_MAIN && m->rtm_type == RTN_UNICAST &&
+	    m->rtm_scope == RT_SCOPE_UNIVERSE);
+	a = find_attr(h, sizeof(*m), RTA_GATEWAY);
+	CHECK(a != NULL && RTA_PAYLOAD(a) == 4 &&
+	    memcmp(RTA_DATA(a), "\x0a\0\x02\x02", 4) == 0);
+	a = find_attr(h, sizeof(*m), RTA_OIF);
+	CHECK(a != NULL && (memcpy(&oif, RTA_DATA(a), 4), oif == 2));
+	CHECK(find_attr(h, sizeof(*m), RTA_DST) == NULL);
+	h = NLMSG_NEXT(h, n);
+	m = NLMSG_DATA(h);
+	CHECK(m->rtm_dst_len == 24 && m->rtm_scope == RT_SCOPE_LINK &&
+	    m->rtm_protocol == RTPROT_KERNEL);
+	a = find_attr(h, sizeof(*m), RTA_DST);
+	CHECK(a != NULL && memcmp(RTA_DATA(a), "\x0a\0\x02\0", 4) == 0);
+	a = find_attr(h, sizeof(*m), RTA_PREFSRC);
+	CHECK(a != NULL && memcmp(RTA_DATA(a), "\x0a\0\x02\x0f", 4) == 0);
+	/* AF_UNSPEC: the same (IPv6 routes are not served). */
+	n = ask(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, AF_UNSPEC, 31);
+	CHECK(count(n, RTM_NEWROUTE, 31, &done) == 2 && done == 1);
+	/* Without a gateway, the subnet alone; without an address, none. */
+	memset(ifs[1].gw4, 0, 4);
+	n = ask(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, AF_INET, 32);
+	CHECK(count(n, RTM_NEWROUTE, 32, &done) == 1 && done == 1);
+	memset(ifs[1].ip4, 0, 4);
+	n = ask(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, AF_INET, 33);
+	CHECK(count(n, RTM_NEWROUTE, 33, &done) == 0 && done == 1);
 }
 
 static void
@@ -240,7 +293,6 @@ malformed(void)
 {
 	struct req r[2];
 	long n;
-	int done;
 
 	setup();
 	memset(r, 0, sizeof(r));
@@ -252,11 +304,21 @@ malformed(void)
 	r[0].h.nlmsg_len = sizeof(r[0]) + 1;
 	CHECK(net_nl_answer(r, sizeof(r[0]), 1, ifs, 2, out, sizeof(out)) == 0);
 	CHECK(net_nl_answer(r, 15, 1, ifs, 2, out, sizeof(out)) == 0);
-	/* A header alone (no family byte) dumps every family. */
+	/* A header alone (no family byte) is dropped, as Linux's
+	 * rtnetlink_rcv_msg, and acked when asked; a type past RTM_MAX is
+	 * -EOPNOTSUPP even so. */
 	r[0].h.nlmsg_len = sizeof(r[0].h);
 	r[0].h.nlmsg_type = RTM_GETADDR;
+	CHECK(net_nl_answer(r, sizeof(r[0].h), 4242, ifs, 2, out,
+	    sizeof(out)) == 0);
+	r[0].h.nlmsg_flags |= NLM_F_ACK;
 	n = net_nl_answer(r, sizeof(r[0].h), 4242, ifs, 2, out, sizeof(out));
-	CHECK(count(n, RTM_NEWADDR, 0, &done) == 4 && done == 1);
+	CHECK(error_of(n, 0) == 0);
+	r[0].h.nlmsg_type = RTM_MAX + 1;
+	n = net_nl_answer(r, sizeof(r[0].h), 4242, ifs, 2, out, sizeof(out));
+	CHECK(error_of(n, 0) == -EOPNOTSUPP);
+	r[0].h.nlmsg_type = RTM_GETADDR;
+	r[0].h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	/* Two requests in one datagram get both answers. */
 	r[0].h.nlmsg_len = sizeof(r[0]);
 	r[1] = r[0];
@@ -275,6 +337,7 @@ main(void)
 	RUN(addr_dump);
 	RUN(not_served);
 	RUN(one_link);
+	RUN(routes);
 	RUN(malformed);
 	return harness_done();
 }
