@@ -28,17 +28,7 @@ open3(const char *p, int flags, int mode)
 static long
 slurp(const char *p)
 {
-	long fd = open3(p, O_RDONLY, 0), n, total = 0;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return fd;
-	while ((n = SYS3(SYS_read, fd, buf + total, 100)) > 0 &&
-	    total + n < (long)sizeof(buf) - 100)
-		total += n;
-	buf[total] = '\0';
-	SYS1(SYS_close, fd);
-	return total;
+	return guest_read_file(p, buf, sizeof(buf));
 }
 
 static void

@@ -38,19 +38,9 @@ static long
 slurp(const char *fmt, long pid)
 {
 	char path[128];
-	long fd, n, total = 0;
 
 	snprintf(path, sizeof(path), fmt, pid);
-	buf[0] = '\0';
-	fd = SYS4(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
-	if (fd < 0)
-		return fd;
-	while ((n = SYS3(SYS_read, fd, buf + total, 100)) > 0 &&
-	    total + n < (long)sizeof(buf) - 100)
-		total += n;
-	buf[total] = '\0';
-	SYS1(SYS_close, fd);
-	return n < 0 ? n : total;
+	return guest_read_file(path, buf, sizeof(buf));
 }
 
 static long

@@ -15,10 +15,7 @@ source "$(dirname "$0")/fs_lib.bash"
 JOBS=${JOBS:-$(nproc)}
 BUSYBOX=${BUSYBOX:-/usr/bin/busybox}
 
-if ! file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked'; then
-	fail busybox "no static busybox at $BUSYBOX (Debian's busybox-static)"
-	exit 0
-fi
+need_static busybox "$BUSYBOX" "Debian's busybox-static" || exit 0
 
 run_tmp
 fixture=$RUN_TMP/fixture

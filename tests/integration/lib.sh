@@ -176,3 +176,19 @@ leak_check() {
 		fail "$name" "$few cycles: $a; $many cycles: $b"
 	fi
 }
+
+# need_static NAME PROG WHERE: succeed when PROG is a static executable;
+# otherwise one FAIL line under NAME saying which package (WHERE) gives it.
+need_static() {
+	file -L "$2" 2>/dev/null | grep -q 'statically linked' && return 0
+	fail "$1" "no static ${2##*/} at $2 ($3)"
+	return 1
+}
+
+# need_kernel NAME: build the kernel archive, or one FAIL line under NAME.
+need_kernel() {
+	make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" >&2 &&
+		return 0
+	fail "$1" "build failed: make kernel.a (see stderr)"
+	return 1
+}

@@ -9,10 +9,7 @@ source "$(dirname "$0")/fs_lib.bash"
 
 MKSH=${MKSH:-/usr/lib/x86_64-linux-musl/bin/mksh}
 
-if ! file -L "$MKSH" 2>/dev/null | grep -q 'statically linked'; then
-	fail mksh "no static mksh at $MKSH (Debian's mksh package)"
-	exit 0
-fi
+need_static mksh "$MKSH" "Debian's mksh package" || exit 0
 
 run_tmp
 fixture=$RUN_TMP/fixture

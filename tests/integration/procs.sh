@@ -26,14 +26,8 @@ source "$(dirname "$0")/fs_lib.bash"
 BUSYBOX=${BUSYBOX:-/usr/bin/busybox}
 src=tests/integration/procs_helper.c
 
-if ! file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked'; then
-	fail procs "no static busybox at $BUSYBOX (Debian's busybox-static)"
-	exit 0
-fi
-if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" >&2; then
-	fail procs "build failed: make kernel.a (see stderr)"
-	exit 0
-fi
+need_static procs "$BUSYBOX" "Debian's busybox-static" || exit 0
+need_kernel procs || exit 0
 run_tmp
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 tree=$RUN_TMP/tree

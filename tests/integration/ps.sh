@@ -14,14 +14,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 BUSYBOX=${BUSYBOX:-/usr/bin/busybox}
-if ! file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked'; then
-	fail ps "no static busybox at $BUSYBOX (Debian's busybox-static)"
-	exit 0
-fi
-if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" >&2; then
-	fail ps "build failed: make kernel.a (see stderr)"
-	exit 0
-fi
+need_static ps "$BUSYBOX" "Debian's busybox-static" || exit 0
+need_kernel ps || exit 0
 run_tmp
 tree=$RUN_TMP/tree
 mkdir -p "$tree/bin" "$tree/tmp" "$tree/dev" "$tree/proc"

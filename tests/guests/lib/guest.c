@@ -1,6 +1,7 @@
 /*
  * Helpers shared by the test guests; see guest.h.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -314,4 +315,21 @@ long
 guest_ts_ns(const struct timespec *ts)
 {
 	return ts->tv_sec * 1000000000L + ts->tv_nsec;
+}
+
+long
+guest_read_file(const char *path, char *buf, long size)
+{
+	long fd, n, total = 0;
+
+	buf[0] = '\0';
+	fd = SYS4(SYS_openat, AT_FDCWD, path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	while ((n = SYS3(SYS_read, fd, buf + total, 100)) > 0 &&
+	    total + n < size - 100)
+		total += n;
+	buf[total] = '\0';
+	SYS1(SYS_close, fd);
+	return n < 0 ? n : total;
 }

@@ -130,6 +130,14 @@ long guest_settime(long nr, int id, int flags, long value_ns,
     long interval_ns, void *old);
 long guest_ts_ns(const struct timespec *ts);
 
+/*
+ * guest_read_file: the whole of file path into buf (size bytes, kept
+ * NUL-terminated; 100 bytes a read, so short reads of /proc files are
+ * exercised); the length, or -errno when it cannot be opened or a read
+ * fails.
+ */
+long guest_read_file(const char *path, char *buf, long size);
+
 /* Print "checks: N passed, M failed"; return the exit status (0 or 1). */
 int finish(void);
 
