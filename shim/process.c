@@ -43,8 +43,6 @@
 #define P_ALL		0
 #define P_PID		1
 #define P_PGID		2
-#define CLD_EXITED	1
-#define CLD_KILLED	2
 #define SA_NOCLDWAIT	0x00000002
 
 #define RLIMIT_NPROC	6
@@ -260,8 +258,8 @@ proc_vfork_release(struct shim_proc *p)
 	plat_wake(&p->vfork_done, INT32_MAX);
 }
 
-static void
-child_event(struct shim_proc *parent)
+void
+proc_child_event(struct shim_proc *parent)
 {
 	__atomic_add_fetch(&parent->child_event, 1, __ATOMIC_RELEASE);
 	plat_wake(&parent->child_event, INT32_MAX);
@@ -274,13 +272,7 @@ notify_parent(struct shim_proc *p)
 	struct ksiginfo ki = { .signo = p->exit_signal, .pid = p->pid,
 	    .uid = p->cred.uid.r };
 
-	if ((p->wstatus & 0x7f) == 0) {
-		ki.code = CLD_EXITED;
-		ki.status = (p->wstatus >> 8) & 0xff;
-	} else {
-		ki.code = CLD_KILLED;
-		ki.status = p->wstatus & 0x7f;
-	}
+	wstatus_siginfo(p->wstatus, &ki.code, &ki.status);
 	if (ki.signo != 0)
 		(void)sig_send_proc(p->parent, &ki);
 }
@@ -307,7 +299,7 @@ become_zombie(struct shim_proc *p, int wstatus)
 		}
 	}
 	if (orphan_zombie)
-		child_event(&shim_first);
+		proc_child_event(&shim_first);
 	p->zombie = true;
 	p->wstatus = wstatus;
 	proc_vfork_release(p);
@@ -318,7 +310,7 @@ become_zombie(struct shim_proc *p, int wstatus)
 	} else {
 		notify_parent(p);
 	}
-	child_event(parent);
+	proc_child_event(parent);
 }
 
 /* The run's exit status from the first process's wait status. */
@@ -445,9 +437,10 @@ wait_matches(const struct shim_proc *c, const struct wait_req *w)
 }
 
 /*
- * The pid of a child that ended, with its wait status in *wstatus (and
- * reaped unless WNOWAIT); 0 with WNOHANG when none has yet; -ECHILD
- * when no child matches; -EINTR for a signal.
+ * The pid of a child that ended (or stopped or continued, for WUNTRACED
+ * and WCONTINUED), with its wait status in *wstatus (reaped or the
+ * report consumed, unless WNOWAIT); 0 with WNOHANG when none has yet;
+ * -ECHILD when no child matches; -EINTR for a signal.
  */
 static long
 do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid)
@@ -466,10 +459,19 @@ do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid)
 			if (c->parent != me || !wait_matches(c, w))
 				continue;
 			any = true;
-			if (!c->zombie || !(w->options & WEXITED))
+			*uid = c->cred.uid.r;
+			if (!c->zombie) {
+				*wstatus = jobstate_report(&c->job,
+				    w->options & WUNTRACED,
+				    w->options & WCONTINUED,
+				    !(w->options & WNOWAIT));
+				if (*wstatus != -1)
+					return pid;
+				continue;
+			}
+			if (!(w->options & WEXITED))
 				continue;
 			*wstatus = c->wstatus;
-			*uid = c->cred.uid.r;
 			if (!(w->options & WNOWAIT))
 				reap(c);
 			return pid;
@@ -550,11 +552,9 @@ sys_waitid(SYSCALL_ARGS)
 	memset(&si, 0, sizeof(si));
 	if (rc > 0) {
 		si.si_signo = SIGCHLD;
-		si.si_code = (wstatus & 0x7f) ? CLD_KILLED : CLD_EXITED;
+		wstatus_siginfo(wstatus, &si.si_code, &si.status);
 		si.pid = (int32_t)rc;
 		si.uid = uid;
-		si.status = (wstatus & 0x7f) ? wstatus & 0x7f :
-		    (wstatus >> 8) & 0xff;
 	}
 	if (a2 != 0 && plat_copy_to_user(a2, &si, sizeof(si)) != 0)
 		return -EFAULT;

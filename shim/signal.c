@@ -76,8 +76,8 @@ discarded_by(const struct shim_proc *p, const struct shim_thread *t,
 
 	if (t != NULL && (t->sigmask & SIGBIT(sig)))
 		return false;
-	return h == SIG_IGN || (h == SIG_DFL &&
-	    (sig_default(sig) == ACT_IGN || sig_default(sig) == ACT_STOP));
+	return h == SIG_IGN || (h == SIG_DFL && (sig_default(sig) == ACT_IGN ||
+	    (sig_default(sig) == ACT_STOP && jobctl_stop_discarded(p))));
 }
 
 static bool
@@ -192,6 +192,20 @@ discard(uint64_t *pending, struct sigqueue *q, int sig)
 	*pending &= ~SIGBIT(sig);
 }
 
+void
+sig_discard_proc(struct shim_proc *p, uint64_t set)
+{
+	for (int sig = 1; sig <= NSIG; sig++) {
+		if (!(set & SIGBIT(sig)))
+			continue;
+		discard(&p->sigpending, &p->sigq, sig);
+		for (struct shim_thread *t = shim_thread_first(); t != NULL;
+		    t = t->next)
+			if (t->proc == p)
+				discard(&t->sigpending, t->sigq, sig);
+	}
+}
+
 /* Could t take sig now (unblocked, or waited for by sigtimedwait)? */
 static bool
 wants(const struct shim_thread *t, int sig)
@@ -214,6 +228,7 @@ send_thread(struct shim_thread *t, const struct ksiginfo *ki)
 {
 	int rc;
 
+	jobctl_prepare(t->proc, ki->signo);
 	if (sig_discarded(t, ki->signo))
 		return 0;
 	rc = enqueue(&t->sigpending, thread_q(t), ki);
@@ -237,6 +252,7 @@ send_to_kept(struct shim_proc *p, const struct ksiginfo *ki, bool *kept)
 	if (me != NULL && me->proc != p)
 		me = NULL;
 	*kept = false;
+	jobctl_prepare(p, ki->signo);
 	if (discarded_by(p, NULL, ki->signo) &&
 	    (me == NULL || !(me->sigmask & SIGBIT(ki->signo))))
 		return 0;
@@ -376,8 +392,7 @@ default_action(int sig, const struct ksiginfo *ki)
 	case ACT_IGN:
 		return;
 	case ACT_STOP:
-		klog("shim: %s would stop the guest; Cloister has no job "
-		    "control, ignored", sig_name(sig));
+		jobctl_stop(sig);
 		return;
 	default:
 		if (ki->is_fault)
@@ -398,6 +413,8 @@ shim_user_return(struct plat_regs *r)
 
 	if (__builtin_expect(gdb_enabled, 0))
 		gdb_user_return(t->tid, r);
+	if (__builtin_expect(t->proc->job.stopped, 0))
+		jobctl_park(t);
 	if (t->killed || t->proc->exiting)
 		shim_thread_exit(0);	/* exit_group, exec or a fatal signal */
 	if (((t->sigpending | proc_pending) & ~t->sigmask) != 0)
@@ -595,13 +612,8 @@ sys_rt_sigaction(SYSCALL_ARGS)
 	if (a1 != 0) {
 		act.mask &= ~UNBLOCKABLE;
 		actions[sig] = act;
-		if (sig_discarded(NULL, sig)) {	/* POSIX: drop pending ones */
-			discard(&proc_pending, &proc_q, sig);
-			for (struct shim_thread *t = shim_thread_first();
-			    t != NULL; t = t->next)
-				if (t->proc == shim_proc_cur())
-					discard(&t->sigpending, t->sigq, sig);
-		}
+		if (sig_discarded(NULL, sig))	/* POSIX: drop pending ones */
+			sig_discard_proc(shim_proc_cur(), SIGBIT(sig));
 	}
 	return 0;
 }
