@@ -246,15 +246,18 @@ send_thread(struct shim_thread *t, const struct ksiginfo *ki)
 static int
 send_to_kept(struct shim_proc *p, const struct ksiginfo *ki, bool *kept)
 {
-	struct shim_thread *me = shim_thread_current(), *t;
+	struct shim_thread *me = shim_thread_current(), *t, *lead;
 	int rc;
 
 	if (me != NULL && me->proc != p)
 		me = NULL;
+	/* As Linux: the caller's mask, or the leader's, keeps it. */
+	lead = me != NULL ? me : shim_thread_find(p->pid);
+	if (lead != NULL && lead->proc != p)
+		lead = NULL;
 	*kept = false;
 	jobctl_prepare(p, ki->signo);
-	if (discarded_by(p, NULL, ki->signo) &&
-	    (me == NULL || !(me->sigmask & SIGBIT(ki->signo))))
+	if (discarded_by(p, lead, ki->signo))
 		return 0;
 	*kept = true;
 	rc = enqueue(&p->sigpending, &p->sigq, ki);
@@ -785,6 +788,8 @@ sys_rt_sigtimedwait(SYSCALL_ARGS)
 		si.si_code = ki.code;
 		si.pid = ki.pid;
 		si.uid = ki.uid;
+		if (sig == SIGCHLD)
+			si.status = ki.status;
 		if (ki.code == SI_TIMER) {
 			si.timer.timerid = ki.timerid;
 			si.timer.overrun = ki.overrun;
