@@ -661,25 +661,30 @@ sys_rt_sigpending(SYSCALL_ARGS)
 
 /*
  * Drop the pending signals t can take now whose action is to ignore
- * them; true if one that matters is left.
+ * them, and take those whose action is to stop (the wait goes on once
+ * continued, as Linux's get_signal); true if one that matters is left.
  */
 static bool
 drop_ignored(struct shim_thread *t)
 {
 	uint64_t p = (t->sigpending | proc_pending) & ~t->sigmask;
-	bool left = false;
+	bool left = false, stop;
 
 	for (int sig = 1; sig <= NSIG; sig++) {
 		if (!(p & SIGBIT(sig)))
 			continue;
-		if (!sig_discarded(NULL, sig)) {
+		stop = actions[sig].handler == SIG_DFL &&
+		    sig_default(sig) == ACT_STOP;
+		if (!sig_discarded(NULL, sig) && !stop) {
 			left = true;
 			continue;
 		}
 		discard(&t->sigpending, t->sigq, sig);
 		discard(&proc_pending, &proc_q, sig);
+		if (stop)
+			jobctl_stop(sig);
 	}
-	return left;
+	return left || t->killed || shim_proc_cur()->exiting;
 }
 
 /* Sleep until a signal t wants is pending (or the deadline). */

@@ -6,7 +6,7 @@
  * SA_NOCLDSTOP; a SIGCONT handler runs after the continue; a handled
  * SIGTSTP does not stop; SIGKILL ends a stopped child; a stopped child
  * with two threads runs neither; a stop discards a pending SIGCONT and
- * SIGCONT a pending stop.
+ * SIGCONT a pending stop; a stop and continue do not end sigsuspend.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -243,6 +243,50 @@ test_handlers(void)
 	close(p[1]);
 }
 
+static volatile sig_atomic_t got_usr1;
+
+static void
+on_usr1_flag(int sig)
+{
+	got_usr1 = 1;
+}
+
+/* A stop and continue do not end sigsuspend: only the handler's signal. */
+static void
+test_sigsuspend(void)
+{
+	int p[2], st;
+	char c = 0;
+	pid_t pid;
+	sigset_t none;
+
+	if (pipe(p) != 0)
+		return;
+	pid = fork_job();
+	if (pid == 0) {
+		signal(SIGUSR1, on_usr1_flag);
+		sigemptyset(&none);
+		(void)write(p[1], "r", 1);
+		for (;;) {
+			sigsuspend(&none);
+			(void)write(p[1], got_usr1 ? "u" : "x", 1);
+		}
+	}
+	read(p[0], &c, 1);
+	guest_sleep_ms(50);
+	kill(pid, SIGSTOP);
+	waitpid(pid, &st, WUNTRACED);
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, WCONTINUED);
+	guest_sleep_ms(50);
+	kill(pid, SIGUSR1);
+	expect_val("sigsuspend returned", read(p[0], &c, 1), 1);
+	out("sigsuspend ended by: %c\n", c);
+	end_child(pid);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* The child's pending SIGCONT and SIGTSTP, as two characters. */
 static void
 report_pending(int wfd)
@@ -397,6 +441,7 @@ main(void)
 	test_sigchld(1);
 	test_handlers();
 	test_discard();
+	test_sigsuspend();
 	test_threads();
 	return finish();
 }
