@@ -6,7 +6,8 @@
  * SA_NOCLDSTOP; a SIGCONT handler runs after the continue; a handled
  * SIGTSTP does not stop; SIGKILL ends a stopped child; a stopped child
  * with two threads runs neither; a stop discards a pending SIGCONT and
- * SIGCONT a pending stop; a stop and continue do not end sigsuspend.
+ * SIGCONT a pending stop; a stop and continue do not end sigsuspend;
+ * SIGTSTP to an orphaned group is discarded.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -287,6 +288,42 @@ test_sigsuspend(void)
 	close(p[1]);
 }
 
+/*
+ * A group with no parent in another group of its session is orphaned:
+ * SIGTSTP (default action) is discarded there, SIGSTOP still stops.
+ */
+static void
+test_orphaned(void)
+{
+	int p[2], st;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(p) != 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		setsid();		/* a new session: its group is orphaned */
+		kill(getpid(), SIGTSTP);
+		(void)write(p[1], "a", 1);
+		for (;;)
+			pause();
+	}
+	expect_val("the orphaned child went on after SIGTSTP",
+	    read(p[0], &c, 1), 1);
+	expect_val("not stopped", waitpid(pid, &st, WUNTRACED | WNOHANG), 0);
+	kill(pid, SIGTSTP);
+	guest_sleep_ms(100);
+	expect_val("still not stopped", waitpid(pid, &st,
+	    WUNTRACED | WNOHANG), 0);
+	kill(pid, SIGSTOP);
+	check("SIGSTOP stops it", waitpid(pid, &st, WUNTRACED) == pid &&
+	    WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+	end_child(pid);
+	close(p[0]);
+	close(p[1]);
+}
+
 /* The child's pending SIGCONT and SIGTSTP, as two characters. */
 static void
 report_pending(int wfd)
@@ -442,6 +479,7 @@ main(void)
 	test_handlers();
 	test_discard();
 	test_sigsuspend();
+	test_orphaned();
 	test_threads();
 	return finish();
 }
