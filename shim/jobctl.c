@@ -113,7 +113,8 @@ jobctl_park(struct shim_thread *t)
 /*
  * The default action of stop signal sig, taken by the calling thread:
  * the process stops (its other threads park on their way out), the
- * parent is told, and the caller parks.
+ * parent is told, and the caller parks; it returns once continued, and
+ * never if the process ends meanwhile.
  */
 void
 jobctl_stop(int sig)
@@ -133,6 +134,8 @@ jobctl_stop(int sig)
 		notify_parent(p, CLD_STOPPED, sig);
 	}
 	jobctl_park(me);
+	if (me->killed || p->exiting)
+		shim_thread_exit(0);	/* SIGKILL (or an exec) while stopped */
 }
 
 /*
