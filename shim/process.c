@@ -437,10 +437,21 @@ wait_matches(const struct shim_proc *c, const struct wait_req *w)
 }
 
 /*
- * The pid of a child that ended (or stopped or continued, for WUNTRACED
- * and WCONTINUED), with its wait status in *wstatus (reaped or the
- * report consumed, unless WNOWAIT); 0 with WNOHANG when none has yet;
- * -ECHILD when no child matches; -EINTR for a signal.
+ * The wait status of live child c's stop or continue that w accepts
+ * (WUNTRACED, WCONTINUED; consumed unless WNOWAIT), or -1.
+ */
+static int
+wait_job(struct shim_proc *c, const struct wait_req *w)
+{
+	return jobstate_report(&c->job, w->options & WUNTRACED,
+	    w->options & WCONTINUED, !(w->options & WNOWAIT));
+}
+
+/*
+ * The pid of a child that ended, with its wait status in *wstatus (and
+ * reaped unless WNOWAIT); 0 with WNOHANG when none has yet; -ECHILD
+ * when no child matches; -EINTR for a signal.  A stop or continue is
+ * reported as wait_job says.
  */
 static long
 do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid)
@@ -459,19 +470,14 @@ do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid)
 			if (c->parent != me || !wait_matches(c, w))
 				continue;
 			any = true;
-			*uid = c->cred.uid.r;
-			if (!c->zombie) {
-				*wstatus = jobstate_report(&c->job,
-				    w->options & WUNTRACED,
-				    w->options & WCONTINUED,
-				    !(w->options & WNOWAIT));
-				if (*wstatus != -1)
-					return pid;
-				continue;
+			if (!c->zombie && (*wstatus = wait_job(c, w)) != -1) {
+				*uid = c->cred.uid.r;
+				return pid;
 			}
-			if (!(w->options & WEXITED))
+			if (!c->zombie || !(w->options & WEXITED))
 				continue;
 			*wstatus = c->wstatus;
+			*uid = c->cred.uid.r;
 			if (!(w->options & WNOWAIT))
 				reap(c);
 			return pid;
