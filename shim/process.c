@@ -450,8 +450,7 @@ wait_job(struct shim_proc *c, const struct wait_req *w)
 /*
  * The pid of a child that ended, with its wait status in *wstatus (and
  * reaped unless WNOWAIT); 0 with WNOHANG when none has yet; -ECHILD
- * when no child matches; -EINTR for a signal.  A stop or continue is
- * reported as wait_job says.
+ * when no child matches; -EINTR for a signal.
  */
 static long
 do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid)
