@@ -422,6 +422,17 @@ struct wait_req {
 	unsigned options;
 };
 
+/*
+ * The wait status of live child c's stop or continue that w accepts
+ * (WUNTRACED, WCONTINUED; consumed unless WNOWAIT), or -1.
+ */
+static int
+wait_job(struct shim_proc *c, const struct wait_req *w)
+{
+	return jobstate_report(&c->job, w->options & WUNTRACED,
+	    w->options & WCONTINUED, !(w->options & WNOWAIT));
+}
+
 static bool
 wait_matches(const struct shim_proc *c, const struct wait_req *w)
 {
@@ -434,17 +445,6 @@ wait_matches(const struct shim_proc *c, const struct wait_req *w)
 	if (w->options & __WALL)
 		return true;
 	return clone_child == ((w->options & __WCLONE) != 0);
-}
-
-/*
- * The wait status of live child c's stop or continue that w accepts
- * (WUNTRACED, WCONTINUED; consumed unless WNOWAIT), or -1.
- */
-static int
-wait_job(struct shim_proc *c, const struct wait_req *w)
-{
-	return jobstate_report(&c->job, w->options & WUNTRACED,
-	    w->options & WCONTINUED, !(w->options & WNOWAIT));
 }
 
 /*
