@@ -388,6 +388,26 @@ syscall_restart(struct plat_regs *r, const struct k_sigaction *act)
 	}
 }
 
+/*
+ * A syscall interrupted only by a stop (no handler ran) restarts once
+ * the process is continued, as Linux's ERESTART* codes make it, except
+ * for the calls signal(7) names as failing with EINTR then.
+ */
+static void
+restart_after_stop(struct plat_regs *r)
+{
+	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR)
+		return;
+	switch ((uint32_t)r->orig_rax) {
+	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
+	case SYS_rt_sigtimedwait: case SYS_semtimedop:
+		return;
+	default:
+		r->rax = r->orig_rax;
+		r->rip -= SYSCALL_INSN_LEN;
+	}
+}
+
 static void
 default_action(int sig, const struct ksiginfo *ki)
 {
@@ -443,7 +463,7 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 	struct ksiginfo ki;
 	struct k_sigaction act;
 	uint64_t oldmask;
-	bool handled = false;
+	bool handled = false, stopped = false;
 	int sig;
 
 	for (int n = 0; n < NSIG; n++) {
@@ -459,6 +479,7 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 		if (act.handler == SIG_IGN)
 			continue;
 		if (act.handler == SIG_DFL) {
+			stopped |= sig_default(sig) == ACT_STOP;
 			default_action(sig, &ki);
 			continue;
 		}
@@ -488,6 +509,8 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 	}
 	if (handled)
 		plat_fpu_reset();
+	else if (stopped)
+		restart_after_stop(r);
 	else
 		syscall_restart(r, NULL);
 }

@@ -6,9 +6,10 @@
  * SA_NOCLDSTOP; a SIGCONT handler runs after the continue; a handled
  * SIGTSTP does not stop; SIGKILL ends a stopped child; a stopped child
  * with two threads runs neither; a stop discards a pending SIGCONT and
- * SIGCONT a pending stop; a stop and continue do not end sigsuspend;
- * SIGTSTP to an orphaned group is discarded.
+ * SIGCONT a pending stop; a stop and continue do not end sigsuspend
+ * or poll; SIGTSTP to an orphaned group is discarded.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -324,6 +325,43 @@ test_orphaned(void)
 	close(p[1]);
 }
 
+/* A blocking call interrupted by a stop goes on once continued. */
+static void
+test_restart(void)
+{
+	int p[2], q[2], st;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(p) != 0 || pipe(q) != 0)
+		return;
+	pid = fork_job();
+	if (pid == 0) {
+		struct pollfd pf = { .fd = q[0], .events = POLLIN };
+		int n;
+
+		(void)write(p[1], "r", 1);
+		n = poll(&pf, 1, -1);
+		(void)write(p[1], n == 1 ? "p" : "e", 1);
+		_exit(0);
+	}
+	read(p[0], &c, 1);
+	guest_sleep_ms(50);
+	kill(pid, SIGSTOP);
+	waitpid(pid, &st, WUNTRACED);
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, WCONTINUED);
+	guest_sleep_ms(50);
+	(void)write(q[1], "x", 1);
+	expect_val("poll returned", read(p[0], &c, 1), 1);
+	out("poll after a stop: %s\n", c == 'p' ? "went on" : "EINTR");
+	waitpid(pid, &st, 0);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+
 /* The child's pending SIGCONT and SIGTSTP, as two characters. */
 static void
 report_pending(int wfd)
@@ -479,6 +517,7 @@ main(void)
 	test_handlers();
 	test_discard();
 	test_sigsuspend();
+	test_restart();
 	test_orphaned();
 	test_threads();
 	return finish();
