@@ -51,6 +51,20 @@ idle_child(void)
 	return pid;
 }
 
+/* Stop pid (once it is blocked) and continue it, waiting for each. */
+static void
+stop_and_continue(pid_t pid)
+{
+	int st;
+
+	guest_sleep_ms(50);
+	kill(pid, SIGSTOP);
+	waitpid(pid, &st, WUNTRACED);
+	kill(pid, SIGCONT);
+	waitpid(pid, &st, WCONTINUED);
+	guest_sleep_ms(50);
+}
+
 static void
 end_child(pid_t pid)
 {
@@ -257,7 +271,7 @@ on_usr1_flag(int sig)
 static void
 test_sigsuspend(void)
 {
-	int p[2], st;
+	int p[2];
 	char c = 0;
 	pid_t pid;
 	sigset_t none;
@@ -275,12 +289,7 @@ test_sigsuspend(void)
 		}
 	}
 	read(p[0], &c, 1);
-	guest_sleep_ms(50);
-	kill(pid, SIGSTOP);
-	waitpid(pid, &st, WUNTRACED);
-	kill(pid, SIGCONT);
-	waitpid(pid, &st, WCONTINUED);
-	guest_sleep_ms(50);
+	stop_and_continue(pid);
 	kill(pid, SIGUSR1);
 	expect_val("sigsuspend returned", read(p[0], &c, 1), 1);
 	out("sigsuspend ended by: %c\n", c);
@@ -346,12 +355,7 @@ test_restart(void)
 		_exit(0);
 	}
 	read(p[0], &c, 1);
-	guest_sleep_ms(50);
-	kill(pid, SIGSTOP);
-	waitpid(pid, &st, WUNTRACED);
-	kill(pid, SIGCONT);
-	waitpid(pid, &st, WCONTINUED);
-	guest_sleep_ms(50);
+	stop_and_continue(pid);
 	(void)write(q[1], "x", 1);
 	expect_val("poll returned", read(p[0], &c, 1), 1);
 	out("poll after a stop: %s\n", c == 'p' ? "went on" : "EINTR");
