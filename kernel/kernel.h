@@ -699,6 +699,8 @@ int epoll_wait(struct file *epf, struct epoll_kevent *out, int max,
 #define TTY_SIGINT	2
 #define TTY_SIGQUIT	3
 #define TTY_SIGTSTP	20
+#define TTY_SIGTTIN	21
+#define TTY_SIGTTOU	22
 #define TTY_SIGWINCH	28	/* the window size changed */
 int tty_console_init(bool is_tty, bool (*signal)(int sig));
 /*
@@ -707,6 +709,13 @@ int tty_console_init(bool is_tty, bool (*signal)(int sig));
  */
 int tty_console_pgrp(void);
 void tty_set_pgrp_check(bool (*exists)(int pgrp));
+/*
+ * Job control's check for a caller outside the foreground group fg that
+ * reads (TTY_SIGTTIN), writes with TOSTOP, or changes the terminal
+ * (TTY_SIGTTOU): 0 to go on, -EIO, or -EINTR once the signal was sent
+ * (the shim restarts the call).  Without it, every caller may.
+ */
+void tty_set_job_check(int (*check)(int fg, int sig));
 /* The terminal's size at start (kernel option winsize=ROWSxCOLS). */
 void tty_set_winsize(uint16_t rows, uint16_t cols);
 struct file *tty_open(uint32_t flags);

@@ -62,6 +62,7 @@ _Static_assert(sizeof(struct kwinsize) == 8, "struct winsize");
 
 static struct tty console;
 static bool (*pgrp_exists)(int pgrp);	/* the shim's, for TIOCSPGRP */
+static int (*job_check)(int fg, int sig);	/* the shim's job control */
 
 /* Linux's tty_std_termios and INIT_C_CC. */
 static const struct ktermios tty_std_termios = {
@@ -198,6 +199,20 @@ tty_signals(void)
 	return console.nsignals;
 }
 
+/*
+ * A caller outside the foreground group reads (TTY_SIGTTIN), or writes
+ * with TOSTOP or changes the terminal (TTY_SIGTTOU): the shim says
+ * whether it may (0), may not (-EIO), or was sent the signal (-EINTR:
+ * the call restarts once its group is continued).
+ */
+static long
+tty_job_check(struct tty *t, int sig)
+{
+	if (!t->is_tty || job_check == NULL)
+		return 0;
+	return job_check(t->pgrp, sig);
+}
+
 static long
 tty_read(struct file *f, void *buf, size_t len)
 {
@@ -206,11 +221,15 @@ tty_read(struct file *f, void *buf, size_t len)
 	bool eof;
 	size_t n;
 
+	long rc;
+
 	if (len == 0)
 		return 0;
 	tty_service();
 	if (t->nsignals != sigs)
 		return -EINTR;		/* ^C: the read does not go on */
+	if ((rc = tty_job_check(t, TTY_SIGTTIN)) != 0)
+		return rc;
 	if (t->is_tty && !(t->tio.c_lflag & ICANON))
 		return read_noncanon(t, f, buf, len);
 	if (!ldisc_input_ready(t))
@@ -223,8 +242,12 @@ static long
 tty_write(struct file *f, const void *buf, size_t len)
 {
 	struct tty *t = f->priv;
+	long rc;
 
 	tty_service();
+	if ((t->tio.c_lflag & TOSTOP) &&
+	    (rc = tty_job_check(t, TTY_SIGTTOU)) != 0)
+		return rc;
 	ldisc_output(t, buf, len);
 	return (long)len;
 }
@@ -280,6 +303,20 @@ get_termios(struct tty *t, uint64_t arg, bool two)
 	return plat_copy_to_user(arg, &nt, two ? sizeof(nt) : sizeof(nt.t));
 }
 
+/* The ioctls that change the terminal: SIGTTOU from the background. */
+static bool
+tty_ioctl_changes(unsigned long cmd)
+{
+	switch (cmd) {
+	case TCSETS: case TCSETSW: case TCSETSF:
+	case TCSETS2: case TCSETSW2: case TCSETSF2:
+	case TIOCSPGRP: case TCFLSH: case TCXONC:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static long
 tty_ioctl_term(struct tty *t, unsigned long cmd, uint64_t arg)
 {
@@ -288,6 +325,8 @@ tty_ioctl_term(struct tty *t, unsigned long cmd, uint64_t arg)
 	long rc;
 	int v;
 
+	if (tty_ioctl_changes(cmd) && (rc = tty_job_check(t, TTY_SIGTTOU)) != 0)
+		return rc;
 	switch (cmd) {
 	case TCGETS:
 	case TCGETS2:
@@ -324,6 +363,7 @@ tty_ioctl_term(struct tty *t, unsigned long cmd, uint64_t arg)
 		if (v != TTY_PGRP && (pgrp_exists == NULL || !pgrp_exists(v)))
 			return -ESRCH;
 		t->pgrp = v;
+		tty_changed(t, 0);	/* a background reader looks again */
 		return 0;
 	case TIOCGETD:
 		return put_int(arg, 0);		/* N_TTY */
@@ -462,6 +502,12 @@ void
 tty_set_pgrp_check(bool (*exists)(int pgrp))
 {
 	pgrp_exists = exists;
+}
+
+void
+tty_set_job_check(int (*check)(int fg, int sig))
+{
+	job_check = check;
 }
 
 int

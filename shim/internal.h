@@ -401,10 +401,13 @@ long sys_lseek(SYSCALL_ARGS);
  * The signals the I/O paths raise, each through one function: SIGPIPE
  * for a write that found no reader (its default action ends the guest
  * with 141), and the console's signal characters (tty_console_init's
- * callback: SIGINT 130, SIGQUIT 131, SIGTSTP ignored).
+ * callback: SIGINT 130, SIGQUIT 131, SIGTSTP stops the foreground
+ * group).  shim_tty_job_check is the console's job-control check
+ * (tty_set_job_check, shim/jobctl.c).
  */
 void shim_raise_sigpipe(void);
 bool shim_tty_signal(int sig);
+int shim_tty_job_check(int fg, int sig);
 
 /* ---- Descriptors, pipes, eventfd (shim/pipe.c) ---- */
 long sys_pipe(SYSCALL_ARGS);
@@ -692,6 +695,8 @@ bool sig_send_process(int sig, int code);
 bool sig_send_group(int pgrp, int sig, int code);
 /* Send to process p (SIGKILL ends it); 0 or -EAGAIN. */
 int sig_send_proc(struct shim_proc *p, const struct ksiginfo *ki);
+/* Forget every pending signal of set, p's and its threads'. */
+void sig_discard_proc(struct shim_proc *p, uint64_t set);
 /* vm_oom's handler: the calling process (not the first) dies. */
 void proc_oom(uint64_t addr);
 /* End process p (not the caller's) as if killed by sig. */
@@ -891,6 +896,34 @@ struct shim_cred {
  * from fork, vfork or clone without CLONE_VM semantics and stay as
  * zombies from their exit until their parent waits for them.
  */
+/*
+ * Job control's state of a process (shim/jobstate.c, pure): stopped by
+ * stop_sig, and the change its parent's wait has yet to see (report:
+ * CLD_STOPPED, CLD_CONTINUED or 0).  jobstate_stop and jobstate_cont
+ * return true when the state changed (the parent is told);
+ * jobstate_report gives the wait status for a wait that accepts stops
+ * (WUNTRACED) or continues (WCONTINUED), consumed unless WNOWAIT, or -1.
+ * wstatus_siginfo turns a wait status into waitid's si_code and
+ * si_status.
+ */
+#define CLD_EXITED	1
+#define CLD_KILLED	2
+#define CLD_DUMPED	3
+#define CLD_STOPPED	5
+#define CLD_CONTINUED	6
+#define WSTATUS_STOPPED(sig)	(((sig) << 8) | 0x7f)
+#define WSTATUS_CONTINUED	0xffff
+struct jobstate {
+	bool stopped;
+	int stop_sig;
+	int report;
+};
+bool jobstate_stop(struct jobstate *js, int sig);
+bool jobstate_cont(struct jobstate *js);
+int jobstate_report(struct jobstate *js, bool stopped, bool continued,
+    bool consume);
+void wstatus_siginfo(int ws, int *code, int *status);
+
 struct shim_proc {
 	int pid, pgid, sid;
 	struct shim_proc *parent;	/* NULL: the first process */
@@ -916,6 +949,9 @@ struct shim_proc {
 	uint64_t sigpending;
 	struct sigqueue sigq;
 	struct shim_cred cred;
+	/* Job control (shim/jobctl.c): stopped threads wait on cont_word. */
+	struct jobstate job;
+	uint32_t cont_word;
 };
 
 /*
@@ -948,6 +984,22 @@ bool proc_capable(void);
  * run (its status, 128+N for a signal); never returns.
  */
 void proc_exit(int wstatus) __attribute__((noreturn));
+/* A child of parent changed state: wake its waits. */
+void proc_child_event(struct shim_proc *parent);
+
+/*
+ * Job control (shim/jobctl.c): jobctl_prepare acts on a signal being
+ * sent to p (SIGCONT resumes it); jobctl_stop is a stop signal's
+ * default action; jobctl_park waits while the caller's process is
+ * stopped; jobctl_stop_discarded says stops are thrown away for p (the
+ * first process); jobctl_pgrp_orphaned is POSIX's orphaned group.
+ */
+bool jobctl_is_stop(int sig);
+void jobctl_prepare(struct shim_proc *p, int sig);
+void jobctl_stop(int sig);
+void jobctl_park(struct shim_thread *t);
+bool jobctl_stop_discarded(const struct shim_proc *p);
+bool jobctl_pgrp_orphaned(int pgrp);
 /* The wait status for exit(code). */
 #define W_EXITCODE(code)	(((code) & 0xff) << 8)
 /* Copy the parent's process state into a child (shim/proc.c). */

@@ -155,6 +155,7 @@ cloister_main(void)
 	}
 	tty_set_winsize(cmdline.rows, cmdline.cols);
 	tty_set_pgrp_check(shim_pgrp_exists);
+	tty_set_job_check(shim_tty_job_check);
 	rc = vfs_init(rootfs_tar_start, (size_t)(rootfs_tar_end -
 	    rootfs_tar_start));
 	if (rc == -EINVAL) {

@@ -43,8 +43,6 @@
 #define P_ALL		0
 #define P_PID		1
 #define P_PGID		2
-#define CLD_EXITED	1
-#define CLD_KILLED	2
 #define SA_NOCLDWAIT	0x00000002
 
 #define RLIMIT_NPROC	6
@@ -259,8 +257,8 @@ proc_vfork_release(struct shim_proc *p)
 	plat_wake(&p->vfork_done, INT32_MAX);
 }
 
-static void
-child_event(struct shim_proc *parent)
+void
+proc_child_event(struct shim_proc *parent)
 {
 	__atomic_add_fetch(&parent->child_event, 1, __ATOMIC_RELEASE);
 	plat_wake(&parent->child_event, INT32_MAX);
@@ -273,13 +271,7 @@ notify_parent(struct shim_proc *p)
 	struct ksiginfo ki = { .signo = p->exit_signal, .pid = p->pid,
 	    .uid = p->cred.uid.r };
 
-	if ((p->wstatus & 0x7f) == 0) {
-		ki.code = CLD_EXITED;
-		ki.status = (p->wstatus >> 8) & 0xff;
-	} else {
-		ki.code = CLD_KILLED;
-		ki.status = p->wstatus & 0x7f;
-	}
+	wstatus_siginfo(p->wstatus, &ki.code, &ki.status);
 	if (ki.signo != 0)
 		(void)sig_send_proc(p->parent, &ki);
 }
@@ -307,7 +299,7 @@ become_zombie(struct shim_proc *p, int wstatus)
 		}
 	}
 	if (orphan_zombie)
-		child_event(&shim_first);
+		proc_child_event(&shim_first);
 	p->zombie = true;
 	p->wstatus = wstatus;
 	proc_vfork_release(p);
@@ -318,7 +310,7 @@ become_zombie(struct shim_proc *p, int wstatus)
 	} else {
 		notify_parent(p);
 	}
-	child_event(parent);
+	proc_child_event(parent);
 }
 
 /* The run's exit status from the first process's wait status. */
@@ -430,6 +422,17 @@ struct wait_req {
 	unsigned options;
 };
 
+/*
+ * The wait status of live child c's stop or continue that w accepts
+ * (WUNTRACED, WCONTINUED; consumed unless WNOWAIT), or -1.
+ */
+static int
+wait_job(struct shim_proc *c, const struct wait_req *w)
+{
+	return jobstate_report(&c->job, w->options & WUNTRACED,
+	    w->options & WCONTINUED, !(w->options & WNOWAIT));
+}
+
 static bool
 wait_matches(const struct shim_proc *c, const struct wait_req *w)
 {
@@ -469,6 +472,10 @@ do_wait(const struct wait_req *w, int *wstatus, uint32_t *uid,
 			if (c->parent != me || !wait_matches(c, w))
 				continue;
 			any = true;
+			if (!c->zombie && (*wstatus = wait_job(c, w)) != -1) {
+				*uid = c->cred.uid.r;
+				return pid;
+			}
 			if (!c->zombie || !(w->options & WEXITED))
 				continue;
 			*wstatus = c->wstatus;
@@ -558,11 +565,9 @@ sys_waitid(SYSCALL_ARGS)
 	memset(&si, 0, sizeof(si));
 	if (rc > 0) {
 		si.si_signo = SIGCHLD;
-		si.si_code = (wstatus & 0x7f) ? CLD_KILLED : CLD_EXITED;
+		wstatus_siginfo(wstatus, &si.si_code, &si.status);
 		si.pid = (int32_t)rc;
 		si.uid = uid;
-		si.status = (wstatus & 0x7f) ? wstatus & 0x7f :
-		    (wstatus >> 8) & 0xff;
 	}
 	if (a2 != 0 && plat_copy_to_user(a2, &si, sizeof(si)) != 0)
 		return -EFAULT;

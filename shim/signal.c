@@ -76,8 +76,8 @@ discarded_by(const struct shim_proc *p, const struct shim_thread *t,
 
 	if (t != NULL && (t->sigmask & SIGBIT(sig)))
 		return false;
-	return h == SIG_IGN || (h == SIG_DFL &&
-	    (sig_default(sig) == ACT_IGN || sig_default(sig) == ACT_STOP));
+	return h == SIG_IGN || (h == SIG_DFL && (sig_default(sig) == ACT_IGN ||
+	    (sig_default(sig) == ACT_STOP && jobctl_stop_discarded(p))));
 }
 
 static bool
@@ -192,6 +192,20 @@ discard(uint64_t *pending, struct sigqueue *q, int sig)
 	*pending &= ~SIGBIT(sig);
 }
 
+void
+sig_discard_proc(struct shim_proc *p, uint64_t set)
+{
+	for (int sig = 1; sig <= NSIG; sig++) {
+		if (!(set & SIGBIT(sig)))
+			continue;
+		discard(&p->sigpending, &p->sigq, sig);
+		for (struct shim_thread *t = shim_thread_first(); t != NULL;
+		    t = t->next)
+			if (t->proc == p)
+				discard(&t->sigpending, t->sigq, sig);
+	}
+}
+
 /* Could t take sig now (unblocked, or waited for by sigtimedwait)? */
 static bool
 wants(const struct shim_thread *t, int sig)
@@ -214,6 +228,7 @@ send_thread(struct shim_thread *t, const struct ksiginfo *ki)
 {
 	int rc;
 
+	jobctl_prepare(t->proc, ki->signo);
 	if (sig_discarded(t, ki->signo))
 		return 0;
 	rc = enqueue(&t->sigpending, thread_q(t), ki);
@@ -231,14 +246,18 @@ send_thread(struct shim_thread *t, const struct ksiginfo *ki)
 static int
 send_to_kept(struct shim_proc *p, const struct ksiginfo *ki, bool *kept)
 {
-	struct shim_thread *me = shim_thread_current(), *t;
+	struct shim_thread *me = shim_thread_current(), *t, *lead;
 	int rc;
 
 	if (me != NULL && me->proc != p)
 		me = NULL;
+	/* As Linux: the caller's mask, or the leader's, keeps it. */
+	lead = me != NULL ? me : shim_thread_find(p->pid);
+	if (lead != NULL && lead->proc != p)
+		lead = NULL;
 	*kept = false;
-	if (discarded_by(p, NULL, ki->signo) &&
-	    (me == NULL || !(me->sigmask & SIGBIT(ki->signo))))
+	jobctl_prepare(p, ki->signo);
+	if (discarded_by(p, lead, ki->signo))
 		return 0;
 	*kept = true;
 	rc = enqueue(&p->sigpending, &p->sigq, ki);
@@ -369,6 +388,26 @@ syscall_restart(struct plat_regs *r, const struct k_sigaction *act)
 	}
 }
 
+/*
+ * A syscall interrupted only by a stop (no handler ran) restarts once
+ * the process is continued, as Linux's ERESTART* codes make it, except
+ * for the calls signal(7) names as failing with EINTR then.
+ */
+static void
+restart_after_stop(struct plat_regs *r)
+{
+	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR)
+		return;
+	switch ((uint32_t)r->orig_rax) {
+	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
+	case SYS_rt_sigtimedwait: case SYS_semtimedop:
+		return;
+	default:
+		r->rax = r->orig_rax;
+		r->rip -= SYSCALL_INSN_LEN;
+	}
+}
+
 static void
 default_action(int sig, const struct ksiginfo *ki)
 {
@@ -376,8 +415,7 @@ default_action(int sig, const struct ksiginfo *ki)
 	case ACT_IGN:
 		return;
 	case ACT_STOP:
-		klog("shim: %s would stop the guest; Cloister has no job "
-		    "control, ignored", sig_name(sig));
+		jobctl_stop(sig);
 		return;
 	default:
 		if (ki->is_fault)
@@ -398,6 +436,8 @@ shim_user_return(struct plat_regs *r)
 
 	if (__builtin_expect(gdb_enabled, 0))
 		gdb_user_return(t->tid, r);
+	if (__builtin_expect(t->proc->job.stopped, 0))
+		jobctl_park(t);
 	if (t->killed || t->proc->exiting)
 		shim_thread_exit(0);	/* exit_group, exec or a fatal signal */
 	if (((t->sigpending | proc_pending) & ~t->sigmask) != 0)
@@ -423,7 +463,7 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 	struct ksiginfo ki;
 	struct k_sigaction act;
 	uint64_t oldmask;
-	bool handled = false;
+	bool handled = false, stopped = false;
 	int sig;
 
 	for (int n = 0; n < NSIG; n++) {
@@ -439,6 +479,7 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 		if (act.handler == SIG_IGN)
 			continue;
 		if (act.handler == SIG_DFL) {
+			stopped |= sig_default(sig) == ACT_STOP;
 			default_action(sig, &ki);
 			continue;
 		}
@@ -468,6 +509,8 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 	}
 	if (handled)
 		plat_fpu_reset();
+	else if (stopped)
+		restart_after_stop(r);
 	else
 		syscall_restart(r, NULL);
 }
@@ -595,13 +638,8 @@ sys_rt_sigaction(SYSCALL_ARGS)
 	if (a1 != 0) {
 		act.mask &= ~UNBLOCKABLE;
 		actions[sig] = act;
-		if (sig_discarded(NULL, sig)) {	/* POSIX: drop pending ones */
-			discard(&proc_pending, &proc_q, sig);
-			for (struct shim_thread *t = shim_thread_first();
-			    t != NULL; t = t->next)
-				if (t->proc == shim_proc_cur())
-					discard(&t->sigpending, t->sigq, sig);
-		}
+		if (sig_discarded(NULL, sig))	/* POSIX: drop pending ones */
+			sig_discard_proc(shim_proc_cur(), SIGBIT(sig));
 	}
 	return 0;
 }
@@ -646,25 +684,30 @@ sys_rt_sigpending(SYSCALL_ARGS)
 
 /*
  * Drop the pending signals t can take now whose action is to ignore
- * them; true if one that matters is left.
+ * them, and take those whose action is to stop (the wait goes on once
+ * continued, as Linux's get_signal); true if one that matters is left.
  */
 static bool
 drop_ignored(struct shim_thread *t)
 {
 	uint64_t p = (t->sigpending | proc_pending) & ~t->sigmask;
-	bool left = false;
+	bool left = false, stop;
 
 	for (int sig = 1; sig <= NSIG; sig++) {
 		if (!(p & SIGBIT(sig)))
 			continue;
-		if (!sig_discarded(NULL, sig)) {
+		stop = actions[sig].handler == SIG_DFL &&
+		    sig_default(sig) == ACT_STOP;
+		if (!sig_discarded(NULL, sig) && !stop) {
 			left = true;
 			continue;
 		}
 		discard(&t->sigpending, t->sigq, sig);
 		discard(&proc_pending, &proc_q, sig);
+		if (stop)
+			jobctl_stop(sig);
 	}
-	return left;
+	return left || t->killed || shim_proc_cur()->exiting;
 }
 
 /* Sleep until a signal t wants is pending (or the deadline). */
@@ -773,6 +816,8 @@ sys_rt_sigtimedwait(SYSCALL_ARGS)
 		si.si_code = ki.code;
 		si.pid = ki.pid;
 		si.uid = ki.uid;
+		if (sig == SIGCHLD)
+			si.status = ki.status;
 		if (ki.code == SI_TIMER) {
 			si.timer.timerid = ki.timerid;
 			si.timer.overrun = ki.overrun;

@@ -3,9 +3,10 @@
 # passes console=tty), driven like a user at a keyboard.  Canonical input
 # with echo and line editing, ^D as end of file, raw mode with VMIN and
 # VTIME, ^C ending the guest with status 130, an interactive busybox
-# shell, the host terminal's size, TERM and resizes (SIGWINCH), the
-# Ctrl-] escape, and the kernel log kept off the terminal.  One line
-# per check, "PASS tty/NAME" or "FAIL tty/NAME: why".
+# shell and its job control (^Z, fg, bg, SIGTTIN), the host terminal's
+# size, TERM and resizes (SIGWINCH), the Ctrl-] escape, and the kernel
+# log kept off the terminal.  One line per check, "PASS tty/NAME" or
+# "FAIL tty/NAME: why".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -139,6 +140,44 @@ send echo hi\n
 expect hi\r
 send exit 3\n' "${run[@]}" /bin/busybox sh
 check_tty busybox-sh 3 'echo hi\|hi\|.*exit 3'
+
+# Job control in busybox's shell.  A foreground job stopped with ^Z
+# (SIGTSTP to the console's foreground group), listed by jobs and
+# resumed by fg: its output goes on.  A background job that reads the
+# terminal is stopped (SIGTTIN); fg lets it read.  ($((..)) keeps what
+# is awaited out of the echoed command line.)
+tty_session 'expect # 
+send sh -c "echo S\\$((1+1)); sleep 10; echo C\\$((2+1))"\n
+expect S2
+send \x1a
+expect Stopped
+send jobs\n
+send fg\n
+expect C3
+send sh -c "read x; echo got\\$((4+1)) \\$x" &\n
+send sleep 5\n
+send \n
+expect (tty input)
+send fg\n
+send abc\n
+expect got5 abc
+send exit 0\n' "${run[@]}" /bin/busybox sh
+check_tty jobs-fg-stop 0 'S2\|\^Z\[1\]\+ +Stopped +sh -c[^|]*\|[^|]*jobs\|\[1\]\+ +Stopped [^|]*\|[^|]*fg\|[^|]*\|C3\|'
+check_tty jobs-bg-read 0 'Stopped \(tty input\) +sh -c "read x[^|]*\|.*fg\|[^|]*\|abc\|got5 abc\|'
+
+# kill -STOP on a background job, bg, kill %1.  (busybox's jobs shows
+# a job continued by kill -CONT as still stopped, natively too: it does
+# not wait with WCONTINUED.)
+tty_session 'expect # 
+send sleep 30 &\n
+send kill -STOP %1; sleep 1; jobs\n
+expect Stopped
+send kill -CONT %1; sleep 1; kill -STOP %1; bg; sleep 1; echo B$((1+1)); jobs\n
+expect B2
+send kill %1; sleep 1; jobs\n
+expect Terminated
+send exit 0\n' "${run[@]}" /bin/busybox sh
+check_tty jobs-kill-bg 0 'Stopped \(signal\) +sleep 30\|.*\|B2\|\[1\]\+ +Running +sleep 30\|.*Terminated +sleep 30'
 
 # The host terminal's size and TERM at start (the pseudo-terminal is
 # 40x100, TERM=xterm-256color), and a resize: SIGWINCH interrupts the

@@ -6,7 +6,8 @@
  * (SIGINT, the read interrupted, input flushed), raw mode with
  * VMIN/VTIME, termios and window-size round trips; the end of the
  * host's input on console=raw; the host terminal's size at start and
- * its changes (SIGWINCH).
+ * its changes (SIGWINCH); job control's checks from the background
+ * (SIGTTIN for reads, SIGTTOU for TOSTOP writes and terminal changes).
  */
 #include "kernel/internal.h"
 #include "tests/unit/io_env.h"
@@ -386,6 +387,51 @@ test_host_winsize(void)
 	CHECK(rd(100, &s) == 1 && io_signals == 0);
 }
 
+/* The shim's job-control check, as a recorder: its answer is set. */
+static int job_fg, job_sig, job_calls;
+static long job_answer;
+
+static int
+job_check(int fg, int sig)
+{
+	job_fg = fg;
+	job_sig = sig;
+	job_calls++;
+	return (int)job_answer;
+}
+
+static void
+test_job_check(void)
+{
+	char *got;
+
+	console(true);
+	tty_set_job_check(job_check);
+	feed("line\n");
+	job_answer = -EIO;		/* e.g. SIGTTIN ignored */
+	CHECK(rd(64, &got) == -EIO && job_sig == TTY_SIGTTIN && job_fg == 1);
+	job_answer = -EINTR;		/* SIGTTIN sent: restarted later */
+	CHECK(rd(64, &got) == -EINTR);
+	job_answer = 0;			/* the foreground: reads */
+	CHECK(rd(64, &got) == 5 && strcmp(got, "line\n") == 0);
+	job_calls = 0;
+	job_answer = -EINTR;
+	CHECK(SYS(sys_write, 1, U_BUF, 2) == 2 && job_calls == 0);
+	tio->c_lflag |= TOSTOP;		/* through TCGETS, then TCSETS */
+	CHECK(SYS(sys_ioctl, 0, TCSETS, U_TIO) == -EINTR);
+	CHECK(job_sig == TTY_SIGTTOU && job_calls == 1);
+	CHECK(SYS(sys_ioctl, 0, TCGETS, U_TIO) == 0);	/* no check */
+	CHECK(SYS(sys_ioctl, 0, TIOCGWINSZ, U_BUF) == 0 && job_calls == 1);
+	job_answer = 0;
+	tio->c_lflag |= TOSTOP;
+	CHECK(SYS(sys_ioctl, 0, TCSETS, U_TIO) == 0);
+	job_answer = -EINTR;		/* TOSTOP: a write from behind stops */
+	CHECK(SYS(sys_write, 1, U_BUF, 2) == -EINTR && job_sig == TTY_SIGTTOU);
+	CHECK(SYS(sys_ioctl, 0, TIOCSPGRP, U_TIO) == -EINTR);
+	CHECK(SYS(sys_ioctl, 0, TCFLSH, 0) == -EINTR);
+	tty_set_job_check(NULL);
+}
+
 int
 main(void)
 {
@@ -398,5 +444,6 @@ main(void)
 	RUN(test_noncanonical);
 	RUN(test_raw_end_of_input);
 	RUN(test_host_winsize);
+	RUN(test_job_check);
 	return harness_done();
 }
