@@ -105,7 +105,8 @@ facts_fill(int pid, int tid, struct proc_facts *f)
 		return -ESRCH;
 	f->pid = p->pid;
 	f->tid = pid == 0 && t != NULL ? t->tid : tid;
-	f->state = p->zombie ? 'Z' : run_state(p, tid != 0 ? t : NULL);
+	f->state = p->zombie ? 'Z' : p->job.stopped ? 'T' :
+	    run_state(p, tid != 0 ? t : NULL);
 	f->kp = p->zombie ? NULL : p->kp != NULL ? p->kp :
 	    p == shim_proc_init() ? kproc_first() : NULL;
 	id_facts(p, f);

@@ -74,6 +74,21 @@ end_child(pid_t pid)
 	waitpid(pid, &st, 0);
 }
 
+/* The state letter of /proc/<pid>/stat, or '?'. */
+static char
+proc_state(pid_t pid)
+{
+	static char stat[1024];
+	char path[64];
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (guest_read_file(path, stat, sizeof(stat)) <= 0 ||
+	    (p = strrchr(stat, ')')) == NULL || p[1] != ' ')
+		return '?';
+	return p[2];
+}
+
 static void
 test_wait4(void)
 {
@@ -85,6 +100,8 @@ test_wait4(void)
 	    waitpid(pid, &st, WUNTRACED) == pid);
 	out("status %#x stopped %d by %d\n", st, WIFSTOPPED(st),
 	    WSTOPSIG(st));
+	check("/proc/<pid>/stat: state T while stopped",
+	    proc_state(pid) == 'T');
 	expect_val("a stop is reported once (WNOHANG)",
 	    waitpid(pid, &st, WUNTRACED | WNOHANG), 0);
 	expect_val("a stopped child counts for WNOHANG",
