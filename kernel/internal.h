@@ -16,14 +16,18 @@ struct fd_slot {
 struct kproc {
 	struct vm_space *vm;		/* NULL: the boot space */
 	struct fd_slot *fds;		/* FD_LIMIT slots */
+	int fd_top;			/* slots at and above it are empty */
 	struct vnode *cwd;
 	struct vnode *exe;		/* after an execve: /proc/self/exe */
 	char *exe_path;			/* its absolute path (kmalloc'd) */
 	struct kproc *lender;		/* vfork: whose address space it runs in */
 };
 
-/* A copy of the current descriptor table (the same files), or NULL. */
-struct fd_slot *fd_table_clone(void);
+/*
+ * A copy of the current descriptor table (the same files), or NULL;
+ * *top is its fd_top.
+ */
+struct fd_slot *fd_table_clone(int *top);
 /*
  * kproc_exec_begin gives the current process a new empty address space
  * and returns the old one (NULL: no memory); kproc_exec_end keeps the

@@ -26,7 +26,7 @@ kproc_copy(bool share)
 
 	if (k == NULL)
 		return NULL;
-	k->fds = fd_table_clone();
+	k->fds = fd_table_clone(&k->fd_top);
 	if (k->fds == NULL)
 		goto fail;
 	if (share) {
