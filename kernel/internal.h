@@ -443,6 +443,13 @@ long fdata_write(struct vnode *vn, const void *buf, size_t len,
     uint64_t off);
 int fdata_truncate(struct vnode *vn, uint64_t len);
 void fdata_free(struct vnode *vn);
+/*
+ * fdata_view: vn's size bytes in place when they are all still the
+ * archive's (no page copied up, no zeros past it), else NULL.  The
+ * archive is never written or freed, so the bytes stay readable (and
+ * unchanged) whatever happens to the file afterwards.
+ */
+const void *fdata_view(const struct vnode *vn);
 /* Pages vn holds (copied up or written), and all files together. */
 uint64_t fdata_pages(const struct vnode *vn);
 uint64_t fdata_pages_total(void);
