@@ -47,7 +47,9 @@ load_segment_data(const uint8_t *file, const struct elf_segment *s,
 		int rc;
 
 		if (k == NULL) {
-			k = plat_pages_alloc(0);
+			/* A page the file fills whole needs no zeroing. */
+			k = from == pg && to == pg + PAGE_SIZE ?
+			    plat_pages_alloc_dirty(0) : plat_pages_alloc(0);
 			if (k == NULL)
 				return -ENOMEM;
 			rc = plat_user_map_page(pg, k, vm_find(pg)->prot);
