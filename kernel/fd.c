@@ -171,20 +171,34 @@ fd_reset(void)
 	fd_close_range(0, FD_LIMIT - 1, false);
 }
 
+/*
+ * A table is whole pages from plat_pages_alloc, which come zeroed: a
+ * kmalloc of the same size took twice the pages (its header), zeroed
+ * them, and still had to be cleared.
+ */
+#define FD_TABLE_ORDER	2
+_Static_assert((PAGE_SIZE << FD_TABLE_ORDER) == FD_LIMIT *
+    sizeof(struct fd_slot), "a descriptor table is 2^FD_TABLE_ORDER pages");
+
 /* A copy of the current table for a fork: the same open files. */
 struct fd_slot *
 fd_table_clone(int *topp)
 {
-	struct fd_slot *t = kmalloc(FD_LIMIT * sizeof(*t));
+	struct fd_slot *t = plat_pages_alloc(FD_TABLE_ORDER);
 	int n = top();
 
 	if (t == NULL)
 		return NULL;
 	memcpy(t, table(), (size_t)n * sizeof(*t));
-	memset(t + n, 0, (size_t)(FD_LIMIT - n) * sizeof(*t));
 	for (int fd = 0; fd < n; fd++)
 		if (t[fd].file != NULL)
 			file_get(t[fd].file);
 	*topp = n;
 	return t;
+}
+
+void
+fd_table_free(struct fd_slot *t)
+{
+	plat_pages_free(t, FD_TABLE_ORDER);
 }

@@ -28,6 +28,8 @@ struct kproc {
  * *top is its fd_top.
  */
 struct fd_slot *fd_table_clone(int *top);
+/* Free a table fd_table_clone made (its files already put). */
+void fd_table_free(struct fd_slot *t);
 /*
  * kproc_exec_begin gives the current process a new empty address space
  * and returns the old one (NULL: no memory); kproc_exec_end keeps the

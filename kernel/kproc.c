@@ -48,7 +48,7 @@ fail:
 	if (k->fds != NULL)
 		for (int fd = 0; fd < FD_LIMIT; fd++)
 			file_put(k->fds[fd].file);
-	kfree(k->fds);
+	fd_table_free(k->fds);
 	kfree(k);
 	return NULL;
 }
@@ -101,7 +101,7 @@ kproc_exit(void)
 		kproc_give_back(k, k->vm);
 	else
 		vm_space_free(k->vm);
-	kfree(k->fds);
+	fd_table_free(k->fds);
 	kfree(k);
 }
 

@@ -232,7 +232,7 @@ test_high_slot_scans(void)
 	CHECK(f->refs == 7);		/* ours, 3 slots and their 3 copies */
 	for (int fd = 0; t != NULL && fd < FD_LIMIT; fd++)
 		file_put(t[fd].file);
-	kfree(t);
+	fd_table_free(t);
 	fd_close_on_exec();
 	CHECK(fd_next(701) == -1 && fd_next(1) == 700);
 	fd_reset();
