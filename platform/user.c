@@ -159,6 +159,23 @@ pte_release(uint64_t pte)
 }
 
 int
+user_map_shared(uint64_t va, void *kpage, unsigned prot)
+{
+	uint16_t *r;
+	int rc;
+
+	if (page_refs == NULL)
+		return -ENOENT;
+	r = ref_slot(virt_to_phys(kpage));
+	if (r == NULL || *r == UINT16_MAX)
+		return -ENOMEM;
+	rc = map_page(va, kpage, prot & ~PROT_W, PTE_COW);
+	if (rc == 0)
+		(*r)++;
+	return rc;
+}
+
+int
 plat_user_map_zero(uint64_t va, unsigned prot)
 {
 	void *p = plat_pages_alloc(0);
