@@ -10,7 +10,7 @@
 #include "kernel/internal.h"
 
 #define STACK_SIZE		(8ull << 20)	/* RLIMIT_STACK default */
-#define STACK_BUILD_MIN		(16u << 10)	/* room for args + auxv, */
+#define STACK_BUILD_MIN		(4u << 10)	/* room for args + auxv, */
 #define STACK_BUILD_MAX		(256u << 10)	/* doubled while too small */
 #define STACK_RAND_PAGES	(1u << 14)	/* 64 MiB of top offsets */
 #define PIE_RAND_PAGES		(1u << 28)	/* as mmap_rnd_bits = 28 */
@@ -18,18 +18,28 @@
 #define MMAP_RAND_PAGES		(1u << 16)
 #define INTERP_MAX_SIZE		(64ull << 20)	/* a larger ld.so is not one */
 
-static bool norandmaps;		/* this load: no randomization */
+#define RAND_DRAWS		4	/* PIE bias, brk, mmap area, stack */
 
-/* Random page offset in [0, pages) from the CRNG; 0 with norandmaps. */
+static bool norandmaps;		/* this load: no randomization */
+static uint64_t draws[RAND_DRAWS];	/* this load's random words */
+static unsigned ndraws;			/* how many are used */
+
+/*
+ * Random page offset in [0, pages) from this load's draws, which come
+ * from one CRNG call with AT_RANDOM's bytes (each call costs two
+ * ChaCha20 blocks: five of them were a tenth of an exec); 0 with
+ * norandmaps.
+ */
 static int
 rand_pages(uint64_t pages, uint64_t *out)
 {
-	uint64_t r = 0;
-	int rc = norandmaps ? 0 : plat_crng_fill(&r, sizeof(r));
-
-	if (rc != 0)
-		return rc;
-	*out = (r % pages) * PAGE_SIZE;
+	if (norandmaps) {
+		*out = 0;
+		return 0;
+	}
+	if (ndraws == RAND_DRAWS)
+		return -EIO;		/* RAND_DRAWS is too small: a bug */
+	*out = (draws[ndraws++] % pages) * PAGE_SIZE;
 	return 0;
 }
 
@@ -47,7 +57,9 @@ load_segment_data(const uint8_t *file, const struct elf_segment *s,
 		int rc;
 
 		if (k == NULL) {
-			k = plat_pages_alloc(0);
+			/* A page the file fills whole needs no zeroing. */
+			k = from == pg && to == pg + PAGE_SIZE ?
+			    plat_pages_alloc_dirty(0) : plat_pages_alloc(0);
 			if (k == NULL)
 				return -ENOMEM;
 			rc = plat_user_map_page(pg, k, vm_find(pg)->prot);
@@ -291,6 +303,7 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 {
 	struct elf_image img;
 	struct exec_stack_args *a = &ei->args;
+	uint8_t rnd[sizeof(a->random) + sizeof(draws)];
 	uint64_t bias = 0, off, ibase = 0, ientry = 0;
 	int rc;
 
@@ -298,7 +311,11 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 	rc = elf_parse(file, len, &img, why);
 	if (rc != 0)
 		return rc;
-	rc = plat_crng_fill(a->random, sizeof(a->random));
+	rc = plat_crng_fill(rnd, sizeof(rnd));
+	memcpy(a->random, rnd, sizeof(a->random));
+	memcpy(draws, rnd + sizeof(a->random), sizeof(draws));
+	memset(rnd, 0, sizeof(rnd));
+	ndraws = 0;
 	if (rc != 0) {
 		*why = "no healthy entropy source for AT_RANDOM and address "
 		    "randomization (the CPU has no RDRAND/RDSEED; QEMU's "

@@ -86,6 +86,17 @@ page_for_write(struct fdata *d, uint64_t off)
 	return pg;
 }
 
+const void *
+fdata_view(const struct vnode *vn)
+{
+	const struct fdata *d = &vn->data;
+
+	if (vn->kind != VN_REG || d->lower == NULL || d->ntop != 0 ||
+	    vn->size > d->lower_len)
+		return NULL;
+	return d->lower;
+}
+
 long
 fdata_read(struct vnode *vn, void *buf, size_t len, uint64_t off)
 {

@@ -16,6 +16,7 @@ struct fd_slot {
 struct kproc {
 	struct vm_space *vm;		/* NULL: the boot space */
 	struct fd_slot *fds;		/* FD_LIMIT slots */
+	int fd_top;			/* slots at and above it are empty */
 	struct vnode *cwd;
 	struct vnode *exe;		/* after an execve: /proc/self/exe */
 	char *exe_path;			/* its absolute path (kmalloc'd) */
@@ -43,8 +44,13 @@ struct file *fd_get_in(struct kproc *k, int fd);
 int fd_next_in(struct kproc *k, int from);
 bool fd_cloexec_in(struct kproc *k, int fd);
 
-/* A copy of the current descriptor table (the same files), or NULL. */
-struct fd_slot *fd_table_clone(void);
+/*
+ * A copy of the current descriptor table (the same files), or NULL;
+ * *top is its fd_top.
+ */
+struct fd_slot *fd_table_clone(int *top);
+/* Free a table fd_table_clone made (its files already put). */
+void fd_table_free(struct fd_slot *t);
 /*
  * kproc_exec_begin gives the current process a new empty address space
  * and returns the old one (NULL: no memory); kproc_exec_end keeps the
@@ -462,6 +468,13 @@ long fdata_write(struct vnode *vn, const void *buf, size_t len,
     uint64_t off);
 int fdata_truncate(struct vnode *vn, uint64_t len);
 void fdata_free(struct vnode *vn);
+/*
+ * fdata_view: vn's size bytes in place when they are all still the
+ * archive's (no page copied up, no zeros past it), else NULL.  The
+ * archive is never written or freed, so the bytes stay readable (and
+ * unchanged) whatever happens to the file afterwards.
+ */
+const void *fdata_view(const struct vnode *vn);
 /* Pages vn holds (copied up or written), and all files together. */
 uint64_t fdata_pages(const struct vnode *vn);
 uint64_t fdata_pages_total(void);

@@ -536,6 +536,13 @@ int file_stat(struct file *f, struct kstat *st);
 long file_getdents(struct file *f, void *buf, size_t len);
 int file_truncate(struct file *f, uint64_t len);
 /*
+ * file_view: the whole of f, a file of the tree still as the archive
+ * holds it, in place (read-only, valid for good): *len bytes at *p.
+ * -EAGAIN when it has no such view (written since, or not a regular
+ * file of the tree): read it instead.  For execve's image.
+ */
+int file_view(struct file *f, const void **p, size_t *len);
+/*
  * Bytes a read of a stream (pipe, console) could return now without
  * waiting; -ENOTTY for kinds that cannot tell.
  */

@@ -76,7 +76,7 @@ kproc_copy(bool share)
 
 	if (k == NULL)
 		return NULL;
-	k->fds = fd_table_clone();
+	k->fds = fd_table_clone(&k->fd_top);
 	if (k->fds == NULL)
 		goto fail;
 	if (share) {
@@ -101,7 +101,7 @@ fail:
 	if (k->fds != NULL)
 		for (int fd = 0; fd < FD_LIMIT; fd++)
 			file_put(k->fds[fd].file);
-	kfree(k->fds);
+	fd_table_free(k->fds);
 	kfree(k);
 	return NULL;
 }
@@ -155,7 +155,7 @@ kproc_exit(void)
 		kproc_give_back(k, k->vm);
 	else
 		vm_space_free(k->vm);
-	kfree(k->fds);
+	fd_table_free(k->fds);
 	kfree(k);
 }
 

@@ -42,6 +42,17 @@ vfile_vnode(struct file *f)
 	return ((struct vfile *)f->priv)->vn;
 }
 
+int
+file_view(struct file *f, const void **p, size_t *len)
+{
+	struct vnode *vn = vfile_vnode(f);
+
+	if (vn == NULL || (*p = fdata_view(vn)) == NULL)
+		return -EAGAIN;
+	*len = (size_t)vn->size;
+	return 0;
+}
+
 long
 vfile_path_of(struct file *f, char *buf, size_t size)
 {

@@ -444,6 +444,15 @@ bool boot_has_option(const char *word);
  * stays the platform's, unmapping does not free it (platform/user.c).
  */
 int user_map_lent(uint64_t va, const void *kpage, unsigned prot);
+/*
+ * Map the page kpage (from plat_pages_alloc, kept by the caller for
+ * good) at va copy-on-write, taking a reference as a fork does: many
+ * spaces share it, a write gives the writer its own copy, and an unmap
+ * drops the reference.  -ENOENT until the first fork made the
+ * reference counts (the caller copies the page instead), -ENOMEM when
+ * its count is full.
+ */
+int user_map_shared(uint64_t va, void *kpage, unsigned prot);
 /* Free the empty page tables user.c still keeps for reuse (at exit). */
 void user_prune_all(void);
 /* Load as (NULL: the boot address space) into CR3 unless it is loaded. */

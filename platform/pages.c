@@ -1,22 +1,29 @@
 /*
  * plat_pages_*: the kernel's view of the buddy allocator, through the
- * direct map, zeroed.
+ * direct map, zeroed (or not, for pages about to be overwritten whole).
  */
 #include "platform/internal.h"
 
 void *
-plat_pages_alloc(unsigned order)
+plat_pages_alloc_dirty(unsigned order)
 {
 	uint64_t pa;
-	void *p;
 
 	if (order > PMM_MAX_ORDER)
 		return NULL;
 	pa = pmm_alloc(order);
 	if (pa == PMM_NONE)
 		return NULL;
-	p = phys_to_virt(pa);
-	memset(p, 0, PAGE_SIZE << order);
+	return phys_to_virt(pa);
+}
+
+void *
+plat_pages_alloc(unsigned order)
+{
+	void *p = plat_pages_alloc_dirty(order);
+
+	if (p != NULL)
+		memset(p, 0, PAGE_SIZE << order);
 	return p;
 }
 

@@ -189,6 +189,12 @@ void plat_alarm_set(uint64_t deadline_ns);
  * Any context.
  */
 void *plat_pages_alloc(unsigned order);
+/*
+ * plat_pages_alloc_dirty: the same, not zeroed: the pages hold what
+ * they held last (another process's data).  Only for pages the caller
+ * overwrites whole before anything else can read them.
+ */
+void *plat_pages_alloc_dirty(unsigned order);
 void plat_pages_free(void *p, unsigned order);
 /* Free and total pages of RAM the allocator manages. */
 uint64_t plat_pages_free_count(void);

@@ -159,6 +159,23 @@ pte_release(uint64_t pte)
 }
 
 int
+user_map_shared(uint64_t va, void *kpage, unsigned prot)
+{
+	uint16_t *r;
+	int rc;
+
+	if (page_refs == NULL)
+		return -ENOENT;
+	r = ref_slot(virt_to_phys(kpage));
+	if (r == NULL || *r == UINT16_MAX)
+		return -ENOMEM;
+	rc = map_page(va, kpage, prot & ~PROT_W, PTE_COW);
+	if (rc == 0)
+		(*r)++;
+	return rc;
+}
+
+int
 plat_user_map_zero(uint64_t va, unsigned prot)
 {
 	void *p = plat_pages_alloc(0);
@@ -507,9 +524,20 @@ entry_table(const struct pt_ctx *c, uint64_t e)
 	return phys_to_virt(e & PTE_ADDR_MASK & ~c->enc_mask);
 }
 
+/* Are the 8 entries from t all zero (one test, not 8)? */
+static bool
+group_empty(const uint64_t *t)
+{
+	return (t[0] | t[1] | t[2] | t[3] | t[4] | t[5] | t[6] | t[7]) == 0;
+}
+
 /*
  * Call fn on every existing leaf entry of the user half of c (level 3 is
  * the PML4), freeing the emptied tables below the PML4 when free_tables.
+ * Tables are mostly empty (a small program fills a few dozen of the
+ * thousands of entries its tables hold), so runs of 8 zero entries are
+ * passed over with one test each: the scan was most of what fork's copy
+ * and exit's teardown cost.
  */
 static int
 walk_user(struct pt_ctx *c, uint64_t *t, int level, uint64_t base,
@@ -522,6 +550,10 @@ walk_user(struct pt_ctx *c, uint64_t *t, int level, uint64_t base,
 		uint64_t va = base + ((uint64_t)i << (12 + 9 * level));
 		uint64_t *sub;
 
+		if ((i & 7) == 0 && group_empty(&t[i])) {
+			i += 7;
+			continue;
+		}
 		if (level == 0) {
 			if (pte_exists(t[i]) && (rc = fn(va, &t[i], arg)) != 0)
 				return rc;
@@ -569,11 +601,18 @@ plat_as_destroy(struct plat_as *as)
 	plat_pages_free(as, 0);
 }
 
-/* Share the page at *e with the clone dst, copy-on-write. */
+/* The clone being filled, and its leaf table for the span being copied. */
+struct clone {
+	struct plat_as *dst;
+	uint64_t span;		/* the span's base; 1 = none yet */
+	uint64_t *leaf;
+};
+
+/* Share the page at *e with the clone, copy-on-write. */
 static int
 clone_fn(uint64_t va, uint64_t *e, void *arg)
 {
-	struct plat_as *dst = arg;
+	struct clone *cl = arg;
 	uint64_t *d;
 	uint16_t *r;
 
@@ -584,20 +623,26 @@ clone_fn(uint64_t va, uint64_t *e, void *arg)
 		(*r)++;
 		*e = (*e & ~PTE_W) | PTE_COW;
 	}
-	d = pt_leaf(&dst->ctx, va, true);
-	if (d == NULL) {
-		pte_release(*e);
-		return -ENOMEM;
+	/* One walk per leaf table, not per page (the walk pays itself). */
+	if ((va & ~(PT_TABLE_SPAN - 1)) != cl->span) {
+		d = pt_leaf(&cl->dst->ctx, va, true);
+		if (d == NULL) {
+			pte_release(*e);
+			return -ENOMEM;
+		}
+		cl->span = va & ~(PT_TABLE_SPAN - 1);
+		cl->leaf = d - ((va & (PT_TABLE_SPAN - 1)) >> PAGE_SHIFT);
 	}
-	*d = *e;
+	cl->leaf[(va & (PT_TABLE_SPAN - 1)) >> PAGE_SHIFT] = *e;
 	return 0;
 }
 
 struct plat_as *
 plat_as_clone_cow(void *data)
 {
-	struct plat_as *as;
+	struct clone cl = { .span = 1 };
 	struct pt_ctx *c = ctx();
+	struct plat_as *as;
 	int rc;
 
 	if (refs_init() != 0)
@@ -605,7 +650,8 @@ plat_as_clone_cow(void *data)
 	as = plat_as_create(data);
 	if (as == NULL)
 		return NULL;
-	rc = walk_user(c, phys_to_virt(c->root), 3, 0, clone_fn, as, false);
+	cl.dst = as;
+	rc = walk_user(c, phys_to_virt(c->root), 3, 0, clone_fn, &cl, false);
 	/* Write access is gone from the parent's pages. */
 	arch_write_cr3(c->root | c->enc_mask);
 	if (rc != 0) {

@@ -54,6 +54,29 @@ plat_vdso_size(void)
 	return PAGE_SIZE + image_size();
 }
 
+/*
+ * The image's pages, shared copy-on-write by every process once
+ * processes are forked (as Linux shares its vDSO): made once, at the
+ * first exec, and kept.  Before the first fork (and for a larger image
+ * than this holds) each exec maps copies of its own.
+ */
+#define VDSO_SHARED_PAGES	8
+static uint8_t *shared[VDSO_SHARED_PAGES];
+
+/* The shared copy of the image's page at off, or NULL. */
+static uint8_t *
+shared_page(uint64_t off, uint64_t len)
+{
+	uint64_t i = off / PAGE_SIZE;
+
+	if (i >= VDSO_SHARED_PAGES)
+		return NULL;
+	if (shared[i] == NULL && (shared[i] = plat_pages_alloc(0)) != NULL)
+		memcpy(shared[i], arch_vdso_start + off,
+		    len - off < PAGE_SIZE ? len - off : PAGE_SIZE);
+	return shared[i];
+}
+
 int
 plat_vdso_map(uint64_t va)
 {
@@ -63,10 +86,14 @@ plat_vdso_map(uint64_t va)
 	rc = user_map_lent(va, &vvar, PROT_R);
 	if (rc != 0)
 		return rc;
-	/* The image: private copies (one guest), read and execute. */
+	/* The image: read and execute, shared or private copies. */
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		uint8_t *k = plat_pages_alloc(0);
+		uint8_t *k = shared_page(off, len);
 
+		if (k != NULL && user_map_shared(va + PAGE_SIZE + off, k,
+		    PROT_R | PROT_X) == 0)
+			continue;
+		k = plat_pages_alloc(0);
 		if (k == NULL)
 			return -ENOMEM;
 		memcpy(k, arch_vdso_start + off,

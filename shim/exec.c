@@ -118,9 +118,14 @@ exec_args_in(struct exec_args *ea, uint64_t uargv, uint64_t uenvp)
 	return exec_args_try(ea, uargv, uenvp, EXEC_STRINGS_MAX);
 }
 
-/* The whole regular, executable file f, in *out (kmalloc'd). */
+/*
+ * The whole regular, executable file f, in *out: in place when the file
+ * is still as the archive holds it (no copy: most of an exec's cost
+ * was reading the image), else read into a kmalloc'd buffer, *owned
+ * (NULL for the view).
+ */
 static int
-read_image(struct file *f, void **out, size_t *len)
+read_image(struct file *f, const void **out, size_t *len, void **owned)
 {
 	struct kstat st;
 	size_t got = 0;
@@ -134,6 +139,9 @@ read_image(struct file *f, void **out, size_t *len)
 		return -EACCES;
 	if (st.size > EXEC_FILE_MAX)
 		return -ENOMEM;
+	*owned = NULL;
+	if (file_view(f, out, len) == 0)
+		return 0;
 	buf = kmalloc(st.size > 0 ? st.size : 1);
 	if (buf == NULL)
 		return -ENOMEM;
@@ -146,14 +154,14 @@ read_image(struct file *f, void **out, size_t *len)
 		}
 		got += (size_t)n;
 	}
-	*out = buf;
+	*out = *owned = buf;
 	*len = got;
 	return 0;
 }
 
 static int
 open_image(int dirfd, const char *path, int flags, struct file **fp,
-    void **out, size_t *len)
+    const void **out, size_t *len, void **owned)
 {
 	struct file *f;
 	int rc;
@@ -170,7 +178,7 @@ open_image(int dirfd, const char *path, int flags, struct file **fp,
 		if (rc != 0)
 			return rc;
 	}
-	rc = read_image(f, out, len);
+	rc = read_image(f, out, len, owned);
 	if (rc != 0) {
 		file_put(f);
 		return rc;
@@ -293,7 +301,8 @@ do_execve(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
 	struct file *f = NULL;
 	char *path = kmalloc(VFS_PATH_MAX);
 	const char *name;
-	void *img = NULL;
+	const void *img = NULL;
+	void *owned = NULL;	/* img when it is a copy */
 	size_t len = 0;
 	long rc;
 
@@ -309,14 +318,14 @@ do_execve(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
 	name = path;
 	for (int depth = 0; rc >= 0; depth++) {
 		rc = open_image(depth == 0 ? dirfd : AT_FDCWD, name,
-		    depth == 0 ? flags : 0, &f, &img, &len);
+		    depth == 0 ? flags : 0, &f, &img, &len, &owned);
 		if (rc != 0)
 			break;
 		if (len >= 2 && memcmp(img, "#!", 2) == 0) {
 			rc = depth == INTERP_DEPTH ? -ELOOP :
 			    script_args(&ea, img, len, name, &name);
-			kfree(img);
-			img = NULL;
+			kfree(owned);
+			img = owned = NULL;
 			file_put(f);
 			f = NULL;
 			continue;
@@ -329,7 +338,7 @@ do_execve(int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp,
 		break;
 	}
 	file_put(f);
-	kfree(img);
+	kfree(owned);
 	exec_args_free(&ea);
 	kfree(path);
 	return rc;

@@ -13,6 +13,8 @@
 #                         Cloister root; stdout and status must match.
 #   procs/leak            2000 fork/exit/wait cycles leave exactly the
 #                         pages and heap bytes free that 10 cycles leave.
+#   procs/exec-leak       the same for 500 vfork/exec/wait cycles (the
+#                         image, its pages, the shared vDSO, the tables).
 #   procs/bomb, procs/bomb-oom   a fork bomb under --mem 64 ends in
 #                         EAGAIN (RLIMIT_NPROC) or, without that limit,
 #                         ENOMEM (children out of memory die by SIGKILL),
@@ -78,6 +80,7 @@ elf=$BUILD/integration/procs_helper-musl
 [[ -x $elf ]] || exit 0
 
 leak_check procs/leak 10 2000 "$elf" cycles
+leak_check procs/exec-leak 10 500 "$elf" execs
 
 # bomb NAME WANT [ARG]: the fork bomb ends with WANT and status 0.
 bomb() {

@@ -3,6 +3,8 @@
  *   shell       system() and popen() through /bin/sh (differential)
  *   cycles N    N fork/exit/wait cycles (the script compares the pages
  *               free at exit for two values of N: no leak)
+ *   execs N     N vfork/exec/wait cycles of this program (cycles 0),
+ *               compared in the same way
  *   bomb [unlimited]  fork until fork fails, children waiting (with
  *               no RLIMIT_NPROC: until memory runs out); the failure
  *               must be EAGAIN or ENOMEM, then every child is killed
@@ -55,6 +57,25 @@ cycles(int n)
 }
 
 static int
+execs(int n)
+{
+	char *args[] = { "procs_helper", "cycles", "0", NULL };
+
+	for (int i = 0; i < n; i++) {
+		pid_t pid = vfork();
+		int st;
+
+		if (pid == 0) {
+			execv("/proc/self/exe", args);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || st != 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
 bomb(int unlimited)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
@@ -89,6 +110,8 @@ main(int argc, char **argv)
 		return shell();
 	if (argc >= 3 && strcmp(argv[1], "cycles") == 0)
 		return cycles(atoi(argv[2]));
+	if (argc >= 3 && strcmp(argv[1], "execs") == 0)
+		return execs(atoi(argv[2]));
 	if (argc >= 2 && strcmp(argv[1], "bomb") == 0)
 		return bomb(argc >= 3 && strcmp(argv[2], "unlimited") == 0);
 	return 2;

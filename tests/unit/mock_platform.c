@@ -632,6 +632,17 @@ plat_pages_alloc(unsigned order)
 	return p;
 }
 
+/* Not zeroed: junk, so that code relying on zeros shows it. */
+void *
+plat_pages_alloc_dirty(unsigned order)
+{
+	void *p = plat_pages_alloc(order);
+
+	if (p != NULL)
+		memset(p, 0xa5, PAGE_SIZE << order);
+	return p;
+}
+
 /* A bad free is a bug in the code under test: panic, as it would. */
 void
 plat_pages_free(void *p, unsigned order)

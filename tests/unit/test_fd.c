@@ -207,6 +207,39 @@ test_close_range_cloexec(void)
 	file_put(f);
 }
 
+/*
+ * The scans (fork's copy, close-on-exec, exit, fd_next) stop at the
+ * highest slot filled: one filled by dup_to far above the others must
+ * still be seen by each.
+ */
+static void
+test_high_slot_scans(void)
+{
+	struct dummy d;
+	struct file *f = new_file(&d, O_RDWR);
+	struct fd_slot *t;
+	int top = 0;
+
+	fd_reset();
+	CHECK(fd_install(file_get(f), 0, false) == 0);
+	CHECK(fd_dup_to(0, 700, false) == 700);
+	CHECK(fd_dup_to(0, FD_LIMIT - 1, true) == FD_LIMIT - 1);
+	CHECK(fd_next(1) == 700 && fd_next(701) == FD_LIMIT - 1);
+	t = fd_table_clone(&top);
+	CHECK(t != NULL && top == FD_LIMIT);
+	CHECK(t != NULL && t[700].file == f && t[FD_LIMIT - 1].cloexec &&
+	    t[1].file == NULL);
+	CHECK(f->refs == 7);		/* ours, 3 slots and their 3 copies */
+	for (int fd = 0; t != NULL && fd < FD_LIMIT; fd++)
+		file_put(t[fd].file);
+	fd_table_free(t);
+	fd_close_on_exec();
+	CHECK(fd_next(701) == -1 && fd_next(1) == 700);
+	fd_reset();
+	CHECK(fd_next(0) == -1 && f->refs == 1);
+	file_put(f);
+}
+
 static void
 test_access_and_missing_ops(void)
 {
@@ -349,6 +382,7 @@ main(void)
 	RUN(test_exhaustion);
 	RUN(test_dup_to);
 	RUN(test_close_range_cloexec);
+	RUN(test_high_slot_scans);
 	RUN(test_access_and_missing_ops);
 	RUN(test_blocking_read);
 	RUN(test_blocking_write);

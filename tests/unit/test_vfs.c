@@ -334,6 +334,37 @@ test_copy_up(void)
 	CHECK(st.mode == (S_IFREG | 0600) && st.uid == 5 && st.gid == 6);
 }
 
+/* execve's view of an image: only while the file is the archive's. */
+static void
+test_file_view(void)
+{
+	const void *p = NULL, *old;
+	struct file *f;
+	size_t len = 0;
+
+	fresh();
+	CHECK(vfs_open(AT_FDCWD, "/etc/passwd", O_RDONLY, 0, &f) == 0);
+	CHECK(file_view(f, &p, &len) == 0);
+	CHECK(len == 11 && memcmp(p, "root:x:0:0\n", 11) == 0);
+	old = p;
+	CHECK(write_file("/etc/passwd", 0, "R") == 0);	/* same size */
+	CHECK(file_view(f, &p, &len) == -EAGAIN);	/* copied up */
+	CHECK(memcmp(old, "root:x:0:0\n", 11) == 0);	/* still readable */
+	CHECK(strcmp(slurp("/etc/passwd"), "Root:x:0:0\n") == 0);
+	file_put(f);
+	/* Truncated: the rest of the archive's bytes; grown: zeros, no view. */
+	CHECK(vfs_truncate(AT_FDCWD, "/bin/sh", 2) == 0);
+	CHECK(vfs_open(AT_FDCWD, "/bin/sh", O_RDONLY, 0, &f) == 0);
+	CHECK(file_view(f, &p, &len) == 0 && len == 2 &&
+	    memcmp(p, "#!", 2) == 0);
+	CHECK(vfs_truncate(AT_FDCWD, "/bin/sh", 4) == 0);
+	CHECK(file_view(f, &p, &len) == -EAGAIN);
+	file_put(f);
+	CHECK(vfs_open(AT_FDCWD, "/etc", O_RDONLY | O_DIRECTORY, 0, &f) == 0);
+	CHECK(file_view(f, &p, &len) == -EAGAIN);
+	file_put(f);
+}
+
 static void
 test_whiteouts(void)
 {
@@ -945,6 +976,7 @@ main(void)
 	RUN(test_symlinks);
 	RUN(test_long_names);
 	RUN(test_copy_up);
+	RUN(test_file_view);
 	RUN(test_whiteouts);
 	RUN(test_rename);
 	RUN(test_links_and_nodes);
