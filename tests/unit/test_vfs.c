@@ -787,6 +787,7 @@ test_proc_pids(void)
 	    1, (const char *const[]){ "E=1" });
 	CHECK(vfs_open(AT_FDCWD, "/etc/passwd", O_RDONLY, 0, &f) == 0);
 	child_fds[9].file = f;
+	child.fd_top = 10;
 	fake_child = &child;
 	fake_zombie_reaped = false;
 	procfs_set_facts(fake_fill, fake_next);
