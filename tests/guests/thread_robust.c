@@ -162,7 +162,7 @@ struct rlock {
  */
 static struct robust_head head;
 static struct rlock held, contended, pending, foreign;
-static volatile int child_ready;
+static volatile int child_ready, child_release;
 static long got_head, got_len;
 static int ctid;
 
@@ -172,7 +172,7 @@ robust_child(void *arg)
 	uint32_t tid = (uint32_t)SYS0(SYS_gettid);
 	long off = (long)offsetof(struct rlock, word) -
 	    (long)offsetof(struct rlock, next);
-	struct timespec ts = { 0, 50 * MS };
+	struct timespec ts = { 0, MS };
 
 	held.word = tid;
 	contended.word = tid;	/* main adds FUTEX_WAITERS and waits */
@@ -188,7 +188,12 @@ robust_child(void *arg)
 		return 1;
 	SYS3(SYS_get_robust_list, 0, &got_head, &got_len);
 	child_ready = 1;
-	SYS2(SYS_nanosleep, &ts, NULL);
+	/*
+	 * Alive until main has looked at this thread and set its waiter
+	 * going (a fixed sleep lost the race on a busy host), 10 s at most.
+	 */
+	for (int i = 0; i < 10000 && !child_release; i++)
+		SYS2(SYS_nanosleep, &ts, NULL);
 	return 0;			/* SYS_exit, holding all of them */
 }
 
@@ -249,6 +254,7 @@ kernel_robust(void)
 	    SYS3(SYS_get_robust_list, 999999, &hp, &len), ESRCH);
 	__atomic_or_fetch(&contended.word, FUTEX_WAITERS, __ATOMIC_RELEASE);
 	pthread_create(&th, NULL, contended_waiter, NULL);
+	child_release = 1;
 	while ((v = __atomic_load_n(&ctid, __ATOMIC_ACQUIRE)) != 0)
 		if (SYS4(SYS_futex, &ctid, FUTEX_WAIT, v, &limit) ==
 		    -ETIMEDOUT)
