@@ -3,6 +3,7 @@
 guest (10.0.2.15, 52:54:00:12:34:56) from the gateway (10.0.2.2), each
 input a list of records [op=0][len:2 LE][frame].  The frame builders are
 tests/integration/net_frames.py's."""
+import base64
 import os
 import struct
 import sys
@@ -64,6 +65,15 @@ def main():
         "frag": rec(eth(ip4(17, b"", 0))) + rec(eth(frag1)) +
         rec(eth(frag2)),
         "nd6": rec(eth(ns, 0x86dd)),
+        # Found by this fuzzer: an IPv6 hop-by-hop option that asks
+        # for an ICMPv6 parameter problem while no source address is
+        # valid (lwIP's icmp6.c; see net_rx.mk).
+        "hbh6": base64.b64decode(
+            "AFYAUlQAEjRWUlUKAAICht1gAAAAACAAAAroAAAAAAAAUO0K//4AAgL/AgAA"
+            "AAAAAAAAAAAAAAABAAGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGR"
+            "kZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGR"
+            "kZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRkZGRAP8AAAAIAAaHAAAA"
+            "AABQVAD//hI0VgEBUlUKAAIC"),
         "lies": rec(eth(arp, 0x0806)) + struct.pack("<BH", 1, 300) +
         bytes(300) + struct.pack("<BH", 2, 9),
     }
