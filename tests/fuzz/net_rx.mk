@@ -16,6 +16,8 @@ FUZZ_SRCS_net_rx := net/glue.c net/sock.c net/addr.c net/chksum.c platform/virtq
 # dereference still stops the fuzzer (SEGV under ASan).
 $(BUILD)/fuzz/fuzz_net_rx: FUZZ_CFLAGS += -Inet/port -I$(LWIP_DIR)/src/include \
 	-Wno-error -fno-sanitize=null
+# Its flags are here: a change to them rebuilds it.
+$(BUILD)/fuzz/fuzz_net_rx: tests/fuzz/net_rx.mk
 
 $(BUILD)/fuzz/corpus/net_rx/.stamp: tests/fuzz/net_seeds.py tests/integration/net_frames.py
 	$(call say,GEN,$(FUZZ_CORPUS)/net_rx)
