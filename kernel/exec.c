@@ -43,26 +43,44 @@ rand_pages(uint64_t pages, uint64_t *out)
 	return 0;
 }
 
-/* Copy the file bytes of one segment into (possibly shared) pages. */
+/*
+ * The file bytes of one segment.  A page the segment fills whole from
+ * a page of src is that page, shared with the file's page cache until
+ * written (as Linux maps a program's pages); the rest (a page the
+ * segment shares with another, the last one before its bss, all of
+ * them without src) is a page of this space's own with the bytes
+ * copied in.
+ */
 static int
 load_segment_data(const uint8_t *file, const struct elf_segment *s,
-    uint64_t bias)
+    uint64_t bias, struct file *src)
 {
 	uint64_t va = s->vaddr + bias, end = va + s->filesz;
 
 	for (uint64_t pg = PAGE_ALIGN_DOWN(va); pg < end; pg += PAGE_SIZE) {
 		uint64_t from = pg < va ? va : pg;
 		uint64_t to = pg + PAGE_SIZE < end ? pg + PAGE_SIZE : end;
+		bool whole = from == pg && to == pg + PAGE_SIZE;
+		unsigned prot = vm_find(pg)->prot;
 		uint8_t *k = plat_user_page(pg);
 		int rc;
 
-		if (k == NULL) {
+		if (k == NULL && whole && src != NULL &&
+		    vm_map_from_file(pg, src, s->offset + (pg - va)) == 0)
+			continue;
+		if (k != NULL) {
+			/* Shared with the file by the segment before. */
+			rc = plat_user_own(pg, prot);
+			if (rc != 0)
+				return rc;
+			k = plat_user_page(pg);
+		} else {
 			/* A page the file fills whole needs no zeroing. */
-			k = from == pg && to == pg + PAGE_SIZE ?
-			    plat_pages_alloc_dirty(0) : plat_pages_alloc(0);
+			k = whole ? plat_pages_alloc_dirty(0) :
+			    plat_pages_alloc(0);
 			if (k == NULL)
 				return -ENOMEM;
-			rc = plat_user_map_page(pg, k, vm_find(pg)->prot);
+			rc = plat_user_map_page(pg, k, prot);
 			if (rc != 0) {
 				plat_pages_free(k, 0);
 				return rc;
@@ -80,7 +98,7 @@ load_segment_data(const uint8_t *file, const struct elf_segment *s,
  */
 static int
 map_segments(const uint8_t *file, const struct elf_image *img,
-    uint64_t bias, unsigned kind)
+    uint64_t bias, unsigned kind, struct file *src)
 {
 	uint64_t prev_end = 0;
 	int rc;
@@ -106,7 +124,7 @@ map_segments(const uint8_t *file, const struct elf_image *img,
 		prev_end = end;
 	}
 	for (int i = 0; i < img->nsegs; i++) {
-		rc = load_segment_data(file, &img->seg[i], bias);
+		rc = load_segment_data(file, &img->seg[i], bias, src);
 		if (rc != 0)
 			return rc;
 	}
@@ -180,14 +198,18 @@ why_path(const char *what, const char *path, const char *detail)
 	return why_buf;
 }
 
-/* The whole of the regular file at path, in a kmalloc'd buffer. */
+/*
+ * The regular file at path, opened in *fp, and the whole of it: in
+ * place (*owned NULL) while the archive still holds it as it is, else
+ * read into a kmalloc'd buffer, *owned.
+ */
 static int
-read_whole_file(const char *path, uint8_t **out, size_t *len,
-    const char **why)
+open_whole_file(const char *path, struct file **fp, const uint8_t **out,
+    size_t *len, uint8_t **owned, const char **why)
 {
 	struct file *f;
 	struct kstat st;
-	uint8_t *buf;
+	uint8_t *buf = NULL;
 	uint64_t done;
 	long n;
 	int rc;
@@ -205,7 +227,11 @@ read_whole_file(const char *path, uint8_t **out, size_t *len,
 		rc = -EACCES;		/* as execve: not a regular file */
 	if (rc == 0 && (st.size == 0 || st.size > INTERP_MAX_SIZE))
 		rc = -ELIBBAD;
-	buf = NULL;
+	if (rc == 0 && file_view(f, (const void **)out, len) == 0) {
+		*owned = NULL;
+		*fp = f;
+		return 0;
+	}
 	if (rc == 0 && (buf = kmalloc(st.size)) == NULL)
 		rc = -ENOMEM;
 	for (done = 0; rc == 0 && done < st.size; done += (uint64_t)n) {
@@ -213,15 +239,16 @@ read_whole_file(const char *path, uint8_t **out, size_t *len,
 		if (n <= 0)
 			rc = n < 0 ? (int)n : -EIO;
 	}
-	file_put(f);
 	if (rc != 0) {
+		file_put(f);
 		kfree(buf);
 		*why = why_path("interpreter", path, rc == -EACCES ?
 		    "not a regular file" : rc == -ELIBBAD ? "empty or too "
 		    "large" : "cannot be read");
 		return rc;
 	}
-	*out = buf;
+	*fp = f;
+	*out = *owned = buf;
 	*len = st.size;
 	return 0;
 }
@@ -236,13 +263,15 @@ load_interp(const char *path, uint64_t *base, uint64_t *entry,
 {
 	struct elf_image img;
 	const char *reason;
-	uint8_t *buf;
+	const uint8_t *buf;
+	uint8_t *owned;
+	struct file *f;
 	size_t len;
 	uint64_t bias = 0;
 	long addr;
 	int rc;
 
-	rc = read_whole_file(path, &buf, &len, why);
+	rc = open_whole_file(path, &f, &buf, &len, &owned, why);
 	if (rc != 0)
 		return rc;
 	/* Linux's load_elf_binary(): a bad interpreter is ELIBBAD. */
@@ -261,14 +290,15 @@ load_interp(const char *path, uint64_t *base, uint64_t *entry,
 		reason = "no room for it in the address space";
 	}
 	if (rc == 0) {
-		rc = map_segments(buf, &img, bias, VMR_ANON);
+		rc = map_segments(buf, &img, bias, VMR_ANON, f);
 		reason = rc == -EEXIST ? "its fixed addresses (ET_EXEC) "
 		    "overlap the program's" : "cannot map its segments (out "
 		    "of memory?)";
 		if (rc == -EEXIST)
 			rc = -ELIBBAD;
 	}
-	kfree(buf);
+	kfree(owned);
+	file_put(f);
 	if (rc != 0) {
 		*why = why_path("interpreter", path, reason);
 		return rc;
@@ -329,7 +359,7 @@ exec_load(const void *file, size_t len, struct exec_info *ei,
 		bias += ET_DYN_BASE - img.lo;
 	}
 	*why = "cannot map its segments (out of memory?)";
-	rc = map_segments(file, &img, bias, VMR_ELF);
+	rc = map_segments(file, &img, bias, VMR_ELF, ei->file);
 	if (rc != 0)
 		return rc;
 	exec_load_bias = bias;

@@ -6,12 +6,23 @@
  * page of 512 page pointers), so sparse files cost nothing for their
  * holes.  Truncating below lower_len hides the rest of the archive's
  * bytes for good: growing the file again shows zeros, as it must.
+ *
+ * The page cache: a mapping (mmap, execve) shares the file's pages
+ * instead of copying them (plat_user_map_shared, copy-on-write for the
+ * mapping).  A page written or copied up is shared as it is (later
+ * writes show through, as Linux's page cache).  A page still the
+ * archive's gets a clean copy, made once and kept in a second table
+ * (clean) for every later mapping; reads never need it (the archive
+ * has the same bytes), and a write moves it into the written table.
+ * The file owns its pages and lets them go with plat_page_put, so a
+ * page still mapped outlives its file, truncation or removal.
  */
 #include "kernel/internal.h"
 
 #define PER_LEAF	(PAGE_SIZE / sizeof(void *))	/* 512 */
 
-static uint64_t pages_total;
+static uint64_t pages_total;		/* written pages, all files */
+static uint64_t clean_total;		/* clean cached pages, all files */
 
 uint64_t
 fdata_pages_total(void)
@@ -19,71 +30,126 @@ fdata_pages_total(void)
 	return pages_total;
 }
 
-/* The page holding byte off, or NULL (not copied up, or a hole). */
+uint64_t
+fdata_clean_total(void)
+{
+	return clean_total;
+}
+
+/* Page p's slot in t, or NULL when its leaf does not exist. */
+static void **
+slot_at(const struct fpages *t, uint64_t p)
+{
+	if (p / PER_LEAF >= t->ntop || t->top[p / PER_LEAF] == NULL)
+		return NULL;
+	return &t->top[p / PER_LEAF][p % PER_LEAF];
+}
+
+/* The written page holding byte off, or NULL (not copied up, a hole). */
 static uint8_t *
 page_at(const struct fdata *d, uint64_t off)
 {
-	uint64_t p = off / PAGE_SIZE;
+	void **s = slot_at(&d->own, off / PAGE_SIZE);
 
-	if (p / PER_LEAF >= d->ntop || d->top[p / PER_LEAF] == NULL)
-		return NULL;
-	return d->top[p / PER_LEAF][p % PER_LEAF];
+	return s != NULL ? *s : NULL;
 }
 
-/* Make room in top[] for page p. */
-static int
-grow_top(struct fdata *d, uint64_t p)
+/* Page p's slot in t, made (with room in top[] and its leaf) if needed. */
+static void **
+slot_make(struct fpages *t, uint64_t p)
 {
 	uint64_t need = p / PER_LEAF + 1, n;
 	void ***top;
 
-	if (need <= d->ntop)
-		return 0;
-	n = d->ntop ? d->ntop : 4;
-	while (n < need)
-		n *= 2;
-	top = kzalloc(n * sizeof(*top));
-	if (top == NULL)
-		return -ENOSPC;
-	if (d->ntop)
-		memcpy(top, d->top, d->ntop * sizeof(*top));
-	kfree(d->top);
-	d->top = top;
-	d->ntop = (uint32_t)n;
-	return 0;
+	if (need > t->ntop) {
+		n = t->ntop ? t->ntop : 4;
+		while (n < need)
+			n *= 2;
+		top = kzalloc(n * sizeof(*top));
+		if (top == NULL)
+			return NULL;
+		if (t->ntop)
+			memcpy(top, t->top, t->ntop * sizeof(*top));
+		kfree(t->top);
+		t->top = top;
+		t->ntop = (uint32_t)n;
+	}
+	if (t->top[p / PER_LEAF] == NULL &&
+	    (t->top[p / PER_LEAF] = plat_pages_alloc(0)) == NULL)
+		return NULL;
+	return &t->top[p / PER_LEAF][p % PER_LEAF];
 }
 
-/* The page holding byte off, allocated (and copied up) if needed. */
+/* A new page with page p's bytes from the archive (zeros past them). */
+static uint8_t *
+page_from_lower(const struct fdata *d, uint64_t p)
+{
+	uint64_t base = p * PAGE_SIZE, n;
+	uint8_t *pg;
+
+	if (base >= d->lower_len)
+		return plat_pages_alloc(0);
+	n = d->lower_len - base;
+	if (n >= PAGE_SIZE) {
+		pg = plat_pages_alloc_dirty(0);
+		if (pg != NULL)
+			memcpy(pg, d->lower + base, PAGE_SIZE);
+		return pg;
+	}
+	pg = plat_pages_alloc(0);
+	if (pg != NULL)
+		memcpy(pg, d->lower + base, n);
+	return pg;
+}
+
+/*
+ * The page holding byte off, made if needed: the clean cached one moved
+ * over (mappings sharing it see the write, as on Linux), else copied up.
+ */
 static uint8_t *
 page_for_write(struct fdata *d, uint64_t off)
 {
-	uint64_t p = off / PAGE_SIZE, base = p * PAGE_SIZE;
-	void **leaf;
+	uint64_t p = off / PAGE_SIZE;
+	void **s = slot_make(&d->own, p), **c;
 	uint8_t *pg;
 
-	if (grow_top(d, p) != 0)
+	if (s == NULL)
 		return NULL;
-	leaf = d->top[p / PER_LEAF];
-	if (leaf == NULL) {
-		leaf = plat_pages_alloc(0);
-		if (leaf == NULL)
-			return NULL;
-		d->top[p / PER_LEAF] = leaf;
-	}
-	pg = leaf[p % PER_LEAF];
-	if (pg != NULL)
-		return pg;
-	pg = plat_pages_alloc(0);
-	if (pg == NULL)
+	if (*s != NULL)
+		return *s;
+	c = slot_at(&d->clean, p);
+	if (c != NULL && *c != NULL) {
+		pg = *c;
+		*c = NULL;
+		clean_total--;
+	} else if ((pg = page_from_lower(d, p)) == NULL) {
 		return NULL;
-	if (base < d->lower_len) {
-		uint64_t n = d->lower_len - base;
-
-		memcpy(pg, d->lower + base, n < PAGE_SIZE ? n : PAGE_SIZE);
 	}
-	leaf[p % PER_LEAF] = pg;
+	*s = pg;
 	pages_total++;
 	return pg;
+}
+
+void *
+fdata_page(struct vnode *vn, uint64_t p)
+{
+	struct fdata *d = &vn->data;
+	void **s = slot_at(&d->own, p);
+	uint8_t *pg;
+
+	if (s != NULL && *s != NULL)
+		return *s;
+	s = slot_make(&d->clean, p);
+	if (s == NULL)
+		return NULL;
+	if (*s == NULL) {
+		pg = page_from_lower(d, p);
+		if (pg == NULL)
+			return NULL;
+		*s = pg;
+		clean_total++;
+	}
+	return *s;
 }
 
 const void *
@@ -91,7 +157,7 @@ fdata_view(const struct vnode *vn)
 {
 	const struct fdata *d = &vn->data;
 
-	if (vn->kind != VN_REG || d->lower == NULL || d->ntop != 0 ||
+	if (vn->kind != VN_REG || d->lower == NULL || d->own.ntop != 0 ||
 	    vn->size > d->lower_len)
 		return NULL;
 	return d->lower;
@@ -160,16 +226,33 @@ fdata_write(struct vnode *vn, const void *buf, size_t len, uint64_t off)
 	return (long)done;
 }
 
-static void
-free_page(struct fdata *d, uint64_t p)
+/* Let page p of t go (to the mappings that still share it). */
+static bool
+drop_page(struct fpages *t, uint64_t p)
 {
-	void **leaf = d->top[p / PER_LEAF];
+	void **s = slot_at(t, p);
 
-	if (leaf == NULL || leaf[p % PER_LEAF] == NULL)
-		return;
-	plat_pages_free(leaf[p % PER_LEAF], 0);
-	leaf[p % PER_LEAF] = NULL;
-	pages_total--;
+	if (s == NULL || *s == NULL)
+		return false;
+	plat_page_put(*s);
+	*s = NULL;
+	return true;
+}
+
+/* Every page of t from page first on; how many there were. */
+static uint64_t
+drop_from(struct fpages *t, uint64_t first)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = first; i < (uint64_t)t->ntop * PER_LEAF; i++) {
+		if (i % PER_LEAF == 0 && t->top[i / PER_LEAF] == NULL) {
+			i += PER_LEAF - 1;
+			continue;
+		}
+		n += drop_page(t, i);
+	}
+	return n;
 }
 
 int
@@ -181,15 +264,15 @@ fdata_truncate(struct vnode *vn, uint64_t len)
 	if (len > VFS_MAX_FILE)
 		return -EFBIG;
 	if (len < vn->size) {
+		void **c = slot_at(&d->clean, len / PAGE_SIZE);
 		uint8_t *pg = page_at(d, len);
 
-		for (uint64_t i = keep; i < (uint64_t)d->ntop * PER_LEAF; i++) {
-			if (i % PER_LEAF == 0 && d->top[i / PER_LEAF] == NULL) {
-				i += PER_LEAF - 1;
-				continue;
-			}
-			free_page(d, i);
-		}
+		if (pg == NULL && c != NULL)
+			pg = *c;
+		/* Mappings keep the pages dropped (Linux's would fault). */
+		pages_total -= drop_from(&d->own, keep);
+		clean_total -= drop_from(&d->clean, keep);
+		/* The page at the new end: zeros past it, mapped or not. */
 		if (pg != NULL && len % PAGE_SIZE)
 			memset(pg + len % PAGE_SIZE, 0,
 			    PAGE_SIZE - len % PAGE_SIZE);
@@ -203,14 +286,14 @@ fdata_truncate(struct vnode *vn, uint64_t len)
 uint64_t
 fdata_pages(const struct vnode *vn)
 {
-	const struct fdata *d = &vn->data;
+	const struct fpages *t = &vn->data.own;
 	uint64_t n = 0;
 
-	for (uint32_t i = 0; i < d->ntop; i++) {
-		if (d->top[i] == NULL)
+	for (uint32_t i = 0; i < t->ntop; i++) {
+		if (t->top[i] == NULL)
 			continue;
 		for (uint32_t j = 0; j < PER_LEAF; j++)
-			n += d->top[i][j] != NULL;
+			n += t->top[i][j] != NULL;
 	}
 	return n;
 }
@@ -228,8 +311,8 @@ fdata_seek(struct vnode *vn, uint64_t off, bool data)
 
 		if (has == data)
 			return (int64_t)o;
-		if (!has && o >= d->lower_len && (p / PER_LEAF >= d->ntop ||
-		    d->top[p / PER_LEAF] == NULL))
+		if (!has && o >= d->lower_len && (p / PER_LEAF >=
+		    d->own.ntop || d->own.top[p / PER_LEAF] == NULL))
 			o = (p / PER_LEAF + 1) * PER_LEAF * PAGE_SIZE;
 		else
 			o = (p + 1) * PAGE_SIZE;
@@ -237,19 +320,24 @@ fdata_seek(struct vnode *vn, uint64_t off, bool data)
 	return data ? -ENXIO : (int64_t)vn->size;
 }
 
+/* Every page of t, its leaves and its top. */
+static uint64_t
+free_table(struct fpages *t)
+{
+	uint64_t n = drop_from(t, 0);
+
+	for (uint32_t i = 0; i < t->ntop; i++)
+		if (t->top[i] != NULL)
+			plat_pages_free(t->top[i], 0);
+	kfree(t->top);
+	t->top = NULL;
+	t->ntop = 0;
+	return n;
+}
+
 void
 fdata_free(struct vnode *vn)
 {
-	struct fdata *d = &vn->data;
-
-	for (uint32_t i = 0; i < d->ntop; i++) {
-		if (d->top[i] == NULL)
-			continue;
-		for (uint32_t j = 0; j < PER_LEAF; j++)
-			free_page(d, (uint64_t)i * PER_LEAF + j);
-		plat_pages_free(d->top[i], 0);
-	}
-	kfree(d->top);
-	d->top = NULL;
-	d->ntop = 0;
+	pages_total -= free_table(&vn->data.own);
+	clean_total -= free_table(&vn->data.clean);
 }

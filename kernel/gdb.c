@@ -127,16 +127,23 @@ user_poke(uint64_t addr, const uint8_t *buf, size_t n)
 	while (n > 0) {
 		uint64_t page = PAGE_ALIGN_DOWN(addr);
 		size_t chunk = PAGE_SIZE - (addr - page);
+		const struct vm_region *r = vm_find(page);
 		uint8_t probe;
 		uint8_t *k;
+		int rc;
 
 		if (chunk > n)
 			chunk = n;
-		if (plat_copy_from_user(&probe, addr, 1) != 0)
+		if (r == NULL || plat_copy_from_user(&probe, addr, 1) != 0)
 			return -EFAULT;
-		/* A page shared copy-on-write gets its own copy first. */
-		if (plat_user_unshare(page) == -ENOMEM)
-			return -ENOMEM;
+		/*
+		 * A page shared copy-on-write (with a fork or with the
+		 * file's cache) gets its own copy first, with its region's
+		 * protection: text stays read-only.
+		 */
+		rc = plat_user_own(page, r->prot);
+		if (rc != 0)
+			return rc;
 		k = plat_user_page(page);
 		if (k == NULL)
 			return -EFAULT;

@@ -357,12 +357,18 @@ struct vdir {
 	struct vnode *mounted;		/* the root of a file system on it */
 };
 
+/* A file's pages by index: top[i][j] is page 512 i + j, or NULL. */
+struct fpages {
+	void ***top;
+	uint32_t ntop;
+};
+
 /* Regular file data: pages over what is left of the archive's bytes. */
 struct fdata {
 	const uint8_t *lower;		/* the archive's bytes, never written */
 	uint64_t lower_len;		/* how many of them still show */
-	void ***top;			/* top[i][j]: page 512 i + j, or NULL */
-	uint32_t ntop;
+	struct fpages own;		/* written (or copied up) pages */
+	struct fpages clean;		/* the archive's, cached for mappings */
 };
 
 struct vnode {
@@ -478,6 +484,15 @@ const void *fdata_view(const struct vnode *vn);
 /* Pages vn holds (copied up or written), and all files together. */
 uint64_t fdata_pages(const struct vnode *vn);
 uint64_t fdata_pages_total(void);
+/*
+ * fdata_page: page p of vn's data for a mapping to share (the page
+ * cache, see kernel/fdata.c), with zeros past the end of the file; the
+ * file keeps it (plat_user_map_shared takes the mapping's reference).
+ * NULL when memory is exhausted.  p must be below the size in pages.
+ * fdata_clean_total: the cached pages still as the archive holds them.
+ */
+void *fdata_page(struct vnode *vn, uint64_t p);
+uint64_t fdata_clean_total(void);
 /* Where the data after off starts or the next hole is (SEEK_DATA/HOLE). */
 int64_t fdata_seek(struct vnode *vn, uint64_t off, bool data);
 

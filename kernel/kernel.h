@@ -222,11 +222,14 @@ struct exec_info {
 	uint64_t bias;			/* load address - ELF address */
 	uint64_t interp_base;		/* the interpreter's bias; 0: none */
 	bool norandmaps;		/* caller: no address randomization */
+	struct file *file;		/* caller: the file the bytes are */
 };
 
 /*
  * exec_load: parse and map the ELF [file, file + len) (the caller may
- * free it afterwards), set up brk and mmap layout, map the interpreter a
+ * free it afterwards; when ei->file is the file those bytes are, its
+ * pages are shared with the file's page cache instead of copied where
+ * a segment fills them whole), set up brk and mmap layout, map the interpreter a
  * dynamic ELF names (PT_INTERP, opened from the file tree), build the
  * stack from ei->args (argv, envp, execfn, platform, hwcap...; the
  * loader fills phdr, entry, base and random).  The address space must
@@ -543,6 +546,14 @@ int file_truncate(struct file *f, uint64_t len);
  */
 int file_view(struct file *f, const void **p, size_t *len);
 /*
+ * file_page: the page of f's data at byte off (page-aligned), as the
+ * file's page cache holds it, for a mapping to share with the file
+ * (vm_map_from_file): 0 and *page, -ENXIO at or past the end of the
+ * file, -ENODEV when f keeps no such pages (not a regular file of the
+ * tree: read it instead), -ENOMEM.
+ */
+int file_page(struct file *f, uint64_t off, void **page);
+/*
  * Bytes a read of a stream (pipe, console) could return now without
  * waiting; -ENOTTY for kinds that cannot tell.
  */
@@ -855,12 +866,14 @@ int vfs_fsync(struct file *f);
 bool vfs_file_is_devzero(struct file *f);
 
 /*
- * vm_map_file_page: put the kernel page kpage (from plat_pages_alloc(0))
- * at va, inside a region, with the region's protection (file-backed
- * private mappings are filled by copy).  The page is always taken: it
- * belongs to the mapping, or is freed on failure (-EFAULT: no region
- * holds va; -EEXIST: mapped; the platform's error).
+ * vm_map_from_file: map at va (page-aligned, inside a region, with the
+ * region's protection) the page of f at off (page-aligned): the file's
+ * own page shared copy-on-write (file_page), or a private copy read
+ * from f when it keeps no pages.  0 when mapped, 1 when off is at or
+ * past the end of f (nothing mapped: the region's zero pages come on
+ * demand), -EFAULT (no region holds va), -EEXIST (mapped), -ENOMEM, or
+ * the read's error.
  */
-int vm_map_file_page(uint64_t va, void *kpage);
+int vm_map_from_file(uint64_t va, struct file *f, uint64_t off);
 
 #endif

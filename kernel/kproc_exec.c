@@ -67,6 +67,7 @@ kproc_exec(struct file *f, const void *img, size_t len, const char *path,
 		kfree(apath);
 		return -ENOMEM;
 	}
+	ei->file = f;
 	rc = exec_load(img, len, ei, why);
 	kproc_exec_end(old, rc == 0);
 	if (rc != 0) {

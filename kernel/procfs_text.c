@@ -157,6 +157,7 @@ proc_text_meminfo(struct sbuf *b)
 	uint64_t total = plat_pages_total_count() * 4;	/* kB */
 	uint64_t free = plat_pages_free_count() * 4;
 	uint64_t shmem = fdata_pages_total() * 4;
+	uint64_t cached = shmem + fdata_clean_total() * 4;
 	uint64_t slab = (kheap_in_use() + 1023) / 1024;
 	static const char *const zero[] = {
 		"Buffers:", "SwapCached:", "Active(file):", "Inactive(file):",
@@ -171,11 +172,11 @@ proc_text_meminfo(struct sbuf *b)
 	sb_printf(b, "%-16s%8llu kB\n", "MemFree:", (unsigned long long)free);
 	sb_printf(b, "%-16s%8llu kB\n", "MemAvailable:",
 	    (unsigned long long)free);
-	sb_printf(b, "%-16s%8llu kB\n", "Cached:", (unsigned long long)shmem);
+	sb_printf(b, "%-16s%8llu kB\n", "Cached:", (unsigned long long)cached);
 	sb_printf(b, "%-16s%8llu kB\n", "Shmem:", (unsigned long long)shmem);
 	sb_printf(b, "%-16s%8llu kB\n", "AnonPages:",
-	    (unsigned long long)(total - free - shmem < total ?
-	    total - free - shmem : 0));
+	    (unsigned long long)(total - free - cached < total ?
+	    total - free - cached : 0));
 	/* The kernel heap: all of it unreclaimable, as Linux's SUnreclaim. */
 	sb_printf(b, "%-16s%8llu kB\n", "Slab:", (unsigned long long)slab);
 	sb_printf(b, "%-16s%8u kB\n", "SReclaimable:", 0);

@@ -53,6 +53,19 @@ file_view(struct file *f, const void **p, size_t *len)
 	return 0;
 }
 
+int
+file_page(struct file *f, uint64_t off, void **page)
+{
+	struct vnode *vn = vfile_vnode(f);
+
+	if (vn == NULL || vn->kind != VN_REG || (off & (PAGE_SIZE - 1)))
+		return -ENODEV;
+	if (off >= vn->size)
+		return -ENXIO;
+	*page = fdata_page(vn, off / PAGE_SIZE);
+	return *page != NULL ? 0 : -ENOMEM;
+}
+
 long
 vfile_path_of(struct file *f, char *buf, size_t size)
 {

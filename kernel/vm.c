@@ -666,23 +666,42 @@ vm_oom(uint64_t addr)
 }
 
 /*
- * File-backed private mappings are filled by copy: the shim reads the
- * file into a fresh kernel page and hands it here, inside the region
- * vm_mmap made for it.
+ * A file mapping's page: the file's own page, shared with its page
+ * cache and every other mapping of it until written (kernel/fdata.c);
+ * a copy for a file that keeps no pages (a device, /proc), or when the
+ * page's reference count is full.
  */
 int
-vm_map_file_page(uint64_t va, void *kpage)
+vm_map_from_file(uint64_t va, struct file *f, uint64_t off)
 {
 	const struct vm_region *r = vm_find(va);
+	void *page;
+	long n;
 	int rc;
 
-	if (r == NULL) {
-		plat_pages_free(kpage, 0);
+	if (r == NULL)
 		return -EFAULT;
+	rc = file_page(f, off, &page);
+	if (rc == 0) {
+		rc = plat_user_map_shared(va, page, r->prot);
+		if (rc != -ENOMEM)
+			return rc;
+	} else if (rc == -ENXIO) {
+		return 1;
+	} else if (rc != -ENODEV) {
+		return rc;
 	}
-	rc = plat_user_map_page(PAGE_ALIGN_DOWN(va), kpage, r->prot);
+	page = plat_pages_alloc(0);
+	if (page == NULL)
+		return -ENOMEM;
+	n = file_pread(f, page, PAGE_SIZE, off);
+	if (n <= 0) {
+		plat_pages_free(page, 0);
+		return n < 0 ? (int)n : 1;
+	}
+	rc = plat_user_map_page(va, page, r->prot);
 	if (rc != 0)
-		plat_pages_free(kpage, 0);
+		plat_pages_free(page, 0);
 	return rc;
 }
 

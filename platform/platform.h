@@ -326,6 +326,18 @@ int plat_user_map_zero(uint64_t va, unsigned prot);
 /* Map the kernel page kpage (from plat_pages_alloc(0)) at va; on
  * success the page now belongs to the user mapping. */
 int plat_user_map_page(uint64_t va, void *kpage, unsigned prot);
+/*
+ * Map at va the kernel page kpage that another owner keeps (a file's
+ * cached page), copy-on-write: read-only to the guest whatever prot
+ * says, until a write fault's plat_user_unshare gives this space its
+ * own copy.  The mapping takes a reference; the owner lets go of the
+ * page with plat_page_put, and the page is freed when the last of them
+ * is gone.  -ENOMEM (also when the page's count is full: copy it
+ * instead), -EEXIST.
+ */
+int plat_user_map_shared(uint64_t va, void *kpage, unsigned prot);
+/* An owner's plat_page_put: free kpage unless user mappings keep it. */
+void plat_page_put(void *kpage);
 /* Unmap and free every page in [va, va+len). */
 int plat_user_unmap(uint64_t va, uint64_t len);
 /* Change the protection of every mapped page in [va, va+len). */
@@ -334,8 +346,8 @@ int plat_user_protect(uint64_t va, uint64_t len, unsigned prot);
 int plat_user_move(uint64_t from, uint64_t to, uint64_t len);
 /*
  * The kernel pointer for user page va if mapped, else NULL.  The page
- * may be shared copy-on-write with another address space: call
- * plat_user_unshare before writing through the pointer.
+ * may be shared copy-on-write with another address space or a file:
+ * call plat_user_own before writing through the pointer.
  */
 void *plat_user_page(uint64_t va);
 /*
@@ -351,6 +363,13 @@ uint64_t plat_user_resident(uint64_t va, uint64_t len);
  * page (a real protection fault), -ENOMEM.
  */
 int plat_user_unshare(uint64_t va);
+/*
+ * Make the page at va this space's own before the kernel writes through
+ * plat_user_page (a copy when it is shared copy-on-write), mapped with
+ * prot from then on; a page already its own is left as it is.  0,
+ * -EFAULT (nothing mapped), -ENOMEM.
+ */
+int plat_user_own(uint64_t va, unsigned prot);
 
 /*
  * ---- Address spaces ----
@@ -363,9 +382,10 @@ int plat_user_unshare(uint64_t va);
  * plat_thread_create starts in its creator's address space.
  *
  * Physical pages carry a reference count: a page mapped in n address
- * spaces is freed when the last one unmaps it or is destroyed.  Pages
- * are private: a clone shares each one copy-on-write (both copies lose
- * write access until plat_user_unshare).  Pages the platform lends (the
+ * spaces (and kept by its owner, for a file's page) is freed when the
+ * last of them lets it go.  A clone shares each page copy-on-write (both
+ * copies lose write access until plat_user_unshare), as does
+ * plat_user_map_shared.  Pages the platform lends (the
  * vDSO data page) are shared read-only and never freed.
  *
  * data is the caller's (the kernel's per-process record), returned by

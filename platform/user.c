@@ -158,21 +158,49 @@ pte_release(uint64_t pte)
 		pmm_free(pte_phys(pte), 0);
 }
 
-int
-user_map_shared(uint64_t va, void *kpage, unsigned prot)
+/* The reference counts, allocated at the first clone or file page. */
+static int refs_init(void);
+
+/* Map kpage, which has an owner already, copy-on-write, and count it. */
+static int
+map_counted(uint64_t va, void *kpage, unsigned prot)
 {
-	uint16_t *r;
+	uint16_t *r = ref_slot(virt_to_phys(kpage));
 	int rc;
 
-	if (page_refs == NULL)
-		return -ENOENT;
-	r = ref_slot(virt_to_phys(kpage));
 	if (r == NULL || *r == UINT16_MAX)
 		return -ENOMEM;
 	rc = map_page(va, kpage, prot & ~PROT_W, PTE_COW);
 	if (rc == 0)
 		(*r)++;
 	return rc;
+}
+
+int
+user_map_shared(uint64_t va, void *kpage, unsigned prot)
+{
+	if (page_refs == NULL)
+		return -ENOENT;
+	return map_counted(va, kpage, prot);
+}
+
+int
+plat_user_map_shared(uint64_t va, void *kpage, unsigned prot)
+{
+	if (refs_init() != 0)
+		return -ENOMEM;
+	return map_counted(va, kpage, prot);
+}
+
+void
+plat_page_put(void *kpage)
+{
+	uint16_t *r = ref_slot(virt_to_phys(kpage));
+
+	if (r != NULL && *r > 0)
+		(*r)--;
+	else
+		plat_pages_free(kpage, 0);
 }
 
 int
@@ -416,23 +444,27 @@ plat_user_page(uint64_t va)
 	return phys_to_virt(pte_phys(pte));
 }
 
-int
-plat_user_unshare(uint64_t va)
+/*
+ * Make the copy-on-write page at va this space's own: copy it while
+ * others share it, take it back from the last one.  *e is left without
+ * PTE_COW and without write access (the callers set it).
+ */
+static int
+own_page(uint64_t va, uint64_t **ep)
 {
 	uint64_t *e, old;
 	uint16_t *r;
 	void *copy;
 
-	if (!page_ok(PAGE_ALIGN_DOWN(va)))
+	if (!page_ok(va))
 		return -EFAULT;
-	va = PAGE_ALIGN_DOWN(va);
 	e = pt_leaf(ctx(), va, false);
 	if (e == NULL || !(*e & PTE_P) || !(*e & PTE_COW))
 		return -EFAULT;
 	old = *e;
 	r = ref_slot(pte_phys(old));
 	if (r != NULL && *r > 0) {
-		copy = plat_pages_alloc(0);
+		copy = plat_pages_alloc_dirty(0);
 		if (copy == NULL)
 			return -ENOMEM;
 		memcpy(copy, phys_to_virt(pte_phys(old)), PAGE_SIZE);
@@ -440,14 +472,48 @@ plat_user_unshare(uint64_t va)
 		old = (old & ~PTE_ADDR_MASK) | virt_to_phys(copy) |
 		    ctx()->enc_mask;
 	}
-	*e = (old & ~PTE_COW) | PTE_W;
+	*e = old & ~(PTE_COW | PTE_W);
+	*ep = e;
+	return 0;
+}
+
+int
+plat_user_unshare(uint64_t va)
+{
+	uint64_t *e;
+	int rc;
+
+	va = PAGE_ALIGN_DOWN(va);
+	rc = own_page(va, &e);
+	if (rc != 0)
+		return rc;
+	*e |= PTE_W;
+	vmm_flush(va);
+	return 0;
+}
+
+int
+plat_user_own(uint64_t va, unsigned prot)
+{
+	uint64_t flags, *e;
+	int rc;
+
+	rc = prot_flags(prot, &flags);
+	if (rc != 0)
+		return rc;
+	va = PAGE_ALIGN_DOWN(va);
+	rc = own_page(va, &e);
+	if (rc == -EFAULT && plat_user_page(va) != NULL)
+		return 0;		/* already its own */
+	if (rc != 0)
+		return rc;
+	*e = (*e & PTE_ADDR_MASK) | flags;
 	vmm_flush(va);
 	return 0;
 }
 
 /* ---- Address spaces ---- */
 
-/* The reference counts, allocated at the first clone. */
 static int
 refs_init(void)
 {

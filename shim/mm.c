@@ -1,7 +1,7 @@
 /*
  * Memory syscalls: flag decoding and Linux's argument rules; the address
- * space logic itself is kernel/vm.c.  File mappings are private copies
- * filled at mmap time (mmap_file).
+ * space logic itself is kernel/vm.c.  File mappings share the file's
+ * pages, mapped at mmap time (mmap_file).
  */
 #include "shim/internal.h"
 
@@ -33,33 +33,30 @@
 
 #define EOVERFLOW	75
 
-/* Fill the pages of [addr, addr + len) from f at off, by copy. */
+/*
+ * Map the pages of [addr, addr + len) from f at off: the file's own
+ * pages, shared copy-on-write (vm_map_from_file).  Pages past the end
+ * of the file stay unmapped: zero pages come on demand.
+ */
 static long
 fill_from_file(struct file *f, uint64_t addr, uint64_t len, uint64_t off)
 {
 	for (uint64_t done = 0; done < len; done += PAGE_SIZE) {
-		void *page = plat_pages_alloc(0);
-		long n;
+		int rc = vm_map_from_file(addr + done, f, off + done);
 
-		if (page == NULL)
-			return -ENOMEM;
-		n = file_pread(f, page, PAGE_SIZE, off + done);
-		if (n <= 0) {
-			plat_pages_free(page, 0);
-			return n;	/* past the end: zero pages on demand */
-		}
-		n = vm_map_file_page(addr + done, page);
-		if (n != 0)
-			return n;
+		if (rc != 0)
+			return rc > 0 ? 0 : rc;
 	}
 	return 0;
 }
 
 /*
- * A file mapping: private copies of the file's pages, read at mmap
- * time (so later writes to the file do not show through).  A shared
- * mapping that may write would have to reach the file: ENODEV, said
- * once.  /dev/zero maps as anonymous memory, as on Linux.
+ * A file mapping: the file's pages, mapped at mmap time and shared
+ * with the file's page cache and every other mapping of them until
+ * written (copy-on-write), so later writes to the file show through
+ * the pages not yet written, as on Linux.  A shared mapping that may
+ * write would have to reach the file: ENODEV, said once.  /dev/zero
+ * maps as anonymous memory, as on Linux.
  */
 static long
 mmap_file(uint64_t addr, uint64_t len, unsigned prot, uint64_t flags,

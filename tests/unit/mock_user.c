@@ -100,6 +100,21 @@ page_release(void *page)
 		*r = refs[--nrefs];
 }
 
+/* One more owner of page. */
+static void
+ref_take(void *page)
+{
+	struct mock_ref *r = ref_find(page);
+
+	if (r == NULL) {
+		if (nrefs == MOCK_USER_PAGES)
+			abort();
+		r = &refs[nrefs++];
+		*r = (struct mock_ref){ page, 0 };
+	}
+	r->extra++;
+}
+
 void
 mock_user_reset(void)
 {
@@ -127,6 +142,24 @@ plat_user_map_page(uint64_t va, void *kpage, unsigned prot)
 		return -ENOMEM;
 	cur_as->pg[cur_as->n++] = (struct mock_upage){ va, kpage, prot, false };
 	return 0;
+}
+
+int
+plat_user_map_shared(uint64_t va, void *kpage, unsigned prot)
+{
+	int rc = plat_user_map_page(va, kpage, prot);
+
+	if (rc == 0) {
+		ref_take(kpage);
+		cur_as->pg[cur_as->n - 1].cow = true;
+	}
+	return rc;
+}
+
+void
+plat_page_put(void *kpage)
+{
+	page_release(kpage);
 }
 
 int
@@ -317,6 +350,24 @@ plat_user_unshare(uint64_t va)
 	return 0;
 }
 
+int
+plat_user_own(uint64_t va, unsigned prot)
+{
+	struct mock_upage *p = find(va & ~0xfffull);
+	int rc;
+
+	if (p == NULL)
+		return -EFAULT;
+	if ((prot & 2) && (prot & 4))
+		return -EACCES;
+	if (!p->cow)
+		return 0;
+	rc = plat_user_unshare(va);
+	if (rc == 0)
+		p->prot = prot;
+	return rc;
+}
+
 struct plat_as *
 plat_as_create(void *data)
 {
@@ -342,15 +393,8 @@ plat_as_clone_cow(void *data)
 		return NULL;
 	for (int i = 0; i < cur_as->n; i++) {
 		struct mock_upage *p = &cur_as->pg[i];
-		struct mock_ref *r = ref_find(p->page);
 
-		if (r == NULL) {
-			if (nrefs == MOCK_USER_PAGES)
-				abort();
-			r = &refs[nrefs++];
-			*r = (struct mock_ref){ p->page, 0 };
-		}
-		r->extra++;
+		ref_take(p->page);
 		p->cow = true;
 		as->pg[as->n++] = *p;
 	}

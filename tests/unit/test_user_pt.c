@@ -86,6 +86,12 @@ plat_pages_alloc(unsigned order)
 	return phys_to_virt(next_data);
 }
 
+void *
+plat_pages_alloc_dirty(unsigned order)
+{
+	return plat_pages_alloc(order);
+}
+
 void
 plat_pages_free(void *p, unsigned order)
 {

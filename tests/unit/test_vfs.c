@@ -12,6 +12,7 @@
 #include "kernel/internal.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/mock_platform.h"
+#include "tests/unit/mock_user.h"
 
 /* ---- A small tar writer ---- */
 
@@ -363,6 +364,75 @@ test_file_view(void)
 	CHECK(vfs_open(AT_FDCWD, "/etc", O_RDONLY | O_DIRECTORY, 0, &f) == 0);
 	CHECK(file_view(f, &p, &len) == -EAGAIN);
 	file_put(f);
+}
+
+/*
+ * The page cache (kernel/fdata.c): a mapping shares the file's page;
+ * writes to the file show through it, a write to the mapping copies,
+ * and the file lets its pages go to the mappings that still hold them.
+ */
+static void
+test_page_cache(void)
+{
+	static const uint64_t va = 0x10000, vb = 0x11000;
+	uint64_t clean, own;
+	struct file *f;
+	void *p, *q;
+	char big[5001];
+
+	fresh();
+	mock_user_reset();
+	clean = fdata_clean_total();
+	own = fdata_pages_total();
+	CHECK(vfs_open(AT_FDCWD, "/etc/passwd", O_RDONLY, 0, &f) == 0);
+	CHECK(file_page(f, 0, &p) == 0);
+	CHECK(memcmp(p, "root:x:0:0\n\0\0", 13) == 0);	/* zeros after */
+	CHECK(fdata_clean_total() == clean + 1 && fdata_pages_total() == own);
+	CHECK(file_page(f, 0, &q) == 0 && q == p);	/* made once */
+	CHECK(file_view(f, (const void **)&q, &(size_t){0}) == 0);
+	CHECK(file_page(f, 4096, &q) == -ENXIO);
+	CHECK(file_page(f, 1, &q) == -ENODEV);
+	CHECK(plat_user_map_shared(va, p, 3) == 0);
+	CHECK(plat_user_map_shared(vb, p, 1) == 0);
+	CHECK(plat_user_page(va) == p && plat_user_page(vb) == p);
+	/* A write to the file moves the page to the written ones. */
+	CHECK(write_file("/etc/passwd", 0, "R") == 0);
+	CHECK(fdata_clean_total() == clean && fdata_pages_total() == own + 1);
+	CHECK(((char *)plat_user_page(vb))[0] == 'R');
+	CHECK(file_page(f, 0, &q) == 0 && q == p);
+	/* The mapping's own copy: the file stays as it is. */
+	CHECK(plat_user_own(va, 3) == 0 && plat_user_page(va) != p);
+	((char *)plat_user_page(va))[1] = 'O';
+	CHECK(strcmp(slurp("/etc/passwd"), "Root:x:0:0\n") == 0);
+	file_put(f);
+	mock_user_reset();
+
+	/* Truncation zeros past the new end, in the mapped page too. */
+	CHECK(vfs_open(AT_FDCWD, "/etc/hosts", O_RDONLY, 0, &f) == 0);
+	CHECK(file_page(f, 0, &p) == 0 && plat_user_map_shared(va, p, 1) == 0);
+	CHECK(vfs_truncate(AT_FDCWD, "/etc/hosts", 3) == 0);
+	CHECK(memcmp(plat_user_page(va), "127\0\0", 5) == 0);
+	CHECK(file_page(f, 0, &q) == 0 && q == p);
+	CHECK(vfs_truncate(AT_FDCWD, "/etc/hosts", 0) == 0);
+	CHECK(fdata_clean_total() == clean);
+	CHECK(file_page(f, 0, &q) == -ENXIO);
+	CHECK(memcmp(plat_user_page(va), "127", 3) == 0);  /* kept, mapped */
+	file_put(f);
+	mock_user_reset();
+
+	/* A removed file's pages outlive it while mapped. */
+	memset(big, 'b', 5000);
+	big[5000] = '\0';
+	CHECK(write_file("/tmp/m", O_CREAT, big) == 0);
+	CHECK(vfs_open(AT_FDCWD, "/tmp/m", O_RDONLY, 0, &f) == 0);
+	CHECK(file_page(f, 4096, &p) == 0 && plat_user_map_shared(vb, p, 1) == 0);
+	CHECK(fdata_clean_total() == clean);	/* written pages: no copy */
+	CHECK(vfs_unlink(AT_FDCWD, "/tmp/m", 0) == 0);
+	file_put(f);
+	CHECK(fdata_pages_total() == own + 1);	/* only /etc/passwd's */
+	CHECK(memcmp(plat_user_page(vb), "bbbb", 4) == 0);
+	CHECK(((char *)plat_user_page(vb))[5000 - 4096] == 0);
+	mock_user_reset();			/* now freed: no double free */
 }
 
 static void
@@ -978,6 +1048,7 @@ main(void)
 	RUN(test_long_names);
 	RUN(test_copy_up);
 	RUN(test_file_view);
+	RUN(test_page_cache);
 	RUN(test_whiteouts);
 	RUN(test_rename);
 	RUN(test_links_and_nodes);
