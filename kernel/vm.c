@@ -474,29 +474,17 @@ vm_madvise_dontneed(uint64_t addr, uint64_t len)
 }
 
 /*
- * A page of a private file mapping, read from the file; the bytes past
- * the end of the file on its last page are zeros.  A page wholly past
- * the end is not there (-EFAULT): SIGBUS, as Linux (vm_past_eof).
+ * A page of a private file mapping, the file's own (vm_map_from_file);
+ * the bytes past the end of the file on its last page are zeros.  A
+ * page wholly past the end is not there (-EFAULT): SIGBUS, as Linux
+ * (vm_past_eof).  A write faults again, into plat_user_unshare.
  */
 static int
 vm_fault_file(const struct vm_region *r, uint64_t page)
 {
-	void *p = plat_pages_alloc(0);
-	long n;
-	int rc;
+	int rc = vm_map_from_file(page, r->file, r->off + (page - r->start));
 
-	if (p == NULL)
-		return -ENOMEM;
-	memset(p, 0, PAGE_SIZE);
-	n = file_pread(r->file, p, PAGE_SIZE, r->off + (page - r->start));
-	if (n <= 0) {
-		plat_pages_free(p, 0);
-		return -EFAULT;
-	}
-	rc = plat_user_map_page(page, p, r->prot);
-	if (rc != 0)
-		plat_pages_free(p, 0);
-	return rc;
+	return rc > 0 ? -EFAULT : rc;
 }
 
 int
