@@ -1673,6 +1673,9 @@ main(int argc, char **argv)
 	    (unsigned long long)free_pages());
 	say("sysfuzz: kernel heap at end %ld kB, file data %ld kB\n",
 	    meminfo_kb("Slab"), meminfo_kb("Shmem"));
+	/* The image's files it mapped keep a copy in the page cache. */
+	say("sysfuzz: page cache at end %ld kB\n",
+	    meminfo_kb("Cached") - meminfo_kb("Shmem"));
 	report_left();
 	return 0;
 }
