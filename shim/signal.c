@@ -391,10 +391,13 @@ syscall_restart(struct plat_regs *r, const struct k_sigaction *act)
 /*
  * A syscall interrupted only by a stop (no handler ran) restarts once
  * the process is continued, as Linux's ERESTART* codes make it, except
- * for the calls signal(7) names as failing with EINTR then.
+ * for the calls signal(7) names as failing with EINTR then.  A call
+ * that left a restart block (a relative sleep, poll, FUTEX_WAIT with a
+ * timeout: Linux's -ERESTART_RESTARTBLOCK) restarts as restart_syscall,
+ * which keeps its deadline; the others restart with their arguments.
  */
 static void
-restart_after_stop(struct plat_regs *r)
+restart_after_stop(struct shim_thread *t, struct plat_regs *r)
 {
 	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR)
 		return;
@@ -403,9 +406,38 @@ restart_after_stop(struct plat_regs *r)
 	case SYS_rt_sigtimedwait: case SYS_semtimedop:
 		return;
 	default:
-		r->rax = r->orig_rax;
+		t->restart.armed = t->restart.fn != NULL;
+		r->rax = t->restart.armed ? SYS_restart_syscall : r->orig_rax;
 		r->rip -= SYSCALL_INSN_LEN;
 	}
+}
+
+void
+sig_restart_block(long (*fn)(const struct shim_restart *b),
+    uint64_t deadline, uint64_t arg0, uint64_t arg1)
+{
+	struct shim_thread *t = shim_thread_current();
+
+	t->restart = (struct shim_restart){ .fn = fn, .deadline = deadline,
+	    .arg = { arg0, arg1 } };
+}
+
+/*
+ * The call a stop interrupted goes on from its restart block, once;
+ * without one (the guest called it itself) it is EINTR, as Linux's
+ * do_no_restart_syscall.
+ */
+long
+sys_restart_syscall(SYSCALL_ARGS)
+{
+	struct shim_thread *t = shim_thread_current();
+	struct shim_restart b = t->restart;
+
+	t->restart.fn = NULL;
+	t->restart.armed = false;
+	if (b.fn == NULL || !b.armed)
+		return -EINTR;
+	return b.fn(&b);
 }
 
 static void
@@ -449,6 +481,10 @@ shim_user_return(struct plat_regs *r)
 		t->restore_saved_mask = false;
 		sig_set_mask(t, t->saved_sigmask);
 	}
+	/* A restart block outlives only the return that armed it. */
+	if (__builtin_expect(t->restart.fn != NULL, 0) &&
+	    r->entry == PLAT_ENTRY_SYSCALL && !t->restart.armed)
+		t->restart.fn = NULL;
 }
 
 /*
@@ -510,7 +546,7 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 	if (handled)
 		plat_fpu_reset();
 	else if (stopped)
-		restart_after_stop(r);
+		restart_after_stop(t, r);
 	else
 		syscall_restart(r, NULL);
 }
