@@ -468,6 +468,10 @@ shim_user_return(struct plat_regs *r)
 
 	if (__builtin_expect(gdb_enabled, 0))
 		gdb_user_return(t->tid, r);
+	/* Armed, but another syscall came first (a handler's): stale. */
+	if (__builtin_expect(t->restart.armed, 0) &&
+	    r->entry == PLAT_ENTRY_SYSCALL)
+		t->restart = (struct shim_restart){ .fn = NULL };
 	if (__builtin_expect(t->proc->job.stopped, 0))
 		jobctl_park(t);
 	if (t->killed || t->proc->exiting)

@@ -5,7 +5,8 @@
  * restart_syscall (restart_syscall(2)): the time spent stopped counts.
  * Absolute waits restart to the same deadline.  select and ppoll write
  * the time left back and restart with it: they wait what was left when
- * the stop came.  epoll_wait fails with EINTR (signal(7)).
+ * the stop came.  epoll_wait fails with EINTR (signal(7)).  A
+ * restart_syscall with nothing to restart is EINTR.
  *
  * One child per call waits WAIT_MS; each is stopped STOP_AT_MS after
  * the last one started and continued STOP_MS later, when every deadline
@@ -170,6 +171,8 @@ main(void)
 	struct stop s[NCALLS];
 	long started = 0;
 
+	expect_err("restart_syscall with nothing to restart",
+	    SYS0(SYS_restart_syscall), EINTR);
 	for (int c = 0; c < NCALLS; c++) {
 		if (pipe(fds[c]) != 0)
 			return 1;
