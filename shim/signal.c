@@ -355,6 +355,39 @@ next_signal(struct shim_thread *t, struct ksiginfo *ki)
 	return sig;
 }
 
+/*
+ * A socket call on a socket with a timeout for its direction
+ * (SO_RCVTIMEO, SO_SNDTIMEO) fails with EINTR after a handler or a
+ * stop, never restarted: Linux's sock_intr_errno, signal(7).
+ */
+static bool
+sock_call_timed(const struct plat_regs *r)
+{
+	struct file *f;
+	struct sock *s;
+	bool in, timed;
+
+	switch ((uint32_t)r->orig_rax) {
+	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
+	case SYS_recvmmsg: case SYS_accept: case SYS_accept4:
+		in = true;
+		break;
+	case SYS_write: case SYS_writev: case SYS_sendto: case SYS_sendmsg:
+	case SYS_sendmmsg: case SYS_connect:
+		in = false;
+		break;
+	default:
+		return false;
+	}
+	f = fd_get((int)r->rdi);
+	if (f == NULL)
+		return false;
+	s = sock_of(f);
+	timed = s != NULL && (in ? s->rcvtimeo_ns : s->sndtimeo_ns) != 0;
+	file_put(f);
+	return timed;
+}
+
 /* Syscalls Linux restarts after a SA_RESTART handler (ERESTARTSYS). */
 static bool
 restartable(const struct plat_regs *r)
@@ -363,11 +396,13 @@ restartable(const struct plat_regs *r)
 	case SYS_futex:
 		return futex_restartable(r->rsi, r->r10);
 	case SYS_read: case SYS_write: case SYS_readv: case SYS_writev:
+	case SYS_accept: case SYS_accept4: case SYS_connect:
+	case SYS_recvfrom: case SYS_sendto: case SYS_recvmsg:
+	case SYS_sendmsg:
+		return !sock_call_timed(r);
 	case SYS_pread64: case SYS_pwrite64: case SYS_ioctl:
 	case SYS_wait4: case SYS_waitid: case SYS_fcntl: case SYS_flock:
-	case SYS_open: case SYS_openat: case SYS_accept: case SYS_accept4:
-	case SYS_connect: case SYS_recvfrom: case SYS_sendto:
-	case SYS_recvmsg: case SYS_sendmsg: case SYS_sendfile:
+	case SYS_open: case SYS_openat: case SYS_sendfile:
 		return true;
 	default:
 		return false;
@@ -399,7 +434,8 @@ syscall_restart(struct plat_regs *r, const struct k_sigaction *act)
 static void
 restart_after_stop(struct shim_thread *t, struct plat_regs *r)
 {
-	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR)
+	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR ||
+	    sock_call_timed(r))
 		return;
 	switch ((uint32_t)r->orig_rax) {
 	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:

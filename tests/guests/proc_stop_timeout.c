@@ -5,8 +5,10 @@
  * restart_syscall (restart_syscall(2)): the time spent stopped counts.
  * Absolute waits restart to the same deadline.  select and ppoll write
  * the time left back and restart with it: they wait what was left when
- * the stop came.  epoll_wait fails with EINTR (signal(7)).  A
- * restart_syscall with nothing to restart is EINTR.
+ * the stop came.  epoll_wait, and a socket call with a timeout
+ * (SO_RCVTIMEO), fail with EINTR (signal(7)); such a socket call is not
+ * restarted after a SA_RESTART handler either.  A restart_syscall with
+ * nothing to restart is EINTR.
  *
  * One child per call waits WAIT_MS; each is stopped STOP_AT_MS after
  * the last one started and continued STOP_MS later, when every deadline
@@ -20,6 +22,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,14 +43,14 @@
 
 enum call {
 	C_NANOSLEEP, C_CLOCK_MONO, C_CLOCK_REAL, C_CLOCK_ABS, C_POLL,
-	C_SELECT, C_PPOLL, C_FUTEX, C_FUTEX_ABS, C_EPOLL, NCALLS
+	C_SELECT, C_PPOLL, C_FUTEX, C_FUTEX_ABS, C_EPOLL, C_RECV, NCALLS
 };
 
 static const char *const names[NCALLS] = {
 	"nanosleep", "clock_nanosleep(MONOTONIC)",
 	"clock_nanosleep(REALTIME)", "clock_nanosleep(TIMER_ABSTIME)",
 	"poll", "select", "ppoll", "futex(FUTEX_WAIT)",
-	"futex(FUTEX_WAIT_BITSET)", "epoll_wait",
+	"futex(FUTEX_WAIT_BITSET)", "epoll_wait", "recvfrom(SO_RCVTIMEO)",
 };
 
 struct result {
@@ -65,7 +69,8 @@ timed_wait(enum call c, long start)
 	    (start + WAIT_MS * MS) % 1000000000L };
 	struct timeval tv = { WAIT_MS / 1000, WAIT_MS % 1000 * 1000 };
 	struct epoll_event ev;
-	int ep;
+	int ep, sv[2];
+	char byte;
 
 	switch (c) {
 	case C_NANOSLEEP:
@@ -92,6 +97,12 @@ timed_wait(enum call c, long start)
 	case C_EPOLL:
 		ep = epoll_create1(0);
 		return SYS4(SYS_epoll_wait, ep, &ev, 1, WAIT_MS);
+	case C_RECV:
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+		    setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv,
+		    sizeof(tv)) != 0)
+			return -EINVAL;
+		return SYS6(SYS_recvfrom, sv[0], &byte, 1, 0, NULL, NULL);
 	default:
 		return -EINVAL;
 	}
@@ -112,6 +123,33 @@ waiter(enum call c, int fd)
 	r.end = guest_now_ns(CLOCK_MONOTONIC);
 	(void)write(fd, &r, sizeof(r));
 	_exit(0);
+}
+
+static void
+on_alarm(int sig)
+{
+}
+
+/* A SA_RESTART handler does not restart a socket call with a timeout. */
+static void
+test_handler_timed_recv(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm,
+	    .sa_flags = SA_RESTART };
+	struct timeval tv = { WAIT_MS / 1000, WAIT_MS % 1000 * 1000 };
+	struct itimerval it = { { 0, 0 }, { 0, STOP_AT_MS * 1000 } };
+	int sv[2];
+	char byte;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ||
+	    setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0)
+		return;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	expect_err("recvfrom(SO_RCVTIMEO) under a SA_RESTART handler",
+	    SYS6(SYS_recvfrom, sv[0], &byte, 1, 0, NULL, NULL), EINTR);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 static const char *
@@ -140,7 +178,7 @@ judge(enum call c, const struct result *r, const struct stop *s)
 	char what[96];
 
 	out("%s: %s\n", names[c], rc_name(r->rc));
-	if (c == C_EPOLL) {
+	if (c == C_EPOLL || c == C_RECV) {
 		snprintf(what, sizeof(what), "%s: ends at the continue",
 		    names[c]);
 		check(what, after < SOON_MS * MS);
@@ -173,6 +211,7 @@ main(void)
 
 	expect_err("restart_syscall with nothing to restart",
 	    SYS0(SYS_restart_syscall), EINTR);
+	test_handler_timed_recv();
 	for (int c = 0; c < NCALLS; c++) {
 		if (pipe(fds[c]) != 0)
 			return 1;
