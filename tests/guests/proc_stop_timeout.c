@@ -30,9 +30,9 @@
 
 #include "guest.h"
 
-#define WAIT_MS		1000
+#define WAIT_MS		2000
 #define STOP_AT_MS	400
-#define STOP_MS		600
+#define STOP_MS		1600
 #define SOON_MS		500	/* kept: within this; started over: WAIT_MS */
 #define LATE_MS		300	/* select, ppoll: how late past the time left */
 #define MS		1000000L
