@@ -520,7 +520,8 @@ long sys_sched_yield(SYSCALL_ARGS);
 /*
  * Linux's restart_block: how restart_syscall resumes a timed wait that
  * a stop interrupted, with its deadline kept.  The interrupted call
- * sets it as it returns -EINTR; it lives until that return is decided
+ * sets it only as it returns -EINTR (every such return passes
+ * shim_user_return); it lives until that return is decided
  * (shim/signal.c's restart_after_stop arms it, or it is dropped).
  */
 struct shim_restart {

@@ -173,12 +173,15 @@ static long
 sleep_rel(uint64_t end, uint64_t urem)
 {
 	uint64_t now;
+	long rc;
 
 	if (shim_sleep_until(end) == 0)
 		return 0;
 	now = plat_now_ns();
-	sig_restart_block(sleep_restart, end, urem, 0);
-	return sleep_interrupted(urem, end > now ? end - now : 0);
+	rc = sleep_interrupted(urem, end > now ? end - now : 0);
+	if (rc == -EINTR)	/* every -EINTR return decides on its block */
+		sig_restart_block(sleep_restart, end, urem, 0);
+	return rc;
 }
 
 /* restart_syscall: the rest of a relative sleep (arg[0]: rem). */
