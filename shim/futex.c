@@ -88,6 +88,21 @@ wait_deadline(int cmd, int op, uint64_t uts, uint64_t *deadline)
 	return 0;
 }
 
+/*
+ * restart_syscall: the rest of a FUTEX_WAIT a stop interrupted, to its
+ * first deadline (Linux's futex_wait_restart); arg: uaddr, val.
+ */
+static long
+wait_restart(const struct shim_restart *b)
+{
+	int rc = futex_wait(b->arg[0], (uint32_t)b->arg[1], b->deadline, ~0u);
+
+	if (rc == -EINTR)
+		sig_restart_block(wait_restart, b->deadline, b->arg[0],
+		    b->arg[1]);
+	return rc;
+}
+
 long
 sys_futex(SYSCALL_ARGS)
 {
@@ -105,8 +120,12 @@ sys_futex(SYSCALL_ARGS)
 		rc = wait_deadline(cmd, op, a3, &deadline);
 		if (rc != 0)
 			return rc;
-		return futex_wait(a0, val, deadline,
+		rc = futex_wait(a0, val, deadline,
 		    cmd == FUTEX_WAIT ? ~0u : (uint32_t)a5);
+		/* A relative wait keeps its deadline through a stop. */
+		if (rc == -EINTR && cmd == FUTEX_WAIT && deadline != 0)
+			sig_restart_block(wait_restart, deadline, a0, val);
+		return rc;
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
 		/* A shared futex's key needs its page: unmapped is EFAULT. */

@@ -517,6 +517,20 @@ long sys_set_robust_list(SYSCALL_ARGS);
 long sys_get_robust_list(SYSCALL_ARGS);
 long sys_sched_yield(SYSCALL_ARGS);
 
+/*
+ * Linux's restart_block: how restart_syscall resumes a timed wait that
+ * a stop interrupted, with its deadline kept.  The interrupted call
+ * sets it only as it returns -EINTR (every such return passes
+ * shim_user_return); it lives until that return is decided
+ * (shim/signal.c's restart_after_stop arms it, or it is dropped).
+ */
+struct shim_restart {
+	long (*fn)(const struct shim_restart *b);	/* NULL: none */
+	uint64_t deadline;	/* plat_now_ns() time the wait ends */
+	uint64_t arg[2];	/* the call's own, fn's to read */
+	bool armed;		/* restart_syscall is next */
+};
+
 struct shim_thread {
 	int tid;
 	struct shim_proc *proc;		/* the process it belongs to */
@@ -537,6 +551,7 @@ struct shim_thread {
 	uint64_t altstack_sp, altstack_size;
 	uint32_t altstack_flags;
 	struct sigqueue *sigq;		/* its pending signals' details */
+	struct shim_restart restart;	/* shim/signal.c */
 };
 
 struct shim_thread *shim_thread_current(void);
@@ -731,6 +746,10 @@ long sys_rt_sigpending(SYSCALL_ARGS);
 long sys_rt_sigsuspend(SYSCALL_ARGS);
 long sys_rt_sigtimedwait(SYSCALL_ARGS);
 long sys_rt_sigreturn(SYSCALL_ARGS);
+long sys_restart_syscall(SYSCALL_ARGS);
+/* The interrupted call resumes as fn(b) if a stop interrupted it. */
+void sig_restart_block(long (*fn)(const struct shim_restart *b),
+    uint64_t deadline, uint64_t arg0, uint64_t arg1);
 long sys_sigaltstack(SYSCALL_ARGS);
 long sys_kill(SYSCALL_ARGS);
 long sys_tkill(SYSCALL_ARGS);

@@ -211,12 +211,32 @@ do_poll(uint64_t ufds, uint64_t n, uint64_t deadline, bool once)
 	return rc;
 }
 
+/* restart_syscall: the rest of a poll a stop interrupted (its fds). */
+static long
+poll_restart(const struct shim_restart *b)
+{
+	long rc = do_poll(b->arg[0], b->arg[1], b->deadline, false);
+
+	if (rc == -EINTR)
+		sig_restart_block(poll_restart, b->deadline, b->arg[0],
+		    b->arg[1]);
+	return rc;
+}
+
+/*
+ * As Linux's: a timed poll a stop interrupts keeps its deadline
+ * (restart_syscall); ppoll and select restart with the time left.
+ */
 long
 sys_poll(SYSCALL_ARGS)
 {
 	int ms = (int)a2;
+	uint64_t deadline = deadline_ms(ms);
+	long rc = do_poll(a0, (uint32_t)a1, deadline, ms == 0);
 
-	return do_poll(a0, (uint32_t)a1, deadline_ms(ms), ms == 0);
+	if (rc == -EINTR && deadline != 0)
+		sig_restart_block(poll_restart, deadline, a0, (uint32_t)a1);
+	return rc;
 }
 
 long

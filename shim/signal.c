@@ -355,6 +355,39 @@ next_signal(struct shim_thread *t, struct ksiginfo *ki)
 	return sig;
 }
 
+/*
+ * A socket call on a socket with a timeout for its direction
+ * (SO_RCVTIMEO, SO_SNDTIMEO) fails with EINTR after a handler or a
+ * stop, never restarted: Linux's sock_intr_errno, signal(7).
+ */
+static bool
+sock_call_timed(const struct plat_regs *r)
+{
+	struct file *f;
+	struct sock *s;
+	bool in, timed;
+
+	switch ((uint32_t)r->orig_rax) {
+	case SYS_read: case SYS_readv: case SYS_recvfrom: case SYS_recvmsg:
+	case SYS_recvmmsg: case SYS_accept: case SYS_accept4:
+		in = true;
+		break;
+	case SYS_write: case SYS_writev: case SYS_sendto: case SYS_sendmsg:
+	case SYS_sendmmsg: case SYS_connect:
+		in = false;
+		break;
+	default:
+		return false;
+	}
+	f = fd_get((int)r->rdi);
+	if (f == NULL)
+		return false;
+	s = sock_of(f);
+	timed = s != NULL && (in ? s->rcvtimeo_ns : s->sndtimeo_ns) != 0;
+	file_put(f);
+	return timed;
+}
+
 /* Syscalls Linux restarts after a SA_RESTART handler (ERESTARTSYS). */
 static bool
 restartable(const struct plat_regs *r)
@@ -363,11 +396,13 @@ restartable(const struct plat_regs *r)
 	case SYS_futex:
 		return futex_restartable(r->rsi, r->r10);
 	case SYS_read: case SYS_write: case SYS_readv: case SYS_writev:
+	case SYS_accept: case SYS_accept4: case SYS_connect:
+	case SYS_recvfrom: case SYS_sendto: case SYS_recvmsg:
+	case SYS_sendmsg:
+		return !sock_call_timed(r);
 	case SYS_pread64: case SYS_pwrite64: case SYS_ioctl:
 	case SYS_wait4: case SYS_waitid: case SYS_fcntl: case SYS_flock:
-	case SYS_open: case SYS_openat: case SYS_accept: case SYS_accept4:
-	case SYS_connect: case SYS_recvfrom: case SYS_sendto:
-	case SYS_recvmsg: case SYS_sendmsg: case SYS_sendfile:
+	case SYS_open: case SYS_openat: case SYS_sendfile:
 		return true;
 	default:
 		return false;
@@ -391,21 +426,54 @@ syscall_restart(struct plat_regs *r, const struct k_sigaction *act)
 /*
  * A syscall interrupted only by a stop (no handler ran) restarts once
  * the process is continued, as Linux's ERESTART* codes make it, except
- * for the calls signal(7) names as failing with EINTR then.
+ * for the calls signal(7) names as failing with EINTR then.  A call
+ * that left a restart block (a relative sleep, poll, FUTEX_WAIT with a
+ * timeout: Linux's -ERESTART_RESTARTBLOCK) restarts as restart_syscall,
+ * which keeps its deadline; the others restart with their arguments.
  */
 static void
-restart_after_stop(struct plat_regs *r)
+restart_after_stop(struct shim_thread *t, struct plat_regs *r)
 {
-	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR)
+	if (r->entry != PLAT_ENTRY_SYSCALL || (long)r->rax != -EINTR ||
+	    sock_call_timed(r))
 		return;
 	switch ((uint32_t)r->orig_rax) {
 	case SYS_epoll_wait: case SYS_epoll_pwait: case SYS_epoll_pwait2:
 	case SYS_rt_sigtimedwait: case SYS_semtimedop:
 		return;
 	default:
-		r->rax = r->orig_rax;
+		t->restart.armed = t->restart.fn != NULL;
+		r->rax = t->restart.armed ? SYS_restart_syscall : r->orig_rax;
 		r->rip -= SYSCALL_INSN_LEN;
 	}
+}
+
+void
+sig_restart_block(long (*fn)(const struct shim_restart *b),
+    uint64_t deadline, uint64_t arg0, uint64_t arg1)
+{
+	struct shim_thread *t = shim_thread_current();
+
+	t->restart = (struct shim_restart){ .fn = fn, .deadline = deadline,
+	    .arg = { arg0, arg1 } };
+}
+
+/*
+ * The call a stop interrupted goes on from its restart block, once;
+ * without one (the guest called it itself) it is EINTR, as Linux's
+ * do_no_restart_syscall.
+ */
+long
+sys_restart_syscall(SYSCALL_ARGS)
+{
+	struct shim_thread *t = shim_thread_current();
+	struct shim_restart b = t->restart;
+
+	t->restart.fn = NULL;
+	t->restart.armed = false;
+	if (b.fn == NULL || !b.armed)
+		return -EINTR;
+	return b.fn(&b);
 }
 
 static void
@@ -436,6 +504,10 @@ shim_user_return(struct plat_regs *r)
 
 	if (__builtin_expect(gdb_enabled, 0))
 		gdb_user_return(t->tid, r);
+	/* Armed, but another syscall came first (a handler's): stale. */
+	if (__builtin_expect(t->restart.armed, 0) &&
+	    r->entry == PLAT_ENTRY_SYSCALL)
+		t->restart = (struct shim_restart){ .fn = NULL };
 	if (__builtin_expect(t->proc->job.stopped, 0))
 		jobctl_park(t);
 	if (t->killed || t->proc->exiting)
@@ -449,6 +521,10 @@ shim_user_return(struct plat_regs *r)
 		t->restore_saved_mask = false;
 		sig_set_mask(t, t->saved_sigmask);
 	}
+	/* A restart block outlives only the return that armed it. */
+	if (__builtin_expect(t->restart.fn != NULL, 0) &&
+	    r->entry == PLAT_ENTRY_SYSCALL && !t->restart.armed)
+		t->restart.fn = NULL;
 }
 
 /*
@@ -510,7 +586,7 @@ deliver(struct shim_thread *t, struct plat_regs *r)
 	if (handled)
 		plat_fpu_reset();
 	else if (stopped)
-		restart_after_stop(r);
+		restart_after_stop(t, r);
 	else
 		syscall_restart(r, NULL);
 }

@@ -140,6 +140,7 @@ static const sys_fn sys_table[SYS_MAX] = {
 	[SYS_tkill] = sys_tkill,
 	[SYS_tgkill] = sys_tgkill,
 	[SYS_pause] = sys_pause,
+	[SYS_restart_syscall] = sys_restart_syscall,
 	[SYS_open] = sys_open,
 	[SYS_openat] = sys_openat,
 	[SYS_creat] = sys_creat,

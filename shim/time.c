@@ -2,8 +2,10 @@
  * shim/time.c: clocks and sleeping.  Realtime clocks read the platform's
  * wall clock, the monotonic family its monotonic clock, and the CPU-time
  * clocks the time the process's threads (or the calling one) held the
- * CPU (shim/timer.c).  Nothing interrupts a sleep yet, so rem is never written:
- * Linux writes it only when a signal cuts a sleep short.
+ * CPU (shim/timer.c).  A signal cuts a sleep short with EINTR and the
+ * time left in rem; a relative sleep that a stop interrupted goes on to
+ * its first deadline once continued (restart_syscall), as Linux's
+ * hrtimer_nanosleep_restart does.
  */
 #include "shim/internal.h"
 
@@ -152,28 +154,6 @@ shim_sleep_until(uint64_t deadline_ns)
 	return 0;
 }
 
-/*
- * Sleep for t ns of clock c, or until c reads t (TIMER_ABSTIME).  When a
- * signal interrupts a relative sleep, *left is what remained.
- */
-static int
-clock_sleep(const struct clock_desc *c, bool abs, uint64_t t, uint64_t *left)
-{
-	uint64_t mono = plat_now_ns(), now, end;
-	int rc;
-
-	*left = 0;
-	if (!abs) {
-		end = add_sat(mono, t);
-		rc = shim_sleep_until(end);
-		if (rc == -EINTR && plat_now_ns() < end)
-			*left = end - plat_now_ns();
-		return rc;
-	}
-	now = clock_now(c);
-	return t > now ? shim_sleep_until(add_sat(mono, t - now)) : 0;
-}
-
 /* Interrupted: Linux writes the remaining time when rem is given. */
 static long
 sleep_interrupted(uint64_t urem, uint64_t left)
@@ -181,6 +161,49 @@ sleep_interrupted(uint64_t urem, uint64_t left)
 	if (urem != 0 && put_timespec(urem, left) < 0)
 		return -EFAULT;
 	return -EINTR;
+}
+
+static long sleep_restart(const struct shim_restart *b);
+
+/*
+ * A relative sleep until end (monotonic): 0, or -EINTR with the time
+ * left written to urem (0: none) and a restart block that keeps end.
+ */
+static long
+sleep_rel(uint64_t end, uint64_t urem)
+{
+	uint64_t now;
+	long rc;
+
+	if (shim_sleep_until(end) == 0)
+		return 0;
+	now = plat_now_ns();
+	rc = sleep_interrupted(urem, end > now ? end - now : 0);
+	if (rc == -EINTR)	/* every -EINTR return decides on its block */
+		sig_restart_block(sleep_restart, end, urem, 0);
+	return rc;
+}
+
+/* restart_syscall: the rest of a relative sleep (arg[0]: rem). */
+static long
+sleep_restart(const struct shim_restart *b)
+{
+	return sleep_rel(b->deadline, b->arg[0]);
+}
+
+/*
+ * Sleep for t ns of clock c (writing the time left to urem when a
+ * signal interrupts), or until c reads t (TIMER_ABSTIME).
+ */
+static long
+clock_sleep(const struct clock_desc *c, bool abs, uint64_t t, uint64_t urem)
+{
+	uint64_t mono = plat_now_ns(), now;
+
+	if (!abs)
+		return sleep_rel(add_sat(mono, t), urem);
+	now = clock_now(c);
+	return t > now ? shim_sleep_until(add_sat(mono, t - now)) : 0;
 }
 
 long
@@ -261,15 +284,13 @@ sys_times(SYSCALL_ARGS)
 long
 sys_nanosleep(SYSCALL_ARGS)
 {
-	uint64_t t, left;
+	uint64_t t;
 	int err;
 
 	err = get_timespec(a0, &t);
 	if (err < 0)
 		return err;
-	if (clock_sleep(&clocks[CLOCK_MONOTONIC], false, t, &left) == -EINTR)
-		return sleep_interrupted(a1, left);
-	return 0;
+	return clock_sleep(&clocks[CLOCK_MONOTONIC], false, t, a1);
 }
 
 /*
@@ -282,7 +303,7 @@ sys_clock_nanosleep(SYSCALL_ARGS)
 {
 	const struct clock_desc *c = clock_lookup(a0);
 	int flags = (int)a1, err;
-	uint64_t t, left;
+	uint64_t t;
 
 	if (c == NULL)
 		return -EINVAL;
@@ -293,8 +314,5 @@ sys_clock_nanosleep(SYSCALL_ARGS)
 		return err;
 	if (c->sleep == CS_STRICT && (flags & ~TIMER_ABSTIME) != 0)
 		return -EINVAL;
-	if (clock_sleep(c, (flags & TIMER_ABSTIME) != 0, t, &left) == -EINTR)
-		return (flags & TIMER_ABSTIME) ? -EINTR :
-		    sleep_interrupted(a3, left);
-	return 0;
+	return clock_sleep(c, (flags & TIMER_ABSTIME) != 0, t, a3);
 }

@@ -68,3 +68,11 @@ sig_set_mask(struct shim_thread *t, uint64_t mask)
 {
 	t->sigmask = mask;
 }
+
+void
+sig_restart_block(long (*fn)(const struct shim_restart *b),
+    uint64_t deadline, uint64_t arg0, uint64_t arg1)
+{
+	io_thread.restart = (struct shim_restart){ .fn = fn,
+	    .deadline = deadline, .arg = { arg0, arg1 } };
+}

@@ -329,9 +329,50 @@ test_poll(void)
 	CHECK(SYS(sys_ppoll, U_RW + 1024, 1, U_RW + 1504, 0, 8) == 0);
 	CHECK(ts[0] == 0 && ts[1] == 0);
 	mock_block_intr = 1;
+	io_thread.restart.fn = NULL;
 	CHECK(SYS(sys_poll, U_RW + 1024, 1, -1) == -EINTR);
+	CHECK(io_thread.restart.fn == NULL);	/* untimed: same arguments */
 	CHECK(EXPECT_PANIC(SYS(sys_poll, U_RW + 1024, 1, -1)));	/* hangs */
 	CHECK(SYS(sys_poll, 0, 0, 0) == 0);
+}
+
+/* A timed poll a stop interrupts goes on to its first deadline. */
+static void
+test_poll_restart(void)
+{
+	struct pollfd_u *p;
+	struct shim_restart b;
+	uint64_t t0 = plat_now_ns(), t1;
+	int calls;
+
+	io_setup();
+	mkpipe();
+	p = io_uptr(U_RW + 1024);
+	p[0] = (struct pollfd_u){ pfd[0], POLLIN, 0 };
+	io_thread.restart.fn = NULL;
+	mock_block_intr = 1;
+	CHECK(SYS(sys_poll, U_RW + 1024, 1, 60000) == -EINTR);
+	t1 = plat_now_ns();
+	b = io_thread.restart;
+	CHECK(b.fn != NULL && b.arg[0] == U_RW + 1024 && b.arg[1] == 1);
+	CHECK(b.deadline >= t0 + 60000000000ull &&
+	    b.deadline <= t1 + 60000000000ull);
+	/* Ready meanwhile: the restart finds it. */
+	put(pfd[1], "r");
+	CHECK(b.fn(&b) == 1 && p[0].revents == POLLIN);
+	CHECK(SYS(sys_read, pfd[0], U_RW, 8) == 1);
+	/* Its deadline passed while stopped: one pass, no wait. */
+	b.deadline = plat_now_ns();
+	calls = mock_block_calls;
+	CHECK(b.fn(&b) == 0 && p[0].revents == 0);
+	CHECK(mock_block_calls - calls <= 1);
+	/* Interrupted again: the same deadline once more. */
+	b.deadline = t1 + 60000000000ull;
+	io_thread.restart.fn = NULL;
+	mock_block_intr = 1;
+	CHECK(b.fn(&b) == -EINTR);
+	CHECK(io_thread.restart.fn == b.fn &&
+	    io_thread.restart.deadline == b.deadline);
 }
 
 static void
@@ -394,6 +435,7 @@ main(void)
 	RUN(test_change_during_poll);
 	RUN(test_epoll_blocking);
 	RUN(test_poll);
+	RUN(test_poll_restart);
 	RUN(test_select);
 	return harness_done();
 }

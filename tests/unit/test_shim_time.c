@@ -209,6 +209,56 @@ test_nanosleep(void)
 	CHECK(SYS(sys_nanosleep, U_RO, 0) == 0);	/* reading is fine */
 }
 
+extern struct shim_restart stub_restart;	/* tests/unit/stub_timer.c */
+
+/*
+ * A relative sleep a signal interrupts writes the time left and leaves
+ * a restart block with its first deadline; an absolute one leaves none
+ * (it restarts with its own arguments).
+ */
+static void
+test_sleep_restart(void)
+{
+	int64_t *rem, t0, t1;
+	struct shim_restart b;
+
+	setup();
+	rem = uptr(U_RW + 64);
+	put_req(U_RW, 60, 0);
+	memset(&stub_restart, 0, sizeof(stub_restart));
+	t0 = plat_now_ns();
+	mock_block_intr = 1;
+	CHECK(SYS(sys_nanosleep, U_RW, U_RW + 64) == -EINTR);
+	t1 = plat_now_ns();
+	CHECK(rem[0] == 59 || rem[0] == 60);
+	b = stub_restart;
+	CHECK(b.fn != NULL && b.arg[0] == U_RW + 64);
+	CHECK(b.deadline >= (uint64_t)t0 + 60 * NS &&
+	    b.deadline <= (uint64_t)t1 + 60 * NS);
+	/* Continued after its deadline: done, no sleep. */
+	b.deadline = plat_now_ns();
+	CHECK(b.fn(&b) == 0);
+	/* Interrupted again: the same deadline, the time left to rem. */
+	b.deadline = t1 + 60 * NS;
+	memset(&stub_restart, 0, sizeof(stub_restart));
+	mock_block_intr = 1;
+	CHECK(b.fn(&b) == -EINTR);
+	CHECK(stub_restart.fn == b.fn && stub_restart.deadline == b.deadline);
+	CHECK(rem[0] == 59 || rem[0] == 60);
+	/* clock_nanosleep: relative like nanosleep, absolute without one. */
+	memset(&stub_restart, 0, sizeof(stub_restart));
+	mock_block_intr = 1;
+	CHECK(SYS(sys_clock_nanosleep, 0, 0, U_RW, U_RW + 64) == -EINTR);
+	CHECK(stub_restart.fn == b.fn &&
+	    stub_restart.deadline >= (uint64_t)t1 + 60 * NS);
+	memset(&stub_restart, 0, sizeof(stub_restart));
+	t0 = host_ns(CLOCK_MONOTONIC) + 60 * NS;
+	put_req(U_RW, t0 / NS, t0 % NS);
+	mock_block_intr = 1;
+	CHECK(SYS(sys_clock_nanosleep, 1, 1, U_RW, U_RW + 64) == -EINTR);
+	CHECK(stub_restart.fn == NULL);
+}
+
 /* Linux's order: clock id, nsleep support, request, clock's flags. */
 static void
 test_clock_nanosleep_checks(void)
@@ -283,6 +333,7 @@ main(void)
 	RUN(test_gettimeofday);
 	RUN(test_time_and_times);
 	RUN(test_nanosleep);
+	RUN(test_sleep_restart);
 	RUN(test_clock_nanosleep_checks);
 	RUN(test_clock_nanosleep_lengths);
 	mock_user_reset();
