@@ -139,17 +139,24 @@ fdata_page(struct vnode *vn, uint64_t p)
 
 	if (s != NULL && *s != NULL)
 		return *s;
-	s = slot_make(&d->clean, p);
-	if (s == NULL)
+	s = slot_at(&d->clean, p);
+	if (s != NULL && *s != NULL)
+		return *s;
+	/*
+	 * The page before its slot: making the page may reclaim, which
+	 * frees empty leaves of this table (fdata_reclaim).
+	 */
+	pg = page_from_lower(d, p);
+	if (pg == NULL)
 		return NULL;
-	if (*s == NULL) {
-		pg = page_from_lower(d, p);
-		if (pg == NULL)
-			return NULL;
-		*s = pg;
-		clean_total++;
+	s = slot_make(&d->clean, p);
+	if (s == NULL) {
+		plat_pages_free(pg, 0);
+		return NULL;
 	}
-	return *s;
+	*s = pg;
+	clean_total++;
+	return pg;
 }
 
 const void *
@@ -332,6 +339,38 @@ free_table(struct fpages *t)
 	kfree(t->top);
 	t->top = NULL;
 	t->ntop = 0;
+	return n;
+}
+
+uint64_t
+fdata_reclaim(struct vnode *vn)
+{
+	struct fpages *t = &vn->data.clean;
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < t->ntop; i++) {
+		void **leaf = t->top[i];
+		bool empty = true;
+
+		if (leaf == NULL)
+			continue;
+		for (uint32_t j = 0; j < PER_LEAF; j++) {
+			if (leaf[j] == NULL)
+				continue;
+			if (plat_page_mapped(leaf[j])) {
+				empty = false;
+				continue;
+			}
+			plat_pages_free(leaf[j], 0);
+			leaf[j] = NULL;
+			n++;
+		}
+		if (empty) {
+			plat_pages_free(leaf, 0);
+			t->top[i] = NULL;
+		}
+	}
+	clean_total -= n;
 	return n;
 }
 

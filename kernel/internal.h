@@ -493,6 +493,8 @@ uint64_t fdata_pages_total(void);
  */
 void *fdata_page(struct vnode *vn, uint64_t p);
 uint64_t fdata_clean_total(void);
+/* Free vn's clean cached pages that no mapping uses; how many. */
+uint64_t fdata_reclaim(struct vnode *vn);
 /* Where the data after off starts or the next hole is (SEEK_DATA/HOLE). */
 int64_t fdata_seek(struct vnode *vn, uint64_t off, bool data);
 

@@ -862,6 +862,12 @@ int vfs_statfs(int dirfd, const char *path, int atflags,
     struct kstatfs *st);
 /* fsync of f: 0 for the tree's files, -EINVAL for pipes, the console. */
 int vfs_fsync(struct file *f);
+/*
+ * vfs_reclaim: free the page cache's clean pages (copies of the image's
+ * file data) that no mapping uses; how many.  The platform's reclaim
+ * upcall: it neither allocates nor blocks.
+ */
+uint64_t vfs_reclaim(void);
 /* Is f /dev/zero (whose private mappings are anonymous memory)? */
 bool vfs_file_is_devzero(struct file *f);
 

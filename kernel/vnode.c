@@ -104,6 +104,19 @@ vnode_free(struct vnode *vn)
 	kfree(vn);
 }
 
+uint64_t
+vfs_reclaim(void)
+{
+	uint64_t n = 0;
+
+	if (fdata_clean_total() == 0)
+		return 0;
+	for (struct vnode *vn = all; vn != NULL; vn = vn->next)
+		if (vn->kind == VN_REG)
+			n += fdata_reclaim(vn);
+	return n;
+}
+
 void
 vnode_free_all(void)
 {

@@ -453,6 +453,8 @@ int user_map_lent(uint64_t va, const void *kpage, unsigned prot);
  * its count is full.
  */
 int user_map_shared(uint64_t va, void *kpage, unsigned prot);
+/* The kernel's reclaim upcall, for plat_pages_alloc (platform/pages.c). */
+void pages_set_reclaim(uint64_t (*fn)(void));
 /* Free the empty page tables user.c still keeps for reuse (at exit). */
 void user_prune_all(void);
 /* Load as (NULL: the boot address space) into CR3 unless it is loaded. */

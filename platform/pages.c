@@ -4,14 +4,30 @@
  */
 #include "platform/internal.h"
 
+static uint64_t (*reclaim)(void);	/* the kernel's, or NULL */
+
+void
+pages_set_reclaim(uint64_t (*fn)(void))
+{
+	reclaim = fn;
+}
+
 void *
 plat_pages_alloc_dirty(unsigned order)
 {
+	static bool reclaiming;
 	uint64_t pa;
 
 	if (order > PMM_MAX_ORDER)
 		return NULL;
 	pa = pmm_alloc(order);
+	/* Out of pages: the kernel's reclaim, once (never from itself). */
+	if (pa == PMM_NONE && reclaim != NULL && !reclaiming) {
+		reclaiming = true;
+		if (reclaim() > 0)
+			pa = pmm_alloc(order);
+		reclaiming = false;
+	}
 	if (pa == PMM_NONE)
 		return NULL;
 	return phys_to_virt(pa);

@@ -294,6 +294,15 @@ struct plat_upcalls {
 	 * ring-3 thread was interrupted, user_return follows.  May be NULL.
 	 */
 	void (*alarm)(void);
+	/*
+	 * Physical pages ran out: free what the kernel can do without (the
+	 * page cache's pages no mapping uses) and return how many pages
+	 * that gave back; plat_pages_alloc then tries once more.  Called
+	 * from plat_pages_alloc in its caller's context, so it neither
+	 * allocates nor blocks, and frees only pages nothing else may be
+	 * using at that moment.  May be NULL.
+	 */
+	uint64_t (*reclaim)(void);
 };
 
 /*
@@ -338,6 +347,8 @@ int plat_user_map_page(uint64_t va, void *kpage, unsigned prot);
 int plat_user_map_shared(uint64_t va, void *kpage, unsigned prot);
 /* An owner's plat_page_put: free kpage unless user mappings keep it. */
 void plat_page_put(void *kpage);
+/* Do user mappings share kpage with its owner (plat_user_map_shared)? */
+bool plat_page_mapped(const void *kpage);
 /* Unmap and free every page in [va, va+len). */
 int plat_user_unmap(uint64_t va, uint64_t len);
 /* Change the protection of every mapped page in [va, va+len). */

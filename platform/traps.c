@@ -36,6 +36,7 @@ plat_set_upcalls(const struct plat_upcalls *u)
 {
 	upcalls = *u;
 	arch_syscall_set_fast(u->fast, u->nfast);
+	pages_set_reclaim(u->reclaim);
 }
 
 static enum plat_fault_kind

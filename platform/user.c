@@ -192,6 +192,14 @@ plat_user_map_shared(uint64_t va, void *kpage, unsigned prot)
 	return map_counted(va, kpage, prot);
 }
 
+bool
+plat_page_mapped(const void *kpage)
+{
+	uint16_t *r = ref_slot(virt_to_phys(kpage));
+
+	return r != NULL && *r > 0;
+}
+
 void
 plat_page_put(void *kpage)
 {

@@ -20,6 +20,7 @@ static struct plat_upcalls upcalls = {
 	.user_return = shim_user_return,
 	.kernel_debug = gdb_kernel_debug,
 	.alarm = ktimer_expire,
+	.reclaim = vfs_reclaim,
 };
 
 /* The guest's threads, for the gdb stub. */

@@ -15,6 +15,9 @@
 #                         pages and heap bytes free that 10 cycles leave.
 #   procs/exec-leak       the same for 500 vfork/exec/wait cycles (the
 #                         image, its pages, the shared vDSO, the tables).
+#   procs/page-cache-reclaim  twelve big programs run in turn in too
+#                         little memory to cache them all: the page
+#                         cache gives back what no mapping uses.
 #   procs/bomb, procs/bomb-oom   a fork bomb under --mem 64 ends in
 #                         EAGAIN (RLIMIT_NPROC) or, without that limit,
 #                         ENOMEM (children out of memory die by SIGKILL),
@@ -96,6 +99,25 @@ bomb() {
 }
 bomb bomb EAGAIN
 bomb bomb-oom ENOMEM unlimited
+
+# The page cache gives its pages back when memory runs out: twelve
+# copies of busybox (24 MB of image) each run once in 40 MiB keep a
+# cached copy of each one's pages, more than is left; without reclaim
+# the eleventh or twelfth exec fails with ENOMEM.
+cache=$RUN_TMP/cache
+mkdir -p "$cache/bin"
+for i in $(seq 1 12); do cp "$BUSYBOX" "$cache/bin/bb$i"; done
+RUN_OPTS="--mem 40 --rootfs $cache"
+run_cloister "$BUSYBOX" sh -c 'for i in $(/bin/bb1 seq 1 12); do
+	/bin/bb$i true || echo "bb$i failed"; done; echo "ran all"'
+RUN_OPTS=
+if [[ $RUN_STATUS == 0 ]] && grep -qx 'ran all' "$RUN_STDOUT" &&
+	! grep -q failed "$RUN_STDOUT"; then
+	pass procs/page-cache-reclaim
+else
+	fail procs/page-cache-reclaim "status $RUN_STATUS:" \
+		"$(head -c 200 "$RUN_STDOUT")"
+fi
 
 # ^C at an interactive shell under a pseudo-terminal reaches the
 # foreground job (a 30 s sleep) while the shell waits for it, and the

@@ -156,6 +156,12 @@ plat_user_map_shared(uint64_t va, void *kpage, unsigned prot)
 	return rc;
 }
 
+bool
+plat_page_mapped(const void *kpage)
+{
+	return ref_find((void *)kpage) != NULL;
+}
+
 void
 plat_page_put(void *kpage)
 {

@@ -433,6 +433,23 @@ test_page_cache(void)
 	CHECK(memcmp(plat_user_page(vb), "bbbb", 4) == 0);
 	CHECK(((char *)plat_user_page(vb))[5000 - 4096] == 0);
 	mock_user_reset();			/* now freed: no double free */
+
+	/* Reclaim frees the clean pages no mapping uses, and only those. */
+	CHECK(vfs_open(AT_FDCWD, "/data/a", O_RDONLY, 0, &f) == 0);
+	CHECK(file_page(f, 0, &p) == 0 && plat_user_map_shared(va, p, 1) == 0);
+	file_put(f);
+	CHECK(vfs_open(AT_FDCWD, "/data/b", O_RDONLY, 0, &f) == 0);
+	CHECK(file_page(f, 0, &q) == 0);
+	file_put(f);
+	CHECK(fdata_clean_total() == clean + 2);
+	CHECK(vfs_reclaim() == 1 && fdata_clean_total() == clean + 1);
+	CHECK(vfs_reclaim() == 0);
+	CHECK(((char *)plat_user_page(va))[0] == 'A');
+	CHECK(vfs_open(AT_FDCWD, "/data/a", O_RDONLY, 0, &f) == 0);
+	CHECK(file_page(f, 0, &q) == 0 && q == p);	/* still the cached one */
+	file_put(f);
+	mock_user_reset();
+	CHECK(vfs_reclaim() == 1 && fdata_clean_total() == clean);
 }
 
 static void
