@@ -23,6 +23,12 @@
 
 static uint64_t pages_total;		/* written pages, all files */
 static uint64_t clean_total;		/* clean cached pages, all files */
+/*
+ * The page fdata_page gave last, which reclaim leaves alone: the caller
+ * maps it next, and mapping allocates (a page table, the reference
+ * counts), which may reclaim before the mapping counts.
+ */
+static const void *handed_out;
 
 uint64_t
 fdata_pages_total(void)
@@ -141,7 +147,7 @@ fdata_page(struct vnode *vn, uint64_t p)
 		return *s;
 	s = slot_at(&d->clean, p);
 	if (s != NULL && *s != NULL)
-		return *s;
+		return (void *)(handed_out = *s);
 	/*
 	 * The page before its slot: making the page may reclaim, which
 	 * frees empty leaves of this table (fdata_reclaim).
@@ -156,6 +162,7 @@ fdata_page(struct vnode *vn, uint64_t p)
 	}
 	*s = pg;
 	clean_total++;
+	handed_out = pg;
 	return pg;
 }
 
@@ -357,7 +364,8 @@ fdata_reclaim(struct vnode *vn)
 		for (uint32_t j = 0; j < PER_LEAF; j++) {
 			if (leaf[j] == NULL)
 				continue;
-			if (plat_page_mapped(leaf[j])) {
+			if (plat_page_mapped(leaf[j]) ||
+			    leaf[j] == handed_out) {
 				empty = false;
 				continue;
 			}

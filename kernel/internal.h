@@ -493,7 +493,10 @@ uint64_t fdata_pages_total(void);
  */
 void *fdata_page(struct vnode *vn, uint64_t p);
 uint64_t fdata_clean_total(void);
-/* Free vn's clean cached pages that no mapping uses; how many. */
+/*
+ * Free vn's clean cached pages that no mapping uses, but the one
+ * fdata_page gave last (its caller may be mapping it); how many.
+ */
 uint64_t fdata_reclaim(struct vnode *vn);
 /* Where the data after off starts or the next hole is (SEEK_DATA/HOLE). */
 int64_t fdata_seek(struct vnode *vn, uint64_t off, bool data);
