@@ -1,8 +1,11 @@
 /*
  * io_wake: blocking calls woken by another thread.  A read of an empty
  * pipe, a write to a full one, poll and epoll_wait without timeouts, and
- * an eventfd read all sleep until the other thread acts; the order of
- * events is fixed by the sleeps, so the output is the same every run.
+ * an eventfd read all sleep until the other thread acts.  The helper
+ * acts for step n only once the main thread has taken step n - 1 (and
+ * then a nap later, so the main thread is most likely asleep in its
+ * call): on a slow host two events never merge, and the output is the
+ * same every run.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -15,6 +18,7 @@
 #include "guest.h"
 
 static int p[2], efd;
+static volatile int taken;	/* the steps the main thread has taken */
 
 static void
 nap(void)
@@ -24,6 +28,15 @@ nap(void)
 	nanosleep(&ts, NULL);
 }
 
+/* Wait until the main thread took the steps before n, then nap. */
+static void
+step(int n)
+{
+	while (taken < n - 1)
+		nap();
+	nap();
+}
+
 static void *
 helper(void *arg)
 {
@@ -31,15 +44,15 @@ helper(void *arg)
 	uint64_t one = 1;
 	char buf[8];
 
-	nap();
+	step(1);
 	SYS3(SYS_write, p[1], "wake", 4);		/* 1: the read */
-	nap();
+	step(2);
 	SYS3(SYS_write, p[1], "poll", 4);		/* 2: poll */
-	nap();
+	step(3);
 	SYS3(SYS_write, efd, &one, 8);			/* 3: epoll_wait */
-	nap();
+	step(4);
 	SYS3(SYS_write, efd, &one, 8);			/* 4: eventfd read */
-	nap();
+	step(5);
 	SYS3(SYS_read, p[0], big, sizeof(big));		/* 5: room */
 	nap();
 	SYS3(SYS_read, p[0], buf, 8);
@@ -64,15 +77,19 @@ main(void)
 	check("thread started", pthread_create(&t, NULL, helper, NULL) == 0);
 	expect_val("read waits for data", SYS3(SYS_read, p[0], buf, 16), 4);
 	check("the data", memcmp(buf, "wake", 4) == 0);
+	taken = 1;
 	pf = (struct pollfd){ p[0], POLLIN, 0 };
 	expect_val("poll waits", SYS3(SYS_poll, &pf, 1, -1), 1);
 	SYS3(SYS_read, p[0], buf, 16);
+	taken = 2;
 	expect_val("epoll_wait waits", SYS4(SYS_epoll_wait, ep, &ev, 1, -1),
 	    1);
 	expect_val("its data", (long)ev.data.u64, 42);
 	expect_val("eventfd read", SYS3(SYS_read, efd, &v, 8), 8);
 	expect_val("the count", (long)v, 1);
+	taken = 3;
 	expect_val("eventfd read waits", SYS3(SYS_read, efd, &v, 8), 8);
+	taken = 4;
 	expect_val("a full pipe's write waits for room", SYS3(SYS_write, p[1],
 	    big, 65536 + 100), 65536 + 100);
 	pthread_join(t, NULL);

@@ -173,7 +173,13 @@ test_wget() {
 	(cd "$T/www" && exec timeout 300 python3 -m http.server "$p" \
 	    --bind 127.0.0.1) >/dev/null 2>&1 &
 	local hp=$!
-	sleep 0.5
+	# Python can take seconds to start on a loaded host: wait until
+	# the port listens (state 0A in /proc/net/tcp), up to 60 s.
+	for _ in $(seq 600); do
+		grep -q ":$(printf %04X "$p") 00000000:0000 0A" /proc/net/tcp &&
+			break
+		sleep 0.1
+	done
 	guest_start wget --net "$BUSYBOX" wget -q -O - \
 	    "http://10.0.2.2:$p/blob"
 	if guest_end wget && cmp -s "$T/www/blob" "$T/wget.out"; then
