@@ -25,12 +25,3 @@ file_pread(struct file *f, void *buf, size_t len, uint64_t off)
 	(void)off;
 	return 0;
 }
-
-int
-file_page(struct file *f, uint64_t off, void **page)
-{
-	(void)f;
-	(void)off;
-	(void)page;
-	return -ENODEV;
-}

@@ -1,7 +1,8 @@
 /*
- * A stand-in for kernel/vfile.c's vfile_vnode, for the tests that link
- * kernel/flock.c (through file.c and fd.c) without the file tree: no
- * file there is a tree file, so locks key on the file itself.
+ * Stand-ins for kernel/vfile.c's vfile_vnode and file_page, for the
+ * tests that link kernel/flock.c (through file.c and fd.c) or
+ * kernel/vm.c without the file tree: no file there is a tree file, so
+ * locks key on the file itself and mappings copy.
  */
 #include "kernel/internal.h"
 
