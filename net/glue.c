@@ -279,10 +279,43 @@ tw_reopen(const uint8_t *f, long n)
 		    !ip_addr_cmp(&p->remote_ip, &src) ||
 		    !ip_addr_cmp(&p->local_ip, &dst))
 			continue;
-		if (TCP_SEQ_GT(seq, p->rcv_nxt))
+		/* Not while a socket still holds it (see tw_trim). */
+		if (TCP_SEQ_GT(seq, p->rcv_nxt) && p->callback_arg == NULL)
 			tcp_abort(p);	/* TIME_WAIT: freed, nothing sent */
 		return;
 	}
+}
+
+/*
+ * At most NET_TW_MAX connections wait in TIME_WAIT, as Linux's
+ * tcp_max_tw_buckets bounds them (Linux lets the newest skip TIME_WAIT;
+ * here the oldest goes, nearest its end anyway).  lwIP keeps them in one
+ * list that every SYN walks (tw_reopen too), and each holds a block of
+ * the stack's first-fit heap for 2 * TCP_MSL: a server that closes a few
+ * hundred connections a second had thousands, and every segment and
+ * allocation slowed tenfold as they piled up.  New ones join at the
+ * head of the list (TCP_REG), so the walk runs only when the head
+ * changed.  One whose socket is still open (callback_arg: after
+ * shutdown(SHUT_WR) and the peer's FIN) is left alone: the socket holds
+ * the pcb.
+ */
+static void
+tw_trim(void)
+{
+	static struct tcp_pcb *head;
+	struct tcp_pcb *p = tcp_tw_pcbs;
+
+	if (p == head)
+		return;
+	for (int n = 1; p != NULL && n < NET_TW_MAX; n++)
+		p = p->next;
+	while (p != NULL && p->next != NULL) {
+		if (p->next->callback_arg != NULL)
+			p = p->next;
+		else
+			tcp_abort(p->next);	/* freed, nothing sent */
+	}
+	head = tcp_tw_pcbs;
 }
 
 /*
@@ -329,6 +362,7 @@ net_work(void)
 		more = rx_frames();
 	netif_poll_all();
 	sys_check_timeouts();
+	tw_trim();
 	ms = sys_timeouts_sleeptime();
 	if (more)
 		return plat_now_ns();	/* come back at once */
