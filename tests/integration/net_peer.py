@@ -40,6 +40,16 @@ def connect(port, tries=600):
     raise SystemExit("net_peer: cannot connect to port %d" % port)
 
 
+def accept_one(port):
+    """Listen on 127.0.0.1:port and accept one connection."""
+    l = socket.socket()
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    l.bind(("127.0.0.1", port))
+    l.listen(1)
+    l.settimeout(300)
+    return l.accept()[0]
+
+
 def pump(s, n):
     """Send n pattern bytes while reading n; return what was read."""
     s.setblocking(False)
@@ -80,12 +90,7 @@ def main():
         if mode == "client":
             s = connect(port)
         else:
-            l = socket.socket()
-            l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            l.bind(("127.0.0.1", port))
-            l.listen(1)
-            l.settimeout(300)
-            s, _ = l.accept()
+            s = accept_one(port)
         # The guest sends after it has read everything: send first.
         if mode == "client":
             data = pump(s, arg)
@@ -152,12 +157,7 @@ def main():
             c.close()
         print("many: %d of %d echoed" % (ok, arg))
     elif mode == "gap":
-        l = socket.socket()
-        l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        l.bind(("127.0.0.1", port))
-        l.listen(1)
-        l.settimeout(300)
-        s, _ = l.accept()
+        s = accept_one(port)
         s.settimeout(300)
         got, sent_at = b"", None
         while b"done\n" not in got:
