@@ -1,9 +1,13 @@
 /*
- * TIME_WAIT is bounded (net/glue.c, tw_trim): a server that closes its
- * connections first keeps at most NET_TW_MAX of them in TIME_WAIT, the
- * newest; a socket still open in TIME_WAIT (after shutdown(SHUT_WR)) is
- * never freed under it; and connections still work after the trimming.
- * Real lwIP over its loopback interface, no NIC.
+ * net/glue.c with real lwIP over its loopback interface, no NIC.
+ *
+ * TIME_WAIT is bounded (tw_trim): a server that closes its connections
+ * first keeps at most NET_TW_MAX of them in TIME_WAIT, the newest; a
+ * socket still open in TIME_WAIT (after shutdown(SHUT_WR)) is never freed
+ * under it; and connections still work after the trimming.
+ *
+ * Delayed ACKs go when the CPU is about to idle (net_idle_work), unless
+ * the idle work woke a reader, which may answer (and so carry the ACK).
  */
 
 #include "net/internal.h"
@@ -96,11 +100,71 @@ server_closes_first(void)
 static void
 setup(void)
 {
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
 	mock_loglevel = 0;
 	CHECK(net_init() == 0);
 	CHECK(net_socket(NET_AF_INET, NET_STREAM, NULL, &listener) == 0);
 	CHECK(net_bind(listener, &lo) == 0);
 	CHECK(net_listen(listener, 64) == 0);
+}
+
+/* The pcb of the connection whose local port is port. */
+static struct tcp_pcb *
+pcb_at(uint16_t port)
+{
+	for (struct tcp_pcb *p = tcp_active_pcbs; p != NULL; p = p->next)
+		if (p->local_port == port)
+			return p;
+	return NULL;
+}
+
+static void
+ack_before_idle(void)
+{
+	struct net_sock *c, *s;
+	struct net_addr ca;
+	struct tcp_pcb *cp, *sp;
+	char buf[8];
+
+	setup();
+	CHECK(mock_idle_work != NULL);
+	CHECK(connected(&c, &s) == 0);
+	CHECK(net_name(c, false, &ca) == 0);
+	cp = pcb_at(ca.port);
+	CHECK(cp != NULL);
+	CHECK(cp->remote_port == lo.port);
+	/* One segment: its ACK is delayed (every second one goes at once). */
+	CHECK(net_send(c, "one", 3, 0, NULL) == 3);
+	net_work();
+	CHECK(net_recv(s, buf, sizeof(buf), 0, NULL) == 3);
+	for (sp = tcp_active_pcbs; sp != NULL; sp = sp->next)
+		if (sp->remote_port == ca.port && sp->local_port == lo.port)
+			break;
+	CHECK(sp != NULL);
+	CHECK(sp->flags & TF_ACK_DELAY);
+	CHECK(cp->unacked != NULL);
+	/* The idle work: the data came in earlier, nobody is woken now. */
+	mock_idle_work();
+	CHECK(!(sp->flags & TF_ACK_DELAY));
+	net_work();			/* the loopback delivers the ACK */
+	CHECK(cp->unacked == NULL);
+	/* When the idle work itself brings data in, the ACK waits for the
+	 * reader (it may answer).  Sent under the socket layer, so that only
+	 * the idle work's poll of the loopback delivers it. */
+	CHECK(tcp_write(cp, "two", 3, TCP_WRITE_FLAG_COPY) == ERR_OK);
+	CHECK(tcp_output(cp) == ERR_OK);
+	mock_idle_work();
+	CHECK(sp->flags & TF_ACK_DELAY);
+	CHECK(net_recv(s, buf, sizeof(buf), 0, NULL) == 3);
+	CHECK(net_send(s, "ans", 3, 0, NULL) == 3);	/* carries it */
+	CHECK(!(sp->flags & TF_ACK_DELAY));
+	net_close(c);
+	net_close(s);
+	net_work();
 }
 
 static void
@@ -145,7 +209,8 @@ tw_bounded(void)
 int
 main(void)
 {
-	harness_begin("net_tw");
+	harness_begin("net_lwip");
+	RUN(ack_before_idle);
 	RUN(tw_bounded);
 	return harness_done();
 }
