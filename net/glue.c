@@ -36,6 +36,7 @@ static struct netif nic;
 static bool nic_up;
 static int init_rc = 1;			/* 1: not tried yet */
 static uint32_t rx_word;		/* bumped by the NIC interrupt */
+static uint64_t net_idle_work(void);
 
 u32_t
 sys_now(void)
@@ -211,7 +212,7 @@ net_init(void)
 		else if (nic_up)
 			dhcp_wait();
 	}
-	plat_idle_set_work(net_work);
+	plat_idle_set_work(net_idle_work);
 	return 0;
 }
 
@@ -279,10 +280,43 @@ tw_reopen(const uint8_t *f, long n)
 		    !ip_addr_cmp(&p->remote_ip, &src) ||
 		    !ip_addr_cmp(&p->local_ip, &dst))
 			continue;
-		if (TCP_SEQ_GT(seq, p->rcv_nxt))
+		/* Not while a socket still holds it (see tw_trim). */
+		if (TCP_SEQ_GT(seq, p->rcv_nxt) && p->callback_arg == NULL)
 			tcp_abort(p);	/* TIME_WAIT: freed, nothing sent */
 		return;
 	}
+}
+
+/*
+ * At most NET_TW_MAX connections wait in TIME_WAIT, as Linux's
+ * tcp_max_tw_buckets bounds them (Linux lets the newest skip TIME_WAIT;
+ * here the oldest goes, nearest its end anyway).  lwIP keeps them in one
+ * list that every SYN walks (tw_reopen too), and each holds a block of
+ * the stack's first-fit heap for 2 * TCP_MSL: a server that closes a few
+ * hundred connections a second had thousands, and every segment and
+ * allocation slowed tenfold as they piled up.  New ones join at the
+ * head of the list (TCP_REG), so the walk runs only when the head
+ * changed.  One whose socket is still open (callback_arg: after
+ * shutdown(SHUT_WR) and the peer's FIN) is left alone: the socket holds
+ * the pcb.
+ */
+static void
+tw_trim(void)
+{
+	static struct tcp_pcb *head;
+	struct tcp_pcb *p = tcp_tw_pcbs;
+
+	if (p == head)
+		return;
+	for (int n = 1; p != NULL && n < NET_TW_MAX; n++)
+		p = p->next;
+	while (p != NULL && p->next != NULL) {
+		if (p->next->callback_arg != NULL)
+			p = p->next;
+		else
+			tcp_abort(p->next);	/* freed, nothing sent */
+	}
+	head = tcp_tw_pcbs;
 }
 
 /*
@@ -329,12 +363,41 @@ net_work(void)
 		more = rx_frames();
 	netif_poll_all();
 	sys_check_timeouts();
+	tw_trim();
 	ms = sys_timeouts_sleeptime();
 	if (more)
 		return plat_now_ns();	/* come back at once */
 	if (ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE)
 		return 0;
 	return plat_now_ns() + (uint64_t)ms * 1000000;
+}
+
+/*
+ * The idle loop's work.  When it woke no thread (no socket changed), the
+ * CPU is about to wait: delayed ACKs go now, not at lwIP's next fast
+ * timer (up to TCP_TMR_INTERVAL, 250 ms, later).  A reader that took
+ * what came and waits for more has nothing to piggyback them on, and a
+ * sender in slow start waits for them: a 4 MiB stream to the guest took
+ * 320 ms, not 55.  A server that answered already sent its ACK with the
+ * answer, so request/response exchanges send no extra frame (Linux gets
+ * there with its delayed-ACK timer and quickack mode).
+ */
+static uint64_t
+net_idle_work(void)
+{
+	uint64_t next;
+
+	net_told = false;
+	next = net_work();
+	if (net_told)
+		return next;
+	for (struct tcp_pcb *p = tcp_active_pcbs; p != NULL; p = p->next) {
+		if (p->flags & TF_ACK_DELAY) {
+			tcp_ack_now(p);
+			tcp_output(p);
+		}
+	}
+	return next;
 }
 
 bool

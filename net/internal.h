@@ -19,6 +19,12 @@
  * (NUL-terminated, cut at the first space), or NULL. */
 const char *net_cmdline_value(const char *key, char *buf, size_t size);
 
+/* Connections kept in TIME_WAIT at most (net/glue.c). */
+#define NET_TW_MAX	128
+
+/* Set by net/sock.c whenever it reports a socket's change. */
+extern bool net_told;
+
 /* lwIP's error -> Linux errno (net/sock.c). */
 int net_errno(err_t e);
 /* net_addr <-> lwIP address (net/addr.c). */

@@ -66,9 +66,12 @@ net_set_changed(void (*fn)(void *owner, unsigned events))
 	changed = fn;
 }
 
+bool net_told;		/* a socket changed since net_idle_work looked */
+
 static void
 tell(struct net_sock *s, unsigned events)
 {
+	net_told = true;
 	if (changed != NULL && s->owner != NULL)
 		changed(s->owner, events);
 }

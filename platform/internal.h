@@ -322,6 +322,8 @@ struct vnet_rings {
 	struct virtq rx, tx;
 	uint16_t tx_free[VIRTQ_MAX];	/* stack of idle tx buffer ids */
 	uint16_t tx_nfree;
+	uint16_t tx_unkicked;		/* frames queued, doorbell not rung */
+	uint64_t tx_unkicked_since;	/* when the first of them was */
 	uint64_t rx_dropped;		/* runts, oversized frames */
 };
 
@@ -346,9 +348,37 @@ int vnet_tx(struct vnet_rings *r, const void *frame, size_t len,
 /* Collect finished transmit buffers: 1 if none is left with the device,
  * 0 if some are, -EIO (a lie). */
 int vnet_tx_done(struct vnet_rings *r, const char **why);
+/*
+ * The transmit doorbell is deferred: each notification is a trap into the
+ * hypervisor, and under QEMU one that waits for its main loop.  Frames
+ * queued by vnet_tx wait for it until the CPU is about to idle or a
+ * thread blocks, a socket call finds the oldest VNET_KICK_AGE_NS old, the
+ * timer sees it VNET_KICK_MAX_NS old (a thread that computes after
+ * sending), VNET_KICK_BATCH are waiting or no buffer is left.
+ */
+#define VNET_KICK_BATCH		32
+#define VNET_KICK_AGE_NS	100000ull
+#define VNET_KICK_MAX_NS	5000000ull
+enum vnet_kick { VNET_KICK_LATER, VNET_KICK_ARM, VNET_KICK_NOW };
+/*
+ * Note a frame vnet_tx queued at now: VNET_KICK_NOW (ring the doorbell:
+ * vnet_tx_kick_due then says so), VNET_KICK_ARM (the first one waiting:
+ * arm the timer for now + VNET_KICK_MAX_NS) or VNET_KICK_LATER.
+ */
+enum vnet_kick vnet_tx_queued(struct vnet_rings *r, uint64_t now);
+/*
+ * Ring the doorbell now?  True when frames wait and force is set, the
+ * oldest has waited VNET_KICK_AGE_NS, a batch is full or no transmit
+ * buffer is left; they then count as announced.
+ */
+bool vnet_tx_kick_due(struct vnet_rings *r, uint64_t now, bool force);
 
 /* Find and start the virtio-net NIC, if there is one (virtio_net.c). */
 void virtio_net_init(void);
+/* Ring the transmit doorbell if frames wait for it (idle, timer). */
+void virtio_net_kick(void);
+/* Call virtio_net_kick from the timer at deadline_ns at the latest. */
+void thread_io_due(uint64_t deadline_ns);
 /* The SNP secrets page the firmware named (physical), 0 if none. */
 uint64_t boot_snp_secrets_pa(void);
 

@@ -45,6 +45,7 @@ static struct sched_queues q;
 static struct plat_thread *zombies;
 static uint64_t slice_end;
 static uint64_t alarm_at;		/* plat_alarm_set's deadline, 0 = none */
+static uint64_t io_due;			/* thread_io_due's deadline, 0 = none */
 static bool have_timer;
 static uint64_t (*idle_work)(void);
 static uint64_t idle_deadline;		/* when idle_work wants to run */
@@ -119,6 +120,8 @@ timer_program(void)
 		next = q.sleepers->deadline;
 	if (alarm_at != 0 && (next == 0 || alarm_at < next))
 		next = alarm_at;
+	if (io_due != 0 && (next == 0 || io_due < next))
+		next = io_due;
 	if (cur() == &idle_thread && idle_deadline != 0 &&
 	    (next == 0 || idle_deadline < next))
 		next = idle_deadline;
@@ -291,6 +294,21 @@ plat_alarm_set(uint64_t deadline_ns)
 		arch_irq_enable();
 }
 
+/* A device's deferred work (virtio_net_kick) is due by deadline_ns. */
+void
+thread_io_due(uint64_t deadline_ns)
+{
+	bool irq = arch_irq_enabled();
+
+	arch_irq_disable();
+	if (io_due == 0 || deadline_ns < io_due) {
+		io_due = deadline_ns;
+		timer_program();
+	}
+	if (irq)
+		arch_irq_enable();
+}
+
 uint64_t
 plat_thread_cpu_ns(struct plat_thread *t)
 {
@@ -318,6 +336,10 @@ timer_tick(struct trap_frame *f)
 	if (alarm_at != 0 && now >= alarm_at) {
 		alarm_at = 0;
 		traps_alarm();
+	}
+	if (io_due != 0 && now >= io_due) {
+		io_due = 0;
+		virtio_net_kick();
 	}
 	if (trap_from_user(f) && q.run_head != NULL && now >= slice_end) {
 		runq_push(cur());
@@ -460,11 +482,13 @@ plat_run(void)
 			switch_to(next);
 			continue;
 		}
-		if (idle_work != NULL) {
+		if (idle_work != NULL)
 			idle_deadline = idle_work();
-			if (q.run_head != NULL)
-				continue;	/* the work woke a thread */
-		}
+		/* Nothing runs until a thread wakes: what was sent goes. */
+		io_due = 0;
+		virtio_net_kick();
+		if (q.run_head != NULL)
+			continue;		/* the work woke a thread */
 		timer_program();
 		/* sti; hlt; cli: sti takes effect after hlt starts. */
 		arch_idle_wait();

@@ -397,10 +397,34 @@ plat_net_info(struct plat_net_info *out)
 	return 0;
 }
 
+/*
+ * 2.6.13.4: after publishing available entries, notify the device unless
+ * it said VIRTQ_USED_F_NO_NOTIFY (it is still working through the queue).
+ */
+static void
+tx_notify(void)
+{
+	if (virtq_wants_notify(&nic.rings.tx))
+		*(volatile uint16_t *)nic.notify[TXQ] = TXQ;
+}
+
+/*
+ * The deferred doorbell (vnet.c says when): a request/response exchange
+ * then costs one trap per burst of answers, not one per frame.  Called
+ * by the idle loop before it halts and by the timer.
+ */
+void
+virtio_net_kick(void)
+{
+	if (nic.state == NIC_UP && vnet_tx_kick_due(&nic.rings, 0, true))
+		tx_notify();
+}
+
 int
 plat_net_send(const void *frame, size_t len)
 {
 	const char *why = NULL;
+	uint64_t now;
 	int rc;
 
 	if ((rc = nic_check()) != 0)
@@ -410,9 +434,24 @@ plat_net_send(const void *frame, size_t len)
 		nic_disable(why);
 		return -ENETDOWN;
 	}
-	if (rc == 0 && virtq_wants_notify(&nic.rings.tx))
-		*(volatile uint16_t *)nic.notify[TXQ] = TXQ;
-	return rc;
+	if (rc == -EAGAIN) {
+		virtio_net_kick();	/* the device may not know of them */
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	now = plat_now_ns();
+	switch (vnet_tx_queued(&nic.rings, now)) {
+	case VNET_KICK_NOW:
+		virtio_net_kick();
+		break;
+	case VNET_KICK_ARM:
+		thread_io_due(now + VNET_KICK_MAX_NS);
+		break;
+	case VNET_KICK_LATER:
+		break;
+	}
+	return 0;
 }
 
 long
@@ -425,6 +464,10 @@ plat_net_recv(void *buf, size_t len)
 
 	if ((rc = nic_check()) != 0)
 		return rc;
+	/* Every socket call comes here: frames sent a while ago go out. */
+	if (nic.rings.tx_unkicked > 0 &&
+	    vnet_tx_kick_due(&nic.rings, plat_now_ns(), false))
+		tx_notify();
 	n = vnet_rx(&nic.rings, buf, len, &repost, &why);
 	if (n == -EIO) {
 		nic_disable(why);
@@ -455,6 +498,7 @@ plat_net_tx_done(void)
 
 	if (nic_check() != 0)
 		return true;
+	virtio_net_kick();
 	rc = vnet_tx_done(&nic.rings, &why);
 	if (rc == -EIO)
 		nic_disable(why);

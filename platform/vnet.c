@@ -121,6 +121,28 @@ vnet_tx(struct vnet_rings *r, const void *frame, size_t len,
 	return virtq_post(&r->tx, id, (uint32_t)(VNET_HDR_LEN + len));
 }
 
+enum vnet_kick
+vnet_tx_queued(struct vnet_rings *r, uint64_t now)
+{
+	if (r->tx_unkicked++ == 0)
+		r->tx_unkicked_since = now;
+	if (r->tx_unkicked >= VNET_KICK_BATCH || r->tx_nfree == 0)
+		return VNET_KICK_NOW;
+	return r->tx_unkicked == 1 ? VNET_KICK_ARM : VNET_KICK_LATER;
+}
+
+bool
+vnet_tx_kick_due(struct vnet_rings *r, uint64_t now, bool force)
+{
+	if (r->tx_unkicked == 0)
+		return false;
+	if (!force && r->tx_unkicked < VNET_KICK_BATCH && r->tx_nfree > 0 &&
+	    now - r->tx_unkicked_since < VNET_KICK_AGE_NS)
+		return false;
+	r->tx_unkicked = 0;
+	return true;
+}
+
 _Static_assert(SHMEM_NIC_BYTES >= 2 * VIRTQ_RING_BYTES +
     (VNET_RX_SIZE + VNET_TX_SIZE) * (uint64_t)VNET_BUF_LEN,
     "the pool's NIC share holds both queues");

@@ -17,7 +17,9 @@ connection or request); say() gives MiB/s and requests/s.  A load run
 with any error (lost or corrupted bytes, a missing or wrong answer)
 gives no figure.
 
-Run alone: python3 scripts/bench-lib/net.py [--quick] prints these rows.
+Run alone: python3 scripts/bench-lib/net.py [--quick] [--rows KEY,...]
+[--system cloister|linux] prints these rows (or the rows and system
+named).
 """
 import os
 import re
@@ -249,8 +251,9 @@ def rate(mode, v, size):
     return "%.0f requests/s" % (1e6 / v)
 
 
-def serve_rows(name, server, load, base, metrics, quick):
-    """Every row against one running server; figures into metrics."""
+def serve_rows(name, server, load, base, metrics, quick, rows=None):
+    """The rows (keys; None: every row) against one running server;
+    figures into metrics."""
     attr = "cloister" if name == "cloister" else "linux"
     if not server.wait_listening():
         why = "netserve never listened: " + server.why()
@@ -260,6 +263,8 @@ def serve_rows(name, server, load, base, metrics, quick):
         server.p.wait()
         return
     for key, _, _, _, mode, sizes in ROWS:
+        if rows is not None and key not in rows:
+            continue
         size = sizes[1] if quick else sizes[0]
         vals, why = [], None
         for _ in range(1 if quick else RUNS):
@@ -279,9 +284,11 @@ def serve_rows(name, server, load, base, metrics, quick):
     server.stop(load, base)
 
 
-def bench_net(sy, metrics, quick=False):
-    """The network rows on both systems (sy: vm.Systems, for the Linux
-    kernel and the machine flags both share)."""
+def bench_net(sy, metrics, quick=False, rows=None,
+              systems=("cloister", "linux")):
+    """The network rows (keys; None: all) on both systems, or on those
+    named (sy: vm.Systems, for the Linux kernel and the machine flags both
+    share)."""
     ms = {m.key: m for m in net_metrics()}
     metrics.update(ms)
     serve, load = build_tools()
@@ -293,9 +300,12 @@ def bench_net(sy, metrics, quick=False):
            str(MEM_MIB), "--accel", "tcg", "--timeout", "1800"]
     for h in hostfwds(base):
         cmd += ["--hostfwd", h]
-    serve_rows("cloister", Server("cloister", cmd + [serve,
-                                                     str(GUEST_BASE)]),
-               load, base, ms, quick)
+    if "cloister" in systems:
+        serve_rows("cloister", Server("cloister", cmd + [serve,
+                                                         str(GUEST_BASE)]),
+                   load, base, ms, quick, rows)
+    if "linux" not in systems:
+        return
 
     base = free_base()
     fwd = "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (base + i,
@@ -306,7 +316,7 @@ def bench_net(sy, metrics, quick=False):
         "-m", str(MEM_MIB), "-kernel", sy.vmlinuz, "-initrd", cpio,
         "-append", "%s %d" % (LINUX_APPEND, GUEST_BASE),
         "-netdev", NETDEV + fwd, "-device", NIC]
-    serve_rows("linux", Server("linux", lcmd), load, base, ms, quick)
+    serve_rows("linux", Server("linux", lcmd), load, base, ms, quick, rows)
 
 
 def main():
@@ -318,12 +328,25 @@ def main():
     from common import open_log
     ap = argparse.ArgumentParser(description="the network bench rows")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--rows", metavar="KEY,...",
+                    help="only these rows (%s)" %
+                    ", ".join(r[0] for r in ROWS))
+    ap.add_argument("--system", choices=("cloister", "linux", "both"),
+                    default="both", help="run one system only")
     args = ap.parse_args()
+    rows = None
+    if args.rows:
+        rows = args.rows.split(",")
+        for r in rows:
+            if r not in [k for k, *_ in ROWS]:
+                ap.error("no row %s" % r)
+    systems = ("cloister", "linux") if args.system == "both" else \
+        (args.system,)
     open_log()
     vmlinuz, pkg = fetch_linux()
     sy = Systems(Qemu(), None, vmlinuz, None, {}, None)
     metrics = {}
-    bench_net(sy, metrics, args.quick)
+    bench_net(sy, metrics, args.quick, rows, systems)
     print(table(metrics))
     print("Linux: %s; same QEMU user network and virtio-net device "
           "(%s) for both." % (pkg, NIC))

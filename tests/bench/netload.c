@@ -21,7 +21,12 @@
  *                                     slow_connects= counts connects
  *                                     that took over 0.5 s (a SYN that
  *                                     met a full listen queue and was
- *                                     sent again)
+ *                                     sent again).  With keepalive the
+ *                                     connections are opened one after
+ *                                     another, each answering one GET,
+ *                                     before the clock starts: the run
+ *                                     times requests, not QEMU's
+ *                                     hostfwd accepting connections
  *   netload quit PORT                 GET /quit (ends the server)
  *
  * PORT is the stream port for stream-*, BASE+1 for crr and BASE+2 for
@@ -226,6 +231,47 @@ http_whole(const char *b, size_t len)
 	return end + 4 - b + body;
 }
 
+/*
+ * Keep-alive: open a connection and have it answer one GET before the
+ * next is opened, so that QEMU's hostfwd (a listen backlog of 1) never
+ * meets connects at once; the run's clock starts after.  0 or -1.
+ */
+static int
+hwarm(int ep, int port, struct hconn *h, int i)
+{
+	struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = i };
+	double t0 = now();
+	int fl;
+
+	h->len = 0;
+	h->sent = 1;
+	if ((h->fd = dial(port, 0)) < 0)
+		return -1;
+	if (now() - t0 > SLOW_CONNECT_S)
+		slow_connects++;
+	if (write_all(h->fd, req_keep, strlen(req_keep)) != 0)
+		return -1;
+	for (;;) {
+		ssize_t r = read(h->fd, h->buf + h->len, RESP - h->len);
+		long whole;
+
+		if (r <= 0)
+			return -1;
+		h->len += (size_t)r;
+		whole = http_whole(h->buf, h->len);
+		if (whole < 0 || (whole > 0 && (size_t)whole != h->len))
+			return -1;
+		if (whole > 0)
+			break;
+	}
+	h->len = 0;
+	h->sent = 0;		/* the run's first event sends */
+	if ((fl = fcntl(h->fd, F_GETFL)) < 0 ||
+	    fcntl(h->fd, F_SETFL, fl | O_NONBLOCK) != 0)
+		return -1;
+	return epoll_ctl(ep, EPOLL_CTL_ADD, h->fd, &ev);
+}
+
 static int
 hstart(int ep, int port, struct hconn *h, int i)
 {
@@ -256,15 +302,25 @@ http(int port, long n, int conc, int keep)
 {
 	static struct hconn hc[MAXCONC];
 	long started = 0, done = 0, errors = 0;
-	double t0 = now(), last = t0, dt;
+	double t0, last, dt;
 	int ep = epoll_create1(0), i;
 
 	if (conc > MAXCONC)
 		conc = MAXCONC;
 	if (conc > n)
 		conc = (int)n;
+	for (i = 0; keep && i < conc; i++)
+		if (hwarm(ep, port, &hc[i], i) != 0) {
+			fprintf(stderr, "netload: connection %d did not "
+			    "answer its first GET\n", i);
+			errors = n;	/* no run */
+			conc = 0;
+		}
+	t0 = last = now();
 	for (i = 0; i < conc; i++, started++)
-		if (hstart(ep, port, &hc[i], i) != 0) {
+		if (keep)
+			hc[i].t0 = t0;
+		else if (hstart(ep, port, &hc[i], i) != 0) {
 			errors++;
 			hc[i].fd = -1;
 		}

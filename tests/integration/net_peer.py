@@ -10,6 +10,8 @@
   net_peer.py udpecho PORT K    echo K datagrams
   net_peer.py many PORT C       C connections at once, each echoes a line
   net_peer.py echo PORT C       echo server for C connections (one loop)
+  net_peer.py gap PORT          listen, accept one, read "sent" and
+                                "done" lines, print the seconds between
 
 The pattern and the FNV-1a 64 checksum are netpeer's (tests/guests/peer).
 """
@@ -36,6 +38,16 @@ def connect(port, tries=600):
         except OSError:
             time.sleep(0.2)
     raise SystemExit("net_peer: cannot connect to port %d" % port)
+
+
+def accept_one(port):
+    """Listen on 127.0.0.1:port and accept one connection."""
+    l = socket.socket()
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    l.bind(("127.0.0.1", port))
+    l.listen(1)
+    l.settimeout(300)
+    return l.accept()[0]
 
 
 def pump(s, n):
@@ -78,12 +90,7 @@ def main():
         if mode == "client":
             s = connect(port)
         else:
-            l = socket.socket()
-            l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            l.bind(("127.0.0.1", port))
-            l.listen(1)
-            l.settimeout(300)
-            s, _ = l.accept()
+            s = accept_one(port)
         # The guest sends after it has read everything: send first.
         if mode == "client":
             data = pump(s, arg)
@@ -149,6 +156,20 @@ def main():
         for c in conns:
             c.close()
         print("many: %d of %d echoed" % (ok, arg))
+    elif mode == "gap":
+        s = accept_one(port)
+        s.settimeout(300)
+        got, sent_at = b"", None
+        while b"done\n" not in got:
+            d = s.recv(64)
+            if not d:
+                raise SystemExit("net_peer: early end of stream")
+            got += d
+            if sent_at is None and got.startswith(b"sent\n"):
+                sent_at = time.time()
+        if got != b"sent\ndone\n":
+            raise SystemExit("net_peer: got %r" % got)
+        print("gap %.2f" % (time.time() - sent_at))
     elif mode == "echo":
         import selectors
         l = socket.socket()

@@ -209,6 +209,65 @@ tx_done_after_device(void)
 	teardown();
 }
 
+/*
+ * The deferred doorbell: the first frame arms the timer, later ones
+ * wait; a socket call rings it once the oldest is VNET_KICK_AGE_NS old,
+ * the idle loop and the timer (force) at once, and a full batch or a
+ * full ring at once.  Rung, the frames count as announced.
+ */
+static void
+tx_kick_deferred(void)
+{
+	uint8_t f[60] = { 0 }, got[2048];
+	const char *why = NULL;
+	uint64_t t = 1000000;
+
+	setup();
+	CHECK(!vnet_tx_kick_due(&r, t, true));		/* nothing waits */
+	CHECK(vnet_tx(&r, f, sizeof(f), &why) == 0);
+	CHECK(vnet_tx_queued(&r, t) == VNET_KICK_ARM);
+	CHECK(vnet_tx(&r, f, sizeof(f), &why) == 0);
+	CHECK(vnet_tx_queued(&r, t + 10) == VNET_KICK_LATER);
+	CHECK(!vnet_tx_kick_due(&r, t + VNET_KICK_AGE_NS - 1, false));
+	CHECK(vnet_tx_kick_due(&r, t + VNET_KICK_AGE_NS, false));
+	CHECK(!vnet_tx_kick_due(&r, t + VNET_KICK_AGE_NS, true));
+	/* The age counts from the first frame after a doorbell. */
+	t += 5 * VNET_KICK_AGE_NS;
+	CHECK(vnet_tx(&r, f, sizeof(f), &why) == 0);
+	CHECK(vnet_tx_queued(&r, t) == VNET_KICK_ARM);
+	CHECK(!vnet_tx_kick_due(&r, t + 1, false));
+	CHECK(vnet_tx_kick_due(&r, t + 1, true));	/* idle, timer */
+	/* A batch rings at once. */
+	for (int i = 1; i < VNET_KICK_BATCH; i++) {
+		CHECK(vnet_tx(&r, f, sizeof(f), &why) == 0);
+		CHECK(vnet_tx_queued(&r, t) != VNET_KICK_NOW);
+	}
+	CHECK(vnet_tx(&r, f, sizeof(f), &why) == 0);
+	CHECK(vnet_tx_queued(&r, t) == VNET_KICK_NOW);
+	CHECK(vnet_tx_kick_due(&r, t, false));
+	/* So does the last free buffer (35 are with the device: the ring
+	 * fills with 29 frames since the last batch). */
+	CHECK(r.tx_nfree == VNET_TX_SIZE - 35);
+	for (int i = 0, left = r.tx_nfree; i < left; i++) {
+		enum vnet_kick k;
+
+		CHECK(vnet_tx(&r, f, sizeof(f), &why) == 0);
+		k = vnet_tx_queued(&r, t);
+		CHECK(k == VNET_KICK_NOW || i == left - 1 ||
+		    r.tx_unkicked < VNET_KICK_BATCH);
+		if (i == left - 1) {
+			CHECK(k == VNET_KICK_NOW);
+			CHECK(r.tx_unkicked == 29);
+		}
+		if (k == VNET_KICK_NOW)
+			CHECK(vnet_tx_kick_due(&r, t, false));
+	}
+	CHECK(r.tx_unkicked == 0);
+	CHECK(vnet_tx(&r, f, sizeof(f), &why) == -EAGAIN);
+	CHECK(model_tx_take(&mtx, got, sizeof(got)) == 60);
+	teardown();
+}
+
 static void
 tx_lie_disables(void)
 {
@@ -303,6 +362,7 @@ main(void)
 	RUN(tx_round_trip);
 	RUN(tx_full_then_reclaimed);
 	RUN(tx_done_after_device);
+	RUN(tx_kick_deferred);
 	RUN(tx_lie_disables);
 	RUN(descriptor_rewritten_on_post);
 	RUN(pool_exhausted);

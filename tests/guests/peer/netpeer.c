@@ -17,6 +17,10 @@
  *   netpeer manyout HOST PORT C TCP: C connections at once to an echo
  *                               server, driven by one epoll loop: each
  *                               sends a line, checks the echo, closes
+ *   netpeer spin HOST PORT MS   TCP: connect, send "sent", compute for MS
+ *                               milliseconds without a socket call, send
+ *                               "done" (the first line must not wait for
+ *                               the second)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +33,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static uint64_t fnv = 0xcbf29ce484222325ull;
@@ -157,6 +162,37 @@ client(const char *host, int port, uint64_t n)
 	send_pattern(fd, n);
 	recv_sum(fd, n);
 	close(fd);
+	return 0;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int
+spin(const char *host, int port, int ms)
+{
+	struct sockaddr_in a = addr(host, port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	volatile unsigned long work = 0;
+	double end;
+
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0)
+		die("connect");
+	if (write(fd, "sent\n", 5) != 5)
+		die("write");
+	for (end = now_ms() + ms; now_ms() < end; )
+		for (int i = 0; i < 100000; i++)
+			work++;
+	if (write(fd, "done\n", 5) != 5)
+		die("write");
+	close(fd);
+	printf("spin: done\n");
 	return 0;
 }
 
@@ -374,6 +410,9 @@ main(int argc, char **argv)
 		return manyout(argv[2], atoi(argv[3]), atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[1], "many") == 0)
 		return many(atoi(argv[2]), atoi(argv[3]));
-	printf("usage: netpeer serve|client|udpecho|udpsend|many ...\n");
+	if (argc == 5 && strcmp(argv[1], "spin") == 0)
+		return spin(argv[2], atoi(argv[3]), atoi(argv[4]));
+	printf("usage: netpeer serve|client|udpecho|udpsend|many|manyout|"
+	    "spin ...\n");
 	return 2;
 }
