@@ -498,10 +498,7 @@ vm_demand_fault(uint64_t addr, bool write, bool exec)
 	if ((write && !(r->prot & PROT_WRITE)) ||
 	    (exec && !(r->prot & PROT_EXEC)))
 		return -EFAULT;
-	/* A write to a present page: copy-on-write, or a real fault. */
-	if (write && plat_user_page(addr) != NULL)
-		rc = plat_user_unshare(addr);
-	else if (r->file != NULL)
+	if (r->file != NULL)
 		rc = vm_fault_file(r, PAGE_ALIGN_DOWN(addr));
 	else
 		rc = plat_user_map_zero(PAGE_ALIGN_DOWN(addr), r->prot);

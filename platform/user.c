@@ -211,18 +211,33 @@ plat_page_put(void *kpage)
 		plat_pages_free(kpage, 0);
 }
 
+/*
+ * The entry is looked at before a page is made: a write fault on a
+ * page that is there (copy-on-write after fork) made, zeroed and freed
+ * a page first.
+ */
 int
 plat_user_map_zero(uint64_t va, unsigned prot)
 {
-	void *p = plat_pages_alloc(0);
+	uint64_t flags, *e;
+	void *p;
 	int rc;
 
+	if (!page_ok(va))
+		return -EINVAL;
+	rc = prot_flags(prot, &flags);
+	if (rc != 0)
+		return rc;
+	e = pt_leaf(ctx(), va, true);
+	if (e == NULL)
+		return -ENOMEM;
+	if (pte_exists(*e))
+		return -EEXIST;
+	p = plat_pages_alloc(0);
 	if (p == NULL)
 		return -ENOMEM;
-	rc = plat_user_map_page(va, p, prot);
-	if (rc != 0)
-		plat_pages_free(p, 0);
-	return rc;
+	*e = virt_to_phys(p) | ctx()->enc_mask | flags;
+	return 0;
 }
 
 static void
