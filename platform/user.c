@@ -98,6 +98,23 @@ pte_phys(uint64_t pte)
 	return pte & PTE_ADDR_MASK & ~ctx()->enc_mask;
 }
 
+/*
+ * The leaf entry for a new mapping at va and its flags for prot: NULL
+ * with *rc -EINVAL, -EACCES (W+X), -ENOMEM (no table) or -EEXIST.
+ */
+static uint64_t *
+free_entry(uint64_t va, unsigned prot, uint64_t *flags, int *rc)
+{
+	uint64_t *e;
+
+	*rc = -EINVAL;
+	if (!page_ok(va) || (*rc = prot_flags(prot, flags)) != 0)
+		return NULL;
+	e = pt_leaf(ctx(), va, true);
+	*rc = e == NULL ? -ENOMEM : pte_exists(*e) ? -EEXIST : 0;
+	return *rc == 0 ? e : NULL;
+}
+
 /* Map kpage at va with prot plus the software bits sw. */
 static int
 map_page(uint64_t va, const void *kpage, unsigned prot, uint64_t sw)
@@ -105,18 +122,10 @@ map_page(uint64_t va, const void *kpage, unsigned prot, uint64_t sw)
 	uint64_t flags, *e;
 	int rc;
 
-	if (!page_ok(va))
-		return -EINVAL;
-	rc = prot_flags(prot, &flags);
-	if (rc != 0)
-		return rc;
-	e = pt_leaf(ctx(), va, true);
-	if (e == NULL)
-		return -ENOMEM;
-	if (pte_exists(*e))
-		return -EEXIST;
-	*e = virt_to_phys(kpage) | ctx()->enc_mask | flags | sw;
-	return 0;
+	e = free_entry(va, prot, &flags, &rc);
+	if (e != NULL)
+		*e = virt_to_phys(kpage) | ctx()->enc_mask | flags | sw;
+	return rc;
 }
 
 int
@@ -223,16 +232,9 @@ plat_user_map_zero(uint64_t va, unsigned prot)
 	void *p;
 	int rc;
 
-	if (!page_ok(va))
-		return -EINVAL;
-	rc = prot_flags(prot, &flags);
-	if (rc != 0)
-		return rc;
-	e = pt_leaf(ctx(), va, true);
+	e = free_entry(va, prot, &flags, &rc);
 	if (e == NULL)
-		return -ENOMEM;
-	if (pte_exists(*e))
-		return -EEXIST;
+		return rc;
 	p = plat_pages_alloc(0);
 	if (p == NULL)
 		return -ENOMEM;
