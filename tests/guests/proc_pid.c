@@ -246,6 +246,12 @@ test_child(void)
 	check("status of the child", slurp("/proc/%ld/status", pid) > 0);
 	snprintf(want, sizeof(want), "\nPid:\t%ld\nPPid:\t%ld\n", pid, me);
 	check("status: Pid and PPid", strstr(buf, want) != NULL);
+	/* Read again while it shows the child awake (a wakeup between). */
+	for (int i = 0; i < 100 && strstr(buf, "\nState:\tS (sleeping)\n") ==
+	    NULL; i++) {
+		guest_sleep_ms(10);
+		slurp("/proc/%ld/status", pid);
+	}
 	check("status: sleeping", strstr(buf, "\nState:\tS (sleeping)\n") !=
 	    NULL);
 	check("status: Name", strncmp(buf, "Name:\tproc_pid\n", 15) == 0);
