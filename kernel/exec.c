@@ -204,14 +204,11 @@ why_path(const char *what, const char *path, const char *detail)
  * read into a kmalloc'd buffer, *owned.
  */
 static int
-open_whole_file(const char *path, struct file **fp, const uint8_t **out,
-    size_t *len, uint8_t **owned, const char **why)
+open_whole_file(const char *path, struct file **fp, const void **out,
+    size_t *len, void **owned, const char **why)
 {
 	struct file *f;
 	struct kstat st;
-	uint8_t *buf = NULL;
-	uint64_t done;
-	long n;
 	int rc;
 
 	rc = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &f);
@@ -227,28 +224,16 @@ open_whole_file(const char *path, struct file **fp, const uint8_t **out,
 		rc = -EACCES;		/* as execve: not a regular file */
 	if (rc == 0 && (st.size == 0 || st.size > INTERP_MAX_SIZE))
 		rc = -ELIBBAD;
-	if (rc == 0 && file_view(f, (const void **)out, len) == 0) {
-		*owned = NULL;
-		*fp = f;
-		return 0;
-	}
-	if (rc == 0 && (buf = kmalloc(st.size)) == NULL)
-		rc = -ENOMEM;
-	for (done = 0; rc == 0 && done < st.size; done += (uint64_t)n) {
-		n = file_pread(f, buf + done, st.size - done, done);
-		if (n <= 0)
-			rc = n < 0 ? (int)n : -EIO;
-	}
+	if (rc == 0)
+		rc = file_whole(f, st.size, out, owned);
 	if (rc != 0) {
 		file_put(f);
-		kfree(buf);
 		*why = why_path("interpreter", path, rc == -EACCES ?
 		    "not a regular file" : rc == -ELIBBAD ? "empty or too "
 		    "large" : "cannot be read");
 		return rc;
 	}
 	*fp = f;
-	*out = *owned = buf;
 	*len = st.size;
 	return 0;
 }
@@ -263,8 +248,8 @@ load_interp(const char *path, uint64_t *base, uint64_t *entry,
 {
 	struct elf_image img;
 	const char *reason;
-	const uint8_t *buf;
-	uint8_t *owned;
+	const void *buf;
+	void *owned;
 	struct file *f;
 	size_t len;
 	uint64_t bias = 0;

@@ -229,8 +229,8 @@ struct exec_info {
  * exec_load: parse and map the ELF [file, file + len) (the caller may
  * free it afterwards; when ei->file is the file those bytes are, its
  * pages are shared with the file's page cache instead of copied where
- * a segment fills them whole), set up brk and mmap layout, map the interpreter a
- * dynamic ELF names (PT_INTERP, opened from the file tree), build the
+ * a segment fills them whole), set up brk and mmap layout, map the
+ * interpreter a dynamic ELF names (PT_INTERP, opened from the file tree), build the
  * stack from ei->args (argv, envp, execfn, platform, hwcap...; the
  * loader fills phdr, entry, base and random).  The address space must
  * be empty.  Returns 0, or -errno with *why a one-line reason:
@@ -545,6 +545,14 @@ int file_truncate(struct file *f, uint64_t len);
  * file of the tree): read it instead.  For execve's image.
  */
 int file_view(struct file *f, const void **p, size_t *len);
+/*
+ * file_whole: the size bytes of f (its size, from file_stat) in *out:
+ * in place when file_view has them (*owned NULL), else read into a
+ * kmalloc'd buffer, *owned, for the caller to free.  -ENOMEM, -EIO
+ * (the file ended early), or the read's error.
+ */
+int file_whole(struct file *f, uint64_t size, const void **out,
+    void **owned);
 /*
  * file_page: the page of f's data at byte off (page-aligned), as the
  * file's page cache holds it, for a mapping to share with the file

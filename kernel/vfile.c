@@ -54,6 +54,32 @@ file_view(struct file *f, const void **p, size_t *len)
 }
 
 int
+file_whole(struct file *f, uint64_t size, const void **out, void **owned)
+{
+	uint64_t got = 0;
+	uint8_t *buf;
+	size_t len;
+
+	*owned = NULL;
+	if (file_view(f, out, &len) == 0 && len == size)
+		return 0;
+	buf = kmalloc(size > 0 ? size : 1);
+	if (buf == NULL)
+		return -ENOMEM;
+	while (got < size) {
+		long n = file_pread(f, buf + got, size - got, got);
+
+		if (n <= 0) {
+			kfree(buf);
+			return n < 0 ? (int)n : -EIO;
+		}
+		got += (uint64_t)n;
+	}
+	*out = *owned = buf;
+	return 0;
+}
+
+int
 file_page(struct file *f, uint64_t off, void **page)
 {
 	struct vnode *vn = vfile_vnode(f);

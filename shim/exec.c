@@ -128,8 +128,6 @@ static int
 read_image(struct file *f, const void **out, size_t *len, void **owned)
 {
 	struct kstat st;
-	size_t got = 0;
-	uint8_t *buf;
 	int rc;
 
 	rc = file_stat(f, &st);
@@ -139,24 +137,10 @@ read_image(struct file *f, const void **out, size_t *len, void **owned)
 		return -EACCES;
 	if (st.size > EXEC_FILE_MAX)
 		return -ENOMEM;
-	*owned = NULL;
-	if (file_view(f, out, len) == 0)
-		return 0;
-	buf = kmalloc(st.size > 0 ? st.size : 1);
-	if (buf == NULL)
-		return -ENOMEM;
-	while (got < st.size) {
-		long n = file_pread(f, buf + got, st.size - got, got);
-
-		if (n <= 0) {
-			kfree(buf);
-			return n < 0 ? (int)n : -EIO;
-		}
-		got += (size_t)n;
-	}
-	*out = *owned = buf;
-	*len = got;
-	return 0;
+	rc = file_whole(f, st.size, out, owned);
+	if (rc == 0)
+		*len = st.size;
+	return rc;
 }
 
 static int

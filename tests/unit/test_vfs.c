@@ -340,6 +340,7 @@ static void
 test_file_view(void)
 {
 	const void *p = NULL, *old;
+	void *owned;
 	struct file *f;
 	size_t len = 0;
 
@@ -348,8 +349,14 @@ test_file_view(void)
 	CHECK(file_view(f, &p, &len) == 0);
 	CHECK(len == 11 && memcmp(p, "root:x:0:0\n", 11) == 0);
 	old = p;
+	CHECK(file_whole(f, 11, &p, &owned) == 0 && p == old && owned == NULL);
 	CHECK(write_file("/etc/passwd", 0, "R") == 0);	/* same size */
 	CHECK(file_view(f, &p, &len) == -EAGAIN);	/* copied up */
+	/* file_whole reads it instead, into a buffer of the caller's. */
+	CHECK(file_whole(f, 11, &p, &owned) == 0 && p == owned &&
+	    memcmp(p, "Root:x:0:0\n", 11) == 0);
+	kfree(owned);
+	CHECK(file_whole(f, 12, &p, &owned) == -EIO);	/* ends early */
 	CHECK(memcmp(old, "root:x:0:0\n", 11) == 0);	/* still readable */
 	CHECK(strcmp(slurp("/etc/passwd"), "Root:x:0:0\n") == 0);
 	file_put(f);
