@@ -152,19 +152,24 @@ ref_slot(uint64_t phys)
 	return &page_refs[pfn - refs_base];
 }
 
+/* Drop one owner of the page at phys: free it with the last. */
+static void
+page_release(uint64_t phys)
+{
+	uint16_t *r = ref_slot(phys);
+
+	if (r != NULL && *r > 0)
+		(*r)--;
+	else
+		pmm_free(phys, 0);
+}
+
 /* Drop a page's mapping; free it unless it is lent or still shared. */
 static void
 pte_release(uint64_t pte)
 {
-	uint16_t *r;
-
-	if (pte & PTE_LENT)
-		return;
-	r = ref_slot(pte_phys(pte));
-	if (r != NULL && *r > 0)
-		(*r)--;
-	else
-		pmm_free(pte_phys(pte), 0);
+	if (!(pte & PTE_LENT))
+		page_release(pte_phys(pte));
 }
 
 /* The reference counts, allocated at the first clone or file page. */
@@ -212,12 +217,7 @@ plat_page_mapped(const void *kpage)
 void
 plat_page_put(void *kpage)
 {
-	uint16_t *r = ref_slot(virt_to_phys(kpage));
-
-	if (r != NULL && *r > 0)
-		(*r)--;
-	else
-		plat_pages_free(kpage, 0);
+	page_release(virt_to_phys(kpage));
 }
 
 /*
