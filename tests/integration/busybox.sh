@@ -10,15 +10,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 BB=/bin/busybox
-
-if [[ ! -x $BB ]]; then
-	fail busybox "busybox-static not installed"
-	exit 0
-fi
-if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" >&2; then
-	fail busybox "build failed: make kernel.a (see stderr)"
-	exit 0
-fi
+need_static busybox "$BB" "Debian's busybox-static" || exit 0
+need_kernel busybox || exit 0
 
 # bb NAME APPLET [ARGS...]: one case, without input.
 bb() {

@@ -185,10 +185,13 @@ need_static() {
 	return 1
 }
 
-# need_kernel NAME: build the kernel archive, or one FAIL line under NAME.
+# need_kernel NAME [TARGET...]: build the kernel archive and the make
+# targets named, or one FAIL line under NAME.
 need_kernel() {
-	make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" >&2 &&
+	local name=$1
+	shift
+	make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" "$@" >&2 &&
 		return 0
-	fail "$1" "build failed: make kernel.a (see stderr)"
+	fail "$name" "build failed: make kernel.a $* (see stderr)"
 	return 1
 }

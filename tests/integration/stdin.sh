@@ -20,16 +20,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 BB=/bin/busybox
-if [[ ! -x $BB ]]; then
-	fail stdin "busybox-static not installed"
-	exit 0
-fi
-if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" \
-	uefi-loader >&2
-then
-	fail stdin "build failed: make kernel.a uefi-loader (see stderr)"
-	exit 0
-fi
+need_static stdin "$BB" "Debian's busybox-static" || exit 0
+need_kernel stdin uefi-loader || exit 0
 run_tmp
 t=$RUN_TMP
 run=(scripts/run --quiet --timeout 60 --accel "$ACCEL")

@@ -16,15 +16,8 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
 BB=/bin/busybox
-if [[ ! -x $BB ]]; then
-	fail stdout "busybox-static not installed"
-	exit 0
-fi
-if ! make -s --no-print-directory BUILD="$BUILD" "$BUILD/kernel.a" \
-	"$BUILD/guests/demo" uefi-loader >&2; then
-	fail stdout "build failed (see stderr)"
-	exit 0
-fi
+need_static stdout "$BB" "Debian's busybox-static" || exit 0
+need_kernel stdout "$BUILD/guests/demo" uefi-loader || exit 0
 run_tmp
 t=$RUN_TMP
 LIMIT=60
